@@ -1,0 +1,406 @@
+//! FHIR R4 primitive data types, checked by hand rather than by regular expression: the checks
+//! explain what is wrong (a clinician reads "February 1974 has 28 days", not a regex), they
+//! check real calendar dates (the HL7 patterns accept 2020-02-30), and they cost nothing to
+//! compile at start-up.
+//!
+//! Each `check_*` returns `Err(reason)` with a short human reason, or `Ok(())`.
+//! Authority: FHIR R4 §2.24.0.1 "Primitive Types" (http://hl7.org/fhir/R4/datatypes.html#primitive).
+
+/// Why a value is not of its primitive type: a short reason for the message.
+pub type Reason = &'static str;
+
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A calendar date or partial date, as FHIR `date` allows (year, year-month or full date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PartialDate {
+    pub year: u16,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+pub fn is_leap_year(year: u16) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+pub fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn digits(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')))
+}
+
+/// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the date exists.
+pub fn parse_date(s: &str) -> Result<PartialDate, String> {
+    let b = s.as_bytes();
+    let shape_ok = matches!(b.len(), 4 | 7 | 10)
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && (b.len() == 4 || (b[4] == b'-' && b[5..7].iter().all(u8::is_ascii_digit)))
+        && (b.len() < 10 || (b[7] == b'-' && b[8..10].iter().all(u8::is_ascii_digit)));
+    if !shape_ok {
+        return Err("expected YYYY, YYYY-MM or YYYY-MM-DD".to_string());
+    }
+    let year = digits(&b[..4]).unwrap_or(0) as u16;
+    if year == 0 {
+        return Err("year 0000 does not exist".to_string());
+    }
+    let mut date = PartialDate {
+        year,
+        month: None,
+        day: None,
+    };
+    if b.len() >= 7 {
+        let month = digits(&b[5..7]).unwrap_or(0) as u8;
+        if !(1..=12).contains(&month) {
+            return Err(format!("month {month:02} does not exist"));
+        }
+        date.month = Some(month);
+        if b.len() == 10 {
+            let day = digits(&b[8..10]).unwrap_or(0) as u8;
+            let max = days_in_month(year, month);
+            if day == 0 || day > max {
+                let name = MONTH_NAMES.get(usize::from(month) - 1).copied().unwrap_or("");
+                return Err(format!("{name} {year} has {max} days"));
+            }
+            date.day = Some(day);
+        }
+    }
+    Ok(date)
+}
+
+/// Checks `hh:mm:ss(.fff)` and returns how many bytes it took.
+fn check_time_part(b: &[u8]) -> Result<usize, String> {
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return Err("a time is written hh:mm:ss".to_string());
+    }
+    let (h, m, s) = (digits(&b[0..2]), digits(&b[3..5]), digits(&b[6..8]));
+    match (h, m, s) {
+        (Some(h), Some(m), Some(s)) if h <= 23 && m <= 59 && s <= 60 => {}
+        (Some(h), Some(_), Some(_)) if h > 23 => return Err(format!("hour {h} does not exist")),
+        (Some(_), Some(m), Some(_)) if m > 59 => return Err(format!("minute {m} does not exist")),
+        (Some(_), Some(_), Some(s)) if s > 60 => return Err(format!("second {s} does not exist")),
+        _ => return Err("a time is written hh:mm:ss".to_string()),
+    }
+    let mut n = 8;
+    if b.get(8) == Some(&b'.') {
+        let frac = b[9..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if frac == 0 {
+            return Err("a decimal point in the seconds needs digits after it".to_string());
+        }
+        n = 9 + frac;
+    }
+    Ok(n)
+}
+
+fn check_zone(b: &[u8]) -> Result<(), String> {
+    const NEED: &str = "a time needs a time zone: Z or +hh:mm / -hh:mm";
+    match b {
+        [] => Err(NEED.to_string()),
+        [b'Z'] => Ok(()),
+        [sign, h1, h2, b':', m1, m2] if *sign == b'+' || *sign == b'-' => {
+            let h = digits(&[*h1, *h2]).ok_or_else(|| NEED.to_string())?;
+            let m = digits(&[*m1, *m2]).ok_or_else(|| NEED.to_string())?;
+            if m > 59 || h > 14 || (h == 14 && m > 0) {
+                Err("time zone offsets range from -14:00 to +14:00".to_string())
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(NEED.to_string()),
+    }
+}
+
+pub fn check_date(s: &str) -> Result<(), String> {
+    parse_date(s).map(|_| ())
+}
+
+/// `dateTime`: a partial or full date, or a full date with a time and a time zone.
+pub fn check_date_time(s: &str) -> Result<(), String> {
+    match s.find('T') {
+        None => parse_date(s).map(|_| ()).map_err(|e| {
+            if s.len() > 10 {
+                "expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+zz:zz".to_string()
+            } else {
+                e
+            }
+        }),
+        Some(t) => {
+            let date = &s[..t];
+            if date.len() != 10 {
+                return Err("a time needs a full date before it (YYYY-MM-DDThh:mm:ss)".to_string());
+            }
+            parse_date(date)?;
+            let rest = &s.as_bytes()[t + 1..];
+            let n = check_time_part(rest)?;
+            check_zone(&rest[n..])
+        }
+    }
+}
+
+/// `instant`: a full date, time and time zone.
+pub fn check_instant(s: &str) -> Result<(), String> {
+    if !s.contains('T') {
+        return Err("an instant needs a full date, time and time zone (YYYY-MM-DDThh:mm:ss.sss+zz:zz)".to_string());
+    }
+    check_date_time(s)
+}
+
+/// `time`: hh:mm:ss with optional fraction, no time zone.
+pub fn check_time(s: &str) -> Result<(), String> {
+    let b = s.as_bytes();
+    let n = check_time_part(b)?;
+    if n == b.len() {
+        Ok(())
+    } else {
+        Err("a time is written hh:mm:ss with no date or time zone".to_string())
+    }
+}
+
+pub fn check_id(s: &str) -> Result<(), Reason> {
+    if s.len() > 64 {
+        return Err("an id has at most 64 characters");
+    }
+    if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
+        Ok(())
+    } else {
+        Err("an id may hold only letters A-Z and a-z, digits, '-' and '.'")
+    }
+}
+
+pub fn check_code(s: &str) -> Result<(), Reason> {
+    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+        return Err("a code has no leading or trailing spaces");
+    }
+    let mut prev_space = false;
+    for c in s.chars() {
+        let space = c.is_whitespace();
+        if space && prev_space {
+            return Err("a code has no runs of spaces inside it");
+        }
+        prev_space = space;
+    }
+    Ok(())
+}
+
+pub fn check_string(s: &str) -> Result<(), Reason> {
+    if s.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\r' | '\n')) {
+        return Err("text may not hold control characters other than tab, carriage return and line feed");
+    }
+    Ok(())
+}
+
+pub fn check_uri(s: &str) -> Result<(), Reason> {
+    if s.chars().any(char::is_whitespace) {
+        Err("a URI may not hold spaces")
+    } else {
+        Ok(())
+    }
+}
+
+pub fn check_oid(s: &str) -> Result<(), Reason> {
+    const WHY: Reason = "an OID is written urn:oid: followed by dotted numbers, like urn:oid:2.16.840.1.113883";
+    let rest = s.strip_prefix("urn:oid:").ok_or(WHY)?;
+    let mut parts = rest.split('.');
+    let first = parts.next().ok_or(WHY)?;
+    if !matches!(first, "0" | "1" | "2") {
+        return Err(WHY);
+    }
+    let mut count = 0;
+    for p in parts {
+        count += 1;
+        let ok = !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) && (p == "0" || !p.starts_with('0'));
+        if !ok {
+            return Err(WHY);
+        }
+    }
+    if count == 0 {
+        return Err(WHY);
+    }
+    Ok(())
+}
+
+pub fn check_uuid(s: &str) -> Result<(), Reason> {
+    const WHY: Reason = "a UUID is written urn:uuid: followed by lower-case 8-4-4-4-12 hexadecimal digits";
+    let rest = s.strip_prefix("urn:uuid:").ok_or(WHY)?;
+    let groups: Vec<&str> = rest.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    if groups.len() != 5 {
+        return Err(WHY);
+    }
+    for (g, len) in groups.iter().zip(lens) {
+        if g.len() != len || !g.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) {
+            return Err(WHY);
+        }
+    }
+    Ok(())
+}
+
+pub fn check_base64(s: &str) -> Result<(), Reason> {
+    let mut n = 0usize;
+    let mut pad = 0usize;
+    for c in s.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        match c {
+            b'=' => pad += 1,
+            _ if pad > 0 => return Err("base64 padding '=' may only end the value"),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {}
+            _ => return Err("base64 may hold only A-Z, a-z, 0-9, '+', '/' and '=' padding"),
+        }
+        n += 1;
+    }
+    if pad > 2 || n % 4 != 0 {
+        return Err("base64 text comes in groups of four characters");
+    }
+    Ok(())
+}
+
+pub fn check_xhtml(s: &str) -> Result<(), Reason> {
+    let t = s.trim();
+    if t.starts_with("<div") && (t.ends_with("</div>") || t.ends_with("/>")) {
+        Ok(())
+    } else {
+        Err("narrative XHTML is one <div> element")
+    }
+}
+
+/// Runs the check for a `fhir-*` schema format. Empty strings are reported separately (every
+/// FHIR primitive forbids them), so this sees only non-empty values.
+pub fn check_format(format: &str, s: &str) -> Result<(), String> {
+    let r: Result<(), Reason> = match format {
+        "fhir-date" => return check_date(s),
+        "fhir-dateTime" => return check_date_time(s),
+        "fhir-instant" => return check_instant(s),
+        "fhir-time" => return check_time(s),
+        "fhir-id" => check_id(s),
+        "fhir-code" => check_code(s),
+        "fhir-string" => check_string(s),
+        "fhir-uri" => check_uri(s),
+        "fhir-oid" => check_oid(s),
+        "fhir-uuid" => check_uuid(s),
+        "fhir-base64Binary" => check_base64(s),
+        "fhir-xhtml" => check_xhtml(s),
+        _ => Ok(()),
+    };
+    r.map_err(str::to_string)
+}
+
+/// The formats that are dates or times (reported as `invalid-date` rather than `invalid-format`).
+pub fn is_temporal_format(format: &str) -> bool {
+    matches!(format, "fhir-date" | "fhir-dateTime" | "fhir-instant" | "fhir-time")
+}
+
+/// The FHIR type name behind a `fhir-*` format, for messages.
+pub fn format_type_name(format: &str) -> &str {
+    match format {
+        "fhir-base64Binary" => "base64Binary",
+        other => other.strip_prefix("fhir-").unwrap_or(other),
+    }
+}
+
+/// Every `fhir-*` format the generated schema uses.
+pub const FORMATS: [&str; 12] = [
+    "fhir-date",
+    "fhir-dateTime",
+    "fhir-instant",
+    "fhir-time",
+    "fhir-id",
+    "fhir-code",
+    "fhir-string",
+    "fhir-uri",
+    "fhir-oid",
+    "fhir-uuid",
+    "fhir-base64Binary",
+    "fhir-xhtml",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(check_date("1974").is_ok());
+        assert!(check_date("1974-05").is_ok());
+        assert!(check_date("2024-02-29").is_ok());
+        assert!(check_date("2000-02-29").is_ok());
+        assert_eq!(check_date("1974-02-30").unwrap_err(), "February 1974 has 28 days");
+        assert_eq!(check_date("1900-02-29").unwrap_err(), "February 1900 has 28 days");
+        assert!(check_date("1974-13").is_err());
+        assert!(check_date("1974-04-31").is_err());
+        assert!(check_date("0000").is_err());
+        assert!(check_date("74-01-01").is_err());
+        assert!(check_date("1974-1-1").is_err());
+        assert!(check_date("not a date").is_err());
+        assert!(check_date("1974-05-02T10:00:00Z").is_err());
+    }
+
+    #[test]
+    fn date_times_need_zones_with_times() {
+        assert!(check_date_time("2015-02-07T13:28:17-05:00").is_ok());
+        assert!(check_date_time("2015-02-07T13:28:17.239+02:00").is_ok());
+        assert!(check_date_time("2015-02-07T13:28:17Z").is_ok());
+        assert!(check_date_time("2015-02").is_ok());
+        assert!(check_date_time("2015-02-07T13:28:17").is_err());
+        assert!(check_date_time("2015-02-30T13:28:17Z").is_err());
+        assert!(check_date_time("2015-02-07T24:00:00Z").is_err());
+        assert!(check_date_time("2015-02-07T13:28Z").is_err());
+        assert!(check_date_time("2015-02-07T13:28:17+15:00").is_err());
+        assert!(check_date_time("2015-02-07T13:28:17.Z").is_err());
+    }
+
+    #[test]
+    fn instants_are_complete() {
+        assert!(check_instant("2015-02-07T13:28:17.239+02:00").is_ok());
+        assert!(check_instant("2015-02-07").is_err());
+        assert!(check_time("13:28:17").is_ok());
+        assert!(check_time("13:28").is_err());
+        assert!(check_time("13:28:17Z").is_err());
+    }
+
+    #[test]
+    fn other_primitives() {
+        assert!(check_id("example-1.a").is_ok());
+        assert!(check_id("bad_id").is_err());
+        assert!(check_id(&"a".repeat(65)).is_err());
+        assert!(check_code("final").is_ok());
+        assert!(check_code("two words").is_ok());
+        assert!(check_code(" final").is_err());
+        assert!(check_code("two  words").is_err());
+        assert!(check_string("line\nbreak\ttab").is_ok());
+        assert!(check_string("bell\u{7}").is_err());
+        assert!(check_uri("http://loinc.org").is_ok());
+        assert!(check_uri("http://a b").is_err());
+        assert!(check_oid("urn:oid:2.16.840.1.113883").is_ok());
+        assert!(check_oid("urn:oid:3.1").is_err());
+        assert!(check_oid("urn:oid:1.02").is_err());
+        assert!(check_uuid("urn:uuid:a76d9bbf-f293-4fb7-ad4c-2851cac77162").is_ok());
+        assert!(check_uuid("urn:uuid:A76D9BBF-f293-4fb7-ad4c-2851cac77162").is_err());
+        assert!(check_base64("aGVsbG8=").is_ok());
+        assert!(check_base64("aGVs bG8=").is_ok());
+        assert!(check_base64("%%%2@()()").is_err());
+        assert!(check_base64("aGVsbG8").is_err());
+        assert!(check_xhtml("<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>").is_ok());
+        assert!(check_xhtml("plain text").is_err());
+    }
+}

@@ -1,0 +1,195 @@
+//! ehrlint: checks FHIR R4 health records while they are entered, and says in plain words what
+//! is wrong and how to fix it.
+//!
+//! ```
+//! use ehrlint::{Context, Options, Validator};
+//!
+//! let validator = Validator::new(Options::default()).unwrap();
+//! let report = validator
+//!     .validate_json(r#"{"resourceType": "Patient", "gender": "mal"}"#, &Context::default())
+//!     .unwrap();
+//! assert!(!report.valid);
+//! assert_eq!(report.issues[0].code, "invalid-value");
+//! assert_eq!(report.issues[0].path, "/gender");
+//! ```
+
+mod engine;
+pub mod fhir;
+pub mod report;
+pub mod rules;
+mod structure;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use fhir::primitives::PartialDate;
+pub use report::{Category, Completeness, Issue, Report, Severity};
+pub use rules::RuleMeta;
+
+/// How a validator is set up. Later options (profiles, rule configuration, locale) add fields;
+/// unknown keys are refused so a typo never silently does nothing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Options {}
+
+/// Facts from outside the record that rules may need, given by the caller.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Context {
+    /// The date of service: code validity and "not in the future" are judged on this day.
+    /// None means today.
+    pub as_of: Option<PartialDate>,
+}
+
+impl Context {
+    /// Context from its JSON form `{"asOf": "YYYY-MM-DD"}` (the JS and CLI form).
+    pub fn from_json(value: &Value) -> Result<Self, InputError> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        struct Raw {
+            as_of: Option<String>,
+        }
+        let raw: Raw = serde_json::from_value(value.clone())
+            .map_err(|e| InputError::Context(e.to_string()))?;
+        let mut context = Context::default();
+        if let Some(s) = raw.as_of {
+            context.as_of = Some(parse_as_of(&s)?);
+        }
+        Ok(context)
+    }
+}
+
+/// Parses a date of service: a full date, YYYY-MM-DD, that exists.
+pub fn parse_as_of(s: &str) -> Result<PartialDate, InputError> {
+    let date = fhir::primitives::parse_date(s)
+        .map_err(|e| InputError::Context(format!("asOf {s:?} is not a date: {e}")))?;
+    if date.day.is_none() {
+        return Err(InputError::Context(format!(
+            "asOf {s:?} must be a full date, YYYY-MM-DD"
+        )));
+    }
+    Ok(date)
+}
+
+/// Input that is not a record at all: it gets an error, not a report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputError {
+    /// Not JSON. Line and column are 1-based.
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// JSON, but not an object.
+    NotAnObject { found: &'static str },
+    /// An object without a `resourceType` string.
+    NoResourceType,
+    /// The context or options are malformed.
+    Context(String),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Json {
+                line,
+                column,
+                message,
+            } => write!(f, "not valid JSON at line {line}, column {column}: {message}"),
+            InputError::NotAnObject { found } => write!(
+                f,
+                "a FHIR resource is a JSON object, but this input is {found}"
+            ),
+            InputError::NoResourceType => write!(
+                f,
+                "this JSON object has no \"resourceType\" string, so it is not a FHIR resource"
+            ),
+            InputError::Context(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn json_type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Builds everything once (schemas, rules), then validates any number of records.
+pub struct Validator {
+    engine: engine::Engine,
+    #[allow(dead_code)] // read by options-driven rules as they arrive
+    options: Options,
+}
+
+impl Validator {
+    /// Compiles the structure schemas of every supported resource type.
+    pub fn new(options: Options) -> Result<Self, String> {
+        Ok(Validator {
+            engine: engine::Engine::new()?,
+            options,
+        })
+    }
+
+    /// Validates a parsed record. Anything can be passed: a value that is not a resource gets
+    /// a report with one error saying so.
+    pub fn validate(&self, resource: &Value, context: &Context) -> Report {
+        self.engine.run(resource, context)
+    }
+
+    /// Parses and validates JSON text. Input that is not a resource (not JSON, not an object,
+    /// no resourceType) is an `InputError`, as the JS API throws and the CLI reports.
+    pub fn validate_json(&self, text: &str, context: &Context) -> Result<Report, InputError> {
+        let value = parse(text)?;
+        check_input(&value)?;
+        Ok(self.validate(&value, context))
+    }
+
+    /// The resource types this validator checks.
+    pub fn supported_types(&self) -> Vec<&str> {
+        self.engine.structure().supported_types().collect()
+    }
+}
+
+/// Parses JSON text into a value, with a clear error. serde_json refuses nesting deeper than
+/// 128, which keeps recursion (and the Wasm stack) bounded.
+pub fn parse(text: &str) -> Result<Value, InputError> {
+    serde_json::from_str(text).map_err(|e| InputError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Is this value a resource at all (an object with a resourceType string)?
+pub fn check_input(value: &Value) -> Result<(), InputError> {
+    let Some(object) = value.as_object() else {
+        return Err(InputError::NotAnObject {
+            found: json_type_name(value),
+        });
+    };
+    match object.get("resourceType") {
+        Some(Value::String(_)) => Ok(()),
+        _ => Err(InputError::NoResourceType),
+    }
+}

@@ -1,0 +1,140 @@
+//! The rule registry: every issue code ehrlint can report, with its family, default severity
+//! and FHIR issue type. One rule, one file; each file's doc comment (What / Why / Example /
+//! Authority) is the rule's reference page (`tools/gen-rules-doc.mjs` builds docs/rules.md).
+//!
+//! Issue codes are a stable interface: a code is never renamed or reused.
+
+pub mod completeness;
+pub mod structure;
+mod suggest;
+
+pub(crate) use suggest::nearest;
+
+use crate::fhir::path::{self, Location};
+use crate::report::{Category, Issue, Severity};
+
+/// What the registry knows of a rule.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable id, kebab-case.
+    pub code: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// FHIR IssueType (http://hl7.org/fhir/valueset-issue-type.html) for OperationOutcome.
+    pub issue_type: &'static str,
+    /// One line: what the rule checks.
+    pub title: &'static str,
+}
+
+impl RuleMeta {
+    /// An issue of this rule at `suffix` below `location`.
+    pub(crate) fn at(&'static self, location: &Location, suffix: &str, message: String) -> Issue {
+        Issue {
+            severity: self.severity,
+            category: self.category,
+            code: self.code,
+            path: format!("{}{suffix}", location.pointer),
+            expression: path::expression(&location.expression, suffix),
+            message,
+            suggestions: Vec::new(),
+        }
+    }
+}
+
+/// Every rule, in the order of the rules reference.
+pub static ALL: &[&RuleMeta] = &[
+    &structure::unknown_resource_type::RULE,
+    &structure::unsupported_resource_type::RULE,
+    &structure::resource_type_missing::RULE,
+    &structure::unknown_property::RULE,
+    &structure::wrong_type::RULE,
+    &structure::invalid_value::RULE,
+    &structure::invalid_date::RULE,
+    &structure::invalid_format::RULE,
+    &structure::empty_value::RULE,
+    &structure::empty_element::RULE,
+    &structure::value_out_of_range::RULE,
+    &structure::choice_conflict::RULE,
+    &completeness::required_element::RULE,
+    &completeness::required_choice::RULE,
+];
+
+pub fn meta(code: &str) -> Option<&'static RuleMeta> {
+    ALL.iter().copied().find(|m| m.code == code)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Shared by the rules' tests: one compiled validator for all of them.
+    use std::sync::OnceLock;
+
+    use crate::{Context, Options, Report, Validator};
+
+    pub fn validator() -> &'static Validator {
+        static V: OnceLock<Validator> = OnceLock::new();
+        V.get_or_init(|| Validator::new(Options::default()).expect("built-in schemas compile"))
+    }
+
+    pub fn report(resource: serde_json::Value) -> Report {
+        validator().validate(&resource, &Context::default())
+    }
+
+    /// The (code, path) pairs of a record's issues.
+    pub fn issues(resource: serde_json::Value) -> Vec<(&'static str, String)> {
+        report(resource).issues.into_iter().map(|i| (i.code, i.path)).collect()
+    }
+
+    /// Asserts exactly one issue, with this code at this path.
+    pub fn assert_one(resource: serde_json::Value, code: &str, path: &str) {
+        let found = issues(resource);
+        assert_eq!(found, vec![(code, path.to_string())], "expected exactly one {code} at {path}");
+    }
+
+    pub fn assert_clean(resource: serde_json::Value) {
+        let found = report(resource);
+        assert!(found.issues.is_empty(), "expected no issues, got {:#?}", found.issues);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for m in ALL {
+            assert!(seen.insert(m.code), "duplicate code {}", m.code);
+            assert!(
+                m.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{} is not kebab-case",
+                m.code
+            );
+            assert!(!m.title.is_empty());
+        }
+    }
+}
+
+/// A value as a message quotes it: short, and never more than the offending value itself.
+pub(crate) fn quote(value: &serde_json::Value) -> String {
+    const MAX: usize = 60;
+    let text = match value {
+        serde_json::Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    };
+    if text.chars().count() <= MAX {
+        text
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The element a pointer suffix names, for messages: `/name/0/given/1` -> `given`.
+pub(crate) fn element_name(suffix: &str) -> String {
+    path::tokens(suffix)
+        .filter(|t| !t.bytes().all(|b| b.is_ascii_digit()))
+        .last()
+        .map(|t| t.into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,61 @@
+//! # invalid-date
+//!
+//! **What it checks**: `date`, `dateTime`, `instant` and `time` values are written as FHIR
+//! requires and name a day that exists: 2020-02-30 and 1974-13 fail, partial dates 1974 and
+//! 1974-05 pass, a time of day needs a time zone.
+//!
+//! **Why it matters**: an impossible birth date or a time without a zone makes ages, dosing
+//! intervals and the order of events wrong or incomputable.
+//!
+//! **Example**: fails: `{"resourceType": "Patient", "birthDate": "1974-02-30"}`; passes:
+//! `{"resourceType": "Patient", "birthDate": "1974-02"}`.
+//!
+//! **Authority**: FHIR R4 primitive types `date`, `dateTime`, `instant`, `time`
+//! (http://hl7.org/fhir/R4/datatypes.html#date): "Dates SHALL be valid dates".
+
+use serde_json::Value;
+
+use crate::fhir::path::Location;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{quote, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "invalid-date",
+    category: Category::Structure,
+    severity: Severity::Error,
+    issue_type: "value",
+    title: "A date or time that is malformed or does not exist",
+};
+
+pub(crate) fn issue(location: &Location, suffix: &str, type_name: &str, value: &Value, reason: &str) -> Issue {
+    RULE.at(location, suffix, format!("{} is not a valid {type_name}: {reason}.", quote(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one, report};
+    use serde_json::json;
+
+    #[test]
+    fn fails_on_day_that_does_not_exist() {
+        assert_one(json!({"resourceType": "Patient", "birthDate": "1974-02-30"}), "invalid-date", "/birthDate");
+        let r = report(json!({"resourceType": "Patient", "birthDate": "1974-02-30"}));
+        assert_eq!(r.issues[0].message, "\"1974-02-30\" is not a valid date: February 1974 has 28 days.");
+    }
+
+    #[test]
+    fn fails_on_time_without_zone() {
+        assert_one(
+            json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "effectiveDateTime": "2020-01-01T10:00:00"}),
+            "invalid-date",
+            "/effectiveDateTime",
+        );
+    }
+
+    #[test]
+    fn passes_partial_and_full_dates() {
+        assert_clean(json!({"resourceType": "Patient", "birthDate": "1974"}));
+        assert_clean(json!({"resourceType": "Patient", "birthDate": "2024-02-29"}));
+        assert_clean(json!({"resourceType": "Patient", "deceasedDateTime": "2020-03-01T10:00:00+01:00"}));
+    }
+}

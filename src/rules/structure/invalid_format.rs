@@ -1,0 +1,59 @@
+//! # invalid-format
+//!
+//! **What it checks**: primitive values other than dates follow their FHIR type's lexical
+//! rules: `id` (letters, digits, `-` and `.`, at most 64), `code` (no leading, trailing or
+//! doubled spaces), `uri` (no spaces), `oid`, `uuid`, `base64Binary`, text without control
+//! characters, narrative XHTML in one `<div>`.
+//!
+//! **Why it matters**: an id with an underscore or a space cannot be used in a FHIR URL, so the
+//! record cannot be stored or referenced; a code with stray spaces matches nothing.
+//!
+//! **Example**: fails: `{"resourceType": "Patient", "id": "bad_id 1"}`; passes:
+//! `{"resourceType": "Patient", "id": "bad-id.1"}`.
+//!
+//! **Authority**: FHIR R4 primitive types and their regular expressions
+//! (http://hl7.org/fhir/R4/datatypes.html#primitive).
+
+use serde_json::Value;
+
+use crate::fhir::path::Location;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{quote, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "invalid-format",
+    category: Category::Structure,
+    severity: Severity::Error,
+    issue_type: "value",
+    title: "A primitive value that breaks its type's lexical rules",
+};
+
+pub(crate) fn issue(location: &Location, suffix: &str, type_name: &str, value: &Value, reason: &str) -> Issue {
+    RULE.at(location, suffix, format!("{} is not a valid {type_name}: {reason}.", quote(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one};
+    use serde_json::json;
+
+    #[test]
+    fn fails_on_illegal_id() {
+        assert_one(json!({"resourceType": "Patient", "id": "bad_id 1"}), "invalid-format", "/id");
+        assert_one(json!({"resourceType": "Patient", "id": "a".repeat(65)}), "invalid-format", "/id");
+    }
+
+    #[test]
+    fn fails_on_code_with_double_space() {
+        assert_one(
+            json!({"resourceType": "Patient", "identifier": [{"system": "http://a b", "value": "1"}]}),
+            "invalid-format",
+            "/identifier/0/system",
+        );
+    }
+
+    #[test]
+    fn passes_legal_values() {
+        assert_clean(json!({"resourceType": "Patient", "id": "bad-id.1", "identifier": [{"system": "urn:oid:2.16.840.1.113883.4.1", "value": "1"}]}));
+    }
+}

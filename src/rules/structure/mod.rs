@@ -1,0 +1,15 @@
+//! Structure rules: is the record well-formed FHIR R4? Most are found by the JSON Schema layer
+//! (src/structure) and worded here.
+
+pub mod choice_conflict;
+pub mod empty_element;
+pub mod empty_value;
+pub mod invalid_date;
+pub mod invalid_format;
+pub mod invalid_value;
+pub mod resource_type_missing;
+pub mod unknown_property;
+pub mod unknown_resource_type;
+pub mod unsupported_resource_type;
+pub mod value_out_of_range;
+pub mod wrong_type;

@@ -1,0 +1,129 @@
+//! The structure layer: is this a well-formed FHIR R4 resource?
+//!
+//! One JSON Schema per supported resource type, compiled once (`jsonschema` crate) from the
+//! generated `schemas/fhir-r4.schema.json`; dispatch is on `resourceType`, never through a
+//! `oneOf` over every resource. Schema errors are translated into issues by `translate`.
+
+mod choices;
+mod translate;
+
+use std::collections::HashMap;
+
+use jsonschema::Draft;
+use serde_json::{Map, Value};
+
+use crate::fhir::path::{self, Location};
+use crate::fhir::primitives;
+use crate::report::Issue;
+
+pub(crate) use translate::translate;
+
+/// The generated schema document (see tools/gen-schemas.mjs).
+const SCHEMA_TEXT: &str = include_str!("../../schemas/fhir-r4.schema.json");
+
+pub struct Structure {
+    schema: Value,
+    validators: HashMap<String, jsonschema::Validator>,
+}
+
+impl Structure {
+    /// Compiles the schema of every supported resource type.
+    pub fn new() -> Result<Self, String> {
+        let schema: Value = serde_json::from_str(SCHEMA_TEXT)
+            .map_err(|e| format!("the built-in schema does not parse: {e}"))?;
+        let definitions = schema
+            .get("definitions")
+            .cloned()
+            .ok_or("the built-in schema has no definitions")?;
+        let mut validators = HashMap::new();
+        for name in string_list(&schema, "supported") {
+            let root = serde_json::json!({
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "$ref": format!("#/definitions/{name}"),
+                "definitions": definitions,
+            });
+            let mut options = jsonschema::options()
+                .with_draft(Draft::Draft7)
+                .should_validate_formats(true)
+                .with_keyword("fhirChoices", choices::factory);
+            for format in primitives::FORMATS {
+                options = options.with_format(format, move |s: &str| {
+                    !s.is_empty() && primitives::check_format(format, s).is_ok()
+                });
+            }
+            let validator = options
+                .build(&root)
+                .map_err(|e| format!("the schema of {name} does not compile: {e}"))?;
+            validators.insert(name.to_string(), validator);
+        }
+        Ok(Structure { schema, validators })
+    }
+
+    pub fn validator(&self, resource_type: &str) -> Option<&jsonschema::Validator> {
+        self.validators.get(resource_type)
+    }
+
+    pub fn is_supported(&self, resource_type: &str) -> bool {
+        self.validators.contains_key(resource_type)
+    }
+
+    /// Every resource type of FHIR R4, supported or not.
+    pub fn resource_types(&self) -> impl Iterator<Item = &str> {
+        string_list(&self.schema, "resourceTypes")
+    }
+
+    pub fn supported_types(&self) -> impl Iterator<Item = &str> {
+        string_list(&self.schema, "supported")
+    }
+
+    fn definition(&self, name: &str) -> Option<&Map<String, Value>> {
+        self.schema.get("definitions")?.get(name)?.as_object()
+    }
+
+    /// The elements a resource type requires (min cardinality 1), `resourceType` aside.
+    pub fn required_elements(&self, resource_type: &str) -> impl Iterator<Item = &str> {
+        self.definition(resource_type)
+            .and_then(|d| d.get("required"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|p| *p != "resourceType")
+    }
+
+    /// The object definition that describes the object at `pointer` (relative to a resource
+    /// of type `resource_type`), found by walking properties and `$ref`s.
+    pub fn definition_at(&self, resource_type: &str, pointer: &str) -> Option<&Map<String, Value>> {
+        let mut def = self.definition(resource_type)?;
+        for token in path::tokens(pointer) {
+            if token.bytes().all(|b| b.is_ascii_digit()) {
+                continue; // array index: same definition as the array's items
+            }
+            let prop = def.get("properties")?.get(token.as_ref())?;
+            let target = prop.get("items").unwrap_or(prop).get("$ref")?.as_str()?;
+            def = self.definition(target.strip_prefix("#/definitions/")?)?;
+        }
+        Some(def)
+    }
+
+    /// Validates one resource of a supported type; issues carry `location`'s prefix.
+    pub fn check(&self, resource_type: &str, resource: &Value, location: &Location, out: &mut Vec<Issue>) {
+        let Some(validator) = self.validator(resource_type) else {
+            return;
+        };
+        if validator.is_valid(resource) {
+            return;
+        }
+        let errors: Vec<_> = validator.iter_errors(resource).collect();
+        translate(self, resource_type, location, &errors, out);
+    }
+}
+
+fn string_list<'a>(schema: &'a Value, key: &str) -> impl Iterator<Item = &'a str> {
+    schema
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}

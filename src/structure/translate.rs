@@ -1,0 +1,176 @@
+//! Schema errors -> issues, one issue per defect at the element that is wrong.
+//!
+//! Two things keep cascades out: at most one issue per path (the most basic problem wins: a
+//! wrong JSON type hides the enum or format check of the same value), and a misspelt
+//! mandatory element (`stauts`) gives only the unknown-property issue that suggests it, not a
+//! second "status is missing".
+
+use std::cmp::Ordering;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::ValidationError;
+use serde_json::Value;
+
+use super::Structure;
+use crate::fhir::path::{self, Location};
+use crate::fhir::primitives;
+use crate::report::Issue;
+use crate::rules::completeness::{required_choice, required_element};
+use crate::rules::structure::{
+    choice_conflict, empty_element, empty_value, invalid_date, invalid_format, invalid_value,
+    unknown_property, value_out_of_range, wrong_type,
+};
+
+/// Which issue wins when two land on one path (lower first).
+fn rank(kind: &ValidationErrorKind) -> u8 {
+    match kind {
+        ValidationErrorKind::Type { .. } => 0,
+        ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. } => 1,
+        ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinProperties { .. } => 2,
+        _ => 3,
+    }
+}
+
+/// What an object at `suffix` is called in messages: `Observation` for the resource itself,
+/// `Observation.component[0]` below it.
+fn owner(location: &Location, suffix: &str) -> String {
+    path::expression(&location.expression, suffix)
+}
+
+pub(crate) fn translate(
+    structure: &Structure,
+    resource_type: &str,
+    location: &Location,
+    errors: &[ValidationError<'_>],
+    out: &mut Vec<Issue>,
+) {
+    // Suggestions made for unknown properties, per object: a missing element they name is the
+    // same defect.
+    let mut suggested: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(u8, Issue)> = Vec::with_capacity(errors.len());
+
+    for error in errors {
+        let suffix = error.instance_path().as_str();
+        if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+            let allowed: Vec<&str> = structure
+                .definition_at(resource_type, suffix)
+                .and_then(|d| d.get("properties"))
+                .and_then(Value::as_object)
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            for property in unexpected {
+                let issue = unknown_property::issue(
+                    location,
+                    suffix,
+                    property,
+                    allowed.iter().copied(),
+                    &owner(location, suffix),
+                );
+                if let Some(s) = issue.suggestions.first() {
+                    suggested.push((suffix.to_string(), s.clone()));
+                }
+                found.push((1, issue));
+            }
+        }
+    }
+
+    let was_suggested =
+        |suffix: &str, name: &str| suggested.iter().any(|(s, n)| s == suffix && n == name);
+
+    for error in errors {
+        let suffix = error.instance_path().as_str();
+        let instance = error.instance();
+        let issue = match error.kind() {
+            ValidationErrorKind::AdditionalProperties { .. } => continue,
+            ValidationErrorKind::Required { property } => {
+                let Some(name) = property.as_str() else { continue };
+                if was_suggested(suffix, name) {
+                    continue;
+                }
+                required_element::issue(location, suffix, &owner(location, suffix), name)
+            }
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    TypeKind::Single(t) => t.to_string(),
+                    TypeKind::Multiple(set) => set.iter().next().map(|t| t.to_string()).unwrap_or_default(),
+                };
+                wrong_type::issue(location, suffix, &expected, instance)
+            }
+            ValidationErrorKind::Enum { options } => {
+                let allowed = options.as_array().map(Vec::as_slice).unwrap_or_default();
+                invalid_value::issue(location, suffix, instance, allowed)
+            }
+            ValidationErrorKind::Constant { expected_value } => {
+                invalid_value::issue(location, suffix, instance, std::slice::from_ref(expected_value))
+            }
+            ValidationErrorKind::Format { format } => {
+                let text = instance.as_str().unwrap_or_default();
+                if text.is_empty() {
+                    empty_value::issue(location, suffix)
+                } else {
+                    let reason = primitives::check_format(format, text).err().unwrap_or_default();
+                    let type_name = primitives::format_type_name(format);
+                    if primitives::is_temporal_format(format) {
+                        invalid_date::issue(location, suffix, type_name, instance, &reason)
+                    } else {
+                        invalid_format::issue(location, suffix, type_name, instance, &reason)
+                    }
+                }
+            }
+            ValidationErrorKind::MinItems { .. } => empty_element::issue(location, suffix, true),
+            ValidationErrorKind::MinProperties { .. } => empty_element::issue(location, suffix, false),
+            ValidationErrorKind::Minimum { limit } => {
+                value_out_of_range::issue(location, suffix, instance, limit, true)
+            }
+            ValidationErrorKind::Maximum { limit } => {
+                value_out_of_range::issue(location, suffix, instance, limit, false)
+            }
+            ValidationErrorKind::Custom { message, .. } => {
+                let mut parts = message.splitn(3, '|');
+                let (Some(what), Some(name), Some(props)) = (parts.next(), parts.next(), parts.next())
+                else {
+                    continue;
+                };
+                let props: Vec<&str> = props.split(',').collect();
+                if what == "conflict" {
+                    choice_conflict::issue(location, suffix, name, &props)
+                } else {
+                    if props.iter().any(|p| was_suggested(suffix, p)) {
+                        continue;
+                    }
+                    required_choice::issue(location, suffix, &owner(location, suffix), name, &props)
+                }
+            }
+            // Anything else the generated schema might raise: still one issue, worded by the
+            // schema library.
+            _ => invalid_value::issue_generic(location, suffix, &error.to_string()),
+        };
+        found.push((rank(error.kind()), issue));
+    }
+
+    found.sort_by(|a, b| pointer_order(&a.1.path, &b.1.path).then(a.0.cmp(&b.0)));
+    found.dedup_by(|later, first| later.1.path == first.1.path);
+    out.extend(found.into_iter().map(|(_, issue)| issue));
+}
+
+/// Document-like order: array indexes compare as numbers (`/entry/2` before `/entry/10`).
+fn pointer_order(a: &str, b: &str) -> Ordering {
+    let mut x = a.split('/');
+    let mut y = b.split('/');
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let ord = match (p.parse::<u64>(), q.parse::<u64>()) {
+                    (Ok(m), Ok(n)) => m.cmp(&n),
+                    _ => p.cmp(q),
+                };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+        }
+    }
+}
