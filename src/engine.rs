@@ -64,18 +64,31 @@ impl Engine {
             Some(rt) => out.push(wrong_type::issue(location, "/resourceType", "string", rt)),
             None if value.is_object() => out.push(resource_type_missing::issue(location)),
             // Not an object: the containing schema already reported it (or, at the root, this).
-            None if location.pointer.is_empty() => out.push(wrong_type::issue(location, "", "object", value)),
+            None if location.pointer.is_empty() => {
+                out.push(wrong_type::issue(location, "", "object", value))
+            }
             None => {}
         }
     }
 
-    fn resource(&self, rt: &str, resource: &Value, location: &Location, out: &mut Vec<Issue>, tally: &mut Tally) {
+    fn resource(
+        &self,
+        rt: &str,
+        resource: &Value,
+        location: &Location,
+        out: &mut Vec<Issue>,
+        tally: &mut Tally,
+    ) {
         if !self.structure.is_supported(rt) {
             if self.structure.resource_types().any(|t| t == rt) {
                 let supported = self.structure.supported_types();
                 out.push(unsupported_resource_type::issue(location, rt, supported));
             } else {
-                out.push(unknown_resource_type::issue(location, rt, self.structure.resource_types()));
+                out.push(unknown_resource_type::issue(
+                    location,
+                    rt,
+                    self.structure.resource_types(),
+                ));
             }
             return;
         }
@@ -85,17 +98,31 @@ impl Engine {
             if resource.get(element).is_some() {
                 tally.present += 1;
             } else {
-                tally.missing.push(format!("{}/{element}", location.pointer));
+                tally
+                    .missing
+                    .push(format!("{}/{element}", location.pointer));
             }
         }
         self.nested(rt, resource, location, out, tally);
     }
 
     /// Resources inside this one: `contained`, and a Bundle's entries and response outcomes.
-    fn nested(&self, rt: &str, resource: &Value, location: &Location, out: &mut Vec<Issue>, tally: &mut Tally) {
+    fn nested(
+        &self,
+        rt: &str,
+        resource: &Value,
+        location: &Location,
+        out: &mut Vec<Issue>,
+        tally: &mut Tally,
+    ) {
         if let Some(contained) = resource.get("contained").and_then(Value::as_array) {
             for (i, item) in contained.iter().enumerate() {
-                self.child(item, &location.child(&format!("/contained/{i}")), out, tally);
+                self.child(
+                    item,
+                    &location.child(&format!("/contained/{i}")),
+                    out,
+                    tally,
+                );
             }
         }
         if rt != "Bundle" {
@@ -106,10 +133,20 @@ impl Engine {
         };
         for (i, entry) in entries.iter().enumerate() {
             if let Some(r) = entry.get("resource") {
-                self.child(r, &location.child(&format!("/entry/{i}/resource")), out, tally);
+                self.child(
+                    r,
+                    &location.child(&format!("/entry/{i}/resource")),
+                    out,
+                    tally,
+                );
             }
             if let Some(r) = entry.get("response").and_then(|x| x.get("outcome")) {
-                self.child(r, &location.child(&format!("/entry/{i}/response/outcome")), out, tally);
+                self.child(
+                    r,
+                    &location.child(&format!("/entry/{i}/response/outcome")),
+                    out,
+                    tally,
+                );
             }
         }
     }

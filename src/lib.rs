@@ -101,7 +101,10 @@ impl fmt::Display for InputError {
                 line,
                 column,
                 message,
-            } => write!(f, "not valid JSON at line {line}, column {column}: {message}"),
+            } => write!(
+                f,
+                "not valid JSON at line {line}, column {column}: {message}"
+            ),
             InputError::NotAnObject { found } => write!(
                 f,
                 "a FHIR resource is a JSON object, but this input is {found}"

@@ -1,1 +1,258 @@
+//! The ehrlint command-line tool: the same engine as the browser, for batch files.
+//! Thin on purpose: it reads inputs, calls the library and prints reports.
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::io::{self, BufWriter, Read, Write};
+    use std::path::Path;
+    use std::process::ExitCode;
+
+    use clap::{Parser, Subcommand, ValueEnum};
+    use ehrlint::{parse_as_of, Context, InputError, Options, Report, Severity, Validator};
+    use serde_json::{json, Value};
+
+    #[derive(Parser)]
+    #[command(
+        name = "ehrlint",
+        version,
+        about = "Checks FHIR R4 records: structure, completeness, accuracy and code consistency."
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Validate FHIR R4 JSON resources.
+        ///
+        /// PATH is a .json file (one resource or a Bundle), a .ndjson file (one resource per
+        /// line, as FHIR Bulk Data exports are), or - for standard input (JSON or NDJSON).
+        /// Exit status: 0 no errors, 1 some resource has errors, 2 usage error or unreadable input.
+        Validate {
+            /// Output: text for people, json (one line per resource), outcome (one FHIR
+            /// OperationOutcome per line).
+            #[arg(long, value_enum, default_value_t = Format::Text)]
+            format: Format,
+            /// Date of service (YYYY-MM-DD) that date-dependent rules judge by; default today.
+            #[arg(long, value_name = "YYYY-MM-DD")]
+            as_of: Option<String>,
+            #[arg(required = true, value_name = "PATH")]
+            paths: Vec<String>,
+        },
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Format {
+        Text,
+        Json,
+        Outcome,
+    }
+
+    /// One resource's result: its report, or why it is not a resource.
+    struct Outcome {
+        source: String,
+        result: Result<(Value, Report), InputError>,
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = match Cli::try_parse() {
+            Ok(cli) => cli,
+            Err(e) => {
+                let code = if e.use_stderr() { 2 } else { 0 };
+                let _ = e.print();
+                return ExitCode::from(code);
+            }
+        };
+        match cli.command {
+            Command::Validate {
+                format,
+                as_of,
+                paths,
+            } => validate(format, as_of.as_deref(), &paths),
+        }
+    }
+
+    fn validate(format: Format, as_of: Option<&str>, paths: &[String]) -> ExitCode {
+        let mut context = Context::default();
+        if let Some(s) = as_of {
+            match parse_as_of(s) {
+                Ok(d) => context.as_of = Some(d),
+                Err(e) => {
+                    eprintln!("ehrlint: --as-of: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        let validator = match Validator::new(Options::default()) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("ehrlint: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let stdout = io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let (mut unreadable, mut failed, mut checked) = (false, 0usize, 0usize);
+
+        for path in paths {
+            let (name, text) = match read(path) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("ehrlint: {path}: {e}");
+                    unreadable = true;
+                    continue;
+                }
+            };
+            let ndjson = is_ndjson(path, &text);
+            let mut each = |source: String, chunk: &str| {
+                let result = ehrlint::parse(chunk).and_then(|value| {
+                    ehrlint::check_input(&value)?;
+                    let report = validator.validate(&value, &context);
+                    Ok((value, report))
+                });
+                let outcome = Outcome { source, result };
+                checked += 1;
+                if !matches!(&outcome.result, Ok((_, r)) if r.valid) {
+                    failed += 1;
+                }
+                print(&mut out, format, &outcome)
+            };
+            let written = if ndjson {
+                text.lines()
+                    .enumerate()
+                    .filter(|(_, line)| !line.trim().is_empty())
+                    .try_for_each(|(n, line)| each(format!("{name}:{}", n + 1), line))
+            } else {
+                each(name.clone(), &text)
+            };
+            if written.is_err() {
+                // Standard output closed (e.g. piped into `head`): stop quietly.
+                return ExitCode::from(if failed > 0 { 1 } else { 0 });
+            }
+        }
+        if let Format::Text = format {
+            let _ = writeln!(
+                out,
+                "{checked} resource{} checked, {failed} with errors.",
+                if checked == 1 { "" } else { "s" }
+            );
+        }
+        let _ = out.flush();
+        ExitCode::from(if unreadable {
+            2
+        } else if failed > 0 {
+            1
+        } else {
+            0
+        })
+    }
+
+    fn read(path: &str) -> io::Result<(String, String)> {
+        if path == "-" {
+            let mut text = String::new();
+            io::stdin().read_to_string(&mut text)?;
+            return Ok(("<stdin>".to_string(), text));
+        }
+        let bytes = std::fs::read(path)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))?;
+        Ok((path.to_string(), text))
+    }
+
+    /// `.ndjson` files are NDJSON; `.json` files are one document; anything else (stdin) is
+    /// NDJSON when its first non-blank line is a JSON value by itself.
+    fn is_ndjson(path: &str, text: &str) -> bool {
+        match Path::new(path).extension().and_then(|e| e.to_str()) {
+            Some("ndjson") | Some("jsonl") => true,
+            Some("json") => false,
+            _ => text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok()),
+        }
+    }
+
+    fn print(out: &mut impl Write, format: Format, o: &Outcome) -> io::Result<()> {
+        match (format, &o.result) {
+            (Format::Json, Ok((value, report))) => {
+                let line = json!({
+                    "source": o.source,
+                    "resourceType": value.get("resourceType"),
+                    "id": value.get("id"),
+                    "valid": report.valid,
+                    "issues": report.issues,
+                });
+                writeln!(out, "{line}")
+            }
+            (Format::Json, Err(e)) => {
+                writeln!(
+                    out,
+                    "{}",
+                    json!({ "source": o.source, "valid": false, "error": e.to_string() })
+                )
+            }
+            (Format::Outcome, Ok((_, report))) => {
+                writeln!(out, "{}", report.to_operation_outcome())
+            }
+            (Format::Outcome, Err(e)) => {
+                let outcome = json!({
+                    "resourceType": "OperationOutcome",
+                    "issue": [{ "severity": "fatal", "code": "structure", "details": { "text": e.to_string() } }]
+                });
+                writeln!(out, "{outcome}")
+            }
+            (Format::Text, Ok((value, report))) => {
+                let rt = value
+                    .get("resourceType")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?");
+                let name = match value.get("id").and_then(Value::as_str) {
+                    Some(id) => format!("{rt}/{id}"),
+                    None => rt.to_string(),
+                };
+                let count = |s: Severity| report.issues.iter().filter(|i| i.severity == s).count();
+                let (e, w) = (count(Severity::Error), count(Severity::Warning));
+                if report.issues.is_empty() {
+                    writeln!(out, "{}: {name}: ok", o.source)?;
+                } else {
+                    writeln!(
+                        out,
+                        "{}: {name}: {e} error{}, {w} warning{}",
+                        o.source,
+                        plural(e),
+                        plural(w)
+                    )?;
+                }
+                for i in &report.issues {
+                    writeln!(
+                        out,
+                        "  {:<11} {}  [{}]  {}",
+                        i.severity.as_str(),
+                        i.expression,
+                        i.code,
+                        i.message
+                    )?;
+                }
+                Ok(())
+            }
+            (Format::Text, Err(e)) => writeln!(out, "{}: not a resource: {e}", o.source),
+        }
+    }
+
+    fn plural(n: usize) -> &'static str {
+        if n == 1 {
+            ""
+        } else {
+            "s"
+        }
+    }
+}

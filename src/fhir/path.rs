@@ -81,10 +81,16 @@ mod tests {
 
     #[test]
     fn expressions_follow_pointers() {
-        assert_eq!(expression("Condition", "/code/coding/0/code"), "Condition.code.coding[0].code");
+        assert_eq!(
+            expression("Condition", "/code/coding/0/code"),
+            "Condition.code.coding[0].code"
+        );
         assert_eq!(expression("Patient", ""), "Patient");
         assert_eq!(
-            Location::root("Bundle").child("/entry/2/resource").child("/code").expression,
+            Location::root("Bundle")
+                .child("/entry/2/resource")
+                .child("/code")
+                .expression,
             "Bundle.entry[2].resource.code"
         );
     }

@@ -81,7 +81,10 @@ pub fn parse_date(s: &str) -> Result<PartialDate, String> {
             let day = digits(&b[8..10]).unwrap_or(0) as u8;
             let max = days_in_month(year, month);
             if day == 0 || day > max {
-                let name = MONTH_NAMES.get(usize::from(month) - 1).copied().unwrap_or("");
+                let name = MONTH_NAMES
+                    .get(usize::from(month) - 1)
+                    .copied()
+                    .unwrap_or("");
                 return Err(format!("{name} {year} has {max} days"));
             }
             date.day = Some(day);
@@ -162,7 +165,10 @@ pub fn check_date_time(s: &str) -> Result<(), String> {
 /// `instant`: a full date, time and time zone.
 pub fn check_instant(s: &str) -> Result<(), String> {
     if !s.contains('T') {
-        return Err("an instant needs a full date, time and time zone (YYYY-MM-DDThh:mm:ss.sss+zz:zz)".to_string());
+        return Err(
+            "an instant needs a full date, time and time zone (YYYY-MM-DDThh:mm:ss.sss+zz:zz)"
+                .to_string(),
+        );
     }
     check_date_time(s)
 }
@@ -182,7 +188,9 @@ pub fn check_id(s: &str) -> Result<(), Reason> {
     if s.len() > 64 {
         return Err("an id has at most 64 characters");
     }
-    if s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
+    if s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+    {
         Ok(())
     } else {
         Err("an id may hold only letters A-Z and a-z, digits, '-' and '.'")
@@ -205,8 +213,12 @@ pub fn check_code(s: &str) -> Result<(), Reason> {
 }
 
 pub fn check_string(s: &str) -> Result<(), Reason> {
-    if s.chars().any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\r' | '\n')) {
-        return Err("text may not hold control characters other than tab, carriage return and line feed");
+    if s.chars()
+        .any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\r' | '\n'))
+    {
+        return Err(
+            "text may not hold control characters other than tab, carriage return and line feed",
+        );
     }
     Ok(())
 }
@@ -220,7 +232,8 @@ pub fn check_uri(s: &str) -> Result<(), Reason> {
 }
 
 pub fn check_oid(s: &str) -> Result<(), Reason> {
-    const WHY: Reason = "an OID is written urn:oid: followed by dotted numbers, like urn:oid:2.16.840.1.113883";
+    const WHY: Reason =
+        "an OID is written urn:oid: followed by dotted numbers, like urn:oid:2.16.840.1.113883";
     let rest = s.strip_prefix("urn:oid:").ok_or(WHY)?;
     let mut parts = rest.split('.');
     let first = parts.next().ok_or(WHY)?;
@@ -230,7 +243,9 @@ pub fn check_oid(s: &str) -> Result<(), Reason> {
     let mut count = 0;
     for p in parts {
         count += 1;
-        let ok = !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) && (p == "0" || !p.starts_with('0'));
+        let ok = !p.is_empty()
+            && p.bytes().all(|c| c.is_ascii_digit())
+            && (p == "0" || !p.starts_with('0'));
         if !ok {
             return Err(WHY);
         }
@@ -242,7 +257,8 @@ pub fn check_oid(s: &str) -> Result<(), Reason> {
 }
 
 pub fn check_uuid(s: &str) -> Result<(), Reason> {
-    const WHY: Reason = "a UUID is written urn:uuid: followed by lower-case 8-4-4-4-12 hexadecimal digits";
+    const WHY: Reason =
+        "a UUID is written urn:uuid: followed by lower-case 8-4-4-4-12 hexadecimal digits";
     let rest = s.strip_prefix("urn:uuid:").ok_or(WHY)?;
     let groups: Vec<&str> = rest.split('-').collect();
     let lens = [8, 4, 4, 4, 12];
@@ -250,7 +266,11 @@ pub fn check_uuid(s: &str) -> Result<(), Reason> {
         return Err(WHY);
     }
     for (g, len) in groups.iter().zip(lens) {
-        if g.len() != len || !g.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) {
+        if g.len() != len
+            || !g
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        {
             return Err(WHY);
         }
     }
@@ -307,7 +327,10 @@ pub fn check_format(format: &str, s: &str) -> Result<(), String> {
 
 /// The formats that are dates or times (reported as `invalid-date` rather than `invalid-format`).
 pub fn is_temporal_format(format: &str) -> bool {
-    matches!(format, "fhir-date" | "fhir-dateTime" | "fhir-instant" | "fhir-time")
+    matches!(
+        format,
+        "fhir-date" | "fhir-dateTime" | "fhir-instant" | "fhir-time"
+    )
 }
 
 /// The FHIR type name behind a `fhir-*` format, for messages.
@@ -344,8 +367,14 @@ mod tests {
         assert!(check_date("1974-05").is_ok());
         assert!(check_date("2024-02-29").is_ok());
         assert!(check_date("2000-02-29").is_ok());
-        assert_eq!(check_date("1974-02-30").unwrap_err(), "February 1974 has 28 days");
-        assert_eq!(check_date("1900-02-29").unwrap_err(), "February 1900 has 28 days");
+        assert_eq!(
+            check_date("1974-02-30").unwrap_err(),
+            "February 1974 has 28 days"
+        );
+        assert_eq!(
+            check_date("1900-02-29").unwrap_err(),
+            "February 1900 has 28 days"
+        );
         assert!(check_date("1974-13").is_err());
         assert!(check_date("1974-04-31").is_err());
         assert!(check_date("0000").is_err());

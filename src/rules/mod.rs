@@ -81,18 +81,30 @@ pub(crate) mod testing {
 
     /// The (code, path) pairs of a record's issues.
     pub fn issues(resource: serde_json::Value) -> Vec<(&'static str, String)> {
-        report(resource).issues.into_iter().map(|i| (i.code, i.path)).collect()
+        report(resource)
+            .issues
+            .into_iter()
+            .map(|i| (i.code, i.path))
+            .collect()
     }
 
     /// Asserts exactly one issue, with this code at this path.
     pub fn assert_one(resource: serde_json::Value, code: &str, path: &str) {
         let found = issues(resource);
-        assert_eq!(found, vec![(code, path.to_string())], "expected exactly one {code} at {path}");
+        assert_eq!(
+            found,
+            vec![(code, path.to_string())],
+            "expected exactly one {code} at {path}"
+        );
     }
 
     pub fn assert_clean(resource: serde_json::Value) {
         let found = report(resource);
-        assert!(found.issues.is_empty(), "expected no issues, got {:#?}", found.issues);
+        assert!(
+            found.issues.is_empty(),
+            "expected no issues, got {:#?}",
+            found.issues
+        );
     }
 }
 
@@ -106,7 +118,9 @@ mod tests {
         for m in ALL {
             assert!(seen.insert(m.code), "duplicate code {}", m.code);
             assert!(
-                m.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                m.code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{} is not kebab-case",
                 m.code
             );

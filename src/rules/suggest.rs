@@ -1,7 +1,11 @@
 //! "Did you mean ...?": the closest candidates to a mistyped word.
 
 /// Candidates within a small edit distance of `word` (case-insensitive), closest first.
-pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<String> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<String> {
     let lower = word.to_lowercase();
     // Short words tolerate fewer edits, or every 3-letter word would match every other.
     let limit = match word.chars().count() {
@@ -17,7 +21,11 @@ pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
         })
         .collect();
     scored.sort_by_key(|(d, c)| (*d, c.len()));
-    scored.into_iter().take(max).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(max)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -26,9 +34,18 @@ mod tests {
 
     #[test]
     fn finds_close_words_only() {
-        assert_eq!(nearest("mal", ["male", "female", "other", "unknown"], 3), vec!["male"]);
-        assert_eq!(nearest("gendr", ["gender", "name", "birthDate"], 3), vec!["gender"]);
+        assert_eq!(
+            nearest("mal", ["male", "female", "other", "unknown"], 3),
+            vec!["male"]
+        );
+        assert_eq!(
+            nearest("gendr", ["gender", "name", "birthDate"], 3),
+            vec!["gender"]
+        );
         assert!(nearest("zzz", ["male", "female"], 3).is_empty());
-        assert_eq!(nearest("Patinet", ["Patient", "Practitioner"], 3), vec!["Patient"]);
+        assert_eq!(
+            nearest("Patinet", ["Patient", "Practitioner"], 3),
+            vec!["Patient"]
+        );
     }
 }

@@ -31,7 +31,11 @@ pub(super) fn factory<'a>(
         .ok_or_else(|| ValidationError::custom("fhirChoices must be an array"))?
         .iter()
         .map(|g| Group {
-            name: g.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            name: g
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
             min: g.get("min").and_then(Value::as_u64).unwrap_or(0),
             props: g
                 .get("props")
@@ -80,12 +84,19 @@ impl<'i> Keyword<'i> for Choices {
             .is_none_or(|o| self.problems(o).next().is_none())
     }
 
-    fn iter_errors(&self, instance: &'i Value) -> Box<dyn Iterator<Item = ValidationError<'i>> + 'i> {
+    fn iter_errors(
+        &self,
+        instance: &'i Value,
+    ) -> Box<dyn Iterator<Item = ValidationError<'i>> + 'i> {
         let messages: Vec<String> = instance
             .as_object()
             .map(|o| self.problems(o).collect())
             .unwrap_or_default();
         // Spelled out so the items take lifetime 'i (the trait object's item type is invariant).
-        Box::new(messages.into_iter().map(|m| -> ValidationError<'i> { ValidationError::custom(m) }))
+        Box::new(
+            messages
+                .into_iter()
+                .map(|m| -> ValidationError<'i> { ValidationError::custom(m) }),
+        )
     }
 }

@@ -25,7 +25,9 @@ use crate::rules::structure::{
 fn rank(kind: &ValidationErrorKind) -> u8 {
     match kind {
         ValidationErrorKind::Type { .. } => 0,
-        ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. } => 1,
+        ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. } => {
+            1
+        }
         ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinProperties { .. } => 2,
         _ => 3,
     }
@@ -83,7 +85,9 @@ pub(crate) fn translate(
         let issue = match error.kind() {
             ValidationErrorKind::AdditionalProperties { .. } => continue,
             ValidationErrorKind::Required { property } => {
-                let Some(name) = property.as_str() else { continue };
+                let Some(name) = property.as_str() else {
+                    continue;
+                };
                 if was_suggested(suffix, name) {
                     continue;
                 }
@@ -92,7 +96,9 @@ pub(crate) fn translate(
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
                     TypeKind::Single(t) => t.to_string(),
-                    TypeKind::Multiple(set) => set.iter().next().map(|t| t.to_string()).unwrap_or_default(),
+                    TypeKind::Multiple(set) => {
+                        set.iter().next().map(|t| t.to_string()).unwrap_or_default()
+                    }
                 };
                 wrong_type::issue(location, suffix, &expected, instance)
             }
@@ -100,15 +106,20 @@ pub(crate) fn translate(
                 let allowed = options.as_array().map(Vec::as_slice).unwrap_or_default();
                 invalid_value::issue(location, suffix, instance, allowed)
             }
-            ValidationErrorKind::Constant { expected_value } => {
-                invalid_value::issue(location, suffix, instance, std::slice::from_ref(expected_value))
-            }
+            ValidationErrorKind::Constant { expected_value } => invalid_value::issue(
+                location,
+                suffix,
+                instance,
+                std::slice::from_ref(expected_value),
+            ),
             ValidationErrorKind::Format { format } => {
                 let text = instance.as_str().unwrap_or_default();
                 if text.is_empty() {
                     empty_value::issue(location, suffix)
                 } else {
-                    let reason = primitives::check_format(format, text).err().unwrap_or_default();
+                    let reason = primitives::check_format(format, text)
+                        .err()
+                        .unwrap_or_default();
                     let type_name = primitives::format_type_name(format);
                     if primitives::is_temporal_format(format) {
                         invalid_date::issue(location, suffix, type_name, instance, &reason)
@@ -118,7 +129,9 @@ pub(crate) fn translate(
                 }
             }
             ValidationErrorKind::MinItems { .. } => empty_element::issue(location, suffix, true),
-            ValidationErrorKind::MinProperties { .. } => empty_element::issue(location, suffix, false),
+            ValidationErrorKind::MinProperties { .. } => {
+                empty_element::issue(location, suffix, false)
+            }
             ValidationErrorKind::Minimum { limit } => {
                 value_out_of_range::issue(location, suffix, instance, limit, true)
             }
@@ -127,7 +140,8 @@ pub(crate) fn translate(
             }
             ValidationErrorKind::Custom { message, .. } => {
                 let mut parts = message.splitn(3, '|');
-                let (Some(what), Some(name), Some(props)) = (parts.next(), parts.next(), parts.next())
+                let (Some(what), Some(name), Some(props)) =
+                    (parts.next(), parts.next(), parts.next())
                 else {
                     continue;
                 };

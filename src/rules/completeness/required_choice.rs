@@ -24,11 +24,20 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// The path names the choice element (`/medication[x]`), as no single property is missing.
-pub(crate) fn issue(location: &Location, object: &str, owner: &str, name: &str, forms: &[&str]) -> Issue {
+pub(crate) fn issue(
+    location: &Location,
+    object: &str,
+    owner: &str,
+    name: &str,
+    forms: &[&str],
+) -> Issue {
     let mut issue = RULE.at(
         location,
         &format!("{object}/{name}[x]"),
-        format!("{owner}.{name}[x] is required but missing: give one of {}.", forms.join(", ")),
+        format!(
+            "{owner}.{name}[x] is required but missing: give one of {}.",
+            forms.join(", ")
+        ),
     );
     issue.suggestions = forms.iter().map(|f| f.to_string()).collect();
     issue

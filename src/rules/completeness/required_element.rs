@@ -42,23 +42,37 @@ mod tests {
 
     #[test]
     fn fails_on_observation_without_status() {
-        assert_one(json!({"resourceType": "Observation", "code": {"text": "Heart rate"}}), "required-element", "/status");
+        assert_one(
+            json!({"resourceType": "Observation", "code": {"text": "Heart rate"}}),
+            "required-element",
+            "/status",
+        );
         let r = report(json!({"resourceType": "Observation", "code": {"text": "Heart rate"}}));
         assert_eq!(r.issues[0].expression, "Observation.status");
     }
 
     #[test]
     fn fails_on_encounter_without_class() {
-        assert_one(json!({"resourceType": "Encounter", "status": "finished"}), "required-element", "/class");
+        assert_one(
+            json!({"resourceType": "Encounter", "status": "finished"}),
+            "required-element",
+            "/class",
+        );
     }
 
     #[test]
     fn fails_inside_elements() {
-        assert_one(json!({"resourceType": "Patient", "extension": [{"valueString": "x"}]}), "required-element", "/extension/0/url");
+        assert_one(
+            json!({"resourceType": "Patient", "extension": [{"valueString": "x"}]}),
+            "required-element",
+            "/extension/0/url",
+        );
     }
 
     #[test]
     fn passes_complete_record() {
-        assert_clean(json!({"resourceType": "Observation", "status": "final", "code": {"text": "Heart rate"}}));
+        assert_clean(
+            json!({"resourceType": "Observation", "status": "final", "code": {"text": "Heart rate"}}),
+        );
     }
 }

@@ -54,6 +54,8 @@ mod tests {
 
     #[test]
     fn passes_one_form() {
-        assert_clean(json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "valueString": "one"}));
+        assert_clean(
+            json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "valueString": "one"}),
+        );
     }
 }

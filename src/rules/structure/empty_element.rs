@@ -27,7 +27,11 @@ pub static RULE: RuleMeta = RuleMeta {
 pub(crate) fn issue(location: &Location, suffix: &str, is_list: bool) -> Issue {
     let name = element_name(suffix);
     let what = if is_list { "an empty list" } else { "empty" };
-    RULE.at(location, suffix, format!("'{name}' is {what}. Add its content, or remove it."))
+    RULE.at(
+        location,
+        suffix,
+        format!("'{name}' is {what}. Add its content, or remove it."),
+    )
 }
 
 #[cfg(test)]
@@ -37,8 +41,16 @@ mod tests {
 
     #[test]
     fn fails_on_empty_list_and_object() {
-        assert_one(json!({"resourceType": "Patient", "name": []}), "empty-element", "/name");
-        assert_one(json!({"resourceType": "Patient", "maritalStatus": {}}), "empty-element", "/maritalStatus");
+        assert_one(
+            json!({"resourceType": "Patient", "name": []}),
+            "empty-element",
+            "/name",
+        );
+        assert_one(
+            json!({"resourceType": "Patient", "maritalStatus": {}}),
+            "empty-element",
+            "/maritalStatus",
+        );
     }
 
     #[test]

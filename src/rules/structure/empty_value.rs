@@ -25,7 +25,11 @@ pub static RULE: RuleMeta = RuleMeta {
 
 pub(crate) fn issue(location: &Location, suffix: &str) -> Issue {
     let name = element_name(suffix);
-    RULE.at(location, suffix, format!("'{name}' is empty. Fill it in, or remove it."))
+    RULE.at(
+        location,
+        suffix,
+        format!("'{name}' is empty. Fill it in, or remove it."),
+    )
 }
 
 #[cfg(test)]
@@ -35,8 +39,16 @@ mod tests {
 
     #[test]
     fn fails_on_empty_string() {
-        assert_one(json!({"resourceType": "Patient", "name": [{"family": ""}]}), "empty-value", "/name/0/family");
-        assert_one(json!({"resourceType": "Patient", "birthDate": ""}), "empty-value", "/birthDate");
+        assert_one(
+            json!({"resourceType": "Patient", "name": [{"family": ""}]}),
+            "empty-value",
+            "/name/0/family",
+        );
+        assert_one(
+            json!({"resourceType": "Patient", "birthDate": ""}),
+            "empty-value",
+            "/birthDate",
+        );
     }
 
     #[test]

@@ -27,8 +27,18 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A date or time that is malformed or does not exist",
 };
 
-pub(crate) fn issue(location: &Location, suffix: &str, type_name: &str, value: &Value, reason: &str) -> Issue {
-    RULE.at(location, suffix, format!("{} is not a valid {type_name}: {reason}.", quote(value)))
+pub(crate) fn issue(
+    location: &Location,
+    suffix: &str,
+    type_name: &str,
+    value: &Value,
+    reason: &str,
+) -> Issue {
+    RULE.at(
+        location,
+        suffix,
+        format!("{} is not a valid {type_name}: {reason}.", quote(value)),
+    )
 }
 
 #[cfg(test)]
@@ -38,9 +48,16 @@ mod tests {
 
     #[test]
     fn fails_on_day_that_does_not_exist() {
-        assert_one(json!({"resourceType": "Patient", "birthDate": "1974-02-30"}), "invalid-date", "/birthDate");
+        assert_one(
+            json!({"resourceType": "Patient", "birthDate": "1974-02-30"}),
+            "invalid-date",
+            "/birthDate",
+        );
         let r = report(json!({"resourceType": "Patient", "birthDate": "1974-02-30"}));
-        assert_eq!(r.issues[0].message, "\"1974-02-30\" is not a valid date: February 1974 has 28 days.");
+        assert_eq!(
+            r.issues[0].message,
+            "\"1974-02-30\" is not a valid date: February 1974 has 28 days."
+        );
     }
 
     #[test]
@@ -56,6 +73,8 @@ mod tests {
     fn passes_partial_and_full_dates() {
         assert_clean(json!({"resourceType": "Patient", "birthDate": "1974"}));
         assert_clean(json!({"resourceType": "Patient", "birthDate": "2024-02-29"}));
-        assert_clean(json!({"resourceType": "Patient", "deceasedDateTime": "2020-03-01T10:00:00+01:00"}));
+        assert_clean(
+            json!({"resourceType": "Patient", "deceasedDateTime": "2020-03-01T10:00:00+01:00"}),
+        );
     }
 }

@@ -28,8 +28,18 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A primitive value that breaks its type's lexical rules",
 };
 
-pub(crate) fn issue(location: &Location, suffix: &str, type_name: &str, value: &Value, reason: &str) -> Issue {
-    RULE.at(location, suffix, format!("{} is not a valid {type_name}: {reason}.", quote(value)))
+pub(crate) fn issue(
+    location: &Location,
+    suffix: &str,
+    type_name: &str,
+    value: &Value,
+    reason: &str,
+) -> Issue {
+    RULE.at(
+        location,
+        suffix,
+        format!("{} is not a valid {type_name}: {reason}.", quote(value)),
+    )
 }
 
 #[cfg(test)]
@@ -39,8 +49,16 @@ mod tests {
 
     #[test]
     fn fails_on_illegal_id() {
-        assert_one(json!({"resourceType": "Patient", "id": "bad_id 1"}), "invalid-format", "/id");
-        assert_one(json!({"resourceType": "Patient", "id": "a".repeat(65)}), "invalid-format", "/id");
+        assert_one(
+            json!({"resourceType": "Patient", "id": "bad_id 1"}),
+            "invalid-format",
+            "/id",
+        );
+        assert_one(
+            json!({"resourceType": "Patient", "id": "a".repeat(65)}),
+            "invalid-format",
+            "/id",
+        );
     }
 
     #[test]
@@ -54,6 +72,8 @@ mod tests {
 
     #[test]
     fn passes_legal_values() {
-        assert_clean(json!({"resourceType": "Patient", "id": "bad-id.1", "identifier": [{"system": "urn:oid:2.16.840.1.113883.4.1", "value": "1"}]}));
+        assert_clean(
+            json!({"resourceType": "Patient", "id": "bad-id.1", "identifier": [{"system": "urn:oid:2.16.840.1.113883.4.1", "value": "1"}]}),
+        );
     }
 }

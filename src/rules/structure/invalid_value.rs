@@ -28,7 +28,10 @@ pub static RULE: RuleMeta = RuleMeta {
 
 pub(crate) fn issue(location: &Location, suffix: &str, value: &Value, allowed: &[Value]) -> Issue {
     let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-    let mut suggestions = value.as_str().map(|v| nearest(v, names.iter().copied(), 3)).unwrap_or_default();
+    let mut suggestions = value
+        .as_str()
+        .map(|v| nearest(v, names.iter().copied(), 3))
+        .unwrap_or_default();
     // A short list is itself the best suggestion.
     if suggestions.is_empty() && names.len() <= 6 {
         suggestions = names.iter().map(|s| s.to_string()).collect();
@@ -40,12 +43,21 @@ pub(crate) fn issue(location: &Location, suffix: &str, value: &Value, allowed: &
         format!("See the allowed codes for {name}.")
     };
     let hint = match suggestions.first() {
-        Some(s) if names.len() > 6 || value.as_str().is_some_and(|v| !nearest(v, [s.as_str()], 1).is_empty()) => {
+        Some(s)
+            if names.len() > 6
+                || value
+                    .as_str()
+                    .is_some_and(|v| !nearest(v, [s.as_str()], 1).is_empty()) =>
+        {
             format!(" Did you mean '{s}'? {listed}")
         }
         _ => format!(" {listed}"),
     };
-    let mut issue = RULE.at(location, suffix, format!("{} is not an allowed {name}.{hint}", quote(value)));
+    let mut issue = RULE.at(
+        location,
+        suffix,
+        format!("{} is not an allowed {name}.{hint}", quote(value)),
+    );
     issue.suggestions = suggestions;
     issue
 }
@@ -53,7 +65,11 @@ pub(crate) fn issue(location: &Location, suffix: &str, value: &Value, allowed: &
 /// A value the schema rejects for a reason no other rule words (kept as one issue, not lost).
 pub(crate) fn issue_generic(location: &Location, suffix: &str, detail: &str) -> Issue {
     let name = element_name(suffix);
-    RULE.at(location, suffix, format!("'{name}' is not valid: {detail}."))
+    RULE.at(
+        location,
+        suffix,
+        format!("'{name}' is not valid: {detail}."),
+    )
 }
 
 #[cfg(test)]
@@ -63,10 +79,18 @@ mod tests {
 
     #[test]
     fn fails_on_code_outside_value_set() {
-        assert_one(json!({"resourceType": "Patient", "gender": "mal"}), "invalid-value", "/gender");
+        assert_one(
+            json!({"resourceType": "Patient", "gender": "mal"}),
+            "invalid-value",
+            "/gender",
+        );
         let r = report(json!({"resourceType": "Patient", "gender": "mal"}));
         assert_eq!(r.issues[0].suggestions[0], "male");
-        assert!(r.issues[0].message.contains("Did you mean 'male'?"), "{}", r.issues[0].message);
+        assert!(
+            r.issues[0].message.contains("Did you mean 'male'?"),
+            "{}",
+            r.issues[0].message
+        );
     }
 
     #[test]

@@ -47,6 +47,8 @@ mod tests {
 
     #[test]
     fn passes_typed_nested_resource() {
-        assert_clean(json!({"resourceType": "Patient", "contained": [{"resourceType": "Practitioner", "id": "p1"}]}));
+        assert_clean(
+            json!({"resourceType": "Patient", "contained": [{"resourceType": "Practitioner", "id": "p1"}]}),
+        );
     }
 }

@@ -35,7 +35,9 @@ pub(crate) fn issue<'a>(
 ) -> Issue {
     // `_name` siblings only answer a misspelt `_name`.
     let underscore = property.starts_with('_');
-    let candidates = allowed.into_iter().filter(|p| p.starts_with('_') == underscore);
+    let candidates = allowed
+        .into_iter()
+        .filter(|p| p.starts_with('_') == underscore);
     let suggestions = nearest(property, candidates, 3);
     let hint = match suggestions.first() {
         Some(s) => format!(" Did you mean '{s}'?"),
@@ -57,7 +59,11 @@ mod tests {
 
     #[test]
     fn fails_on_unknown_property_with_suggestion() {
-        assert_one(json!({"resourceType": "Patient", "gendr": "male"}), "unknown-property", "/gendr");
+        assert_one(
+            json!({"resourceType": "Patient", "gendr": "male"}),
+            "unknown-property",
+            "/gendr",
+        );
         let r = report(json!({"resourceType": "Patient", "gendr": "male"}));
         assert_eq!(r.issues[0].suggestions, vec!["gender"]);
         assert_eq!(r.issues[0].expression, "Patient.gendr");

@@ -23,7 +23,11 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A resourceType that FHIR R4 does not define",
 };
 
-pub(crate) fn issue<'a>(location: &Location, name: &str, known: impl IntoIterator<Item = &'a str>) -> Issue {
+pub(crate) fn issue<'a>(
+    location: &Location,
+    name: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Issue {
     let suggestions = nearest(name, known, 3);
     let hint = match suggestions.first() {
         Some(s) => format!(" Did you mean '{s}'?"),
@@ -50,11 +54,17 @@ mod tests {
             "unknown-resource-type",
             "/entry/0/resource/resourceType",
         );
-        assert_one(json!({"resourceType": "Patinet"}), "unknown-resource-type", "/resourceType");
+        assert_one(
+            json!({"resourceType": "Patinet"}),
+            "unknown-resource-type",
+            "/resourceType",
+        );
     }
 
     #[test]
     fn passes_known_type() {
-        assert_clean(json!({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient"}}]}));
+        assert_clean(
+            json!({"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Patient"}}]}),
+        );
     }
 }

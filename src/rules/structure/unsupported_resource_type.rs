@@ -23,7 +23,11 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A FHIR R4 resource type that ehrlint does not check (noted, not an error)",
 };
 
-pub(crate) fn issue<'a>(location: &Location, name: &str, supported: impl IntoIterator<Item = &'a str>) -> Issue {
+pub(crate) fn issue<'a>(
+    location: &Location,
+    name: &str,
+    supported: impl IntoIterator<Item = &'a str>,
+) -> Issue {
     let list: Vec<&str> = supported.into_iter().collect();
     RULE.at(
         location,
@@ -45,7 +49,10 @@ mod tests {
     fn notes_unsupported_type_once_as_information() {
         let r = report(json!({"resourceType": "Medication", "anything": 1}));
         assert_eq!(r.issues.len(), 1);
-        assert_eq!((r.issues[0].code, r.issues[0].path.as_str()), ("unsupported-resource-type", ""));
+        assert_eq!(
+            (r.issues[0].code, r.issues[0].path.as_str()),
+            ("unsupported-resource-type", "")
+        );
         assert_eq!(r.issues[0].severity, Severity::Information);
         assert!(r.valid);
     }

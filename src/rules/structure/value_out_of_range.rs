@@ -26,10 +26,20 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// `bound` is the limit crossed, `below` whether the value is under it.
-pub(crate) fn issue(location: &Location, suffix: &str, value: &Value, bound: &Value, below: bool) -> Issue {
+pub(crate) fn issue(
+    location: &Location,
+    suffix: &str,
+    value: &Value,
+    bound: &Value,
+    below: bool,
+) -> Issue {
     let name = element_name(suffix);
     let side = if below { "at least" } else { "at most" };
-    RULE.at(location, suffix, format!("'{name}' must be {side} {bound}; found {}.", quote(value)))
+    RULE.at(
+        location,
+        suffix,
+        format!("'{name}' must be {side} {bound}; found {}.", quote(value)),
+    )
 }
 
 #[cfg(test)]
@@ -45,12 +55,20 @@ mod tests {
 
     #[test]
     fn fails_below_positive_int() {
-        assert_one(request(0), "value-out-of-range", "/dosageInstruction/0/timing/repeat/count");
+        assert_one(
+            request(0),
+            "value-out-of-range",
+            "/dosageInstruction/0/timing/repeat/count",
+        );
     }
 
     #[test]
     fn fails_past_32_bits() {
-        assert_one(request(3_000_000_000), "value-out-of-range", "/dosageInstruction/0/timing/repeat/count");
+        assert_one(
+            request(3_000_000_000),
+            "value-out-of-range",
+            "/dosageInstruction/0/timing/repeat/count",
+        );
     }
 
     #[test]

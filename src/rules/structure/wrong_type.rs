@@ -52,14 +52,22 @@ fn found(value: &Value) -> String {
 /// `expected` is the JSON Schema type name (`boolean`, `array`, ...).
 pub(crate) fn issue(location: &Location, suffix: &str, expected: &str, value: &Value) -> Issue {
     let name = element_name(suffix);
-    let subject = if name.is_empty() { location.expression.clone() } else { format!("'{name}'") };
+    let subject = if name.is_empty() {
+        location.expression.clone()
+    } else {
+        format!("'{name}'")
+    };
     let message = match (expected, value) {
         ("array", _) => format!(
             "{subject} must be a list [ ... ], even with a single entry; found {}.",
             found(value)
         ),
         ("object", Value::Array(_)) => format!("{subject} must be a single object, not a list."),
-        _ => format!("{subject} must be {}; found {}.", describe(expected), found(value)),
+        _ => format!(
+            "{subject} must be {}; found {}.",
+            describe(expected),
+            found(value)
+        ),
     };
     RULE.at(location, suffix, message)
 }
@@ -71,26 +79,44 @@ mod tests {
 
     #[test]
     fn fails_on_string_for_boolean() {
-        assert_one(json!({"resourceType": "Patient", "active": "yes"}), "wrong-type", "/active");
+        assert_one(
+            json!({"resourceType": "Patient", "active": "yes"}),
+            "wrong-type",
+            "/active",
+        );
     }
 
     #[test]
     fn fails_on_object_for_list() {
-        assert_one(json!({"resourceType": "Patient", "name": {"family": "Chalmers"}}), "wrong-type", "/name");
+        assert_one(
+            json!({"resourceType": "Patient", "name": {"family": "Chalmers"}}),
+            "wrong-type",
+            "/name",
+        );
     }
 
     #[test]
     fn fails_on_number_for_code_with_one_issue() {
-        assert_one(json!({"resourceType": "Patient", "gender": 1}), "wrong-type", "/gender");
+        assert_one(
+            json!({"resourceType": "Patient", "gender": 1}),
+            "wrong-type",
+            "/gender",
+        );
     }
 
     #[test]
     fn fails_on_fraction_for_integer() {
-        assert_one(json!({"resourceType": "Patient", "multipleBirthInteger": 1.5}), "wrong-type", "/multipleBirthInteger");
+        assert_one(
+            json!({"resourceType": "Patient", "multipleBirthInteger": 1.5}),
+            "wrong-type",
+            "/multipleBirthInteger",
+        );
     }
 
     #[test]
     fn passes_right_types() {
-        assert_clean(json!({"resourceType": "Patient", "active": true, "name": [{"family": "Chalmers"}], "multipleBirthInteger": 2}));
+        assert_clean(
+            json!({"resourceType": "Patient", "active": true, "name": [{"family": "Chalmers"}], "multipleBirthInteger": 2}),
+        );
     }
 }

@@ -1,0 +1,90 @@
+//! Quick native figures: `new Validator()` time and per-resource validation time over the
+//! FHIR R4 spec examples of the supported types (tools/node_modules/hl7.fhir.r4.examples).
+//! Run: `cargo bench --bench quick`. (Criterion benchmarks come with the performance work.)
+
+use std::time::Instant;
+
+use ehrlint::{Context, Options, Validator};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let mut starts = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let v = Validator::new(Options::default()).expect("schemas compile");
+        starts.push(t.elapsed().as_secs_f64() * 1e3);
+        drop(v);
+    }
+    println!("new Validator(): median {:.2} ms over 20", median(starts));
+
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tools/node_modules/hl7.fhir.r4.examples"
+    );
+    let validator = Validator::new(Options::default()).expect("schemas compile");
+    let supported: Vec<&str> = validator.supported_types();
+    let mut texts = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("run scripts/setup.sh first") {
+        let path = entry.expect("readable dir").path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        if value
+            .get("resourceType")
+            .and_then(|r| r.as_str())
+            .is_some_and(|r| supported.contains(&r))
+        {
+            texts.push((text, value));
+        }
+    }
+    let bytes: Vec<usize> = texts.iter().map(|(t, _)| t.len()).collect();
+    let ctx = Context::default();
+    // Warm up: compile every type's schema once.
+    for (text, _) in &texts {
+        std::hint::black_box(validator.validate_json(text, &ctx).ok());
+    }
+    let rounds = 50;
+    let (mut json_us, mut value_us) = (Vec::new(), Vec::new());
+    let mut total_json = 0.0;
+    for (text, value) in &texts {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let t = Instant::now();
+            std::hint::black_box(validator.validate_json(text, &ctx).ok());
+            a.push(t.elapsed().as_secs_f64() * 1e6);
+            let t = Instant::now();
+            std::hint::black_box(validator.validate(value, &ctx));
+            b.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        let m = median(a);
+        total_json += m;
+        json_us.push(m);
+        value_us.push(median(b));
+    }
+    let total_bytes: usize = bytes.iter().sum();
+    println!(
+        "{} spec examples of the supported types: median size {:.1} KB, mean {:.1} KB",
+        texts.len(),
+        median(bytes.iter().map(|&b| b as f64).collect()) / 1024.0,
+        total_bytes as f64 / texts.len() as f64 / 1024.0
+    );
+    println!(
+        "validate_json (parse + validate): median {:.2} us per resource",
+        median(json_us)
+    );
+    println!(
+        "validate (parsed value):          median {:.2} us per resource",
+        median(value_us)
+    );
+    println!(
+        "throughput over all of them:      {:.0} MB/s (validate_json, one core)",
+        total_bytes as f64 / total_json
+    );
+}

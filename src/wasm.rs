@@ -1,0 +1,178 @@
+//! JavaScript bindings (wasm-bindgen). Thin: convert the input, call the core, convert back.
+//! Bad input throws a JS `Error`; nothing here can trap, so the instance stays usable.
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::{Context, InputError, Options};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** How serious an issue is. A report is valid exactly when no issue is an error. */
+export type Severity = "error" | "warning" | "information";
+/** The family of the check that found an issue. */
+export type Category = "structure" | "completeness" | "accuracy" | "consistency";
+
+/** One defect, at the element that is wrong. */
+export interface Issue {
+  severity: Severity;
+  category: Category;
+  /** Stable rule id (kebab-case), documented in the rules reference. */
+  code: string;
+  /** JSON Pointer into the record, from the root of the input (Bundles included). */
+  path: string;
+  /** FHIRPath-style location, e.g. "Bundle.entry[2].resource.code". */
+  expression: string;
+  /** Plain-language description with the fix. */
+  message: string;
+  /** Machine-usable fixes, best first. */
+  suggestions?: string[];
+}
+
+export interface Completeness {
+  /** Share of the required elements that are present, 0 to 1. */
+  score: number;
+  /** JSON Pointers of the required elements that are missing. */
+  missing: string[];
+}
+
+export interface Report {
+  valid: boolean;
+  issues: Issue[];
+  completeness: Completeness;
+}
+
+/** Facts from outside the record. */
+export interface Context {
+  /** Date of service, YYYY-MM-DD; default today. */
+  asOf?: string;
+}
+
+/** Validator options (none yet; unknown keys are refused). */
+export interface Options {}
+
+/** A FHIR R4 OperationOutcome. */
+export interface OperationOutcome {
+  resourceType: "OperationOutcome";
+  issue: Array<{
+    severity: "fatal" | "error" | "warning" | "information";
+    code: string;
+    details: { coding?: Array<{ system: string; code: string }>; text: string };
+    expression?: string[];
+  }>;
+}
+"#;
+
+fn js_error(message: impl std::fmt::Display) -> JsError {
+    JsError::new(&message.to_string())
+}
+
+/// A JS value given as JSON (for options and context); `undefined` and `null` mean none.
+fn json_arg(value: Option<&JsValue>, what: &str) -> Result<Option<Value>, JsError> {
+    let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
+        return Ok(None);
+    };
+    serde_wasm_bindgen::from_value(value.clone())
+        .map(Some)
+        .map_err(|e| js_error(format!("{what}: {e}")))
+}
+
+fn context_arg(value: Option<&JsValue>) -> Result<Context, JsError> {
+    match json_arg(value, "context")? {
+        None => Ok(Context::default()),
+        Some(v) => Context::from_json(&v).map_err(|e| js_error(format!("context: {e}"))),
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&serializer).map_err(js_error)
+}
+
+/// Validates FHIR R4 resources. Build once, validate many.
+#[wasm_bindgen(js_name = Validator)]
+pub struct WasmValidator {
+    inner: crate::Validator,
+}
+
+#[wasm_bindgen(js_class = Validator)]
+impl WasmValidator {
+    /// Compiles the schemas and rules. Throws on unknown or malformed options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
+    ) -> Result<WasmValidator, JsError> {
+        let options: Options = match json_arg(options.as_ref(), "options")? {
+            None => Options::default(),
+            Some(v) => {
+                serde_json::from_value(v).map_err(|e| js_error(format!("invalid options: {e}")))?
+            }
+        };
+        let inner = crate::Validator::new(options).map_err(js_error)?;
+        Ok(WasmValidator { inner })
+    }
+
+    /// Validates a resource given as a plain JS object. Throws if it is not an object with a
+    /// `resourceType` string.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "object")] resource: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Context")] context: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        if !resource.is_object() || js_sys::Array::is_array(&resource) {
+            let found = if resource.is_undefined() {
+                "undefined"
+            } else if resource.is_null() {
+                "null"
+            } else if js_sys::Array::is_array(&resource) {
+                "an array"
+            } else {
+                "not an object"
+            };
+            return Err(js_error(InputError::NotAnObject { found }));
+        }
+        // JSON text crosses into Wasm faster than a walk of the object (measured: see
+        // ENVIRONMENT.md); JSON.stringify also refuses cycles and BigInts with a clear error.
+        let text: String = js_sys::JSON::stringify(&resource)
+            .map_err(|e| {
+                let detail = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_default();
+                js_error(format!("the resource cannot be read as JSON: {detail}"))
+            })?
+            .into();
+        self.validate_json(&text, context)
+    }
+
+    /// Validates a resource given as JSON text. Throws if it is not JSON or not a resource.
+    #[wasm_bindgen(js_name = validateJson, unchecked_return_type = "Report")]
+    pub fn validate_json(
+        &self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "Context")] context: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        let context = context_arg(context.as_ref())?;
+        let report = self.inner.validate_json(text, &context).map_err(js_error)?;
+        to_js(&report)
+    }
+
+    /// The resource types this validator checks.
+    #[wasm_bindgen(getter, js_name = supportedTypes, unchecked_return_type = "string[]")]
+    pub fn supported_types(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.supported_types())
+    }
+}
+
+/// Converts a report (as returned by `validate`) into a FHIR R4 OperationOutcome.
+#[wasm_bindgen(js_name = toOperationOutcome, unchecked_return_type = "OperationOutcome")]
+pub fn to_operation_outcome(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+) -> Result<JsValue, JsError> {
+    let report = json_arg(Some(&report), "report")?
+        .ok_or_else(|| js_error("toOperationOutcome needs a report"))?;
+    let outcome = crate::report::operation_outcome_from_json(&report).map_err(js_error)?;
+    to_js(&outcome)
+}

@@ -1,0 +1,36 @@
+// Assembles the npm package target/npm/ehrlint from wasm-pack's three outputs
+// (target/wasm/{web,nodejs,bundler}) and pkg-templates/, then packs it with `npm pack`.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'target', 'npm', 'ehrlint');
+const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const parts = { web: ['web', 'module'], nodejs: ['node', 'commonjs'], bundler: ['bundler', 'module'] };
+for (const [target, [dir, type]] of Object.entries(parts)) {
+  const dest = join(out, dir);
+  cpSync(join(root, 'target', 'wasm', target), dest, {
+    recursive: true,
+    filter: (src) => !src.endsWith('.gitignore'),
+  });
+  // Each build says how Node should load it, whatever the consumer's own package type is.
+  writeFileSync(join(dest, 'package.json'), JSON.stringify({ type, sideEffects: target === 'bundler' ? ['./ehrlint.js'] : false }, null, 2) + '\n');
+}
+
+const pkg = JSON.parse(readFileSync(join(root, 'pkg-templates', 'package.json'), 'utf8'));
+pkg.version = version;
+writeFileSync(join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+copyFileSync(join(root, 'pkg-templates', 'README.md'), join(out, 'README.md'));
+copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+
+const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', join(root, 'target', 'npm')], {
+  cwd: out,
+  encoding: 'utf8',
+}).trim().split('\n').pop();
+console.log(`== npm package: target/npm/ehrlint (packed: target/npm/${tarball})`);
