@@ -1,0 +1,159 @@
+//! Input that is not a record gets a clear error, never a panic; odd values anywhere get issues.
+
+use ehrlint::{Context, InputError, Options, Validator};
+use serde_json::{json, Value};
+
+fn validator() -> Validator {
+    Validator::new(Options::default()).unwrap()
+}
+
+#[test]
+fn not_json_not_object_no_resource_type_are_input_errors() {
+    let v = validator();
+    let ctx = Context::default();
+    assert!(matches!(
+        v.validate_json("{bad", &ctx),
+        Err(InputError::Json { line: 1, .. })
+    ));
+    assert!(matches!(
+        v.validate_json("", &ctx),
+        Err(InputError::Json { .. })
+    ));
+    assert_eq!(
+        v.validate_json("[1]", &ctx),
+        Err(InputError::NotAnObject { found: "an array" })
+    );
+    assert_eq!(
+        v.validate_json("42", &ctx),
+        Err(InputError::NotAnObject { found: "a number" })
+    );
+    assert_eq!(
+        v.validate_json(r#"{"id":"1"}"#, &ctx),
+        Err(InputError::NoResourceType)
+    );
+    assert_eq!(
+        v.validate_json(r#"{"resourceType":7}"#, &ctx),
+        Err(InputError::NoResourceType)
+    );
+    let message = v.validate_json("{bad", &ctx).unwrap_err().to_string();
+    assert!(
+        message.starts_with("not valid JSON at line 1, column 2"),
+        "{message}"
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let v = validator();
+    let deep = format!(
+        "{{\"resourceType\":\"Patient\",\"a\":{}{}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let err = v.validate_json(&deep, &Context::default()).unwrap_err();
+    assert!(err.to_string().contains("recursion limit"), "{err}");
+}
+
+#[test]
+fn huge_string_is_checked_without_trouble() {
+    let v = validator();
+    let big = json!({"resourceType": "Patient", "name": [{"text": "x".repeat(50 * 1024 * 1024)}], "gender": "mal"});
+    let report = v.validate(&big, &Context::default());
+    assert_eq!(report.issues.len(), 1);
+    assert_eq!(report.issues[0].code, "invalid-value");
+    // Messages never echo more than a short excerpt of a value.
+    let huge_bad = json!({"resourceType": "Patient", "gender": "x".repeat(1_000_000)});
+    let report = v.validate(&huge_bad, &Context::default());
+    assert!(
+        report.issues[0].message.len() < 300,
+        "{}",
+        report.issues[0].message.len()
+    );
+}
+
+#[test]
+fn non_resources_passed_as_values_get_one_error() {
+    let v = validator();
+    for (value, code, path) in [
+        (json!([1, 2]), "wrong-type", ""),
+        (json!({"id": "1"}), "resource-type-missing", "/resourceType"),
+        (json!({"resourceType": 5}), "wrong-type", "/resourceType"),
+    ] {
+        let r = v.validate(&value, &Context::default());
+        let got: Vec<(&str, &str)> = r.issues.iter().map(|i| (i.code, i.path.as_str())).collect();
+        assert_eq!(got, vec![(code, path)], "{value}");
+        assert!(!r.valid);
+    }
+}
+
+/// Every value of a realistic record replaced, in turn, by every JSON type: one issue at most
+/// per replaced value, always at or below the replaced path, never a panic.
+#[test]
+fn wrong_types_anywhere_give_local_issues() {
+    let v = validator();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/valid/bundle-encounter.json"
+    ))
+    .unwrap();
+    let base: Value = serde_json::from_str(&text).unwrap();
+    let mut pointers = Vec::new();
+    collect_pointers(&base, String::new(), &mut pointers);
+    let replacements = [
+        json!(null),
+        json!(true),
+        json!(-1.5),
+        json!(""),
+        json!("x y"),
+        json!([]),
+        json!({}),
+        json!([{}]),
+        json!({"z": 1}),
+    ];
+    let mut checked = 0;
+    for pointer in &pointers {
+        if pointer.is_empty() || pointer.ends_with("/resourceType") {
+            continue;
+        }
+        for replacement in &replacements {
+            let mut record = base.clone();
+            *record.pointer_mut(pointer).unwrap() = replacement.clone();
+            let report = v.validate(&record, &Context::default());
+            for issue in &report.issues {
+                assert!(
+                    issue.path.starts_with(pointer.as_str())
+                        || pointer.starts_with(issue.path.as_str()),
+                    "{pointer} = {replacement}: issue at {} ({})",
+                    issue.path,
+                    issue.code
+                );
+            }
+            let at_or_below = report
+                .issues
+                .iter()
+                .filter(|i| i.path.starts_with(pointer.as_str()))
+                .count();
+            assert!(
+                at_or_below <= 2,
+                "{pointer} = {replacement}: {:#?}",
+                report.issues
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked}");
+}
+
+fn collect_pointers(value: &Value, here: String, out: &mut Vec<String>) {
+    out.push(here.clone());
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| collect_pointers(v, format!("{here}/{k}"), out)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| collect_pointers(v, format!("{here}/{i}"), out)),
+        _ => {}
+    }
+}

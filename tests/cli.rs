@@ -1,0 +1,183 @@
+//! The command-line tool: formats, exit codes, NDJSON line handling, stdin.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn ehrlint(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ehrlint"))
+        .args(args)
+        .current_dir(common::fixtures())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_fixture_gives_its_expected_issues() {
+    for (name, want) in common::expected() {
+        let out = ehrlint(&["validate", "--format", "json", &name], None);
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 1, "{name}");
+        assert_eq!(lines[0]["source"], name.as_str());
+        assert_eq!(common::pairs(&lines[0]["issues"]), want, "{name}");
+        let code = out.status.code().unwrap();
+        assert_eq!(
+            code,
+            if lines[0]["valid"] == true { 0 } else { 1 },
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn json_lines_name_the_resource() {
+    let out = ehrlint(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "invalid/patient-gender-mal.json",
+        ],
+        None,
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["resourceType"], "Patient");
+    assert_eq!(line["id"], "p1");
+    assert_eq!(line["valid"], false);
+}
+
+#[test]
+fn ndjson_reports_each_line_and_survives_a_broken_one() {
+    let out = ehrlint(&["validate", "--format", "json", "batch.ndjson"], None);
+    let lines = json_lines(&out);
+    let sources: Vec<&str> = lines
+        .iter()
+        .map(|l| l["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "batch.ndjson:1",
+            "batch.ndjson:2",
+            "batch.ndjson:3",
+            "batch.ndjson:5"
+        ]
+    );
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(
+        common::pairs(&lines[1]["issues"]),
+        vec![("invalid-value".to_string(), "/gender".to_string())]
+    );
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("not valid JSON"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3]["valid"], true);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn stdin_takes_json_and_ndjson() {
+    let one = std::fs::read_to_string(common::fixtures().join("valid/patient.json")).unwrap();
+    let out = ehrlint(&["validate", "--format", "json", "-"], Some(&one));
+    assert_eq!(json_lines(&out).len(), 1);
+    assert_eq!(out.status.code(), Some(0));
+    let batch = std::fs::read_to_string(common::fixtures().join("batch.ndjson")).unwrap();
+    let out = ehrlint(&["validate", "--format", "json", "-"], Some(&batch));
+    assert_eq!(json_lines(&out).len(), 4);
+    assert_eq!(json_lines(&out)[1]["source"], "<stdin>:2");
+}
+
+#[test]
+fn text_format_is_for_people() {
+    let out = ehrlint(
+        &[
+            "validate",
+            "invalid/patient-birthdate-feb30.json",
+            "valid/patient.json",
+        ],
+        None,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("invalid/patient-birthdate-feb30.json: Patient/p2: 1 error, 0 warnings"),
+        "{text}"
+    );
+    assert!(text.contains("Patient.birthDate  [invalid-date]  \"1974-02-30\" is not a valid date: February 1974 has 28 days."), "{text}");
+    assert!(
+        text.contains("valid/patient.json: Patient/pat-1: ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 resources checked, 1 with errors."),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn outcome_format_prints_operation_outcomes() {
+    let out = ehrlint(
+        &[
+            "validate",
+            "--format",
+            "outcome",
+            "invalid/encounter-no-class.json",
+        ],
+        None,
+    );
+    let outcome = &json_lines(&out)[0];
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    assert_eq!(outcome["issue"][0]["code"], "required");
+    assert_eq!(outcome["issue"][0]["expression"][0], "Encounter.class");
+}
+
+#[test]
+fn usage_errors_and_unreadable_input_exit_2() {
+    let out = ehrlint(&["validate", "no-such-file.json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-file.json"));
+    let out = ehrlint(
+        &["validate", "--as-of", "2024-02-30", "valid/patient.json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("February 2024 has 29 days"));
+    assert_eq!(
+        ehrlint(&["validate", "--format", "xml", "valid/patient.json"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(ehrlint(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(
+        ehrlint(
+            &["validate", "--as-of", "2024-05-01", "valid/patient.json"],
+            None
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+}
