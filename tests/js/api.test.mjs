@@ -1,0 +1,99 @@
+// The package's API as Node code uses it (ESM import through the package's exports map).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Validator, toOperationOutcome } from 'ehrlint';
+import { expected, fixtureText, pairs } from './helpers.mjs';
+
+const validator = new Validator();
+
+test('every fixture gives exactly its expected issues, from an object and from text', () => {
+  for (const [name, want] of expected()) {
+    const text = fixtureText(name);
+    assert.deepEqual(pairs(validator.validate(JSON.parse(text)).issues), want, name);
+    assert.deepEqual(pairs(validator.validateJson(text).issues), want, name);
+  }
+});
+
+test('reports have the documented shape', () => {
+  const report = validator.validate({ resourceType: 'Patient', gender: 'mal' });
+  assert.deepEqual(report, {
+    valid: false,
+    issues: [{
+      severity: 'error',
+      category: 'structure',
+      code: 'invalid-value',
+      path: '/gender',
+      expression: 'Patient.gender',
+      message: `"mal" is not an allowed gender. Did you mean 'male'? Use one of: male, female, other, unknown.`,
+      suggestions: ['male'],
+    }],
+    completeness: { score: 1, missing: [] },
+  });
+  assert.equal(validator.validate({ resourceType: 'Patient' }).valid, true);
+});
+
+test('bad input throws a clear Error and the instance keeps working', () => {
+  const cases = [
+    [() => validator.validate(null), /JSON object, but this input is null/],
+    [() => validator.validate(42), /JSON object/],
+    [() => validator.validate('{"resourceType":"Patient"}'), /JSON object/],
+    [() => validator.validate([{ resourceType: 'Patient' }]), /an array/],
+    [() => validator.validate({ id: 'x' }), /no "resourceType"/],
+    [() => validator.validate({ resourceType: 'Patient', n: 10n }), /cannot be read as JSON/],
+    [() => validator.validateJson('{not json'), /not valid JSON at line 1, column 2/],
+    [() => validator.validateJson(''), /not valid JSON/],
+    [() => validator.validateJson('[]'), /an array/],
+  ];
+  const cyclic = { resourceType: 'Patient' };
+  cyclic.self = cyclic;
+  cases.push([() => validator.validate(cyclic), /cannot be read as JSON/]);
+  for (const [call, message] of cases) {
+    assert.throws(call, (e) => e instanceof Error && message.test(e.message), String(call));
+    // Still usable after every throw.
+    assert.equal(validator.validate({ resourceType: 'Patient', gender: 'male' }).valid, true);
+  }
+});
+
+test('deep nesting and huge strings neither trap nor hang', () => {
+  let deep = { resourceType: 'Patient' };
+  let cur = deep;
+  for (let i = 0; i < 10_000; i++) cur = cur.extension = {};
+  assert.throws(() => validator.validate(deep), Error);
+  assert.throws(() => validator.validateJson('{"resourceType":"Patient","a":' + '['.repeat(10_000)), /recursion limit/);
+  const big = { resourceType: 'Patient', name: [{ text: 'x'.repeat(50 * 1024 * 1024) }], gender: 'mal' };
+  const report = validator.validate(big);
+  assert.deepEqual(pairs(report.issues), [['invalid-value', '/gender']]);
+  assert.ok(validator.validate({ resourceType: 'Patient', gender: 'x'.repeat(1_000_000) }).issues[0].message.length < 300);
+  assert.equal(validator.validate({ resourceType: 'Patient' }).valid, true);
+});
+
+test('options and context are checked', () => {
+  assert.throws(() => new Validator({ bogus: true }), /invalid options: unknown field `bogus`/);
+  assert.ok(new Validator({}) instanceof Validator);
+  assert.ok(new Validator(null) instanceof Validator);
+  assert.equal(validator.validate({ resourceType: 'Patient' }, { asOf: '2024-05-01' }).valid, true);
+  assert.throws(() => validator.validate({ resourceType: 'Patient' }, { asOf: '2024-02-30' }), /February 2024 has 29 days/);
+  assert.throws(() => validator.validate({ resourceType: 'Patient' }, { asof: '2024-02-01' }), /context: unknown field `asof`/);
+});
+
+test('toOperationOutcome gives a FHIR OperationOutcome', () => {
+  const outcome = toOperationOutcome(validator.validateJson(fixtureText('invalid/observation-no-status.json')));
+  assert.deepEqual(outcome, {
+    resourceType: 'OperationOutcome',
+    issue: [{
+      severity: 'error',
+      code: 'required',
+      details: { coding: [{ system: 'urn:ehrlint:rule', code: 'required-element' }], text: 'Observation.status is required but missing.' },
+      expression: ['Observation.status'],
+    }],
+  });
+  assert.equal(toOperationOutcome(validator.validate({ resourceType: 'Patient' })).issue[0].severity, 'information');
+  assert.throws(() => toOperationOutcome({ nope: 1 }), /issues/);
+});
+
+test('supported types are listed', () => {
+  assert.deepEqual(validator.supportedTypes, [
+    'Patient', 'Practitioner', 'Encounter', 'Condition', 'Observation', 'Procedure',
+    'MedicationRequest', 'AllergyIntolerance', 'Immunization', 'Bundle',
+  ]);
+});

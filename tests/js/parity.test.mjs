@@ -1,0 +1,45 @@
+// The same record gives the same issues in Rust (target/parity/rust.json, written by
+// `cargo test --test fixtures`), in the CLI and in the Wasm builds (Node and web).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validator } from 'ehrlint';
+import { initSync, Validator as WebValidator } from 'ehrlint/web';
+import { expected, fixtures, fixtureText, root } from './helpers.mjs';
+
+const rustDump = join(root, 'target', 'parity', 'rust.json');
+const cli = join(root, 'target', 'release', 'ehrlint');
+
+function cliIssues(name) {
+  let out;
+  try {
+    out = execFileSync(cli, ['validate', '--format', 'json', name], { cwd: fixtures, encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout; // exit 1: the record has errors
+  }
+  return JSON.parse(out.trim()).issues;
+}
+
+test('Rust, CLI, Wasm (Node) and Wasm (web) give identical issues', () => {
+  assert.ok(existsSync(rustDump), 'run `cargo test --test fixtures` first (scripts/test.sh does)');
+  assert.ok(existsSync(cli), 'run scripts/build.sh first');
+  const rust = JSON.parse(readFileSync(rustDump, 'utf8'));
+  const node = new Validator();
+  const wasmPath = new URL(import.meta.resolve('ehrlint/web')).pathname.replace(/ehrlint\.js$/, 'ehrlint_bg.wasm');
+  initSync({ module: readFileSync(wasmPath) });
+  const web = new WebValidator();
+  let compared = 0;
+  for (const [name] of expected()) {
+    const text = fixtureText(name);
+    const want = rust[name];
+    assert.ok(want, `${name} missing from the Rust dump`);
+    assert.deepEqual(node.validateJson(text), want, `${name}: Wasm (Node) vs Rust`);
+    assert.deepEqual(node.validate(JSON.parse(text)), want, `${name}: Wasm validate(object) vs Rust`);
+    assert.deepEqual(web.validateJson(text), want, `${name}: Wasm (web) vs Rust`);
+    assert.deepEqual(cliIssues(name), want.issues, `${name}: CLI vs Rust`);
+    compared++;
+  }
+  assert.equal(compared, expected().length);
+});
