@@ -29,6 +29,10 @@ mkdir -p tests/js/node_modules
 ln -sfn ../../../target/npm/ehrlint tests/js/node_modules/ehrlint
 node --test tests/js/ 2>&1 | tee -a "$log"
 
+echo "== agreement with the HL7 FHIR validator's R4 test cases (docs/conformance.md)"
+# The baseline only goes up: a change that loses agreement fails here.
+node tools/conformance.mjs --min-agreement "$(cat tests/conformance-baseline.txt)" | tail -n 1
+
 # One closing line for all the runners above.
 awk '/^test result:/ { p += $4; f += $6 } /^# pass / { p += $3 } /^# fail / { f += $3 }
      END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"

@@ -170,6 +170,9 @@ impl Validator {
 /// Parses JSON text into a value, with a clear error. serde_json refuses nesting deeper than
 /// 128, which keeps recursion (and the Wasm stack) bounded.
 pub fn parse(text: &str) -> Result<Value, InputError> {
+    // A UTF-8 byte-order mark is common in files saved on Windows; RFC 8259 lets a parser
+    // ignore it, and rejecting the file for it helps nobody.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str(text).map_err(|e| InputError::Json {
         line: e.line(),
         column: e.column(),

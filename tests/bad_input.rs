@@ -157,3 +157,15 @@ fn collect_pointers(value: &Value, here: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let v = validator();
+    let report = v
+        .validate_json(
+            "\u{feff}{\"resourceType\":\"Patient\",\"gender\":\"male\"}",
+            &Context::default(),
+        )
+        .unwrap();
+    assert!(report.valid);
+}

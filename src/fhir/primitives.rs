@@ -295,13 +295,94 @@ pub fn check_base64(s: &str) -> Result<(), Reason> {
     Ok(())
 }
 
-pub fn check_xhtml(s: &str) -> Result<(), Reason> {
+/// Elements that make a narrative active or interactive: FHIR narrative is display-only
+/// (invariant txt-1 allows only basic formatting, links, images and style attributes), and a
+/// narrative is shown to clinicians, so script here is an attack, not a format slip.
+const ACTIVE_ELEMENTS: [&str; 16] = [
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
+    "button", "select", "textarea", "link", "meta", "style", "base",
+];
+
+/// The five entities XML defines; HTML's (`&reg;`, `&nbsp;`) make the XHTML malformed.
+const XML_ENTITIES: [&str; 5] = ["amp", "lt", "gt", "quot", "apos"];
+
+/// Narrative XHTML: one `<div>`, no active content, only XML's entities.
+pub fn check_xhtml(s: &str) -> Result<(), String> {
     let t = s.trim();
-    if t.starts_with("<div") && (t.ends_with("</div>") || t.ends_with("/>")) {
-        Ok(())
-    } else {
-        Err("narrative XHTML is one <div> element")
+    if !(t.starts_with("<div") && (t.ends_with("</div>") || t.ends_with("/>"))) {
+        return Err("narrative XHTML is one <div> element".to_string());
     }
+    let lower = t.to_ascii_lowercase();
+    for name in ACTIVE_ELEMENTS {
+        let open = format!("<{name}");
+        let found = lower.match_indices(&open).any(|(i, _)| {
+            lower[i + open.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == '>' || c == '/' || c.is_whitespace())
+        });
+        if found {
+            return Err(format!(
+                "narrative may not contain <{name}> (FHIR narrative is display-only, invariant txt-1)"
+            ));
+        }
+    }
+    if lower.contains("javascript:") || has_event_attribute(&lower) {
+        return Err(
+            "narrative may not contain scripts or event attributes (invariant txt-1)".to_string(),
+        );
+    }
+    let mut rest = t;
+    while let Some(i) = rest.find('&') {
+        rest = &rest[i + 1..];
+        let name = rest.split(';').next().unwrap_or("");
+        let numeric = name
+            .strip_prefix("#x")
+            .or_else(|| name.strip_prefix("#X"))
+            .map(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+            .or_else(|| {
+                name.strip_prefix('#')
+                    .map(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+            })
+            .unwrap_or(false);
+        if !rest.contains(';') || !(numeric || XML_ENTITIES.contains(&name)) {
+            let shown: String = name.chars().take(12).collect();
+            return Err(format!(
+                "'&{shown};' is not an XML entity: write the character itself, or a numeric reference like &#174;"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An `onclick=`-style attribute inside a tag.
+fn has_event_attribute(lower: &str) -> bool {
+    let b = lower.as_bytes();
+    let mut in_tag = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            b'o' if in_tag
+                && i > 0
+                && b[i - 1].is_ascii_whitespace()
+                && b.get(i + 1) == Some(&b'n') =>
+            {
+                let name_len = b[i + 2..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_lowercase())
+                    .count();
+                let after = b[i + 2 + name_len..]
+                    .iter()
+                    .find(|c| !c.is_ascii_whitespace());
+                if name_len > 0 && after == Some(&b'=') {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Runs the check for a `fhir-*` schema format. Empty strings are reported separately (every
@@ -319,7 +400,7 @@ pub fn check_format(format: &str, s: &str) -> Result<(), String> {
         "fhir-oid" => check_oid(s),
         "fhir-uuid" => check_uuid(s),
         "fhir-base64Binary" => check_base64(s),
-        "fhir-xhtml" => check_xhtml(s),
+        "fhir-xhtml" => return check_xhtml(s),
         _ => Ok(()),
     };
     r.map_err(str::to_string)
@@ -431,5 +512,22 @@ mod tests {
         assert!(check_base64("aGVsbG8").is_err());
         assert!(check_xhtml("<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>").is_ok());
         assert!(check_xhtml("plain text").is_err());
+    }
+
+    #[test]
+    fn narrative_is_display_only_xml() {
+        let ok = "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p style=\"color: red\">a &amp; b &#174; &#xAE;</p><a href=\"#x\">link</a><b>online</b></div>";
+        assert!(check_xhtml(ok).is_ok(), "{:?}", check_xhtml(ok));
+        assert!(check_xhtml("<div><script>alert(1)</script></div>")
+            .unwrap_err()
+            .contains("<script>"));
+        assert!(check_xhtml("<div><SCRIPT src=x /></div>").is_err());
+        assert!(check_xhtml("<div><p onclick=\"steal()\">x</p></div>").is_err());
+        assert!(check_xhtml("<div><a href=\"javascript:steal()\">x</a></div>").is_err());
+        assert!(check_xhtml("<div>&reg; 2024</div>")
+            .unwrap_err()
+            .contains("'&reg;'"));
+        assert!(check_xhtml("<div>fish & chips</div>").is_err());
+        assert!(check_xhtml("<div><scripture>ok</scripture></div>").is_ok());
     }
 }

@@ -3,16 +3,19 @@
 //! **What it checks**: primitive values other than dates follow their FHIR type's lexical
 //! rules: `id` (letters, digits, `-` and `.`, at most 64), `code` (no leading, trailing or
 //! doubled spaces), `uri` (no spaces), `oid`, `uuid`, `base64Binary`, text without control
-//! characters, narrative XHTML in one `<div>`.
+//! characters, narrative XHTML as one `<div>` with no scripts or other active content and
+//! only XML's entities.
 //!
 //! **Why it matters**: an id with an underscore or a space cannot be used in a FHIR URL, so the
-//! record cannot be stored or referenced; a code with stray spaces matches nothing.
+//! record cannot be stored or referenced; a code with stray spaces matches nothing; a narrative
+//! with `<script>` attacks whoever views the record, and one with `&reg;` is not XML.
 //!
 //! **Example**: fails: `{"resourceType": "Patient", "id": "bad_id 1"}`; passes:
 //! `{"resourceType": "Patient", "id": "bad-id.1"}`.
 //!
 //! **Authority**: FHIR R4 primitive types and their regular expressions
-//! (http://hl7.org/fhir/R4/datatypes.html#primitive).
+//! (http://hl7.org/fhir/R4/datatypes.html#primitive); narrative invariants txt-1 and txt-2
+//! (http://hl7.org/fhir/R4/narrative.html#xhtml).
 
 use serde_json::Value;
 
@@ -67,6 +70,15 @@ mod tests {
             json!({"resourceType": "Patient", "identifier": [{"system": "http://a b", "value": "1"}]}),
             "invalid-format",
             "/identifier/0/system",
+        );
+    }
+
+    #[test]
+    fn fails_on_script_in_narrative() {
+        assert_one(
+            json!({"resourceType": "Patient", "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></div>"}}),
+            "invalid-format",
+            "/text/div",
         );
     }
 

@@ -1,0 +1,59 @@
+// Quick Wasm figures in Node: module instantiation, `new Validator()`, per-resource time of
+// `validate` (JS object in) and `validateJson` (text in) over the FHIR R4 spec examples of the
+// supported types, and the gzipped size of the browser build.
+// Run after scripts/build.sh: `node benches/quick.mjs`.
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const web = join(root, 'target', 'npm', 'ehrlint', 'web');
+const { initSync, Validator } = await import(join(web, 'ehrlint.js'));
+
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const bytes = readFileSync(join(web, 'ehrlint_bg.wasm'));
+
+let t = performance.now();
+initSync({ module: bytes });
+const instantiate = performance.now() - t;
+const starts = [];
+for (let i = 0; i < 20; i++) {
+  t = performance.now();
+  new Validator().free();
+  starts.push(performance.now() - t);
+}
+
+const dir = join(root, 'tools', 'node_modules', 'hl7.fhir.r4.examples');
+const validator = new Validator();
+const supported = new Set(validator.supportedTypes);
+const records = [];
+for (const f of readdirSync(dir)) {
+  if (!f.endsWith('.json') || f === 'package.json') continue;
+  const text = readFileSync(join(dir, f), 'utf8');
+  const value = JSON.parse(text);
+  if (supported.has(value.resourceType)) records.push({ text, value });
+}
+for (const r of records) validator.validateJson(r.text); // compile every type's schema
+
+const rounds = 50;
+const perObject = [];
+const perText = [];
+for (const r of records) {
+  const a = [];
+  const b = [];
+  for (let i = 0; i < rounds; i++) {
+    t = performance.now();
+    validator.validate(r.value);
+    a.push(performance.now() - t);
+    t = performance.now();
+    validator.validateJson(r.text);
+    b.push(performance.now() - t);
+  }
+  perObject.push(median(a));
+  perText.push(median(b));
+}
+const glue = readFileSync(join(web, 'ehrlint.js'));
+console.log(`Wasm instantiate: ${instantiate.toFixed(1)} ms; new Validator(): median ${median(starts).toFixed(2)} ms`);
+console.log(`${records.length} spec examples: validate(object) median ${(median(perObject) * 1000).toFixed(1)} us, validateJson(text) median ${(median(perText) * 1000).toFixed(1)} us per resource`);
+console.log(`browser build: .wasm ${(bytes.length / 1024).toFixed(0)} KB raw, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(0)} KB gzipped; JS glue ${(gzipSync(glue, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`);
