@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const web = join(root, 'target', 'npm', 'ehrlint', 'web');
+const web = process.env.EHRLINT_WEB_DIR ?? join(root, 'target', 'npm', 'ehrlint', 'web');
 const { initSync, Validator } = await import(join(web, 'ehrlint.js'));
 
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];

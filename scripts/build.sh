@@ -5,9 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# wasm-pack would download binaryen's wasm-opt; the npm package's works here (Debian's 108
-# produces modules that fail to load).
-export PATH="$root/tools/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# wasm-opt from the npm package binaryen (Debian's 108 produces modules that fail to load; the
+# release download wasm-pack would attempt is unreachable). The features are those Rust's
+# wasm32 target emits.
+wasm_opt="$root/tools/node_modules/.bin/wasm-opt"
+features="--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals"
 
 echo "== cargo build --release (CLI)"
 cargo build --release --quiet
@@ -16,6 +20,8 @@ for target in web nodejs bundler; do
   echo "== wasm-pack build --target $target"
   wasm-pack --quiet --log-level error build --release --target "$target" \
     --out-dir "target/wasm/$target" --out-name ehrlint --no-pack
+  # shellcheck disable=SC2086
+  "$wasm_opt" -Oz $features "target/wasm/$target/ehrlint_bg.wasm" -o "target/wasm/$target/ehrlint_bg.wasm"
 done
 
 node tools/assemble-pkg.mjs

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '== %s\n' "$*"; }
+# Where cargo installs tools, whether or not the shell's profile put it on PATH.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 # Rust's Wasm target.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
