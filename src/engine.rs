@@ -18,9 +18,10 @@ pub(crate) struct Engine {
     structure: Structure,
 }
 
-/// Counts for the completeness score.
+/// What one validation collects: the issues, and the counts for the completeness score.
 #[derive(Default)]
-struct Tally {
+struct Run {
+    issues: Vec<Issue>,
     present: usize,
     total: usize,
     missing: Vec<String>,
@@ -38,22 +39,21 @@ impl Engine {
     }
 
     pub(crate) fn run(&self, resource: &Value, _context: &Context) -> Report {
-        let mut issues = Vec::new();
-        let mut tally = Tally::default();
+        let mut run = Run::default();
         match resource.get("resourceType").and_then(Value::as_str) {
-            Some(rt) => self.resource(rt, resource, &Location::root(rt), &mut issues, &mut tally),
-            None => self.untyped(resource, &Location::root("Resource"), &mut issues),
+            Some(rt) => self.resource(rt, resource, &Location::root(rt), &mut run),
+            None => self.untyped(resource, &Location::root("Resource"), &mut run.issues),
         }
-        let score = if tally.total == 0 {
+        let score = if run.total == 0 {
             1.0
         } else {
-            tally.present as f64 / tally.total as f64
+            run.present as f64 / run.total as f64
         };
         Report::new(
-            issues,
+            run.issues,
             Completeness {
                 score,
-                missing: tally.missing,
+                missing: run.missing,
             },
         )
     }
@@ -71,20 +71,14 @@ impl Engine {
         }
     }
 
-    fn resource(
-        &self,
-        rt: &str,
-        resource: &Value,
-        location: &Location,
-        out: &mut Vec<Issue>,
-        tally: &mut Tally,
-    ) {
+    fn resource(&self, rt: &str, resource: &Value, location: &Location, run: &mut Run) {
         if !self.structure.is_supported(rt) {
             if self.structure.resource_types().any(|t| t == rt) {
                 let supported = self.structure.supported_types();
-                out.push(unsupported_resource_type::issue(location, rt, supported));
+                run.issues
+                    .push(unsupported_resource_type::issue(location, rt, supported));
             } else {
-                out.push(unknown_resource_type::issue(
+                run.issues.push(unknown_resource_type::issue(
                     location,
                     rt,
                     self.structure.resource_types(),
@@ -92,37 +86,24 @@ impl Engine {
             }
             return;
         }
-        self.structure.check(rt, resource, location, out);
+        self.structure
+            .check(rt, resource, location, &mut run.issues);
         for element in self.structure.required_elements(rt) {
-            tally.total += 1;
+            run.total += 1;
             if resource.get(element).is_some() {
-                tally.present += 1;
+                run.present += 1;
             } else {
-                tally
-                    .missing
-                    .push(format!("{}/{element}", location.pointer));
+                run.missing.push(format!("{}/{element}", location.pointer));
             }
         }
-        self.nested(rt, resource, location, out, tally);
+        self.nested(rt, resource, location, run);
     }
 
     /// Resources inside this one: `contained`, and a Bundle's entries and response outcomes.
-    fn nested(
-        &self,
-        rt: &str,
-        resource: &Value,
-        location: &Location,
-        out: &mut Vec<Issue>,
-        tally: &mut Tally,
-    ) {
+    fn nested(&self, rt: &str, resource: &Value, location: &Location, run: &mut Run) {
         if let Some(contained) = resource.get("contained").and_then(Value::as_array) {
             for (i, item) in contained.iter().enumerate() {
-                self.child(
-                    item,
-                    &location.child(&format!("/contained/{i}")),
-                    out,
-                    tally,
-                );
+                self.child(item, &location.child(&format!("/contained/{i}")), run);
             }
         }
         if rt != "Bundle" {
@@ -133,28 +114,22 @@ impl Engine {
         };
         for (i, entry) in entries.iter().enumerate() {
             if let Some(r) = entry.get("resource") {
-                self.child(
-                    r,
-                    &location.child(&format!("/entry/{i}/resource")),
-                    out,
-                    tally,
-                );
+                self.child(r, &location.child(&format!("/entry/{i}/resource")), run);
             }
             if let Some(r) = entry.get("response").and_then(|x| x.get("outcome")) {
                 self.child(
                     r,
                     &location.child(&format!("/entry/{i}/response/outcome")),
-                    out,
-                    tally,
+                    run,
                 );
             }
         }
     }
 
-    fn child(&self, value: &Value, location: &Location, out: &mut Vec<Issue>, tally: &mut Tally) {
+    fn child(&self, value: &Value, location: &Location, run: &mut Run) {
         match value.get("resourceType").and_then(Value::as_str) {
-            Some(rt) => self.resource(rt, value, location, out, tally),
-            None => self.untyped(value, location, out),
+            Some(rt) => self.resource(rt, value, location, run),
+            None => self.untyped(value, location, &mut run.issues),
         }
     }
 }

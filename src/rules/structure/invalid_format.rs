@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::fhir::path::Location;
 use crate::report::{Category, Issue, Severity};
-use crate::rules::{quote, RuleMeta};
+use crate::rules::{not_valid, RuleMeta};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "invalid-format",
@@ -38,11 +38,7 @@ pub(crate) fn issue(
     value: &Value,
     reason: &str,
 ) -> Issue {
-    RULE.at(
-        location,
-        suffix,
-        format!("{} is not a valid {type_name}: {reason}.", quote(value)),
-    )
+    RULE.at(location, suffix, not_valid(type_name, value, reason))
 }
 
 #[cfg(test)]
