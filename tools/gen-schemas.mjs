@@ -17,6 +17,9 @@
 //   regular expressions: real calendar dates, one error per bad value, no regex compile at start.
 // - Integers are JSON Schema integers with FHIR's 32-bit bounds; arrays may not be empty and
 //   objects may not be empty (FHIR JSON rules, ele-1).
+// - Arrays of primitives, and their `_name` arrays of Elements, may hold null: FHIR JSON pads
+//   one of the pair with null where only the other has something at that position
+//   (`"given": ["Ann", null], "_given": [null, {"extension": [...]}]`).
 // - Descriptions are dropped.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -81,9 +84,19 @@ function primitive(name, def) {
   return { type: 'string', format };
 }
 
-function convertProperty(prop) {
+// Definitions that also get a `<name>_nullable` twin for array items.
+const nullable = new Set();
+const isPrimitive = (name) => !hl7.definitions[name]?.properties;
+
+function convertProperty(prop, name = '') {
   if (prop.items) {
-    return { type: 'array', minItems: 1, items: convertProperty(prop.items) };
+    const items = convertProperty(prop.items);
+    const target = items.$ref && refName(items.$ref);
+    if (target && (isPrimitive(target) || (target === 'Element' && name.startsWith('_')))) {
+      nullable.add(target);
+      return { type: 'array', minItems: 1, items: { $ref: `#/definitions/${target}_nullable` } };
+    }
+    return { type: 'array', minItems: 1, items };
   }
   if (prop.$ref) {
     const target = refName(prop.$ref);
@@ -112,7 +125,7 @@ while (queue.length) {
     continue;
   }
   const properties = {};
-  for (const [p, v] of Object.entries(def.properties)) properties[p] = convertProperty(v);
+  for (const [p, v] of Object.entries(def.properties)) properties[p] = convertProperty(v, p);
   out[name] = {
     type: 'object',
     minProperties: 1,
@@ -135,6 +148,10 @@ function definitionFor(path) {
     defName = refName(ref);
   }
   return out[defName] ? defName : null;
+}
+
+for (const name of nullable) {
+  out[`${name}_nullable`] = { ...out[name], type: [out[name].type, 'null'] };
 }
 
 const upperFirst = (s) => s[0].toUpperCase() + s.slice(1);
@@ -168,7 +185,7 @@ for (const sd of sds) {
 }
 
 for (const [name] of Object.entries(out)) {
-  if (!sdByType.has(name) && !name.includes('_')) {
+  if (!sdByType.has(name.replace(/_nullable$/, '')) && !name.includes('_')) {
     throw new Error(`${name} is not an HL7 R4 type`);
   }
 }

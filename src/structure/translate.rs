@@ -97,9 +97,12 @@ pub(crate) fn translate(
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
                     TypeKind::Single(t) => t.to_string(),
-                    TypeKind::Multiple(set) => {
-                        set.iter().next().map(|t| t.to_string()).unwrap_or_default()
-                    }
+                    // `[string, null]` in primitive arrays: name the real type.
+                    TypeKind::Multiple(set) => set
+                        .iter()
+                        .map(|t| t.to_string())
+                        .find(|t| t != "null")
+                        .unwrap_or_default(),
                 };
                 wrong_type::issue(location, suffix, &expected, instance)
             }

@@ -74,7 +74,7 @@ pub(crate) fn issue(location: &Location, suffix: &str, expected: &str, value: &V
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{assert_clean, assert_one};
+    use crate::rules::testing::{assert_clean, assert_one, report};
     use serde_json::json;
 
     #[test]
@@ -110,6 +110,31 @@ mod tests {
             json!({"resourceType": "Patient", "multipleBirthInteger": 1.5}),
             "wrong-type",
             "/multipleBirthInteger",
+        );
+    }
+
+    #[test]
+    fn passes_null_padding_in_primitive_arrays() {
+        assert_clean(json!({"resourceType": "Patient", "name": [{
+            "given": ["Ann", null],
+            "_given": [null, {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier", "valueCode": "CL"}]}]
+        }]}));
+    }
+
+    #[test]
+    fn fails_on_null_for_a_single_value_and_names_the_real_type_in_arrays() {
+        assert_one(
+            json!({"resourceType": "Patient", "gender": null}),
+            "wrong-type",
+            "/gender",
+        );
+        let r = report(json!({"resourceType": "Patient", "name": [{"given": ["Ann", 7]}]}));
+        assert_eq!(r.issues.len(), 1);
+        assert_eq!(r.issues[0].path, "/name/0/given/1");
+        assert!(
+            r.issues[0].message.contains("text in quotes"),
+            "{}",
+            r.issues[0].message
         );
     }
 
