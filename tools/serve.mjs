@@ -1,6 +1,6 @@
 // Serves a folder on 127.0.0.1 with a strict Content-Security-Policy: the demo runs with no
 // inline script and no eval ('wasm-unsafe-eval' only lets WebAssembly compile).
-// Usage: node tools/serve.mjs DIR [PORT]
+// Usage: node tools/serve.mjs DIR [PORT]   (PORT 0: any free port; the address is printed)
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -47,5 +47,5 @@ server.on('error', (e) => {
   process.exit(2);
 });
 server.listen(port, host, () => {
-  console.log(`ehrlint demo: http://${host}:${port}/  (Ctrl-C to stop)`);
+  console.log(`ehrlint demo: http://${host}:${server.address().port}/  (Ctrl-C to stop)`);
 });
