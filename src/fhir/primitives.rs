@@ -306,83 +306,109 @@ const ACTIVE_ELEMENTS: [&str; 16] = [
 /// The five entities XML defines; HTML's (`&reg;`, `&nbsp;`) make the XHTML malformed.
 const XML_ENTITIES: [&str; 5] = ["amp", "lt", "gt", "quot", "apos"];
 
-/// Narrative XHTML: one `<div>`, no active content, only XML's entities.
+/// Narrative XHTML: one `<div>`, no active content, only XML's entities. Nearly every record
+/// carries a narrative, so this jumps from one `<` or `&` to the next (memchr) and looks only
+/// at tags and entities, with no allocation.
 pub fn check_xhtml(s: &str) -> Result<(), String> {
     let t = s.trim();
     if !(t.starts_with("<div") && (t.ends_with("</div>") || t.ends_with("/>"))) {
         return Err("narrative XHTML is one <div> element".to_string());
     }
-    let lower = t.to_ascii_lowercase();
-    for name in ACTIVE_ELEMENTS {
-        let open = format!("<{name}");
-        let found = lower.match_indices(&open).any(|(i, _)| {
-            lower[i + open.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| c == '>' || c == '/' || c.is_whitespace())
-        });
-        if found {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while let Some(at) = memchr::memchr2(b'<', b'&', &b[i..]) {
+        let p = i + at;
+        if b[p] == b'&' {
+            check_entity(&b[p + 1..])?;
+            i = p + 1;
+            continue;
+        }
+        let end = memchr::memchr(b'>', &b[p..]).map_or(b.len(), |e| p + e);
+        check_tag(&b[p + 1..end])?;
+        // Entities inside attribute values are checked too.
+        let mut j = p + 1;
+        while let Some(a) = memchr::memchr(b'&', &b[j..end]) {
+            check_entity(&b[j + a + 1..])?;
+            j += a + 1;
+        }
+        i = end;
+    }
+    Ok(())
+}
+
+/// The inside of one tag (`p class="x"`, `/p`): no active element, no event attribute, no
+/// `javascript:` URL.
+fn check_tag(tag: &[u8]) -> Result<(), String> {
+    const SCRIPTED: &str =
+        "narrative may not contain scripts or event attributes (invariant txt-1)";
+    let from = usize::from(tag.first() == Some(&b'/'));
+    let len = tag[from..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    // Element names of interest are at most 8 letters: lower-case them into a stack buffer.
+    if (4..=8).contains(&len) {
+        let mut buf = [0u8; 8];
+        for (d, s) in buf.iter_mut().zip(&tag[from..from + len]) {
+            *d = s.to_ascii_lowercase();
+        }
+        let name = &buf[..len];
+        if let Some(active) = ACTIVE_ELEMENTS.iter().find(|a| a.as_bytes() == name) {
             return Err(format!(
-                "narrative may not contain <{name}> (FHIR narrative is display-only, invariant txt-1)"
+                "narrative may not contain <{active}> (FHIR narrative is display-only, invariant txt-1)"
             ));
         }
     }
-    if lower.contains("javascript:") || has_event_attribute(&lower) {
-        return Err(
-            "narrative may not contain scripts or event attributes (invariant txt-1)".to_string(),
-        );
+    // Event attributes and javascript: URLs need an attribute value; most tags have none.
+    if memchr::memchr(b'=', tag).is_none() {
+        return Ok(());
     }
-    let mut rest = t;
-    while let Some(i) = rest.find('&') {
-        rest = &rest[i + 1..];
-        let name = rest.split(';').next().unwrap_or("");
-        let numeric = name
-            .strip_prefix("#x")
-            .or_else(|| name.strip_prefix("#X"))
-            .map(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
-            .or_else(|| {
-                name.strip_prefix('#')
-                    .map(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
-            })
-            .unwrap_or(false);
-        if !rest.contains(';') || !(numeric || XML_ENTITIES.contains(&name)) {
-            let shown: String = name.chars().take(12).collect();
-            return Err(format!(
-                "'&{shown};' is not an XML entity: write the character itself, or a numeric reference like &#174;"
-            ));
+    for (k, &c) in tag.iter().enumerate() {
+        let hit = match c {
+            b'o' | b'O' => is_event_attribute(tag, k),
+            b'j' | b'J' => starts_with_ignore_case(&tag[k..], b"javascript:"),
+            _ => false,
+        };
+        if hit {
+            return Err(SCRIPTED.to_string());
         }
     }
     Ok(())
 }
 
-/// An `onclick=`-style attribute inside a tag.
-fn has_event_attribute(lower: &str) -> bool {
-    let b = lower.as_bytes();
-    let mut in_tag = false;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'<' => in_tag = true,
-            b'>' => in_tag = false,
-            b'o' if in_tag
-                && i > 0
-                && b[i - 1].is_ascii_whitespace()
-                && b.get(i + 1) == Some(&b'n') =>
-            {
-                let name_len = b[i + 2..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_lowercase())
-                    .count();
-                let after = b[i + 2 + name_len..]
-                    .iter()
-                    .find(|c| !c.is_ascii_whitespace());
-                if name_len > 0 && after == Some(&b'=') {
-                    return true;
-                }
-            }
-            _ => {}
-        }
+fn starts_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.len() >= needle.len() && haystack[..needle.len()].eq_ignore_ascii_case(needle)
+}
+
+/// `rest` follows an `&`: it must be one of XML's five entities or a numeric reference.
+fn check_entity(rest: &[u8]) -> Result<(), String> {
+    let len = rest.iter().take(12).take_while(|&&c| c != b';').count();
+    let name = &rest[..len];
+    let terminated = rest.get(len) == Some(&b';');
+    let numeric = match name {
+        [b'#', b'x' | b'X', hex @ ..] => !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit),
+        [b'#', dec @ ..] => !dec.is_empty() && dec.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    if terminated && (numeric || XML_ENTITIES.iter().any(|e| e.as_bytes() == name)) {
+        return Ok(());
     }
-    false
+    let shown = String::from_utf8_lossy(name);
+    Err(format!(
+        "'&{shown};' is not an XML entity: write the character itself, or a numeric reference like &#174;"
+    ))
+}
+
+/// An `onclick=`-style attribute starting at `i` inside a tag.
+fn is_event_attribute(b: &[u8], i: usize) -> bool {
+    let after_space = i > 0 && b[i - 1].is_ascii_whitespace();
+    if !after_space || !matches!(b.get(i + 1), Some(b'n' | b'N')) {
+        return false;
+    }
+    let rest = b.get(i + 2..).unwrap_or_default();
+    let name_len = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let next = rest[name_len..].iter().find(|c| !c.is_ascii_whitespace());
+    name_len > 0 && next == Some(&b'=')
 }
 
 /// Runs the check for a `fhir-*` schema format. Empty strings are reported separately (every
