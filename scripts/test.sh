@@ -19,6 +19,11 @@ cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 echo "== generated files are up to date"
 node tools/gen-schemas.mjs --check
 node tools/gen-rules-doc.mjs --check
+rm -rf target/gen-codes-check
+cargo run --quiet --release --manifest-path tools/gen-codes/Cargo.toml -- ../shared/data target/gen-codes-check
+for f in target/gen-codes-check/*; do
+  cmp "$f" "data/$(basename "$f")" || { echo "data/$(basename "$f") differs from what tools/gen-codes generates"; exit 1; }
+done
 
 echo "== cargo test"
 cargo test 2>&1 | tee -a "$log"

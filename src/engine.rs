@@ -6,21 +6,26 @@
 
 use serde_json::Value;
 
+use crate::codes::Codes;
+use crate::fhir::clock;
 use crate::fhir::path::Location;
 use crate::report::{Completeness, Issue, Report};
 use crate::rules::structure::{
     resource_type_missing, unknown_resource_type, unsupported_resource_type, wrong_type,
 };
+use crate::rules::{Cx, RECORD_RULES};
 use crate::structure::Structure;
 use crate::Context;
 
 pub(crate) struct Engine {
     structure: Structure,
+    codes: Codes,
 }
 
 /// What one validation collects: the issues, and the counts for the completeness score.
-#[derive(Default)]
-struct Run {
+struct Run<'c> {
+    context: &'c Context,
+    today: clock::Day,
     issues: Vec<Issue>,
     present: usize,
     total: usize,
@@ -31,6 +36,7 @@ impl Engine {
     pub(crate) fn new() -> Result<Self, String> {
         Ok(Engine {
             structure: Structure::new()?,
+            codes: Codes::load()?,
         })
     }
 
@@ -38,8 +44,15 @@ impl Engine {
         &self.structure
     }
 
-    pub(crate) fn run(&self, resource: &Value, _context: &Context) -> Report {
-        let mut run = Run::default();
+    pub(crate) fn run(&self, resource: &Value, context: &Context) -> Report {
+        let mut run = Run {
+            context,
+            today: clock::today(),
+            issues: Vec::new(),
+            present: 0,
+            total: 0,
+            missing: Vec::new(),
+        };
         match resource.get("resourceType").and_then(Value::as_str) {
             Some(rt) => self.resource(rt, resource, &Location::root(rt), &mut run),
             None => self.untyped(resource, &Location::root("Resource"), &mut run.issues),
@@ -88,6 +101,17 @@ impl Engine {
         }
         self.structure
             .check(rt, resource, location, &mut run.issues);
+        let cx = Cx {
+            location,
+            context: run.context,
+            codes: &self.codes,
+            today: run.today,
+        };
+        for rule in RECORD_RULES {
+            if rule.resource_types().contains(&rt) {
+                rule.check(resource, &cx, &mut run.issues);
+            }
+        }
         for element in self.structure.required_elements(rt) {
             run.total += 1;
             if resource.get(element).is_some() {

@@ -13,6 +13,7 @@
 //! assert_eq!(report.issues[0].path, "/gender");
 //! ```
 
+pub mod codes;
 mod engine;
 pub mod fhir;
 pub mod report;

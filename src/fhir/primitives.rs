@@ -32,6 +32,31 @@ pub struct PartialDate {
     pub day: Option<u8>,
 }
 
+impl PartialDate {
+    /// The first and last day the date may mean (`1974` -> 1974-01-01..1974-12-31).
+    pub fn days(&self) -> (u32, u32) {
+        let y = u32::from(self.year) * 10_000;
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => {
+                let day = y + u32::from(m) * 100 + u32::from(d);
+                (day, day)
+            }
+            (Some(m), None) => (
+                y + u32::from(m) * 100 + 1,
+                y + u32::from(m) * 100 + u32::from(days_in_month(self.year, m)),
+            ),
+            _ => (y + 101, y + 1231),
+        }
+    }
+}
+
+/// The day range of a FHIR date or dateTime value (the date part; a time does not matter for
+/// code validity), or None when it is not a valid date.
+pub fn day_range(value: &str) -> Option<(u32, u32)> {
+    let date = value.split('T').next().unwrap_or(value);
+    parse_date(date).ok().map(|d| d.days())
+}
+
 pub fn is_leap_year(year: u16) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }

@@ -5,13 +5,46 @@
 //! Issue codes are a stable interface: a code is never renamed or reused.
 
 pub mod completeness;
+pub mod consistency;
 pub mod structure;
 mod suggest;
 
 pub(crate) use suggest::nearest;
 
+use serde_json::Value;
+
+use crate::codes::Codes;
+use crate::fhir::clock::Day;
 use crate::fhir::path::{self, Location};
 use crate::report::{Category, Issue, Severity};
+use crate::Context;
+
+/// What a record rule sees besides the resource.
+pub struct Cx<'a> {
+    /// Where the resource sits in the input.
+    pub location: &'a Location,
+    pub context: &'a Context,
+    pub codes: &'a Codes,
+    /// Today, for rules that fall back on it.
+    pub today: Day,
+}
+
+/// A check that reads a parsed resource (after the structure layer) and pushes issues.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// The resource types it reads.
+    fn resource_types(&self) -> &'static [&'static str];
+    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>);
+}
+
+/// The record rules, run on every resource of their types.
+pub static RECORD_RULES: &[&dyn Rule] = &[
+    &consistency::icd10cm_unknown::Check,
+    &consistency::icd10cm_not_billable::Check,
+    &consistency::icd10cm_not_valid_on_date::Check,
+    &consistency::icd10pcs_unknown::Check,
+    &consistency::icd10pcs_not_valid_on_date::Check,
+];
 
 /// What the registry knows of a rule.
 #[derive(Debug)]
@@ -57,6 +90,11 @@ pub static ALL: &[&RuleMeta] = &[
     &structure::choice_conflict::RULE,
     &completeness::required_element::RULE,
     &completeness::required_choice::RULE,
+    &consistency::icd10cm_unknown::RULE,
+    &consistency::icd10cm_not_billable::RULE,
+    &consistency::icd10cm_not_valid_on_date::RULE,
+    &consistency::icd10pcs_unknown::RULE,
+    &consistency::icd10pcs_not_valid_on_date::RULE,
 ];
 
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {
@@ -111,6 +149,17 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_record_rule_is_registered() {
+        for rule in RECORD_RULES {
+            assert!(
+                ALL.iter().any(|m| std::ptr::eq(*m, rule.meta())),
+                "{}",
+                rule.meta().code
+            );
+        }
+    }
 
     #[test]
     fn codes_are_unique_kebab_case() {

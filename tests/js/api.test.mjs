@@ -97,3 +97,14 @@ test('supported types are listed', () => {
     'MedicationRequest', 'AllergyIntolerance', 'Immunization', 'Bundle',
   ]);
 });
+
+test('the date of service defaults to today in the Wasm build too', () => {
+  // C78.31 took effect on 2026-10-01 (FY2027): valid today, not on 2025-03-01.
+  const condition = (extra) => ({
+    resourceType: 'Condition', subject: { reference: 'Patient/1' }, ...extra,
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C78.31' }] },
+  });
+  assert.deepEqual(validator.validate(condition({})).issues, []);
+  assert.deepEqual(pairs(validator.validate(condition({}), { asOf: '2025-03-01' }).issues),
+    [['icd10cm-not-valid-on-date', '/code/coding/0/code']]);
+});

@@ -1,0 +1,185 @@
+//! ICD-10-CM and ICD-10-PCS: which codes exist, on which days, with which CMS Medicare Code
+//! Editor flags. Each table is an FST map (code without dot -> record id); a record lists the
+//! code's validity windows, each with its MCE flags.
+
+use std::sync::Arc;
+
+use fst::{IntoStreamer, Streamer};
+use serde::Deserialize;
+
+use crate::fhir::clock::Day;
+
+/// One validity window of a code: from `start` to `end` inclusive (`end` 0: still valid),
+/// with MCE flag bits (see `Records::flags`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct Window(pub Day, pub Day, pub u32);
+
+impl Window {
+    pub fn start(&self) -> Day {
+        self.0
+    }
+    pub fn end(&self) -> Option<Day> {
+        (self.1 != 0).then_some(self.1)
+    }
+    pub fn covers(&self, first: Day, last: Day) -> bool {
+        self.0 <= last && self.end().is_none_or(|e| e >= first)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordsFile {
+    flags: Vec<String>,
+    records: Vec<Vec<Window>>,
+}
+
+/// The windows of every record, shared by both tables.
+#[derive(Clone)]
+pub struct Records(Arc<RecordsFile>);
+
+impl Records {
+    pub fn load() -> Result<Self, String> {
+        let file: RecordsFile = serde_json::from_str(include_str!("../../data/icd10-records.json"))
+            .map_err(|e| format!("the built-in ICD-10 records do not parse: {e}"))?;
+        Ok(Records(Arc::new(file)))
+    }
+
+    /// The bit of an MCE flag by name (`manifestation`, `newborn`, ...).
+    pub fn flag(&self, name: &str) -> Option<u32> {
+        self.0.flags.iter().position(|f| f == name).map(|i| 1 << i)
+    }
+}
+
+/// What a code is on a given day.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CodeStatus {
+    /// A valid, billable code on that day; the window in force.
+    Valid(Window),
+    /// Not a code, but the category or subcategory above codes valid that day (not billable).
+    Header,
+    /// A code that exists, but not on that day.
+    NotOnDate(Vec<Window>),
+    /// No such code, ever (FY2016 to FY2027).
+    Unknown,
+}
+
+pub struct Icd10 {
+    map: fst::Map<&'static [u8]>,
+    records: Records,
+    /// ICD-10-CM writes a dot after the third character; ICD-10-PCS has none.
+    dotted: bool,
+}
+
+impl Icd10 {
+    pub fn new(bytes: &'static [u8], records: Records, dotted: bool) -> Result<Self, String> {
+        let map =
+            fst::Map::new(bytes).map_err(|e| format!("a built-in code table is damaged: {e}"))?;
+        Ok(Icd10 {
+            map,
+            records,
+            dotted,
+        })
+    }
+
+    pub fn records(&self) -> &Records {
+        &self.records
+    }
+
+    /// Upper case, without the dot: `e11.9` -> `E119`. None if it is not code-shaped at all.
+    pub fn normalize(&self, code: &str) -> Option<String> {
+        let mut out = String::with_capacity(8);
+        for (i, c) in code.trim().chars().enumerate() {
+            match c {
+                '.' if self.dotted && i == 3 => {}
+                c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
+                _ => return None,
+            }
+        }
+        (!out.is_empty() && out.len() <= 7).then_some(out)
+    }
+
+    /// As coders write it: `E119` -> `E11.9`.
+    pub fn display(&self, code: &str) -> String {
+        if self.dotted && code.len() > 3 {
+            format!("{}.{}", &code[..3], &code[3..])
+        } else {
+            code.to_string()
+        }
+    }
+
+    pub fn windows(&self, code: &str) -> Option<&[Window]> {
+        let id = self.map.get(code)?;
+        self.records.0.records.get(id as usize).map(Vec::as_slice)
+    }
+
+    /// What `code` (normalized) is on the days `first..=last` (a partial date is a range).
+    /// A code that was billable once and has since been split (A04.7 until FY2017, then
+    /// A04.71/A04.72) is a header on later days: "choose a subcode" is the useful answer.
+    pub fn status(&self, code: &str, first: Day, last: Day) -> CodeStatus {
+        let windows = self.windows(code);
+        if let Some(w) = windows.and_then(|ws| ws.iter().find(|w| w.covers(first, last))) {
+            return CodeStatus::Valid(*w);
+        }
+        if code.len() >= 3 && !self.children(code, first, last, 1).is_empty() {
+            return CodeStatus::Header;
+        }
+        match windows {
+            Some(ws) => CodeStatus::NotOnDate(ws.to_vec()),
+            None => CodeStatus::Unknown,
+        }
+    }
+
+    /// Codes below `prefix` valid on the days given, at most `limit`, in code order.
+    pub fn children(&self, prefix: &str, first: Day, last: Day, limit: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stream = self.map.range().ge(prefix).into_stream();
+        while let Some((key, id)) = stream.next() {
+            if !key.starts_with(prefix.as_bytes()) || out.len() >= limit {
+                break;
+            }
+            let valid = self
+                .records
+                .0
+                .records
+                .get(id as usize)
+                .is_some_and(|ws| ws.iter().any(|w| w.covers(first, last)));
+            if key.len() > prefix.len() && valid {
+                out.push(String::from_utf8_lossy(key).into_owned());
+            }
+        }
+        out
+    }
+
+    /// How many codes the table holds (every fiscal year).
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Every code valid on `day`, in code order.
+    pub fn valid_on(&self, day: Day) -> Vec<String> {
+        self.children("", day, day, usize::MAX)
+    }
+
+    /// Codes close to a code that does not exist, valid on the days given: those under its
+    /// longest known prefix, closest in spelling first.
+    pub fn nearest(&self, code: &str, first: Day, last: Day, limit: usize) -> Vec<String> {
+        for len in (1..code.len()).rev() {
+            let prefix = &code[..len];
+            let mut found = self.children(prefix, first, last, 200);
+            if let Some(w) = self.windows(prefix) {
+                if w.iter().any(|w| w.covers(first, last)) {
+                    found.push(prefix.to_string());
+                }
+            }
+            if !found.is_empty() {
+                found.sort_by_key(|c| (strsim::damerau_levenshtein(code, c), c.len(), c.clone()));
+                found.truncate(limit);
+                return found;
+            }
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,112 @@
+//! # icd10cm-not-valid-on-date
+//!
+//! **What it checks**: an ICD-10-CM code is valid on the date of service: not deleted before
+//! it, not effective only after it. The date of service is the resource's own (recordedDate,
+//! performed, period start, effective), else the caller's `asOf`, else today.
+//!
+//! **Why it matters**: ICD-10-CM changes every October 1 (and some Aprils): a code deleted in
+//! FY2025 is rejected on a 2025 claim, and a FY2027 code cannot be billed for a 2025 visit.
+//!
+//! **Example**: fails: T81.32XA (deleted after 2024-09-30) recorded on 2025-03-01; passes: the
+//! same code recorded on 2024-05-01. (A code that was split into subcodes, like C86.0 in FY2025,
+//! is reported as a category by icd10cm-not-billable instead.)
+//!
+//! **Authority**: CMS Medicare Code Editor v44.0 validity dates (MCE edit 1, "Invalid
+//! diagnosis code" for the discharge date); HIPAA code set rule, 45 CFR 162.1002 (the code set
+//! valid at the time of service).
+
+use serde_json::Value;
+
+use super::{icd10cm, CM_TYPES};
+use crate::codes::CodeStatus;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{Cx, Rule, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "icd10cm-not-valid-on-date",
+    category: Category::Consistency,
+    severity: Severity::Error,
+    issue_type: "code-invalid",
+    title: "An ICD-10-CM code deleted before, or effective only after, the date of service",
+};
+
+pub struct Check;
+
+impl Rule for Check {
+    fn meta(&self) -> &'static RuleMeta {
+        &RULE
+    }
+    fn resource_types(&self) -> &'static [&'static str] {
+        CM_TYPES
+    }
+    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+        let table = &cx.codes.icd10cm;
+        for f in icd10cm(resource, cx) {
+            let (CodeStatus::NotOnDate(windows), Some(code)) = (&f.status, f.code.as_deref())
+            else {
+                continue;
+            };
+            let message =
+                super::validity_message("ICD-10-CM", &table.display(code), windows, f.days.0);
+            let mut issue = RULE.at(cx.location, &f.coding.pointer, message);
+            issue.suggestions = table
+                .nearest(code, f.days.0, f.days.1, 5)
+                .iter()
+                .map(|c| table.display(c))
+                .collect();
+            out.push(issue);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one, report};
+    use serde_json::json;
+
+    fn recorded(code: &str, date: &str) -> serde_json::Value {
+        json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"}, "recordedDate": date,
+               "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]}})
+    }
+
+    #[test]
+    fn fails_on_a_deleted_code() {
+        assert_one(
+            recorded("T81.32XA", "2025-03-01"),
+            "icd10cm-not-valid-on-date",
+            "/code/coding/0/code",
+        );
+        let r = report(recorded("T81.32XA", "2025-03-01"));
+        assert!(
+            r.issues[0]
+                .message
+                .contains("valid until 2024-09-30 (FY2024)"),
+            "{}",
+            r.issues[0].message
+        );
+    }
+
+    #[test]
+    fn fails_on_a_code_not_yet_effective() {
+        let r = report(recorded("C78.31", "2025-03-01"));
+        assert_eq!(r.issues[0].code, "icd10cm-not-valid-on-date");
+        assert!(
+            r.issues[0].message.contains("2026-10-01 (FY2027)"),
+            "{}",
+            r.issues[0].message
+        );
+    }
+
+    #[test]
+    fn a_code_split_into_subcodes_is_a_category_not_a_deletion() {
+        let r = report(recorded("C86.0", "2025-03-01"));
+        assert_eq!(r.issues.len(), 1);
+        assert_eq!(r.issues[0].code, "icd10cm-not-billable");
+    }
+
+    #[test]
+    fn passes_on_days_the_code_is_valid() {
+        assert_clean(recorded("T81.32XA", "2024-05-01"));
+        assert_clean(recorded("C78.31", "2026-11-01"));
+    }
+}

@@ -1,0 +1,69 @@
+//! # icd10pcs-not-valid-on-date
+//!
+//! **What it checks**: an ICD-10-PCS code is valid on the day the procedure was performed (or
+//! the caller's `asOf`, else today): not deleted before it, not effective only after it.
+//!
+//! **Why it matters**: ICD-10-PCS changes every October 1; a deleted or future code on an
+//! inpatient claim is rejected and the stay is not grouped to its DRG.
+//!
+//! **Example**: fails: X27H385 (deleted 2024-09-30) performed on 2025-01-15; passes: the same
+//! code performed on 2024-01-15.
+//!
+//! **Authority**: CMS Medicare Code Editor v44.0 validity dates (MCE edit 1); HIPAA code set
+//! rule, 45 CFR 162.1002.
+
+use serde_json::Value;
+
+use super::{icd10pcs, PCS_TYPES};
+use crate::codes::CodeStatus;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{Cx, Rule, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "icd10pcs-not-valid-on-date",
+    category: Category::Consistency,
+    severity: Severity::Error,
+    issue_type: "code-invalid",
+    title: "An ICD-10-PCS code deleted before, or effective only after, the procedure date",
+};
+
+pub struct Check;
+
+impl Rule for Check {
+    fn meta(&self) -> &'static RuleMeta {
+        &RULE
+    }
+    fn resource_types(&self) -> &'static [&'static str] {
+        PCS_TYPES
+    }
+    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+        for f in icd10pcs(resource, cx) {
+            let (CodeStatus::NotOnDate(windows), Some(code)) = (&f.status, f.code.as_deref())
+            else {
+                continue;
+            };
+            let message = super::validity_message("ICD-10-PCS", code, windows, f.days.0);
+            out.push(RULE.at(cx.location, &f.coding.pointer, message));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::icd10pcs_unknown::tests::procedure;
+    use crate::rules::testing::{assert_clean, assert_one};
+
+    #[test]
+    fn fails_on_a_deleted_code() {
+        assert_one(
+            procedure("X27H385", "2025-01-15"),
+            "icd10pcs-not-valid-on-date",
+            "/code/coding/0/code",
+        );
+    }
+
+    #[test]
+    fn passes_while_valid() {
+        assert_clean(procedure("X27H385", "2024-01-15"));
+    }
+}
