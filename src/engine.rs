@@ -102,6 +102,8 @@ impl Engine {
         self.structure
             .check(rt, resource, location, &mut run.issues);
         let cx = Cx {
+            found: std::cell::OnceCell::new(),
+            resource,
             location,
             context: run.context,
             codes: &self.codes,

@@ -1,6 +1,18 @@
 //! The official FHIR R4 examples (npm hl7.fhir.r4.examples 4.0.1, pinned with its sha512 in
 //! tools/package-lock.json and installed by scripts/setup.sh) are valid records: ehrlint must
-//! give none of them an error, and must not stumble on any of the 5,306.
+//! give none of them an error, and must not stumble on any of the 5,306, except for the defects
+//! really in them, listed in KNOWN with the reason each is a defect.
+
+/// (file, rule code, path): defects in the examples themselves, each verified by hand.
+const KNOWN: &[(&str, &str, &str)] = &[
+    // NPI 1122334499 fails the NPI check digit: Luhn over "80840" + the ten digits sums to
+    // 61, not a multiple of 10 (checked independently of ehrlint's code). A made-up NPI.
+    (
+        "Bundle-3ad0687e-f477-468c-afd5-fcc2bf897809.json",
+        "npi-check-digit",
+        "/entry/0/resource/identifier/1/value",
+    ),
+];
 
 use ehrlint::{Context, Options, Severity, Validator};
 use serde_json::Value;
@@ -37,14 +49,23 @@ fn spec_examples_give_no_errors() {
         if supported.contains(&rt.as_str()) {
             of_supported += 1;
         }
-        let errors: Vec<String> = report
+        let known: Vec<(&str, &str)> = KNOWN
+            .iter()
+            .filter(|k| k.0 == name)
+            .map(|k| (k.1, k.2))
+            .collect();
+        let errors: Vec<&ehrlint::Issue> = report
             .issues
             .iter()
             .filter(|i| i.severity == Severity::Error)
-            .map(|i| format!("{} {} {}", i.code, i.path, i.message))
             .collect();
-        if !errors.is_empty() {
-            failures.push(format!("{name}: {errors:?}"));
+        let found: Vec<(&str, &str)> = errors.iter().map(|i| (i.code, i.path.as_str())).collect();
+        if found != known {
+            let shown: Vec<String> = errors
+                .iter()
+                .map(|i| format!("{} {} {}", i.code, i.path, i.message))
+                .collect();
+            failures.push(format!("{name}: {shown:?}"));
         }
     }
     assert_eq!(all, 5306, "all examples read");

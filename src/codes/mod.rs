@@ -1,6 +1,7 @@
 //! Code systems: the ICD-10-CM and ICD-10-PCS tables built into the library (data/, generated
 //! by tools/gen-codes from the CMS and CDC files; provenance in data/README.md).
 
+pub mod checkdigit;
 pub mod icd10;
 
 pub use icd10::{CodeStatus, Icd10, Window};

@@ -41,3 +41,70 @@ fn push_codings<'a>(cc: &'a Value, base: &str, out: &mut Vec<CodingRef<'a>>) {
 
 pub const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
 pub const ICD10PCS: &str = "http://www.cms.gov/Medicare/Coding/ICD10";
+
+/// A `system` + string field pair found anywhere in a resource: a Coding's `code` or an
+/// Identifier's `value`, with the pointer suffix of that field.
+pub struct SystemValue<'a> {
+    pub pointer: String,
+    pub system: &'a str,
+    pub value: &'a str,
+}
+
+/// Every Coding (`system` + `code`) and Identifier (`system` + `value`) in a resource, in
+/// document order, not descending into nested resources (they are checked at their own place).
+pub fn system_values(resource: &Value) -> (Vec<SystemValue<'_>>, Vec<SystemValue<'_>>) {
+    let (mut codes, mut ids) = (Vec::new(), Vec::new());
+    walk(resource, &mut String::new(), true, &mut codes, &mut ids);
+    (codes, ids)
+}
+
+fn walk<'a>(
+    value: &'a Value,
+    at: &mut String,
+    root: bool,
+    codes: &mut Vec<SystemValue<'a>>,
+    ids: &mut Vec<SystemValue<'a>>,
+) {
+    match value {
+        Value::Object(map) => {
+            if let Some(system) = map.get("system").and_then(Value::as_str) {
+                for (field, out) in [("code", &mut *codes), ("value", &mut *ids)] {
+                    if let Some(v) = map.get(field).and_then(Value::as_str) {
+                        out.push(SystemValue {
+                            pointer: format!("{at}/{field}"),
+                            system,
+                            value: v,
+                        });
+                    }
+                }
+            }
+            for (k, v) in map {
+                let nested = k == "contained" || (root && k == "entry") || k == "resource";
+                if nested || !(v.is_object() || v.is_array()) {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                at.push_str(&crate::fhir::path::escape_token(k));
+                walk(v, at, false, codes, ids);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&i.to_string());
+                walk(v, at, false, codes, ids);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+pub const LOINC: &str = "http://loinc.org";
+pub const SNOMED: &str = "http://snomed.info/sct";
+pub const NPI: &str = "http://hl7.org/fhir/sid/us-npi";
+pub const NDC: &str = "http://hl7.org/fhir/sid/ndc";
+pub const CVX: &str = "http://hl7.org/fhir/sid/cvx";

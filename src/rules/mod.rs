@@ -21,12 +21,43 @@ use crate::Context;
 
 /// What a record rule sees besides the resource.
 pub struct Cx<'a> {
+    /// The resource's codings and identifiers, found once for all rules.
+    pub(crate) found: std::cell::OnceCell<SystemValues<'a>>,
+    pub(crate) resource: &'a Value,
     /// Where the resource sits in the input.
     pub location: &'a Location,
     pub context: &'a Context,
     pub codes: &'a Codes,
     /// Today, for rules that fall back on it.
     pub today: Day,
+}
+
+type SystemValues<'a> = (
+    Vec<crate::fhir::coding::SystemValue<'a>>,
+    Vec<crate::fhir::coding::SystemValue<'a>>,
+);
+
+impl<'a> Cx<'a> {
+    fn found(&self) -> &SystemValues<'a> {
+        self.found
+            .get_or_init(|| crate::fhir::coding::system_values(self.resource))
+    }
+
+    /// The resource's codings of one code system, anywhere in it.
+    pub(crate) fn codes_of(
+        &self,
+        system: &'a str,
+    ) -> impl Iterator<Item = &crate::fhir::coding::SystemValue<'a>> {
+        self.found().0.iter().filter(move |c| c.system == system)
+    }
+
+    /// The resource's identifiers of one system, anywhere in it.
+    pub(crate) fn ids_of(
+        &self,
+        system: &'a str,
+    ) -> impl Iterator<Item = &crate::fhir::coding::SystemValue<'a>> {
+        self.found().1.iter().filter(move |c| c.system == system)
+    }
 }
 
 /// A check that reads a parsed resource (after the structure layer) and pushes issues.
@@ -44,6 +75,12 @@ pub static RECORD_RULES: &[&dyn Rule] = &[
     &consistency::icd10cm_not_valid_on_date::Check,
     &consistency::icd10pcs_unknown::Check,
     &consistency::icd10pcs_not_valid_on_date::Check,
+    &consistency::loinc_check_digit::Check,
+    &consistency::snomed_check_digit::Check,
+    &consistency::npi_check_digit::Check,
+    &consistency::ndc_format::Check,
+    &consistency::ndc_ambiguous::Check,
+    &consistency::cvx_format::Check,
 ];
 
 /// What the registry knows of a rule.
@@ -95,6 +132,12 @@ pub static ALL: &[&RuleMeta] = &[
     &consistency::icd10cm_not_valid_on_date::RULE,
     &consistency::icd10pcs_unknown::RULE,
     &consistency::icd10pcs_not_valid_on_date::RULE,
+    &consistency::loinc_check_digit::RULE,
+    &consistency::snomed_check_digit::RULE,
+    &consistency::npi_check_digit::RULE,
+    &consistency::ndc_format::RULE,
+    &consistency::ndc_ambiguous::RULE,
+    &consistency::cvx_format::RULE,
 ];
 
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {

@@ -2,11 +2,30 @@
 //! other and with the patient? What they share: where ICD-10 codes live in a record, and the
 //! date of service.
 
+pub mod cvx_format;
 pub mod icd10cm_not_billable;
 pub mod icd10cm_not_valid_on_date;
 pub mod icd10cm_unknown;
 pub mod icd10pcs_not_valid_on_date;
 pub mod icd10pcs_unknown;
+pub mod loinc_check_digit;
+pub mod ndc_ambiguous;
+pub mod ndc_format;
+pub mod npi_check_digit;
+pub mod snomed_check_digit;
+
+/// The resource types the format and check-digit rules read (codes and identifiers anywhere).
+pub(crate) const ALL_TYPES: &[&str] = &[
+    "Patient",
+    "Practitioner",
+    "Encounter",
+    "Condition",
+    "Observation",
+    "Procedure",
+    "MedicationRequest",
+    "AllergyIntolerance",
+    "Immunization",
+];
 
 use serde_json::Value;
 

@@ -1,0 +1,76 @@
+//! # cvx-format
+//!
+//! **What it checks**: a CVX vaccine code (system `http://hl7.org/fhir/sid/cvx`) is a number of
+//! one to three digits.
+//!
+//! **Why it matters**: immunization registries (IIS) key doses on CVX: a malformed code means
+//! the dose is not recorded and the patient may be vaccinated again.
+//!
+//! **Example**: fails: Immunization.vaccineCode `COVID`; passes: `208`.
+//!
+//! **Authority**: CDC CVX code set (HL7 table 0292); CDC IIS HL7 v2.5.1 Implementation Guide.
+
+use serde_json::Value;
+
+use super::ALL_TYPES;
+use crate::codes::checkdigit::cvx;
+use crate::fhir::coding::CVX;
+use crate::fhir::path;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{Cx, Rule, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "cvx-format",
+    category: Category::Consistency,
+    severity: Severity::Error,
+    issue_type: "code-invalid",
+    title: "A CVX vaccine code that is not a 1-3 digit number",
+};
+
+pub struct Check;
+
+impl Rule for Check {
+    fn meta(&self) -> &'static RuleMeta {
+        &RULE
+    }
+    fn resource_types(&self) -> &'static [&'static str] {
+        ALL_TYPES
+    }
+    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+        for c in cx.codes_of(CVX) {
+            if !cvx(c.value) {
+                let shown = path::escape_token(c.value);
+                out.push(RULE.at(
+                    cx.location,
+                    &c.pointer,
+                    format!("'{shown}' is not a CVX code: CVX codes are numbers of one to three digits, like 208."),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one};
+    use serde_json::json;
+
+    fn immunization(code: &str) -> serde_json::Value {
+        json!({"resourceType": "Immunization", "status": "completed", "patient": {"reference": "Patient/1"},
+               "occurrenceDateTime": "2024-10-01", "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": code}]}})
+    }
+
+    #[test]
+    fn fails_on_a_malformed_code() {
+        assert_one(
+            immunization("COVID"),
+            "cvx-format",
+            "/vaccineCode/coding/0/code",
+        );
+    }
+
+    #[test]
+    fn passes_a_numeric_code() {
+        assert_clean(immunization("208"));
+    }
+}

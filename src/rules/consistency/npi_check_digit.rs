@@ -1,0 +1,85 @@
+//! # npi-check-digit
+//!
+//! **What it checks**: a National Provider Identifier (system `http://hl7.org/fhir/sid/us-npi`,
+//! in an identifier or a coding) is 10 digits with a valid check digit (Luhn over the 80840
+//! prefix and the first nine digits).
+//!
+//! **Why it matters**: a claim or referral with a mistyped NPI is rejected or routed to the
+//! wrong clinician.
+//!
+//! **Example**: fails: Practitioner.identifier value `1234567890`; passes: `1234567893`.
+//!
+//! **Authority**: CMS "Requirements for National Provider Identifier (NPI) and NPI Enumerator
+//! Check Digit Calculation" (45 CFR 162.406; ISO/IEC 7812 Luhn with prefix 80840).
+
+use serde_json::Value;
+
+use super::ALL_TYPES;
+use crate::codes::checkdigit::{npi, NpiError};
+use crate::fhir::coding::NPI;
+use crate::fhir::path;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{Cx, Rule, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "npi-check-digit",
+    category: Category::Consistency,
+    severity: Severity::Error,
+    issue_type: "value",
+    title: "An NPI that is not 10 digits or fails its check digit",
+};
+
+pub struct Check;
+
+impl Rule for Check {
+    fn meta(&self) -> &'static RuleMeta {
+        &RULE
+    }
+    fn resource_types(&self) -> &'static [&'static str] {
+        ALL_TYPES
+    }
+    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+        for c in cx.ids_of(NPI).chain(cx.codes_of(NPI)) {
+            let shown = path::escape_token(c.value);
+            let message = match npi(c.value) {
+                Ok(()) => continue,
+                Err(NpiError::Form) => format!("'{shown}' is not an NPI: an NPI is 10 digits."),
+                Err(NpiError::CheckDigit(_)) => format!(
+                    "{shown} fails the NPI check digit: a digit was probably mistyped. Check it in the NPI registry."
+                ),
+            };
+            out.push(RULE.at(cx.location, &c.pointer, message));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one};
+    use serde_json::json;
+
+    fn practitioner(npi: &str) -> serde_json::Value {
+        json!({"resourceType": "Practitioner", "identifier": [
+            {"system": "http://hospital.example.org/staff", "value": "X-1"},
+            {"system": "http://hl7.org/fhir/sid/us-npi", "value": npi}]})
+    }
+
+    #[test]
+    fn fails_on_a_bad_check_digit_or_length() {
+        assert_one(
+            practitioner("1234567890"),
+            "npi-check-digit",
+            "/identifier/1/value",
+        );
+        assert_one(
+            practitioner("12345"),
+            "npi-check-digit",
+            "/identifier/1/value",
+        );
+    }
+
+    #[test]
+    fn passes_a_valid_npi() {
+        assert_clean(practitioner("1234567893"));
+    }
+}

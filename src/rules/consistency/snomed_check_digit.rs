@@ -1,0 +1,94 @@
+//! # snomed-check-digit
+//!
+//! **What it checks**: a SNOMED CT code (system `http://snomed.info/sct`) is a concept id: 6
+//! to 18 digits with no leading zero, a valid Verhoeff check digit, and the partition of a
+//! concept (not a description or relationship id). Post-coordinated expressions are left alone.
+//!
+//! **Why it matters**: a mistyped SNOMED CT id points at no concept, or at a description, so
+//! decision support, problem-list reconciliation and registries miss the diagnosis.
+//!
+//! **Example**: fails: Condition.code `44054007`; passes: `44054006` (type 2 diabetes).
+//!
+//! **Authority**: SNOMED CT Technical Implementation Guide, 6.1 "SCTID" (Verhoeff check digit,
+//! partition identifier); ehrlint ships no SNOMED CT content.
+
+use serde_json::Value;
+
+use super::ALL_TYPES;
+use crate::codes::checkdigit::{sctid_concept, SctidError};
+use crate::fhir::coding::SNOMED;
+use crate::fhir::path;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{Cx, Rule, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "snomed-check-digit",
+    category: Category::Consistency,
+    severity: Severity::Error,
+    issue_type: "code-invalid",
+    title: "A SNOMED CT code that is not a well-formed concept id",
+};
+
+pub struct Check;
+
+impl Rule for Check {
+    fn meta(&self) -> &'static RuleMeta {
+        &RULE
+    }
+    fn resource_types(&self) -> &'static [&'static str] {
+        ALL_TYPES
+    }
+    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+        for c in cx.codes_of(SNOMED) {
+            // Expressions (`64572001 |Disease| : 246075003 = 6142004`) are not single ids.
+            if c.value.contains(['|', ':', '+', '{', '=']) {
+                continue;
+            }
+            let shown = path::escape_token(c.value);
+            let message = match sctid_concept(c.value) {
+                Ok(()) => continue,
+                Err(SctidError::Form) => format!(
+                    "'{shown}' is not a SNOMED CT concept id: ids are 6 to 18 digits, like 44054006."
+                ),
+                Err(SctidError::CheckDigit) => format!(
+                    "{shown} fails the SNOMED CT check digit: a digit was probably mistyped. Check the code against its source."
+                ),
+                Err(SctidError::NotAConcept(what)) => format!(
+                    "{shown} is {what}, not a concept id: use the id of the concept itself."
+                ),
+            };
+            out.push(RULE.at(cx.location, &c.pointer, message));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one};
+    use serde_json::json;
+
+    fn condition(code: &str) -> serde_json::Value {
+        json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+               "code": {"coding": [{"system": "http://snomed.info/sct", "code": code}]}})
+    }
+
+    #[test]
+    fn fails_on_a_bad_check_digit() {
+        assert_one(
+            condition("44054007"),
+            "snomed-check-digit",
+            "/code/coding/0/code",
+        );
+        assert_one(
+            condition("diabetes"),
+            "snomed-check-digit",
+            "/code/coding/0/code",
+        );
+    }
+
+    #[test]
+    fn passes_concept_ids_and_expressions() {
+        assert_clean(condition("44054006"));
+        assert_clean(condition("64572001 |Disease| : 246075003 = 6142004"));
+    }
+}
