@@ -149,6 +149,12 @@ impl Icd10 {
         out
     }
 
+    /// Is `code` (normalized) a code or a category of this system at any time, FY2016-FY2027?
+    pub fn exists(&self, code: &str) -> bool {
+        self.windows(code).is_some()
+            || (code.len() >= 3 && !self.children(code, 0, Day::MAX, 1).is_empty())
+    }
+
     /// How many codes the table holds (every fiscal year).
     pub fn len(&self) -> usize {
         self.map.len()

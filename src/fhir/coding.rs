@@ -50,33 +50,49 @@ pub struct SystemValue<'a> {
     pub value: &'a str,
 }
 
-/// Every Coding (`system` + `code`) and Identifier (`system` + `value`) in a resource, in
-/// document order, not descending into nested resources (they are checked at their own place).
-pub fn system_values(resource: &Value) -> (Vec<SystemValue<'_>>, Vec<SystemValue<'_>>) {
-    let (mut codes, mut ids) = (Vec::new(), Vec::new());
-    walk(resource, &mut String::new(), true, &mut codes, &mut ids);
-    (codes, ids)
+/// What one walk of a resource finds.
+#[derive(Default)]
+pub struct Found<'a> {
+    /// Codings with a system and a code (and Quantities' system + code).
+    pub codes: Vec<SystemValue<'a>>,
+    /// Identifiers with a system and a value.
+    pub ids: Vec<SystemValue<'a>>,
+    /// Codings (in a `coding` list) with a code but no system: pointer of the code, and code.
+    pub unsystemed: Vec<(String, &'a str)>,
 }
 
-fn walk<'a>(
-    value: &'a Value,
-    at: &mut String,
-    root: bool,
-    codes: &mut Vec<SystemValue<'a>>,
-    ids: &mut Vec<SystemValue<'a>>,
-) {
+/// Every Coding and Identifier in a resource, in document order, not descending into nested
+/// resources (they are checked at their own place).
+pub fn system_values(resource: &Value) -> Found<'_> {
+    let mut found = Found::default();
+    walk(resource, &mut String::new(), true, false, &mut found);
+    found
+}
+
+/// `in_coding`: `value` is an item of a `coding` list.
+fn walk<'a>(value: &'a Value, at: &mut String, root: bool, in_coding: bool, found: &mut Found<'a>) {
     match value {
         Value::Object(map) => {
-            if let Some(system) = map.get("system").and_then(Value::as_str) {
-                for (field, out) in [("code", &mut *codes), ("value", &mut *ids)] {
-                    if let Some(v) = map.get(field).and_then(Value::as_str) {
-                        out.push(SystemValue {
-                            pointer: format!("{at}/{field}"),
+            let code = map.get("code").and_then(Value::as_str);
+            match (map.get("system").and_then(Value::as_str), code) {
+                (Some(system), _) => {
+                    if let Some(v) = code {
+                        found.codes.push(SystemValue {
+                            pointer: format!("{at}/code"),
+                            system,
+                            value: v,
+                        });
+                    }
+                    if let Some(v) = map.get("value").and_then(Value::as_str) {
+                        found.ids.push(SystemValue {
+                            pointer: format!("{at}/value"),
                             system,
                             value: v,
                         });
                     }
                 }
+                (None, Some(v)) if in_coding => found.unsystemed.push((format!("{at}/code"), v)),
+                _ => {}
             }
             for (k, v) in map {
                 let nested = k == "contained" || (root && k == "entry") || k == "resource";
@@ -86,7 +102,7 @@ fn walk<'a>(
                 let len = at.len();
                 at.push('/');
                 at.push_str(&crate::fhir::path::escape_token(k));
-                walk(v, at, false, codes, ids);
+                walk(v, at, false, k == "coding", found);
                 at.truncate(len);
             }
         }
@@ -95,7 +111,7 @@ fn walk<'a>(
                 let len = at.len();
                 at.push('/');
                 at.push_str(&i.to_string());
-                walk(v, at, false, codes, ids);
+                walk(v, at, false, in_coding, found);
                 at.truncate(len);
             }
         }

@@ -22,7 +22,7 @@ use crate::Context;
 /// What a record rule sees besides the resource.
 pub struct Cx<'a> {
     /// The resource's codings and identifiers, found once for all rules.
-    pub(crate) found: std::cell::OnceCell<SystemValues<'a>>,
+    pub(crate) found: std::cell::OnceCell<crate::fhir::coding::Found<'a>>,
     pub(crate) resource: &'a Value,
     /// Where the resource sits in the input.
     pub location: &'a Location,
@@ -32,13 +32,8 @@ pub struct Cx<'a> {
     pub today: Day,
 }
 
-type SystemValues<'a> = (
-    Vec<crate::fhir::coding::SystemValue<'a>>,
-    Vec<crate::fhir::coding::SystemValue<'a>>,
-);
-
 impl<'a> Cx<'a> {
-    fn found(&self) -> &SystemValues<'a> {
+    fn found(&self) -> &crate::fhir::coding::Found<'a> {
         self.found
             .get_or_init(|| crate::fhir::coding::system_values(self.resource))
     }
@@ -48,7 +43,20 @@ impl<'a> Cx<'a> {
         &self,
         system: &'a str,
     ) -> impl Iterator<Item = &crate::fhir::coding::SystemValue<'a>> {
-        self.found().0.iter().filter(move |c| c.system == system)
+        self.found()
+            .codes
+            .iter()
+            .filter(move |c| c.system == system)
+    }
+
+    /// Every coding with a system, anywhere in the resource.
+    pub(crate) fn all_codes(&self) -> &[crate::fhir::coding::SystemValue<'a>] {
+        &self.found().codes
+    }
+
+    /// Codings with a code and no system: (pointer of the code, code).
+    pub(crate) fn unsystemed(&self) -> &[(String, &'a str)] {
+        &self.found().unsystemed
     }
 
     /// The resource's identifiers of one system, anywhere in it.
@@ -56,7 +64,7 @@ impl<'a> Cx<'a> {
         &self,
         system: &'a str,
     ) -> impl Iterator<Item = &crate::fhir::coding::SystemValue<'a>> {
-        self.found().1.iter().filter(move |c| c.system == system)
+        self.found().ids.iter().filter(move |c| c.system == system)
     }
 }
 
@@ -81,6 +89,8 @@ pub static RECORD_RULES: &[&dyn Rule] = &[
     &consistency::ndc_format::Check,
     &consistency::ndc_ambiguous::Check,
     &consistency::cvx_format::Check,
+    &consistency::code_system_mismatch::Check,
+    &consistency::coding_system_missing::Check,
 ];
 
 /// What the registry knows of a rule.
@@ -138,6 +148,8 @@ pub static ALL: &[&RuleMeta] = &[
     &consistency::ndc_format::RULE,
     &consistency::ndc_ambiguous::RULE,
     &consistency::cvx_format::RULE,
+    &consistency::code_system_mismatch::RULE,
+    &consistency::coding_system_missing::RULE,
 ];
 
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {

@@ -37,7 +37,7 @@ impl Rule for Check {
         ALL_TYPES
     }
     fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
-        for c in cx.codes_of(CVX) {
+        for c in super::own_codes(cx, CVX) {
             if !cvx(c.value) {
                 let shown = path::escape_token(c.value);
                 out.push(RULE.at(

@@ -39,7 +39,7 @@ impl Rule for Check {
         ALL_TYPES
     }
     fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
-        for c in cx.codes_of(LOINC) {
+        for c in super::own_codes(cx, LOINC) {
             // Answer, part, list and group codes (LA6576-8) have their own numbering: only
             // their form is checked, not the check digit.
             if let Some(rest) = ["LA", "LP", "LL", "LG"]

@@ -2,6 +2,8 @@
 //! other and with the patient? What they share: where ICD-10 codes live in a record, and the
 //! date of service.
 
+pub mod code_system_mismatch;
+pub mod coding_system_missing;
 pub mod cvx_format;
 pub mod icd10cm_not_billable;
 pub mod icd10cm_not_valid_on_date;
@@ -29,9 +31,12 @@ pub(crate) const ALL_TYPES: &[&str] = &[
 
 use serde_json::Value;
 
+use crate::codes::checkdigit;
 use crate::codes::{CodeStatus, Icd10};
 use crate::fhir::clock::Day;
-use crate::fhir::coding::{codings, CodingRef, ICD10CM, ICD10PCS};
+use crate::fhir::coding::{
+    codings, CodingRef, SystemValue, CVX, ICD10CM, ICD10PCS, LOINC, NDC, SNOMED,
+};
 use crate::fhir::primitives::day_range;
 use crate::rules::Cx;
 
@@ -92,7 +97,7 @@ fn found<'a>(
         .iter()
         .filter(|(t, _)| *t == rt)
         .flat_map(|(_, element)| codings(resource, element))
-        .filter(|c| c.system == Some(system))
+        .filter(|c| c.system == Some(system) && likely_system(cx, system, c.code).is_none())
         .map(|coding| {
             let code = table.normalize(coding.code);
             let status = code
@@ -162,4 +167,91 @@ pub(crate) fn validity_message(
             )
         }
     }
+}
+
+/// The systems ehrlint recognizes codes of, with the names people know them by.
+pub(crate) const SYSTEM_NAMES: &[(&str, &str)] = &[
+    (ICD10CM, "ICD-10-CM"),
+    (ICD10PCS, "ICD-10-PCS"),
+    (LOINC, "LOINC"),
+    (SNOMED, "SNOMED CT"),
+    (CVX, "CVX"),
+    (NDC, "NDC"),
+];
+
+pub(crate) fn system_name(uri: &str) -> &str {
+    SYSTEM_NAMES
+        .iter()
+        .find(|(u, _)| *u == uri)
+        .map_or(uri, |(_, n)| n)
+}
+
+/// Is `code` valid in `system` (as far as ehrlint can tell without licensed content)?
+fn fits(cx: &Cx, system: &str, code: &str) -> bool {
+    match system {
+        ICD10CM => cx
+            .codes
+            .icd10cm
+            .normalize(code)
+            .is_some_and(|c| cx.codes.icd10cm.exists(&c)),
+        ICD10PCS => cx.codes.icd10pcs.windows(code).is_some(),
+        LOINC => checkdigit::loinc(code).is_ok(),
+        // Expressions are SNOMED CT too.
+        SNOMED => checkdigit::sctid_concept(code).is_ok() || code.contains(['|', ':']),
+        CVX => checkdigit::cvx(code),
+        NDC => checkdigit::ndc(code) != checkdigit::Ndc::Invalid,
+        _ => true,
+    }
+}
+
+/// The system a code evidently belongs to when it does not fit the one given: an ICD-10-CM
+/// code under the SNOMED CT URI, a LOINC code under ICD-10-CM... None when it fits its own
+/// system, or no other. Only unmistakable shapes count: an existing ICD-10-CM or ICD-10-PCS
+/// code, a LOINC code with its check digit, a SNOMED CT id with its check digit.
+pub(crate) fn likely_system(cx: &Cx, system: &str, code: &str) -> Option<&'static str> {
+    if !SYSTEM_NAMES.iter().any(|(u, _)| *u == system) || fits(cx, system, code) {
+        return None;
+    }
+    let candidates: &[&'static str] = match system {
+        // Numeric systems: a number there is normal, so only lettered or hyphenated shapes.
+        CVX | NDC => &[ICD10CM, LOINC],
+        _ => RECOGNIZABLE,
+    };
+    recognize(cx, code, candidates, system)
+}
+
+/// The systems whose codes have unmistakable shapes, most distinctive first.
+const RECOGNIZABLE: &[&str] = &[ICD10CM, LOINC, SNOMED, ICD10PCS];
+
+/// The first of `candidates` (other than `except`) that `code` fits.
+fn recognize(
+    cx: &Cx,
+    code: &str,
+    candidates: &[&'static str],
+    except: &str,
+) -> Option<&'static str> {
+    let starts_with_letter = code.starts_with(|c: char| c.is_ascii_alphabetic());
+    candidates.iter().copied().find(|&other| {
+        other != except
+            && match other {
+                // ICD-10-CM codes start with a letter; short numbers would match categories.
+                ICD10CM => starts_with_letter && fits(cx, ICD10CM, code),
+                _ => fits(cx, other, code),
+            }
+    })
+}
+
+/// The system a code with no system evidently comes from.
+pub(crate) fn recognize_any(cx: &Cx, code: &str) -> Option<&'static str> {
+    recognize(cx, code, RECOGNIZABLE, "")
+}
+
+/// A system's codes in the resource that fit it or no other system (those that belong to
+/// another system are code-system-mismatch's, one issue per defect).
+pub(crate) fn own_codes<'c, 'a>(
+    cx: &'c Cx<'a>,
+    system: &'static str,
+) -> impl Iterator<Item = &'c SystemValue<'a>> {
+    cx.codes_of(system)
+        .filter(move |c| likely_system(cx, system, c.value).is_none())
 }

@@ -39,7 +39,7 @@ impl Rule for Check {
         ALL_TYPES
     }
     fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
-        for c in cx.codes_of(SNOMED) {
+        for c in super::own_codes(cx, SNOMED) {
             // Expressions (`64572001 |Disease| : 246075003 = 6142004`) are not single ids.
             if c.value.contains(['|', ':', '+', '{', '=']) {
                 continue;
