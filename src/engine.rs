@@ -15,7 +15,7 @@ use crate::rules::structure::{
 };
 use crate::rules::{Cx, RECORD_RULES};
 use crate::structure::Structure;
-use crate::Context;
+use crate::{Context, Patient};
 
 pub(crate) struct Engine {
     structure: Structure,
@@ -54,7 +54,7 @@ impl Engine {
             missing: Vec::new(),
         };
         match resource.get("resourceType").and_then(Value::as_str) {
-            Some(rt) => self.resource(rt, resource, &Location::root(rt), &mut run),
+            Some(rt) => self.resource(rt, resource, &Location::root(rt), None, &mut run),
             None => self.untyped(resource, &Location::root("Resource"), &mut run.issues),
         }
         let score = if run.total == 0 {
@@ -84,7 +84,15 @@ impl Engine {
         }
     }
 
-    fn resource(&self, rt: &str, resource: &Value, location: &Location, run: &mut Run) {
+    /// `bundle`: the Bundle this resource is an entry of (directly or through `contained`).
+    fn resource(
+        &self,
+        rt: &str,
+        resource: &Value,
+        location: &Location,
+        bundle: Option<&Value>,
+        run: &mut Run,
+    ) {
         if !self.structure.is_supported(rt) {
             if self.structure.resource_types().any(|t| t == rt) {
                 let supported = self.structure.supported_types();
@@ -104,6 +112,7 @@ impl Engine {
         let cx = Cx {
             found: std::cell::OnceCell::new(),
             resource,
+            patient: patient_of(resource, bundle).or_else(|| run.context.patient.clone()),
             location,
             context: run.context,
             codes: &self.codes,
@@ -122,14 +131,26 @@ impl Engine {
                 run.missing.push(format!("{}/{element}", location.pointer));
             }
         }
-        self.nested(rt, resource, location, run);
+        self.nested(rt, resource, location, bundle, run);
     }
 
     /// Resources inside this one: `contained`, and a Bundle's entries and response outcomes.
-    fn nested(&self, rt: &str, resource: &Value, location: &Location, run: &mut Run) {
+    fn nested(
+        &self,
+        rt: &str,
+        resource: &Value,
+        location: &Location,
+        bundle: Option<&Value>,
+        run: &mut Run,
+    ) {
         if let Some(contained) = resource.get("contained").and_then(Value::as_array) {
             for (i, item) in contained.iter().enumerate() {
-                self.child(item, &location.child(&format!("/contained/{i}")), run);
+                self.child(
+                    item,
+                    &location.child(&format!("/contained/{i}")),
+                    bundle,
+                    run,
+                );
             }
         }
         if rt != "Bundle" {
@@ -140,22 +161,50 @@ impl Engine {
         };
         for (i, entry) in entries.iter().enumerate() {
             if let Some(r) = entry.get("resource") {
-                self.child(r, &location.child(&format!("/entry/{i}/resource")), run);
+                self.child(
+                    r,
+                    &location.child(&format!("/entry/{i}/resource")),
+                    Some(resource),
+                    run,
+                );
             }
             if let Some(r) = entry.get("response").and_then(|x| x.get("outcome")) {
                 self.child(
                     r,
                     &location.child(&format!("/entry/{i}/response/outcome")),
+                    Some(resource),
                     run,
                 );
             }
         }
     }
 
-    fn child(&self, value: &Value, location: &Location, run: &mut Run) {
+    fn child(&self, value: &Value, location: &Location, bundle: Option<&Value>, run: &mut Run) {
         match value.get("resourceType").and_then(Value::as_str) {
-            Some(rt) => self.resource(rt, value, location, run),
+            Some(rt) => self.resource(rt, value, location, bundle, run),
             None => self.untyped(value, location, &mut run.issues),
         }
     }
+}
+
+/// The Patient a resource is about, found in its Bundle by the `subject` or `patient`
+/// reference: by `fullUrl`, or by `Patient/id`.
+fn patient_of(resource: &Value, bundle: Option<&Value>) -> Option<Patient> {
+    let reference = ["subject", "patient"]
+        .iter()
+        .find_map(|k| resource.get(k)?.get("reference")?.as_str())?;
+    let id = reference.rsplit_once("Patient/").map(|(_, id)| id);
+    bundle?
+        .get("entry")?
+        .as_array()?
+        .iter()
+        .find(|entry| {
+            let r = entry.get("resource");
+            let is_patient = r.and_then(|r| r.get("resourceType")) == Some(&Value::from("Patient"));
+            let by_url = entry.get("fullUrl").and_then(Value::as_str) == Some(reference);
+            let by_id = id.is_some() && r.and_then(|r| r.get("id")).and_then(Value::as_str) == id;
+            is_patient && (by_url || by_id)
+        })
+        .and_then(|entry| entry.get("resource"))
+        .map(Patient::from_resource)
 }

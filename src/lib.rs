@@ -46,6 +46,35 @@ pub struct Context {
     /// The date of service: code validity and "not in the future" are judged on this day.
     /// None means today.
     pub as_of: Option<PartialDate>,
+    /// The patient the record is about, when the record itself does not say (inside a Bundle,
+    /// the Patient its subject points to wins). Rules that need a missing fact stay silent.
+    pub patient: Option<Patient>,
+}
+
+/// What the age and sex edits need to know of a patient.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Patient {
+    pub birth_date: Option<PartialDate>,
+    /// FHIR administrative gender: male, female, other or unknown.
+    pub gender: Option<String>,
+}
+
+impl Patient {
+    /// From a FHIR Patient resource (or the context's `{birthDate, gender}`); unreadable
+    /// values count as unknown.
+    pub fn from_resource(value: &Value) -> Self {
+        Patient {
+            birth_date: value
+                .get("birthDate")
+                .and_then(Value::as_str)
+                .and_then(|s| fhir::primitives::parse_date(s).ok()),
+            gender: value
+                .get("gender")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        }
+    }
 }
 
 impl Context {
@@ -55,12 +84,38 @@ impl Context {
         #[serde(deny_unknown_fields, rename_all = "camelCase")]
         struct Raw {
             as_of: Option<String>,
+            patient: Option<RawPatient>,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        struct RawPatient {
+            birth_date: Option<String>,
+            gender: Option<String>,
         }
         let raw: Raw = serde_json::from_value(value.clone())
             .map_err(|e| InputError::Context(e.to_string()))?;
         let mut context = Context::default();
         if let Some(s) = raw.as_of {
             context.as_of = Some(parse_as_of(&s)?);
+        }
+        if let Some(p) = raw.patient {
+            let birth_date = match p.birth_date {
+                Some(s) => Some(fhir::primitives::parse_date(&s).map_err(|e| {
+                    InputError::Context(format!("patient.birthDate {s:?} is not a date: {e}"))
+                })?),
+                None => None,
+            };
+            if let Some(g) = &p.gender {
+                if !matches!(g.as_str(), "male" | "female" | "other" | "unknown") {
+                    return Err(InputError::Context(format!(
+                        "patient.gender {g:?} must be male, female, other or unknown"
+                    )));
+                }
+            }
+            context.patient = Some(Patient {
+                birth_date,
+                gender: p.gender,
+            });
         }
         Ok(context)
     }

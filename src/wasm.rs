@@ -45,8 +45,10 @@ export interface Report {
 
 /** Facts from outside the record. */
 export interface Context {
-  /** Date of service, YYYY-MM-DD; default today. */
+  /** Date of service, YYYY-MM-DD; default the record's own date, else today. */
   asOf?: string;
+  /** The patient, for age and sex edits (inside a Bundle, the Patient the record points to wins). */
+  patient?: { birthDate?: string; gender?: "male" | "female" | "other" | "unknown" };
 }
 
 /** Validator options (none yet; unknown keys are refused). */

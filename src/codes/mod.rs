@@ -3,6 +3,7 @@
 
 pub mod checkdigit;
 pub mod icd10;
+pub mod mce;
 
 pub use icd10::{CodeStatus, Icd10, Window};
 
@@ -10,6 +11,7 @@ pub use icd10::{CodeStatus, Icd10, Window};
 pub struct Codes {
     pub icd10cm: Icd10,
     pub icd10pcs: Icd10,
+    pub ages: mce::AgeGroups,
 }
 
 impl Codes {
@@ -22,6 +24,7 @@ impl Codes {
                 true,
             )?,
             icd10pcs: Icd10::new(include_bytes!("../../data/icd10pcs.fst"), records, false)?,
+            ages: mce::AgeGroups::load()?,
         })
     }
 }

@@ -24,6 +24,8 @@ pub struct Cx<'a> {
     /// The resource's codings and identifiers, found once for all rules.
     pub(crate) found: std::cell::OnceCell<crate::fhir::coding::Found<'a>>,
     pub(crate) resource: &'a Value,
+    /// The patient the resource is about: its Bundle's Patient, else the caller's context.
+    pub patient: Option<crate::Patient>,
     /// Where the resource sits in the input.
     pub location: &'a Location,
     pub context: &'a Context,
@@ -91,6 +93,8 @@ pub static RECORD_RULES: &[&dyn Rule] = &[
     &consistency::cvx_format::Check,
     &consistency::code_system_mismatch::Check,
     &consistency::coding_system_missing::Check,
+    &consistency::mce_age_conflict::Check,
+    &consistency::mce_sex_conflict::Check,
 ];
 
 /// What the registry knows of a rule.
@@ -150,6 +154,8 @@ pub static ALL: &[&RuleMeta] = &[
     &consistency::cvx_format::RULE,
     &consistency::code_system_mismatch::RULE,
     &consistency::coding_system_missing::RULE,
+    &consistency::mce_age_conflict::RULE,
+    &consistency::mce_sex_conflict::RULE,
 ];
 
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {

@@ -108,3 +108,15 @@ test('the date of service defaults to today in the Wasm build too', () => {
   assert.deepEqual(pairs(validator.validate(condition({}), { asOf: '2025-03-01' }).issues),
     [['icd10cm-not-valid-on-date', '/code/coding/0/code']]);
 });
+
+test('the context patient drives the age edits, and bad patients are refused', () => {
+  const condition = {
+    resourceType: 'Condition', subject: { reference: 'Patient/1' }, recordedDate: '2025-03-01',
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'O80' }] },
+  };
+  assert.deepEqual(validator.validate(condition).issues, []);
+  assert.deepEqual(pairs(validator.validate(condition, { patient: { birthDate: '1950-01-01', gender: 'female' } }).issues),
+    [['mce-age-conflict', '/code/coding/0/code']]);
+  assert.throws(() => validator.validate(condition, { patient: { gender: 'f' } }), /patient.gender "f" must be male, female, other or unknown/);
+  assert.throws(() => validator.validate(condition, { patient: { birthDate: '1950-02-30' } }), /February 1950 has 28 days/);
+});

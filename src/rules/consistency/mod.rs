@@ -11,6 +11,8 @@ pub mod icd10cm_unknown;
 pub mod icd10pcs_not_valid_on_date;
 pub mod icd10pcs_unknown;
 pub mod loinc_check_digit;
+pub mod mce_age_conflict;
+pub mod mce_sex_conflict;
 pub mod ndc_ambiguous;
 pub mod ndc_format;
 pub mod npi_check_digit;
