@@ -145,11 +145,13 @@ pub(crate) mod tests {
     fn uses_the_context_patient_outside_a_bundle() {
         let condition = json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"}, "recordedDate": "2025-03-01",
                                "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "N40.0"}]}});
-        let mut cx = Context::default();
-        cx.patient = Some(Patient {
-            birth_date: crate::fhir::primitives::parse_date("2015-06-01").ok(),
-            gender: None,
-        });
+        let cx = Context {
+            patient: Some(Patient {
+                birth_date: crate::fhir::primitives::parse_date("2015-06-01").ok(),
+                gender: None,
+            }),
+            ..Context::default()
+        };
         let r = validator().validate(&condition, &cx);
         assert_eq!(codes(&r), vec![("mce-age-conflict", "/code/coding/0/code")]);
         // Without a known patient the rule stays silent.
