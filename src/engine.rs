@@ -113,6 +113,7 @@ impl Engine {
             found: std::cell::OnceCell::new(),
             resource,
             patient: patient_of(resource, bundle).or_else(|| run.context.patient.clone()),
+            bundle,
             location,
             context: run.context,
             codes: &self.codes,
@@ -187,24 +188,13 @@ impl Engine {
     }
 }
 
-/// The Patient a resource is about, found in its Bundle by the `subject` or `patient`
-/// reference: by `fullUrl`, or by `Patient/id`.
+/// The Patient a resource is about, found in its Bundle (or its `contained`) by the `subject`
+/// or `patient` reference.
 fn patient_of(resource: &Value, bundle: Option<&Value>) -> Option<Patient> {
     let reference = ["subject", "patient"]
         .iter()
         .find_map(|k| resource.get(k)?.get("reference")?.as_str())?;
-    let id = reference.rsplit_once("Patient/").map(|(_, id)| id);
-    bundle?
-        .get("entry")?
-        .as_array()?
-        .iter()
-        .find(|entry| {
-            let r = entry.get("resource");
-            let is_patient = r.and_then(|r| r.get("resourceType")) == Some(&Value::from("Patient"));
-            let by_url = entry.get("fullUrl").and_then(Value::as_str) == Some(reference);
-            let by_id = id.is_some() && r.and_then(|r| r.get("id")).and_then(Value::as_str) == id;
-            is_patient && (by_url || by_id)
-        })
-        .and_then(|entry| entry.get("resource"))
-        .map(Patient::from_resource)
+    let target = crate::fhir::reference::resolve(reference, resource, bundle)?;
+    (target.get("resourceType").and_then(Value::as_str) == Some("Patient"))
+        .then(|| Patient::from_resource(target))
 }

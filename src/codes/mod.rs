@@ -2,6 +2,7 @@
 //! by tools/gen-codes from the CMS and CDC files; provenance in data/README.md).
 
 pub mod checkdigit;
+pub mod excludes1;
 pub mod icd10;
 pub mod mce;
 
@@ -12,6 +13,7 @@ pub struct Codes {
     pub icd10cm: Icd10,
     pub icd10pcs: Icd10,
     pub ages: mce::AgeGroups,
+    pub excludes1: excludes1::Excludes1,
 }
 
 impl Codes {
@@ -25,6 +27,7 @@ impl Codes {
             )?,
             icd10pcs: Icd10::new(include_bytes!("../../data/icd10pcs.fst"), records, false)?,
             ages: mce::AgeGroups::load()?,
+            excludes1: excludes1::Excludes1::default(),
         })
     }
 }

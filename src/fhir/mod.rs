@@ -4,3 +4,4 @@ pub mod clock;
 pub mod coding;
 pub mod path;
 pub mod primitives;
+pub mod reference;

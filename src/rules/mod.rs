@@ -26,6 +26,8 @@ pub struct Cx<'a> {
     pub(crate) resource: &'a Value,
     /// The patient the resource is about: its Bundle's Patient, else the caller's context.
     pub patient: Option<crate::Patient>,
+    /// The Bundle the resource is an entry of, for rules that follow references.
+    pub bundle: Option<&'a Value>,
     /// Where the resource sits in the input.
     pub location: &'a Location,
     pub context: &'a Context,
@@ -95,6 +97,11 @@ pub static RECORD_RULES: &[&dyn Rule] = &[
     &consistency::coding_system_missing::Check,
     &consistency::mce_age_conflict::Check,
     &consistency::mce_sex_conflict::Check,
+    &consistency::principal_manifestation::Check,
+    &consistency::principal_unacceptable::Check,
+    &consistency::principal_external_cause::Check,
+    &consistency::principal_duplicate::Check,
+    &consistency::excludes1_conflict::Check,
 ];
 
 /// What the registry knows of a rule.
@@ -156,6 +163,11 @@ pub static ALL: &[&RuleMeta] = &[
     &consistency::coding_system_missing::RULE,
     &consistency::mce_age_conflict::RULE,
     &consistency::mce_sex_conflict::RULE,
+    &consistency::principal_manifestation::RULE,
+    &consistency::principal_unacceptable::RULE,
+    &consistency::principal_external_cause::RULE,
+    &consistency::principal_duplicate::RULE,
+    &consistency::excludes1_conflict::RULE,
 ];
 
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {

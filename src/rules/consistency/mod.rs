@@ -5,6 +5,7 @@
 pub mod code_system_mismatch;
 pub mod coding_system_missing;
 pub mod cvx_format;
+pub mod excludes1_conflict;
 pub mod icd10cm_not_billable;
 pub mod icd10cm_not_valid_on_date;
 pub mod icd10cm_unknown;
@@ -16,6 +17,10 @@ pub mod mce_sex_conflict;
 pub mod ndc_ambiguous;
 pub mod ndc_format;
 pub mod npi_check_digit;
+pub mod principal_duplicate;
+pub mod principal_external_cause;
+pub mod principal_manifestation;
+pub mod principal_unacceptable;
 pub mod snomed_check_digit;
 
 /// The resource types the format and check-digit rules read (codes and identifiers anywhere).
@@ -256,4 +261,79 @@ pub(crate) fn own_codes<'c, 'a>(
 ) -> impl Iterator<Item = &'c SystemValue<'a>> {
     cx.codes_of(system)
         .filter(move |c| likely_system(cx, system, c.value).is_none())
+}
+
+/// One ICD-10-CM code among an Encounter's diagnoses, resolved through its Bundle.
+pub(crate) struct Diagnosis {
+    /// Index in Encounter.diagnosis.
+    pub index: usize,
+    /// Rank 1, or use `billing`: the claim's principal diagnosis.
+    pub principal: bool,
+    /// Normalized code.
+    pub code: String,
+    /// MCE flags of the code on the encounter's date of service (0 if not valid then).
+    pub flags: u32,
+}
+
+/// The ICD-10-CM codes of an Encounter's diagnoses, in order, judged on its date of service.
+pub(crate) fn diagnoses(encounter: &Value, cx: &Cx) -> Vec<Diagnosis> {
+    let table = &cx.codes.icd10cm;
+    let (first, last) = service_days(encounter, cx);
+    let Some(list) = encounter.get("diagnosis").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (index, d) in list.iter().enumerate() {
+        let rank_one = d.get("rank").and_then(Value::as_u64) == Some(1);
+        let billing = d
+            .pointer("/use/coding")
+            .and_then(Value::as_array)
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c.get("code").and_then(Value::as_str) == Some("billing"))
+            });
+        let Some(condition) = d
+            .pointer("/condition/reference")
+            .and_then(Value::as_str)
+            .and_then(|r| crate::fhir::reference::resolve(r, encounter, cx.bundle))
+        else {
+            continue;
+        };
+        for coding in codings(condition, "code")
+            .into_iter()
+            .filter(|c| c.system == Some(ICD10CM))
+        {
+            let Some(code) = table.normalize(coding.code) else {
+                continue;
+            };
+            let flags = match table.status(&code, first, last) {
+                CodeStatus::Valid(w) => w.2,
+                _ => 0,
+            };
+            out.push(Diagnosis {
+                index,
+                principal: rank_one || billing,
+                code,
+                flags,
+            });
+        }
+    }
+    out
+}
+
+/// The principal diagnoses carrying an MCE flag: (diagnosis, its pointer in the Encounter).
+pub(crate) fn flagged_principals(
+    encounter: &Value,
+    cx: &Cx,
+    flag: &str,
+) -> Vec<(Diagnosis, String)> {
+    let bit = cx.codes.icd10cm.records().flag(flag).unwrap_or(0);
+    diagnoses(encounter, cx)
+        .into_iter()
+        .filter(|d| d.principal && d.flags & bit != 0)
+        .map(|d| {
+            let at = format!("/diagnosis/{}/condition", d.index);
+            (d, at)
+        })
+        .collect()
 }

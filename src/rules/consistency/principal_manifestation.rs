@@ -1,0 +1,62 @@
+//! # principal-manifestation
+//!
+//! **What it checks**: the principal diagnosis of an Encounter (its `diagnosis` with rank 1,
+//! or use `billing`, whose Condition is resolved in the Bundle) is not a manifestation code (like G63 or D63.1) as the principal diagnosis.
+//!
+//! **Why it matters**: a manifestation code describes a consequence of an underlying disease, which the coding conventions require to be sequenced first; a claim with a manifestation as principal is returned.
+//!
+//! **Example**: fails: an Encounter whose rank-1 diagnosis is a Condition coded D63.1 (Anemia in chronic kidney disease);
+//! passes: the same Condition ranked 2 behind its underlying condition or injury.
+//!
+//! **Authority**: the ICD-10-CM Official Guidelines I.A.13 (etiology/manifestation convention, "code first" notes); CMS MCE edit 7 "Manifestation code as principal diagnosis".
+
+use serde_json::Value;
+
+use super::flagged_principals;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{Cx, Rule, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "principal-manifestation",
+    category: Category::Consistency,
+    severity: Severity::Error,
+    issue_type: "business-rule",
+    title: "A manifestation code (like G63 or D63.1) as the principal diagnosis",
+};
+
+pub struct Check;
+
+impl Rule for Check {
+    fn meta(&self) -> &'static RuleMeta {
+        &RULE
+    }
+    fn resource_types(&self) -> &'static [&'static str] {
+        &["Encounter"]
+    }
+    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+        for (d, at) in flagged_principals(resource, cx, "manifestation") {
+            let shown = cx.codes.icd10cm.display(&d.code);
+            out.push(RULE.at(cx.location, &at, format!("{shown} is a manifestation code: it describes a consequence of another disease and may not be the principal diagnosis. Sequence the underlying condition first, then this code.")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::principal_duplicate::tests::{assert_principal_issue, encounter_bundle};
+    use crate::rules::testing::assert_clean;
+
+    #[test]
+    fn fails_as_principal() {
+        assert_principal_issue(
+            encounter_bundle("D63.1", "E11.9", 1),
+            "principal-manifestation",
+            "/entry/2/resource/diagnosis/0/condition",
+        );
+    }
+
+    #[test]
+    fn passes_as_secondary() {
+        assert_clean(encounter_bundle("D63.1", "E11.9", 2));
+    }
+}

@@ -1,0 +1,62 @@
+//! # principal-unacceptable
+//!
+//! **What it checks**: the principal diagnosis of an Encounter (its `diagnosis` with rank 1,
+//! or use `billing`, whose Condition is resolved in the Bundle) is not a code CMS does not accept as principal diagnosis (like B95.0).
+//!
+//! **Why it matters**: codes such as the B95-B97 bacterial agents or many Z codes only add detail; as principal they leave the stay without a reason and the claim is returned.
+//!
+//! **Example**: fails: an Encounter whose rank-1 diagnosis is a Condition coded B95.0 (Streptococcus, group A, as the cause of diseases classified elsewhere);
+//! passes: the same Condition ranked 2 behind its underlying condition or injury.
+//!
+//! **Authority**: CMS MCE edit 8 "Unacceptable principal diagnosis"; ICD-10-CM Official Guidelines Section II (selection of principal diagnosis).
+
+use serde_json::Value;
+
+use super::flagged_principals;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::{Cx, Rule, RuleMeta};
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "principal-unacceptable",
+    category: Category::Consistency,
+    severity: Severity::Error,
+    issue_type: "business-rule",
+    title: "A code CMS does not accept as principal diagnosis (like B95.0)",
+};
+
+pub struct Check;
+
+impl Rule for Check {
+    fn meta(&self) -> &'static RuleMeta {
+        &RULE
+    }
+    fn resource_types(&self) -> &'static [&'static str] {
+        &["Encounter"]
+    }
+    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+        for (d, at) in flagged_principals(resource, cx, "unacceptable") {
+            let shown = cx.codes.icd10cm.display(&d.code);
+            out.push(RULE.at(cx.location, &at, format!("{shown} is not acceptable as a principal diagnosis: it does not describe a reason for the inpatient stay. Choose the condition that occasioned the admission as principal.")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::principal_duplicate::tests::{assert_principal_issue, encounter_bundle};
+    use crate::rules::testing::assert_clean;
+
+    #[test]
+    fn fails_as_principal() {
+        assert_principal_issue(
+            encounter_bundle("B95.0", "E11.9", 1),
+            "principal-unacceptable",
+            "/entry/2/resource/diagnosis/0/condition",
+        );
+    }
+
+    #[test]
+    fn passes_as_secondary() {
+        assert_clean(encounter_bundle("B95.0", "E11.9", 2));
+    }
+}
