@@ -4,7 +4,8 @@
 //! subcategory that has codes below it (`E11` -> choose one of E11.0 to E11.9).
 //!
 //! **Why it matters**: a header code cannot be billed: the claim is denied and the record says
-//! less than the clinician knew. On a problem list it is a warning; coders need the full code.
+//! less than the clinician knew. On a problem list it is a warning; where the Condition is an
+//! Encounter's principal (billing) diagnosis in the Bundle, an error.
 //!
 //! **Example**: fails: Condition.code `E11` (suggests E11.9, E11.8, ...); passes: `E11.9`.
 //!
@@ -58,9 +59,42 @@ impl Rule for Check {
                 ),
             );
             issue.suggestions = suggestions;
+            if billed(resource, cx) {
+                issue.severity = Severity::Error;
+                issue.message.push_str(
+                    " It is an encounter's billing diagnosis, so the claim would be denied.",
+                );
+            }
             out.push(issue);
         }
     }
+}
+
+/// Is this Condition an Encounter's principal (billing) diagnosis in its Bundle? Found by
+/// resolving every Encounter's diagnosis references and comparing identities.
+fn billed(condition: &Value, cx: &Cx) -> bool {
+    let Some(entries) = cx
+        .bundle
+        .and_then(|b| b.get("entry"))
+        .and_then(Value::as_array)
+    else {
+        return false;
+    };
+    entries
+        .iter()
+        .filter_map(|e| e.get("resource"))
+        .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some("Encounter"))
+        .any(|encounter| {
+            encounter
+                .get("diagnosis")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|d| super::is_principal(d))
+                .filter_map(|d| d.pointer("/condition/reference").and_then(Value::as_str))
+                .filter_map(|r| crate::fhir::reference::resolve(r, encounter, cx.bundle))
+                .any(|target| std::ptr::eq(target, condition))
+        })
 }
 
 #[cfg(test)]
@@ -91,6 +125,30 @@ mod tests {
             "{}",
             r.issues[0].message
         );
+    }
+
+    #[test]
+    fn is_an_error_as_the_billing_diagnosis() {
+        let bundle = super::super::principal_duplicate::tests::encounter_bundle("E11", "I10", 1);
+        let r = report(bundle);
+        let got: Vec<(&str, &str, Severity)> = r
+            .issues
+            .iter()
+            .map(|i| (i.code, i.path.as_str(), i.severity))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(
+                "icd10cm-not-billable",
+                "/entry/1/resource/code/coding/0/code",
+                Severity::Error
+            )]
+        );
+        // Ranked second, it is a warning again.
+        let r = report(super::super::principal_duplicate::tests::encounter_bundle(
+            "E11", "I10", 2,
+        ));
+        assert_eq!(r.issues[0].severity, Severity::Warning);
     }
 
     #[test]

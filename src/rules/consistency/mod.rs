@@ -284,14 +284,6 @@ pub(crate) fn diagnoses(encounter: &Value, cx: &Cx) -> Vec<Diagnosis> {
     };
     let mut out = Vec::new();
     for (index, d) in list.iter().enumerate() {
-        let rank_one = d.get("rank").and_then(Value::as_u64) == Some(1);
-        let billing = d
-            .pointer("/use/coding")
-            .and_then(Value::as_array)
-            .is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c.get("code").and_then(Value::as_str) == Some("billing"))
-            });
         let Some(condition) = d
             .pointer("/condition/reference")
             .and_then(Value::as_str)
@@ -312,13 +304,25 @@ pub(crate) fn diagnoses(encounter: &Value, cx: &Cx) -> Vec<Diagnosis> {
             };
             out.push(Diagnosis {
                 index,
-                principal: rank_one || billing,
+                principal: is_principal(d),
                 code,
                 flags,
             });
         }
     }
     out
+}
+
+/// Rank 1, or use `billing`: an Encounter.diagnosis that is the claim's principal diagnosis.
+pub(crate) fn is_principal(diagnosis: &Value) -> bool {
+    diagnosis.get("rank").and_then(Value::as_u64) == Some(1)
+        || diagnosis
+            .pointer("/use/coding")
+            .and_then(Value::as_array)
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c.get("code").and_then(Value::as_str) == Some("billing"))
+            })
 }
 
 /// The principal diagnoses carrying an MCE flag: (diagnosis, its pointer in the Encounter).
