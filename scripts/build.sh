@@ -28,4 +28,5 @@ node tools/assemble-pkg.mjs
 
 rm -rf www/pkg
 mkdir -p www/pkg
-cp target/npm/ehrlint/web/ehrlint.js target/npm/ehrlint/web/ehrlint_bg.wasm www/pkg/
+cp target/npm/ehrlint/web/ehrlint.js target/npm/ehrlint/web/ehrlint_bg.wasm \
+  target/npm/ehrlint/data/icd10cm-descriptions.tsv www/pkg/

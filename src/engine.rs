@@ -40,6 +40,10 @@ impl Engine {
         })
     }
 
+    pub(crate) fn codes(&self) -> &Codes {
+        &self.codes
+    }
+
     pub(crate) fn structure(&self) -> &Structure {
         &self.structure
     }

@@ -217,6 +217,20 @@ impl Validator {
         Ok(self.validate(&value, context))
     }
 
+    /// Loads the ICD-10-CM descriptions (the text of data/icd10cm-descriptions.tsv, shipped
+    /// beside the npm package) so that messages name codes. Returns how many were loaded;
+    /// loading twice keeps the first set.
+    pub fn load_descriptions(&self, text: String) -> Result<usize, String> {
+        let codes = self.engine.codes();
+        if let Some(d) = codes.descriptions.get() {
+            return Ok(d.len());
+        }
+        let parsed = codes::descriptions::Descriptions::parse(text)?;
+        let n = parsed.len();
+        let _ = codes.descriptions.set(parsed);
+        Ok(n)
+    }
+
     /// The resource types this validator checks.
     pub fn supported_types(&self) -> Vec<&str> {
         self.engine.structure().supported_types().collect()

@@ -161,6 +161,15 @@ impl WasmValidator {
         to_js(&report)
     }
 
+    /// Loads ICD-10-CM descriptions (the text of the package's `data/icd10cm-descriptions.tsv`,
+    /// fetched when convenient) so that messages name codes. Returns how many were loaded.
+    /// Everything works without them.
+    #[wasm_bindgen(js_name = loadDescriptions)]
+    pub fn load_descriptions(&self, text: String) -> Result<u32, JsError> {
+        let n = self.inner.load_descriptions(text).map_err(js_error)?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
     /// The resource types this validator checks.
     #[wasm_bindgen(getter, js_name = supportedTypes, unchecked_return_type = "string[]")]
     pub fn supported_types(&self) -> Result<JsValue, JsError> {

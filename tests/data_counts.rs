@@ -80,3 +80,18 @@ fn excludes1_keeps_every_source_pair() {
     // Duplicates collapse once dots and "-" are dropped (E10.- and E10 are one subtree).
     assert_eq!(pairs, 5_179);
 }
+
+#[test]
+fn descriptions_are_cdc_s_billable_list() {
+    let cdc = shared("icd10cm/icd10cm_2026apr_billable.tsv");
+    let ours = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/icd10cm-descriptions.tsv"
+    ))
+    .unwrap();
+    let mut a: Vec<&str> = cdc.lines().collect();
+    a.sort_unstable();
+    let b: Vec<&str> = ours.lines().collect();
+    assert_eq!(b.len(), 74_719);
+    assert_eq!(a, b);
+}

@@ -11,6 +11,8 @@ const SAMPLES = {
         subject: { reference: 'Patient/pat-1' }, effectiveDateTime: '2024-05-02T09:30:00-04:00',
         valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' }, interprettion: [] } },
       { resource: { resourceType: 'Encounter', id: 'enc-1', status: 'finished', subject: { reference: 'Patient/pat-1' } } },
+      { resource: { resourceType: 'Condition', id: 'dx-1', subject: { reference: 'Patient/pat-1' }, recordedDate: '2026-05-02',
+        code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11' }] } } },
     ],
   },
   clean: {
@@ -99,6 +101,12 @@ async function main() {
   for (const b of document.querySelectorAll('button[data-sample]')) b.addEventListener('click', () => load(b.dataset.sample));
   $('clear').addEventListener('click', () => { input.value = ''; render(); input.focus(); });
   load('errors');
+  // Descriptions (6 MB, 0.5 MB compressed) make messages name codes; the page works without
+  // them, so they load after it is usable.
+  fetch('./pkg/icd10cm-descriptions.tsv')
+    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(r.statusText))))
+    .then((text) => { validator.loadDescriptions(text); render(); })
+    .catch(() => { /* codes are shown without descriptions */ });
 }
 
 main().catch((e) => {

@@ -2,6 +2,7 @@
 //! by tools/gen-codes from the CMS and CDC files; provenance in data/README.md).
 
 pub mod checkdigit;
+pub mod descriptions;
 pub mod excludes1;
 pub mod icd10;
 pub mod mce;
@@ -14,6 +15,8 @@ pub struct Codes {
     pub icd10pcs: Icd10,
     pub ages: mce::AgeGroups,
     pub excludes1: excludes1::Excludes1,
+    /// ICD-10-CM descriptions, when the caller has loaded them.
+    pub descriptions: std::sync::OnceLock<descriptions::Descriptions>,
 }
 
 impl Codes {
@@ -28,6 +31,19 @@ impl Codes {
             icd10pcs: Icd10::new(include_bytes!("../../data/icd10pcs.fst"), records, false)?,
             ages: mce::AgeGroups::load()?,
             excludes1: excludes1::Excludes1::default(),
+            descriptions: std::sync::OnceLock::new(),
         })
+    }
+}
+
+impl Codes {
+    /// An ICD-10-CM code (normalized) as messages show it: `E11.9`, or `E11.9 (Type 2 diabetes
+    /// mellitus without complications)` once descriptions are loaded.
+    pub fn icd10cm_label(&self, code: &str) -> String {
+        let shown = self.icd10cm.display(code);
+        match self.descriptions.get().and_then(|d| d.get(code)) {
+            Some(text) => format!("{shown} ({text})"),
+            None => shown,
+        }
     }
 }

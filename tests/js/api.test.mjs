@@ -120,3 +120,15 @@ test('the context patient drives the age edits, and bad patients are refused', (
   assert.throws(() => validator.validate(condition, { patient: { gender: 'f' } }), /patient.gender "f" must be male, female, other or unknown/);
   assert.throws(() => validator.validate(condition, { patient: { birthDate: '1950-02-30' } }), /February 1950 has 28 days/);
 });
+
+test('descriptions ship with the package and name codes once loaded', async () => {
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(new URL(import.meta.resolve('ehrlint/data/icd10cm-descriptions.tsv')), 'utf8');
+  const v = new Validator();
+  const condition = { resourceType: 'Condition', subject: { reference: 'Patient/1' }, recordedDate: '2026-04-01',
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11' }] } };
+  assert.doesNotMatch(v.validate(condition).issues[0].message, /diabetes/);
+  assert.equal(v.loadDescriptions(text), 74719);
+  assert.match(v.validate(condition).issues[0].message, /E11\.8 \(Type 2 diabetes mellitus with unspecified complications\)/);
+  assert.throws(() => new Validator().loadDescriptions('nonsense'), /code TAB description/);
+});

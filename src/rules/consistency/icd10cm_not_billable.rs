@@ -55,7 +55,14 @@ impl Rule for Check {
                 format!(
                     "{shown} is a category, not a billable code. Choose a more specific code ({} under {shown}, such as {}).",
                     if count >= 500 { "many".to_string() } else { count.to_string() },
-                    suggestions.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+                    // The first named in full once descriptions are loaded.
+                    below
+                        .iter()
+                        .take(3)
+                        .enumerate()
+                        .map(|(i, c)| if i == 0 { cx.codes.icd10cm_label(c) } else { table.display(c) })
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             );
             issue.suggestions = suggestions;

@@ -52,8 +52,14 @@ impl Rule for Check {
                 .iter()
                 .map(|c| table.display(c))
                 .collect();
-            let hint = match suggestions.first() {
-                Some(_) => format!(" Did you mean {}?", suggestions.join(", ")),
+            let hint = match f.code.as_deref().and_then(|c| table.nearest(c, f.days.0, f.days.1, 1).pop()) {
+                Some(best) => format!(
+                    " Did you mean {}?",
+                    std::iter::once(cx.codes.icd10cm_label(&best))
+                        .chain(suggestions.iter().skip(1).cloned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 None => " An ICD-10-CM code is a letter, two digits and up to four more characters, like E11.9.".to_string(),
             };
             let mut issue = RULE.at(

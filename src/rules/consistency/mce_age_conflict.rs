@@ -91,7 +91,7 @@ impl Rule for Check {
                     &f.coding.pointer,
                     format!(
                         "{} is {what}, for {ages}, but the patient is {patient_age} on {}. Check the code, or that this is the right patient.",
-                        table.display(code),
+                        cx.codes.icd10cm_label(code),
                         show(day_first)
                     ),
                 ));

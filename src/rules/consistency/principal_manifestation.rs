@@ -35,7 +35,7 @@ impl Rule for Check {
     }
     fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
         for (d, at) in flagged_principals(resource, cx, "manifestation") {
-            let shown = cx.codes.icd10cm.display(&d.code);
+            let shown = cx.codes.icd10cm_label(&d.code);
             out.push(RULE.at(cx.location, &at, format!("{shown} is a manifestation code: it describes a consequence of another disease and may not be the principal diagnosis. Sequence the underlying condition first, then this code.")));
         }
     }

