@@ -15,7 +15,7 @@ use crate::rules::structure::{
 };
 use crate::rules::{Cx, RECORD_RULES};
 use crate::structure::Structure;
-use crate::{Context, Patient};
+use crate::Context;
 
 pub(crate) struct Engine {
     structure: Structure,
@@ -116,7 +116,7 @@ impl Engine {
         let cx = Cx {
             found: std::cell::OnceCell::new(),
             resource,
-            patient: patient_of(resource, bundle).or_else(|| run.context.patient.clone()),
+            patient: std::cell::OnceCell::new(),
             bundle,
             location,
             context: run.context,
@@ -190,15 +190,4 @@ impl Engine {
             None => self.untyped(value, location, &mut run.issues),
         }
     }
-}
-
-/// The Patient a resource is about, found in its Bundle (or its `contained`) by the `subject`
-/// or `patient` reference.
-fn patient_of(resource: &Value, bundle: Option<&Value>) -> Option<Patient> {
-    let reference = ["subject", "patient"]
-        .iter()
-        .find_map(|k| resource.get(k)?.get("reference")?.as_str())?;
-    let target = crate::fhir::reference::resolve(reference, resource, bundle)?;
-    (target.get("resourceType").and_then(Value::as_str) == Some("Patient"))
-        .then(|| Patient::from_resource(target))
 }

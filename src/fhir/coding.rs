@@ -1,5 +1,7 @@
 //! Codings inside CodeableConcepts: where codes live in a record.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 /// One `Coding` with a code, and the pointer suffix of its `code` (`/code/coding/0/code`).
@@ -110,7 +112,7 @@ fn walk<'a>(value: &'a Value, at: &mut String, root: bool, in_coding: bool, foun
             for (i, v) in items.iter().enumerate() {
                 let len = at.len();
                 at.push('/');
-                at.push_str(&i.to_string());
+                let _ = write!(at, "{i}"); // no allocation per item
                 walk(v, at, false, in_coding, found);
                 at.truncate(len);
             }

@@ -33,3 +33,14 @@ pub fn resolve<'a>(
         .then_some(r)
     })
 }
+
+/// The Patient a resource is about, found in its Bundle (or its `contained`) by the `subject`
+/// or `patient` reference.
+pub fn patient_of(resource: &Value, bundle: Option<&Value>) -> Option<crate::Patient> {
+    let reference = ["subject", "patient"]
+        .iter()
+        .find_map(|k| resource.get(k)?.get("reference")?.as_str())?;
+    let target = crate::fhir::reference::resolve(reference, resource, bundle)?;
+    (target.get("resourceType").and_then(Value::as_str) == Some("Patient"))
+        .then(|| crate::Patient::from_resource(target))
+}

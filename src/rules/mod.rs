@@ -24,8 +24,9 @@ pub struct Cx<'a> {
     /// The resource's codings and identifiers, found once for all rules.
     pub(crate) found: std::cell::OnceCell<crate::fhir::coding::Found<'a>>,
     pub(crate) resource: &'a Value,
-    /// The patient the resource is about: its Bundle's Patient, else the caller's context.
-    pub patient: Option<crate::Patient>,
+    /// The patient the resource is about (see `patient()`), found on first use: in a large
+    /// Bundle, looking it up for every entry would cost more than all the rules that need it.
+    pub(crate) patient: std::cell::OnceCell<Option<crate::Patient>>,
     /// The Bundle the resource is an entry of, for rules that follow references.
     pub bundle: Option<&'a Value>,
     /// Where the resource sits in the input.
@@ -37,16 +38,27 @@ pub struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
+    /// The patient the resource is about: its Bundle's (or contained) Patient, else the
+    /// caller's context.
+    pub fn patient(&self) -> Option<&crate::Patient> {
+        self.patient
+            .get_or_init(|| {
+                crate::fhir::reference::patient_of(self.resource, self.bundle)
+                    .or_else(|| self.context.patient.clone())
+            })
+            .as_ref()
+    }
+
     fn found(&self) -> &crate::fhir::coding::Found<'a> {
         self.found
             .get_or_init(|| crate::fhir::coding::system_values(self.resource))
     }
 
     /// The resource's codings of one code system, anywhere in it.
-    pub(crate) fn codes_of(
-        &self,
-        system: &'a str,
-    ) -> impl Iterator<Item = &crate::fhir::coding::SystemValue<'a>> {
+    pub(crate) fn codes_of<'s>(
+        &'s self,
+        system: &'s str,
+    ) -> impl Iterator<Item = &'s crate::fhir::coding::SystemValue<'a>> + 's {
         self.found()
             .codes
             .iter()
@@ -64,10 +76,10 @@ impl<'a> Cx<'a> {
     }
 
     /// The resource's identifiers of one system, anywhere in it.
-    pub(crate) fn ids_of(
-        &self,
-        system: &'a str,
-    ) -> impl Iterator<Item = &crate::fhir::coding::SystemValue<'a>> {
+    pub(crate) fn ids_of<'s>(
+        &'s self,
+        system: &'s str,
+    ) -> impl Iterator<Item = &'s crate::fhir::coding::SystemValue<'a>> + 's {
         self.found().ids.iter().filter(move |c| c.system == system)
     }
 }

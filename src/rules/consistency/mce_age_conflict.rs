@@ -50,11 +50,8 @@ impl Rule for Check {
         CM_TYPES
     }
     fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
-        let Some((born_first, born_last)) = cx
-            .patient
-            .as_ref()
-            .and_then(|p| p.birth_date)
-            .map(|d| d.days())
+        let Some((born_first, born_last)) =
+            cx.patient().and_then(|p| p.birth_date).map(|d| d.days())
         else {
             return;
         };

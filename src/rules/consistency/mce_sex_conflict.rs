@@ -39,7 +39,7 @@ impl Rule for Check {
         CM_TYPES
     }
     fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
-        let gender = cx.patient.as_ref().and_then(|p| p.gender.as_deref());
+        let gender = cx.patient().and_then(|p| p.gender.as_deref());
         let other = match gender {
             Some("male") => "female",
             Some("female") => "male",

@@ -99,6 +99,11 @@ fn found<'a>(
     elements: &[(&str, &str)],
     system: &str,
 ) -> Vec<Found<'a>> {
+    // Most resources carry no code of this system: the shared walk of the rule's own resource
+    // already knows (Bundle-level rules pass entries, which that walk does not cover).
+    if std::ptr::eq(resource, cx.resource) && cx.codes_of(system).next().is_none() {
+        return Vec::new();
+    }
     let days = service_days(resource, cx);
     elements
         .iter()
