@@ -4,6 +4,29 @@
 //!
 //! Issue codes are a stable interface: a code is never renamed or reused.
 
+/// Declares a rule file's `Check`: the resource types it reads and its check, with the file's
+/// `RULE` as its metadata. Keeps each rule file to its doc, metadata, check and tests.
+macro_rules! record_rule {
+    (types: $types:expr, fn check($resource:ident, $cx:ident, $out:ident) $body:block) => {
+        pub struct Check;
+
+        impl $crate::rules::Rule for Check {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &RULE
+            }
+            fn resource_types(&self) -> &'static [&'static str] {
+                $types
+            }
+            fn check(
+                &self,
+                $resource: &serde_json::Value,
+                $cx: &$crate::rules::Cx,
+                $out: &mut Vec<$crate::report::Issue>,
+            ) $body
+        }
+    };
+}
+
 pub mod completeness;
 pub mod consistency;
 pub mod structure;

@@ -14,12 +14,10 @@
 //! **Authority**: FHIR R4 Coding.system ("the identification of the code system that defines
 //! the meaning of the symbol in the code"); HL7 Terminology (THO) code system URIs.
 
-use serde_json::Value;
-
 use super::{likely_system, system_name, ALL_TYPES};
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "code-system-mismatch",
@@ -29,16 +27,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A code that belongs to another code system than its system URI says",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for c in cx.all_codes() {
             let Some(likely) = likely_system(cx, c.system, c.value) else {
                 continue;

@@ -13,12 +13,10 @@
 //! **Authority**: FHIR R4 Coding (http://hl7.org/fhir/R4/datatypes.html#Coding): "If the
 //! system is not present, the code has no defined meaning"; US Core requires Coding.system.
 
-use serde_json::Value;
-
 use super::{recognize_any, system_name, ALL_TYPES};
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "coding-system-missing",
@@ -28,16 +26,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A coding with a code but no system",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for (pointer, code) in cx.unsystemed() {
             let likely = recognize_any(cx, code);
             let at = format!(

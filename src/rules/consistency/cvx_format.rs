@@ -10,14 +10,12 @@
 //!
 //! **Authority**: CDC CVX code set (HL7 table 0292); CDC IIS HL7 v2.5.1 Implementation Guide.
 
-use serde_json::Value;
-
 use super::ALL_TYPES;
 use crate::codes::checkdigit::cvx;
 use crate::fhir::coding::CVX;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "cvx-format",
@@ -27,16 +25,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A CVX vaccine code that is not a 1-3 digit number",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for c in super::own_codes(cx, CVX) {
             if !cvx(c.value) {
                 let shown = path::escape_token(c.value);

@@ -18,8 +18,8 @@
 use serde_json::Value;
 
 use super::{icd10cm, CodeStatus};
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "excludes1-conflict",
@@ -29,16 +29,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "Two ICD-10-CM codes that an Excludes1 note says are not coded together",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        &["Bundle"]
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: &["Bundle"],
+    fn check(resource, cx, out) {
         let Some(entries) = resource.get("entry").and_then(Value::as_array) else {
             return;
         };

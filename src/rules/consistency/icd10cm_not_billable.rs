@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use super::{icd10cm, CM_TYPES};
 use crate::codes::CodeStatus;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::{Cx, RuleMeta};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "icd10cm-not-billable",
@@ -28,16 +28,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An ICD-10-CM category or subcategory used where a billable code belongs",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        CM_TYPES
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: CM_TYPES,
+    fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;
         for f in icd10cm(resource, cx) {
             let (CodeStatus::Header, Some(code)) = (&f.status, f.code.as_deref()) else {

@@ -15,12 +15,10 @@
 //! diagnosis code" for the discharge date); HIPAA code set rule, 45 CFR 162.1002 (the code set
 //! valid at the time of service).
 
-use serde_json::Value;
-
 use super::{icd10cm, CM_TYPES};
 use crate::codes::CodeStatus;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "icd10cm-not-valid-on-date",
@@ -30,16 +28,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An ICD-10-CM code deleted before, or effective only after, the date of service",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        CM_TYPES
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: CM_TYPES,
+    fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;
         for f in icd10cm(resource, cx) {
             let (CodeStatus::NotOnDate(windows), Some(code)) = (&f.status, f.code.as_deref())

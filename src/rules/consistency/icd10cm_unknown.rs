@@ -12,13 +12,11 @@
 //! **Authority**: CMS/CDC ICD-10-CM code set; CMS Medicare Code Editor "Invalid diagnosis or
 //! procedure code" edit (MCE edit 1), tables v44.0 (FY2027).
 
-use serde_json::Value;
-
 use super::{icd10cm, CM_TYPES};
 use crate::codes::CodeStatus;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "icd10cm-unknown",
@@ -28,16 +26,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An ICD-10-CM code that does not exist",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        CM_TYPES
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: CM_TYPES,
+    fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;
         for f in icd10cm(resource, cx) {
             if f.status != CodeStatus::Unknown {

@@ -12,12 +12,10 @@
 //! **Authority**: CMS Medicare Code Editor v44.0 validity dates (MCE edit 1); HIPAA code set
 //! rule, 45 CFR 162.1002.
 
-use serde_json::Value;
-
 use super::{icd10pcs, PCS_TYPES};
 use crate::codes::CodeStatus;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "icd10pcs-not-valid-on-date",
@@ -27,16 +25,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An ICD-10-PCS code deleted before, or effective only after, the procedure date",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        PCS_TYPES
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: PCS_TYPES,
+    fn check(resource, cx, out) {
         for f in icd10pcs(resource, cx) {
             let (CodeStatus::NotOnDate(windows), Some(code)) = (&f.status, f.code.as_deref())
             else {

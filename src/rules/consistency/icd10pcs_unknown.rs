@@ -13,13 +13,11 @@
 //! **Authority**: CMS ICD-10-PCS code set and Official Guidelines (A.2: seven characters);
 //! CMS MCE edit 1 ("Invalid procedure code"), tables v44.0.
 
-use serde_json::Value;
-
 use super::{icd10pcs, PCS_TYPES};
 use crate::codes::CodeStatus;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "icd10pcs-unknown",
@@ -37,16 +35,9 @@ fn well_formed(code: &str) -> bool {
             .all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && c != b'I' && c != b'O'))
 }
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        PCS_TYPES
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: PCS_TYPES,
+    fn check(resource, cx, out) {
         let table = &cx.codes.icd10pcs;
         for f in icd10pcs(resource, cx) {
             if !matches!(f.status, CodeStatus::Unknown | CodeStatus::Header) {

@@ -12,14 +12,12 @@
 //! **Authority**: LOINC Users' Guide, "Calculating the mod 10 check digit"; ehrlint ships no
 //! LOINC content, only this public algorithm.
 
-use serde_json::Value;
-
 use super::ALL_TYPES;
 use crate::codes::checkdigit::{loinc, LoincError};
 use crate::fhir::coding::LOINC;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "loinc-check-digit",
@@ -29,16 +27,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A LOINC code with a wrong check digit or not in LOINC's form",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for c in super::own_codes(cx, LOINC) {
             // Answer, part, list and group codes (LA6576-8) have their own numbering: only
             // their form is checked, not the check digit.

@@ -16,14 +16,12 @@
 //! **Authority**: CMS "Definitions of Medicare Code Edits" (MCE v43.1/v44.0), edit 4 "Age
 //! conflict"; MCE age groups table.
 
-use serde_json::Value;
-
 use super::{icd10cm, CM_TYPES};
 use crate::codes::mce::age;
 use crate::codes::CodeStatus;
 use crate::fhir::clock::show;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "mce-age-conflict",
@@ -40,16 +38,9 @@ const GROUPS: [(&str, &str); 4] = [
     ("adult", "an adult code"),
 ];
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        CM_TYPES
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: CM_TYPES,
+    fn check(resource, cx, out) {
         let Some((born_first, born_last)) =
             cx.patient().and_then(|p| p.birth_date).map(|d| d.days())
         else {

@@ -15,11 +15,9 @@
 //! **Authority**: CMS "Definitions of Medicare Code Edits", edit 5 "Sex conflict" (retired in
 //! MCE v42.0, FY2025); MCE v41.1 sex lists.
 
-use serde_json::Value;
-
 use super::{icd10cm, icd10pcs, CM_TYPES};
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "mce-sex-conflict",
@@ -29,16 +27,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A code CMS once listed for the other sex (retired MCE sex edit; information only)",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        CM_TYPES
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: CM_TYPES,
+    fn check(resource, cx, out) {
         let gender = cx.patient().and_then(|p| p.gender.as_deref());
         let other = match gender {
             Some("male") => "female",

@@ -10,14 +10,12 @@
 //!
 //! **Authority**: FDA NDC Directory; HIPAA/NCPDP 11-digit 5-4-2 conversion rules.
 
-use serde_json::Value;
-
 use super::ALL_TYPES;
 use crate::codes::checkdigit::{ndc, Ndc};
 use crate::fhir::coding::NDC;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "ndc-ambiguous",
@@ -27,16 +25,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A 10-digit NDC without hyphens, which has no single 11-digit form",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for c in super::own_codes(cx, NDC) {
             if ndc(c.value) == Ndc::Ambiguous {
                 let shown = path::escape_token(c.value);

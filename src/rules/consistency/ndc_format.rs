@@ -11,14 +11,12 @@
 //! **Authority**: FDA National Drug Code Directory (labeler-product-package segments); the
 //! HIPAA 11-digit 5-4-2 billing form (NCPDP).
 
-use serde_json::Value;
-
 use super::ALL_TYPES;
 use crate::codes::checkdigit::{ndc, Ndc};
 use crate::fhir::coding::NDC;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "ndc-format",
@@ -28,16 +26,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An NDC in none of its 10- or 11-digit forms",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for c in super::own_codes(cx, NDC) {
             if ndc(c.value) == Ndc::Invalid {
                 let shown = path::escape_token(c.value);

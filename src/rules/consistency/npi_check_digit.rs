@@ -12,14 +12,12 @@
 //! **Authority**: CMS "Requirements for National Provider Identifier (NPI) and NPI Enumerator
 //! Check Digit Calculation" (45 CFR 162.406; ISO/IEC 7812 Luhn with prefix 80840).
 
-use serde_json::Value;
-
 use super::ALL_TYPES;
 use crate::codes::checkdigit::{npi, NpiError};
 use crate::fhir::coding::NPI;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "npi-check-digit",
@@ -29,16 +27,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An NPI that is not 10 digits or fails its check digit",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for c in cx.ids_of(NPI).chain(cx.codes_of(NPI)) {
             let shown = path::escape_token(c.value);
             let message = match npi(c.value) {

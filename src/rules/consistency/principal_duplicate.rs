@@ -12,11 +12,9 @@
 //! **Authority**: CMS MCE edit 2 "Duplicate of PDX" (a secondary diagnosis the same as the
 //! principal diagnosis).
 
-use serde_json::Value;
-
 use super::diagnoses;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "principal-duplicate",
@@ -26,16 +24,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A secondary diagnosis that repeats the principal diagnosis",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        &["Encounter"]
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: &["Encounter"],
+    fn check(resource, cx, out) {
         let all = diagnoses(resource, cx);
         for d in all.iter().filter(|d| !d.principal) {
             if all.iter().any(|p| p.principal && p.code == d.code) {

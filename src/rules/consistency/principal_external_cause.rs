@@ -10,11 +10,9 @@
 //!
 //! **Authority**: CMS MCE edit 3 "E-code as principal diagnosis"; ICD-10-CM Official Guidelines I.C.20 (external cause codes are never principal).
 
-use serde_json::Value;
-
 use super::flagged_principals;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "principal-external-cause",
@@ -24,16 +22,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An external cause code (V00-Y99) as the principal diagnosis",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        &["Encounter"]
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: &["Encounter"],
+    fn check(resource, cx, out) {
         for (d, at) in flagged_principals(resource, cx, "ecodepdx") {
             let shown = cx.codes.icd10cm_label(&d.code);
             out.push(RULE.at(cx.location, &at, format!("{shown} is an external cause code: it says how an injury happened and may not be the principal diagnosis. Sequence the injury itself first.")));

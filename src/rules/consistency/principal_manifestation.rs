@@ -10,11 +10,9 @@
 //!
 //! **Authority**: the ICD-10-CM Official Guidelines I.A.13 (etiology/manifestation convention, "code first" notes); CMS MCE edit 7 "Manifestation code as principal diagnosis".
 
-use serde_json::Value;
-
 use super::flagged_principals;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "principal-manifestation",
@@ -24,16 +22,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A manifestation code (like G63 or D63.1) as the principal diagnosis",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        &["Encounter"]
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: &["Encounter"],
+    fn check(resource, cx, out) {
         for (d, at) in flagged_principals(resource, cx, "manifestation") {
             let shown = cx.codes.icd10cm_label(&d.code);
             out.push(RULE.at(cx.location, &at, format!("{shown} is a manifestation code: it describes a consequence of another disease and may not be the principal diagnosis. Sequence the underlying condition first, then this code.")));

@@ -10,11 +10,9 @@
 //!
 //! **Authority**: CMS MCE edit 8 "Unacceptable principal diagnosis"; ICD-10-CM Official Guidelines Section II (selection of principal diagnosis).
 
-use serde_json::Value;
-
 use super::flagged_principals;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "principal-unacceptable",
@@ -24,16 +22,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A code CMS does not accept as principal diagnosis (like B95.0)",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        &["Encounter"]
-    }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: &["Encounter"],
+    fn check(resource, cx, out) {
         for (d, at) in flagged_principals(resource, cx, "unacceptable") {
             let shown = cx.codes.icd10cm_label(&d.code);
             out.push(RULE.at(cx.location, &at, format!("{shown} is not acceptable as a principal diagnosis: it does not describe a reason for the inpatient stay. Choose the condition that occasioned the admission as principal.")));

@@ -12,14 +12,12 @@
 //! **Authority**: SNOMED CT Technical Implementation Guide, 6.1 "SCTID" (Verhoeff check digit,
 //! partition identifier); ehrlint ships no SNOMED CT content.
 
-use serde_json::Value;
-
 use super::ALL_TYPES;
 use crate::codes::checkdigit::{sctid_concept, SctidError};
 use crate::fhir::coding::SNOMED;
 use crate::fhir::path;
-use crate::report::{Category, Issue, Severity};
-use crate::rules::{Cx, Rule, RuleMeta};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "snomed-check-digit",
@@ -29,16 +27,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A SNOMED CT code that is not a well-formed concept id",
 };
 
-pub struct Check;
-
-impl Rule for Check {
-    fn meta(&self) -> &'static RuleMeta {
-        &RULE
-    }
-    fn resource_types(&self) -> &'static [&'static str] {
-        ALL_TYPES
-    }
-    fn check(&self, _resource: &Value, cx: &Cx, out: &mut Vec<Issue>) {
+record_rule! {
+    types: ALL_TYPES,
+    fn check(_resource, cx, out) {
         for c in super::own_codes(cx, SNOMED) {
             // Expressions (`64572001 |Disease| : 246075003 = 6142004`) are not single ids.
             if c.value.contains(['|', ':', '+', '{', '=']) {
