@@ -57,6 +57,55 @@ pub fn day_range(value: &str) -> Option<(u32, u32)> {
     parse_date(date).ok().map(|d| d.days())
 }
 
+/// The earliest and latest instants a FHIR date or dateTime may mean, in seconds since
+/// 1970-01-01 UTC. A date without a time spans its whole day in every time zone (-14:00 to
+/// +14:00), so only values that cannot overlap compare as ordered. None when not valid.
+pub fn instant_range(value: &str) -> Option<(i64, i64)> {
+    check_date_time(value).ok()?;
+    let (date, time) = match value.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (value, None),
+    };
+    let (first, last) = day_range(date)?;
+    let days = |day: u32| days_from_civil(day / 10_000, day / 100 % 100, day % 100);
+    let Some(time) = time else {
+        const ZONE: i64 = 14 * 3600;
+        return Some((
+            days(first) * 86_400 - ZONE,
+            days(last) * 86_400 + 86_399 + ZONE,
+        ));
+    };
+    let b = time.as_bytes();
+    let num = |r: std::ops::Range<usize>| time.get(r).and_then(|x| x.parse::<i64>().ok());
+    let secs = num(0..2)? * 3600 + num(3..5)? * 60 + num(6..8)?;
+    let zone_at = time.find(['Z', '+', '-'])?;
+    let offset = match b.get(zone_at) {
+        Some(b'Z') => 0,
+        Some(sign) => {
+            let z = &time[zone_at + 1..];
+            let mins = z.get(0..2)?.parse::<i64>().ok()? * 60 + z.get(3..5)?.parse::<i64>().ok()?;
+            if *sign == b'-' {
+                -mins * 60
+            } else {
+                mins * 60
+            }
+        }
+        None => return None,
+    };
+    let at = days(first) * 86_400 + secs - offset;
+    Some((at, at))
+}
+
+/// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
+fn days_from_civil(y: u32, m: u32, d: u32) -> i64 {
+    let (y, m, d) = (i64::from(y) - i64::from(m <= 2), i64::from(m), i64::from(d));
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 pub fn is_leap_year(year: u16) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -537,6 +586,24 @@ mod tests {
         assert!(check_time("13:28:17").is_ok());
         assert!(check_time("13:28").is_err());
         assert!(check_time("13:28:17Z").is_err());
+    }
+
+    #[test]
+    fn instants_order_with_zones_and_precision() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2024, 1, 1), 19_723);
+        let a = instant_range("2024-05-02T09:00:00-04:00").unwrap();
+        let b = instant_range("2024-05-02T13:30:00Z").unwrap();
+        assert!(a.1 < b.0);
+        // 09:00 in New York is after 14:00 in London the same day? No: 13:00Z < 13:30Z.
+        assert!(instant_range("2024-05-02T14:00:00+01:00").unwrap().1 < b.0);
+        // A whole day overlaps any time on it.
+        let day = instant_range("2024-05-02").unwrap();
+        assert!(day.0 <= a.0 && a.1 <= day.1);
+        assert!(
+            instant_range("2024").unwrap().1 > instant_range("2024-12-31T23:00:00Z").unwrap().0
+        );
+        assert_eq!(instant_range("2024-02-30"), None);
     }
 
     #[test]

@@ -27,6 +27,7 @@ macro_rules! record_rule {
     };
 }
 
+pub mod accuracy;
 pub mod completeness;
 pub mod consistency;
 pub mod structure;
@@ -117,6 +118,8 @@ pub trait Rule: Sync {
 
 /// The record rules, run on every resource of their types.
 pub static RECORD_RULES: &[&dyn Rule] = &[
+    &accuracy::period_end_before_start::Check,
+    &accuracy::birth_date_in_future::Check,
     &consistency::icd10cm_unknown::Check,
     &consistency::icd10cm_not_billable::Check,
     &consistency::icd10cm_not_valid_on_date::Check,
@@ -181,6 +184,8 @@ pub static ALL: &[&RuleMeta] = &[
     &structure::empty_element::RULE,
     &structure::value_out_of_range::RULE,
     &structure::choice_conflict::RULE,
+    &accuracy::period_end_before_start::RULE,
+    &accuracy::birth_date_in_future::RULE,
     &completeness::required_element::RULE,
     &completeness::required_choice::RULE,
     &consistency::icd10cm_unknown::RULE,

@@ -1,0 +1,126 @@
+//! # period-end-before-start
+//!
+//! **What it checks**: every Period in a resource (Encounter.period, Condition.onsetPeriod,
+//! Procedure.performedPeriod, a name's or identifier's period, ...) ends no earlier than it
+//! starts. Time zones are honoured, and partial dates compare by what they may mean: only a
+//! period that cannot be in order is reported.
+//!
+//! **Why it matters**: an encounter that ends before it starts breaks length-of-stay, billing
+//! units and every timeline built from the record; it is almost always a typo in one date.
+//!
+//! **Example**: fails: `"period": {"start": "2024-05-02T10:00:00Z", "end": "2024-05-01T10:00:00Z"}`;
+//! passes: the same with the dates swapped, or `{"start": "2024-05", "end": "2024-05-02"}`.
+//!
+//! **Authority**: FHIR R4 invariant per-1 on Period: "If present, start SHALL have a lower value
+//! than end" (http://hl7.org/fhir/R4/datatypes.html#Period).
+
+use serde_json::Value;
+
+use crate::fhir::path;
+use crate::fhir::primitives::{day_range, instant_range};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "period-end-before-start",
+    category: Category::Accuracy,
+    severity: Severity::Error,
+    issue_type: "invariant",
+    title: "A period that ends before it starts",
+};
+
+/// Two dates without times share one calendar: compare days. Once a time is involved, compare
+/// instants, a bare date spanning its day in every time zone.
+fn ends_before_start(start: &str, end: &str) -> bool {
+    if !start.contains('T') && !end.contains('T') {
+        return matches!((day_range(start), day_range(end)), (Some(s), Some(e)) if e.1 < s.0);
+    }
+    matches!((instant_range(start), instant_range(end)), (Some(s), Some(e)) if e.1 < s.0)
+}
+
+/// Pointers (below `at`) of objects with `start` and `end` that cannot be in order, not
+/// descending into nested resources.
+fn out_of_order<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a str, &'a str)>) {
+    match value {
+        Value::Object(map) => {
+            if let (Some(s), Some(e)) = (
+                map.get("start").and_then(Value::as_str),
+                map.get("end").and_then(Value::as_str),
+            ) {
+                if ends_before_start(s, e) {
+                    found.push((at.clone(), s, e));
+                }
+            }
+            for (k, v) in map {
+                if matches!(k.as_str(), "contained" | "entry" | "resource")
+                    || !(v.is_object() || v.is_array())
+                {
+                    continue;
+                }
+                out_of_order(v, format!("{at}/{}", path::escape_token(k)), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                out_of_order(v, format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+record_rule! {
+    types: crate::rules::consistency::ALL_TYPES,
+    fn check(resource, cx, out) {
+        let mut found = Vec::new();
+        out_of_order(resource, String::new(), &mut found);
+        for (at, start, end) in found {
+            let s = crate::rules::quote(&Value::from(start));
+            let e = crate::rules::quote(&Value::from(end));
+            out.push(RULE.at(
+                cx.location,
+                &format!("{at}/end"),
+                format!("This period ends ({e}) before it starts ({s}). Check both dates."),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one};
+    use serde_json::json;
+
+    fn encounter(start: &str, end: &str) -> serde_json::Value {
+        json!({"resourceType": "Encounter", "status": "finished",
+               "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+               "period": {"start": start, "end": end}})
+    }
+
+    #[test]
+    fn fails_when_the_end_comes_first() {
+        assert_one(
+            encounter("2024-05-02T10:00:00Z", "2024-05-01T10:00:00Z"),
+            "period-end-before-start",
+            "/period/end",
+        );
+        // 09:00 in New York is 13:00 UTC: after 12:00 UTC.
+        assert_one(
+            encounter("2024-05-02T09:00:00-04:00", "2024-05-02T12:00:00Z"),
+            "period-end-before-start",
+            "/period/end",
+        );
+        assert_one(
+            encounter("2024-05-03", "2024-05-01"),
+            "period-end-before-start",
+            "/period/end",
+        );
+    }
+
+    #[test]
+    fn passes_ordered_and_overlapping_partial_periods() {
+        assert_clean(encounter("2024-05-01T10:00:00Z", "2024-05-02T10:00:00Z"));
+        assert_clean(encounter("2024-05", "2024-05-02"));
+        assert_clean(encounter("2024-05-02", "2024-05-02T08:00:00+02:00"));
+    }
+}
