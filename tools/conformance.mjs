@@ -29,6 +29,7 @@ const WHY = [
   [/fullUrl|in (the )?bundle|Bundle entry|Relative Reference|Relative URLs must|Canonical URLs must|link relationship type|in resource 'urn:/i,
     'Bundle reference resolution not checked'],
   [/signature/i, 'digital signatures not verified'],
+  [/Constraint failed: per-1/, 'per-1 is checked, but a date-only start against a same-day timed end may be in order: ehrlint does not flag it (the reference fails any comparison of unequal precisions)'],
   [/Constraint failed: ([\w.-]+)/, 'FHIR invariant $1 not evaluated'],
   [/No code provided, and a code is required/, 'a required code given only as extensions (no value) is accepted'],
   [/^code-invalid:|^not-found:.*ValueSet|value set/i, 'value set bindings not checked'],

@@ -9,7 +9,9 @@
 //! units and every timeline built from the record; it is almost always a typo in one date.
 //!
 //! **Example**: fails: `"period": {"start": "2024-05-02T10:00:00Z", "end": "2024-05-01T10:00:00Z"}`;
-//! passes: the same with the dates swapped, or `{"start": "2024-05", "end": "2024-05-02"}`.
+//! passes: the same with the dates swapped, or `{"start": "2024-05", "end": "2024-05-02"}`, or a
+//! date-only start with a timed end on the same day (HL7's validator fails that comparison of
+//! unequal precisions; the period may well be in order, so ehrlint does not flag it).
 //!
 //! **Authority**: FHIR R4 invariant per-1 on Period: "If present, start SHALL have a lower value
 //! than end" (http://hl7.org/fhir/R4/datatypes.html#Period).
