@@ -93,12 +93,15 @@ pub(crate) struct Found<'a> {
 
 fn found<'a>(
     resource: &'a Value,
-    rt: &str,
     cx: &Cx,
     table: &Icd10,
     elements: &[(&str, &str)],
     system: &str,
 ) -> Vec<Found<'a>> {
+    let rt = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     // Most resources carry no code of this system: the shared walk of the rule's own resource
     // already knows (Bundle-level rules pass entries, which that walk does not cover).
     if std::ptr::eq(resource, cx.resource) && cx.codes_of(system).next().is_none() {
@@ -128,20 +131,12 @@ fn found<'a>(
 /// The ICD-10-CM codes of a resource (system `http://hl7.org/fhir/sid/icd-10-cm` only: WHO
 /// ICD-10 is another code system).
 pub(crate) fn icd10cm<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
-    let rt = resource
-        .get("resourceType")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    found(resource, rt, cx, &cx.codes.icd10cm, CM_ELEMENTS, ICD10CM)
+    found(resource, cx, &cx.codes.icd10cm, CM_ELEMENTS, ICD10CM)
 }
 
 /// The ICD-10-PCS codes of a resource.
 pub(crate) fn icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
-    let rt = resource
-        .get("resourceType")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    found(resource, rt, cx, &cx.codes.icd10pcs, PCS_ELEMENTS, ICD10PCS)
+    found(resource, cx, &cx.codes.icd10pcs, PCS_ELEMENTS, ICD10PCS)
 }
 
 /// "C86.0 was deleted on 2024-10-01 (FY2025); it was valid until 2024-09-30." or
