@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::codes::Codes;
 use crate::fhir::clock;
 use crate::fhir::path::Location;
+use crate::profile::Profile;
 use crate::report::{Completeness, Issue, Report};
+use crate::rules::completeness::{check_profile, Counts};
 use crate::rules::structure::{
     resource_type_missing, unknown_resource_type, unsupported_resource_type, wrong_type,
 };
@@ -20,6 +22,7 @@ use crate::Context;
 pub(crate) struct Engine {
     structure: Structure,
     codes: Codes,
+    profile: Profile,
 }
 
 /// What one validation collects: the issues, and the counts for the completeness score.
@@ -27,16 +30,20 @@ struct Run<'c> {
     context: &'c Context,
     today: clock::Day,
     issues: Vec<Issue>,
-    present: usize,
-    total: usize,
-    missing: Vec<String>,
+    counts: Counts,
 }
 
 impl Engine {
-    pub(crate) fn new() -> Result<Self, String> {
+    pub(crate) fn new(profile: Option<&crate::profile::ProfileChoice>) -> Result<Self, String> {
+        let structure = Structure::new()?;
+        let profile = match profile {
+            Some(choice) => Profile::from_choice(choice, &structure)?,
+            None => Profile::default_profile(&structure)?,
+        };
         Ok(Engine {
-            structure: Structure::new()?,
+            structure,
             codes: Codes::load()?,
+            profile,
         })
     }
 
@@ -53,25 +60,22 @@ impl Engine {
             context,
             today: clock::today(),
             issues: Vec::new(),
-            present: 0,
-            total: 0,
-            missing: Vec::new(),
+            counts: Counts::default(),
         };
         match resource.get("resourceType").and_then(Value::as_str) {
             Some(rt) => self.resource(rt, resource, &Location::root(rt), None, &mut run),
             None => self.untyped(resource, &Location::root("Resource"), &mut run.issues),
         }
-        let score = if run.total == 0 {
-            1.0
-        } else {
-            run.present as f64 / run.total as f64
-        };
+        let Counts {
+            required,
+            must_support,
+            mut missing_required,
+            missing_must_support,
+        } = run.counts;
+        missing_required.extend(missing_must_support);
         Report::new(
             run.issues,
-            Completeness {
-                score,
-                missing: run.missing,
-            },
+            Completeness::new(required, must_support, missing_required),
         )
     }
 
@@ -111,6 +115,7 @@ impl Engine {
             }
             return;
         }
+        let first = run.issues.len();
         self.structure
             .check(rt, resource, location, &mut run.issues);
         let cx = Cx {
@@ -128,14 +133,17 @@ impl Engine {
                 rule.check(resource, &cx, &mut run.issues);
             }
         }
-        for element in self.structure.required_elements(rt) {
-            run.total += 1;
-            if resource.get(element).is_some() {
-                run.present += 1;
-            } else {
-                run.missing.push(format!("{}/{element}", location.pointer));
-            }
-        }
+        let base_required: Vec<&str> = self.structure.required_elements(rt).collect();
+        check_profile(
+            &self.profile,
+            rt,
+            &base_required,
+            resource,
+            location,
+            &mut run.counts,
+            &mut run.issues,
+            first,
+        );
         self.nested(rt, resource, location, bundle, run);
     }
 

@@ -16,6 +16,7 @@
 pub mod codes;
 mod engine;
 pub mod fhir;
+mod profile;
 pub mod report;
 pub mod rules;
 mod structure;
@@ -29,15 +30,30 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use fhir::primitives::PartialDate;
-pub use report::{Category, Completeness, Issue, Report, Severity};
+pub use profile::ProfileChoice;
+pub use report::{Category, Completeness, Issue, Report, Severity, Tally};
 pub use rules::RuleMeta;
 
-/// How a validator is set up. Later options (profiles, rule configuration, locale) add fields;
-/// unknown keys are refused so a typo never silently does nothing.
+/// How a validator is set up. Later options (rule configuration, locale) add fields; unknown
+/// keys are refused so a typo never silently does nothing.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct Options {}
+pub struct Options {
+    /// The completeness profile: `"default"` (modelled on US Core; the default), `"none"`
+    /// (FHIR R4 alone) or a profile document (schemas/profile.schema.json, docs/profiles.md).
+    /// A bad profile makes `Validator::new` fail with a message saying what is wrong.
+    pub profile: Option<ProfileChoice>,
+}
+
+impl Options {
+    /// Options with this profile.
+    pub fn with_profile(profile: ProfileChoice) -> Self {
+        Options {
+            profile: Some(profile),
+        }
+    }
+}
 
 /// Facts from outside the record that rules may need, given by the caller.
 #[derive(Debug, Clone, Default)]
@@ -198,7 +214,7 @@ impl Validator {
     /// Compiles the structure schemas of every supported resource type.
     pub fn new(options: Options) -> Result<Self, String> {
         Ok(Validator {
-            engine: engine::Engine::new()?,
+            engine: engine::Engine::new(options.profile.as_ref())?,
             options,
         })
     }

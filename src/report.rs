@@ -59,12 +59,50 @@ pub struct Issue {
     pub suggestions: Vec<String>,
 }
 
+/// How complete a record is against FHIR R4 and the validator's profile.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Completeness {
-    /// Share of the required elements that are present, 0 to 1.
+    /// 0 to 1: present elements over expected ones, a required element (FHIR's, the
+    /// profile's, or a conditional requirement that applies) weighing twice a must-support one.
+    /// 1 when nothing is expected.
     pub score: f64,
-    /// JSON Pointers of the required elements that are missing.
+    pub required: Tally,
+    pub must_support: Tally,
+    /// JSON Pointers of the expected elements that are missing, required ones first.
     pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub present: usize,
+    pub total: usize,
+}
+
+impl Tally {
+    pub(crate) fn count(&mut self, present: bool) {
+        self.total += 1;
+        if present {
+            self.present += 1;
+        }
+    }
+}
+
+impl Completeness {
+    pub(crate) fn new(required: Tally, must_support: Tally, missing: Vec<String>) -> Self {
+        let expected = 2 * required.total + must_support.total;
+        let score = if expected == 0 {
+            1.0
+        } else {
+            (2 * required.present + must_support.present) as f64 / expected as f64
+        };
+        Completeness {
+            score,
+            required,
+            must_support,
+            missing,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,7 +114,9 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(issues: Vec<Issue>, completeness: Completeness) -> Self {
+    /// Errors come first, then warnings, then information; each group in record order.
+    pub fn new(mut issues: Vec<Issue>, completeness: Completeness) -> Self {
+        issues.sort_by_key(|i| i.severity);
         let valid = !issues.iter().any(|i| i.severity == Severity::Error);
         Report {
             valid,

@@ -30,10 +30,21 @@ export interface Issue {
   suggestions?: string[];
 }
 
+/** How many of the expected elements are present. */
+export interface Tally {
+  present: number;
+  total: number;
+}
+
+/** How complete the record is against FHIR R4 and the validator's profile. */
 export interface Completeness {
-  /** Share of the required elements that are present, 0 to 1. */
+  /** 0 to 1: present over expected elements, a required one weighing twice a must-support one. */
   score: number;
-  /** JSON Pointers of the required elements that are missing. */
+  /** FHIR's required elements, the profile's, and conditional requirements that apply. */
+  required: Tally;
+  /** The profile's must-support elements. */
+  mustSupport: Tally;
+  /** JSON Pointers of the expected elements that are missing, required ones first. */
   missing: string[];
 }
 
@@ -51,8 +62,45 @@ export interface Context {
   patient?: { birthDate?: string; gender?: "male" | "female" | "other" | "unknown" };
 }
 
-/** Validator options (none yet; unknown keys are refused). */
-export interface Options {}
+/** A test of a conditional requirement: exactly one of in, notIn, exists. */
+export interface ProfileTest {
+  /** Element path below the resource, e.g. "clinicalStatus.coding.code". */
+  path: string;
+  in?: string[];
+  notIn?: string[];
+  exists?: boolean;
+}
+
+/** A completeness profile (schemas/profile.schema.json; docs/profiles.md). */
+export interface Profile {
+  id: string;
+  title?: string;
+  description?: string;
+  /** Start from a built-in profile and add to it or relax it. */
+  extends?: "default" | "none";
+  /** Severity of a missing required element; default "error" (or the extended profile's). */
+  requiredSeverity?: "error" | "warning";
+  resources: Record<string, {
+    /** Element paths: "identifier", "name.family", "effective[x]". */
+    required?: string[];
+    mustSupport?: string[];
+    conditional?: Array<{
+      id: string;
+      when: ProfileTest[];
+      require: string;
+      severity?: "error" | "warning";
+      message: string;
+    }>;
+    /** Elements or conditional ids of the extended profile to drop. */
+    relax?: string[];
+  }>;
+}
+
+/** Validator options; unknown keys are refused. */
+export interface Options {
+  /** "default" (modelled on US Core; the default), "none" (FHIR R4 alone) or your own profile. */
+  profile?: "default" | "none" | Profile;
+}
 
 /** A FHIR R4 OperationOutcome. */
 export interface OperationOutcome {

@@ -59,8 +59,8 @@ fn huge_string_is_checked_without_trouble() {
     let v = validator();
     let big = json!({"resourceType": "Patient", "name": [{"text": "x".repeat(50 * 1024 * 1024)}], "gender": "mal"});
     let report = v.validate(&big, &Context::default());
-    assert_eq!(report.issues.len(), 1);
-    assert_eq!(report.issues[0].code, "invalid-value");
+    let errors: Vec<_> = report.errors().map(|i| (i.code, i.path.as_str())).collect();
+    assert_eq!(errors, vec![("invalid-value", "/gender")]);
     // Messages never echo more than a short excerpt of a value.
     let huge_bad = json!({"resourceType": "Patient", "gender": "x".repeat(1_000_000)});
     let report = v.validate(&huge_bad, &Context::default());
@@ -132,6 +132,7 @@ fn wrong_types_anywhere_give_local_issues() {
                 .issues
                 .iter()
                 .filter(|i| i.path.starts_with(pointer.as_str()))
+                .filter(|i| i.severity == ehrlint::Severity::Error)
                 .count();
             assert!(
                 at_or_below <= 2,

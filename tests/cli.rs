@@ -65,7 +65,18 @@ fn json_lines_name_the_resource() {
 
 #[test]
 fn ndjson_reports_each_line_and_survives_a_broken_one() {
-    let out = ehrlint(&["validate", "--format", "json", "batch.ndjson"], None);
+    // FHIR R4 alone: this test is about batches, not the default profile's warnings.
+    let out = ehrlint(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--profile",
+            "none",
+            "batch.ndjson",
+        ],
+        None,
+    );
     let lines = json_lines(&out);
     let sources: Vec<&str> = lines
         .iter()
@@ -121,7 +132,7 @@ fn text_format_is_for_people() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("invalid/patient-birthdate-feb30.json: Patient/p2: 1 error, 0 warnings"),
+        text.contains("invalid/patient-birthdate-feb30.json: Patient/p2: 1 error, 3 warnings"),
         "{text}"
     );
     assert!(text.contains("Patient.birthDate  [invalid-date]  \"1974-02-30\" is not a valid date: February 1974 has 28 days."), "{text}");
@@ -179,5 +190,57 @@ fn usage_errors_and_unreadable_input_exit_2() {
         .status
         .code(),
         Some(0)
+    );
+}
+
+#[test]
+fn profile_option_takes_a_file_and_refuses_a_bad_one() {
+    let dir = common::root().join("target/tmp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("cli-profile.json");
+    std::fs::write(
+        &good,
+        r#"{"id": "clinic", "resources": {"Patient": {"required": ["identifier"]}}}"#,
+    )
+    .unwrap();
+    let out = ehrlint(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--profile",
+            good.to_str().unwrap(),
+            "invalid/patient-gender-mal.json",
+        ],
+        None,
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(
+        common::pairs(&line["issues"]),
+        vec![
+            ("invalid-value".to_string(), "/gender".to_string()),
+            ("profile-required".to_string(), "/identifier".to_string())
+        ]
+    );
+    let bad = dir.join("cli-profile-bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"id": "clinic", "resources": {"Patient": {"required": ["birthdate"]}}}"#,
+    )
+    .unwrap();
+    let out = ehrlint(
+        &[
+            "validate",
+            "--profile",
+            bad.to_str().unwrap(),
+            "valid/patient.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("Patient has no element birthdate (did you mean birthDate?)"),
+        "{err}"
     );
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use ehrlint::{Context, Options, Severity, Validator};
+use ehrlint::{Context, Options, ProfileChoice, Severity, Tally, Validator};
 use serde_json::{json, Value};
 
 #[test]
@@ -48,7 +48,8 @@ fn issues_carry_the_design_shape() {
 
 #[test]
 fn operation_outcome_carries_every_issue() {
-    let validator = Validator::new(Options::default()).unwrap();
+    let validator =
+        Validator::new(Options::with_profile(ProfileChoice::BuiltIn("none".into()))).unwrap();
     let report = validator
         .validate_json(
             r#"{"resourceType":"Patient","gender":"mal","active":"yes"}"#,
@@ -77,21 +78,145 @@ fn operation_outcome_carries_every_issue() {
 }
 
 #[test]
-fn completeness_counts_required_elements() {
+fn completeness_counts_required_and_must_support_elements() {
     let validator = Validator::new(Options::default()).unwrap();
     let r = validator.validate(
         &json!({"resourceType": "Observation", "code": {"text": "x"}}),
         &Context::default(),
     );
-    assert_eq!(r.completeness.missing, vec!["/status"]);
+    // FHIR's status and code, the default profile's category, subject and effective[x], and
+    // (no value, no status) its dataAbsentReason requirement: 1 of 6 present.
+    assert_eq!(
+        r.completeness.missing,
+        vec![
+            "/status",
+            "/category",
+            "/subject",
+            "/effective[x]",
+            "/dataAbsentReason"
+        ]
+    );
+    assert_eq!(
+        r.completeness.required,
+        Tally {
+            present: 1,
+            total: 6
+        }
+    );
+    assert_eq!(
+        r.completeness.must_support,
+        Tally {
+            present: 0,
+            total: 0
+        }
+    );
     assert!(
-        (r.completeness.score - 0.5).abs() < 1e-9,
+        (r.completeness.score - 1.0 / 6.0).abs() < 1e-9,
         "{}",
         r.completeness.score
     );
+
     let r = validator.validate(
-        &json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"}}),
+        &json!({"resourceType": "Patient", "identifier": [{"value": "1"}],
+                "name": [{"family": "Chalmers"}], "gender": "male", "birthDate": "1974"}),
         &Context::default(),
     );
-    assert_eq!(r.completeness.score, 1.0);
+    assert_eq!(
+        r.completeness.required,
+        Tally {
+            present: 4,
+            total: 4
+        }
+    );
+    // birthDate yes; telecom, address, identifier.system no.
+    assert_eq!(
+        r.completeness.must_support,
+        Tally {
+            present: 1,
+            total: 4
+        }
+    );
+    assert_eq!(
+        r.completeness.missing,
+        vec!["/telecom", "/address", "/identifier/0/system"]
+    );
+    assert!(
+        (r.completeness.score - 9.0 / 12.0).abs() < 1e-9,
+        "{}",
+        r.completeness.score
+    );
+    let shape = serde_json::to_value(&r.completeness).unwrap();
+    assert_eq!(shape["mustSupport"], json!({"present": 1, "total": 4}));
+
+    let full = validator.validate(
+        &json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"},
+                "category": [{"text": "Laboratory"}], "subject": {"reference": "Patient/1"},
+                "effectiveDateTime": "2024-05-02", "valueString": "negative"}),
+        &Context::default(),
+    );
+    assert_eq!(full.completeness.score, 1.0);
+    assert!(full.issues.is_empty(), "{:?}", full.issues);
+}
+
+#[test]
+fn a_vendor_profile_adds_and_relaxes_requirements() {
+    let profile = json!({
+        "id": "clinic",
+        "extends": "default",
+        "requiredSeverity": "error",
+        "resources": {
+            "Patient": {"required": ["birthDate"], "relax": ["identifier", "identifier.value", "telecom", "address", "identifier.system"]}
+        }
+    });
+    let v = Validator::new(Options::with_profile(ProfileChoice::Custom(profile))).unwrap();
+    let r = v.validate(
+        &json!({"resourceType": "Patient", "name": [{"family": "Chalmers"}], "gender": "male"}),
+        &Context::default(),
+    );
+    let found: Vec<_> = r
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.as_str(), i.severity))
+        .collect();
+    assert_eq!(
+        found,
+        vec![("profile-required", "/birthDate", Severity::Error)]
+    );
+    assert!(!r.valid);
+}
+
+#[test]
+fn bad_profiles_are_refused_with_a_clear_error() {
+    let cases = [
+        (json!({"resources": {}}), "\"id\" is a required property"),
+        (
+            json!({"id": "x", "resources": {"Patinet": {}}}),
+            "did you mean Patient?",
+        ),
+        (
+            json!({"id": "x", "resources": {"Patient": {"required": ["identifer"]}}}),
+            "Patient has no element identifer (did you mean identifier?)",
+        ),
+        (
+            json!({"id": "x", "resources": {"Patient": {"required": [42]}}}),
+            "/resources/Patient/required/0",
+        ),
+        (
+            json!({"id": "x", "resources": {"Observation": {"required": ["value[x].code"]}}}),
+            "name one form",
+        ),
+        (
+            json!({"id": "x", "extends": "default", "resources": {"Patient": {"relax": ["photo"]}}}),
+            "no such element",
+        ),
+        (json!("us-core"), "unknown profile \"us-core\""),
+        (json!(42), "invalid profile"),
+    ];
+    for (profile, want) in cases {
+        let choice: ProfileChoice = serde_json::from_value(profile.clone()).unwrap();
+        match Validator::new(Options::with_profile(choice)) {
+            Ok(_) => panic!("{profile} was accepted"),
+            Err(e) => assert!(e.contains(want), "{profile}: {e}"),
+        }
+    }
 }

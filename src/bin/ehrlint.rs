@@ -16,7 +16,9 @@ mod cli {
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand, ValueEnum};
-    use ehrlint::{parse_as_of, Context, InputError, Options, Report, Severity, Validator};
+    use ehrlint::{
+        parse_as_of, Context, InputError, Options, ProfileChoice, Report, Severity, Validator,
+    };
     use serde_json::{json, Value};
 
     #[derive(Parser)]
@@ -45,6 +47,10 @@ mod cli {
             /// Date of service (YYYY-MM-DD) that date-dependent rules judge by; default today.
             #[arg(long, value_name = "YYYY-MM-DD")]
             as_of: Option<String>,
+            /// Completeness profile: default (modelled on US Core), none (FHIR R4 alone), or
+            /// the path of a profile JSON file (docs/profiles.md).
+            #[arg(long, value_name = "default|none|FILE", default_value = "default")]
+            profile: String,
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<String>,
         },
@@ -76,12 +82,23 @@ mod cli {
             Command::Validate {
                 format,
                 as_of,
+                profile,
                 paths,
-            } => validate(format, as_of.as_deref(), &paths),
+            } => validate(format, as_of.as_deref(), &profile, &paths),
         }
     }
 
-    fn validate(format: Format, as_of: Option<&str>, paths: &[String]) -> ExitCode {
+    /// `default`/`none`, or a profile file.
+    fn profile_choice(profile: &str) -> Result<ProfileChoice, String> {
+        if matches!(profile, "default" | "none") {
+            return Ok(ProfileChoice::BuiltIn(profile.to_string()));
+        }
+        let text = std::fs::read_to_string(profile).map_err(|e| format!("{profile}: {e}"))?;
+        let doc = ehrlint::parse(&text).map_err(|e| format!("{profile}: {e}"))?;
+        Ok(ProfileChoice::Custom(doc))
+    }
+
+    fn validate(format: Format, as_of: Option<&str>, profile: &str, paths: &[String]) -> ExitCode {
         let mut context = Context::default();
         if let Some(s) = as_of {
             match parse_as_of(s) {
@@ -92,13 +109,14 @@ mod cli {
                 }
             }
         }
-        let validator = match Validator::new(Options::default()) {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!("ehrlint: {e}");
-                return ExitCode::from(2);
-            }
-        };
+        let validator =
+            match profile_choice(profile).and_then(|p| Validator::new(Options::with_profile(p))) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("ehrlint: --profile: {e}");
+                    return ExitCode::from(2);
+                }
+            };
         let stdout = io::stdout();
         let mut out = BufWriter::new(stdout.lock());
         let (mut unreadable, mut failed, mut checked) = (false, 0usize, 0usize);

@@ -188,6 +188,9 @@ pub static ALL: &[&RuleMeta] = &[
     &accuracy::birth_date_in_future::RULE,
     &completeness::required_element::RULE,
     &completeness::required_choice::RULE,
+    &completeness::profile_required::RULE,
+    &completeness::must_support_missing::RULE,
+    &completeness::conditional_required::RULE,
     &consistency::icd10cm_unknown::RULE,
     &consistency::icd10cm_not_billable::RULE,
     &consistency::icd10cm_not_valid_on_date::RULE,
@@ -216,14 +219,54 @@ pub fn meta(code: &str) -> Option<&'static RuleMeta> {
 
 #[cfg(test)]
 pub(crate) mod testing {
-    //! Shared by the rules' tests: one compiled validator for all of them.
+    //! Shared by the rules' tests: one compiled validator for all of them. It applies no
+    //! profile, so each rule's tests see only that rule's issues; the completeness rules'
+    //! tests use `validator_with(default_profile())`.
     use std::sync::OnceLock;
 
-    use crate::{Context, Options, Report, Validator};
+    use crate::{Context, Options, ProfileChoice, Report, Validator};
 
     pub fn validator() -> &'static Validator {
         static V: OnceLock<Validator> = OnceLock::new();
-        V.get_or_init(|| Validator::new(Options::default()).expect("built-in schemas compile"))
+        V.get_or_init(|| {
+            Validator::new(Options::with_profile(ProfileChoice::BuiltIn("none".into())))
+                .expect("built-in schemas compile")
+        })
+    }
+
+    /// Which validator a test wants.
+    pub enum Setup {
+        DefaultProfile,
+    }
+
+    pub fn default_profile() -> Setup {
+        Setup::DefaultProfile
+    }
+
+    pub fn validator_with(setup: Setup) -> &'static Validator {
+        static DEFAULT: OnceLock<Validator> = OnceLock::new();
+        match setup {
+            Setup::DefaultProfile => DEFAULT.get_or_init(|| {
+                Validator::new(Options::default()).expect("built-in schemas compile")
+            }),
+        }
+    }
+
+    pub fn issues_with(setup: Setup, resource: serde_json::Value) -> Vec<(&'static str, String)> {
+        validator_with(setup)
+            .validate(&resource, &Context::default())
+            .issues
+            .into_iter()
+            .map(|i| (i.code, i.path))
+            .collect()
+    }
+
+    pub fn assert_one_with(setup: Setup, resource: serde_json::Value, code: &str, path: &str) {
+        assert_eq!(
+            issues_with(setup, resource),
+            vec![(code, path.to_string())],
+            "expected exactly one {code} at {path}"
+        );
     }
 
     pub fn report(resource: serde_json::Value) -> Report {

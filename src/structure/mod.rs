@@ -114,6 +114,74 @@ impl Structure {
         Some(def)
     }
 
+    /// Does a dotted element path (`name.family`, `effective[x]`, `valueQuantity.code`) name
+    /// an element of `resource_type`? The error says which step is unknown, with a suggestion.
+    pub fn element_exists(&self, resource_type: &str, dotted: &str) -> Result<(), String> {
+        let mut def = self
+            .definition(resource_type)
+            .ok_or_else(|| format!("{resource_type} is not a resource type"))?;
+        let mut owner = resource_type.to_string();
+        let steps: Vec<&str> = dotted.split('.').collect();
+        for (i, step) in steps.iter().enumerate() {
+            let props = def
+                .get("properties")
+                .and_then(Value::as_object)
+                .ok_or_else(|| format!("{owner} has no elements below it"))?;
+            let names = || {
+                props
+                    .keys()
+                    .filter(|k| !k.starts_with('_'))
+                    .map(String::as_str)
+            };
+            let prop = match step.strip_suffix("[x]") {
+                Some(base) => {
+                    let forms: Vec<&str> = names()
+                        .filter(|k| {
+                            k.strip_prefix(base)
+                                .and_then(|r| r.chars().next())
+                                .is_some_and(|c| c.is_ascii_uppercase())
+                        })
+                        .collect();
+                    if forms.is_empty() {
+                        return Err(format!("{owner} has no choice element {step}"));
+                    }
+                    if i + 1 < steps.len() {
+                        return Err(format!(
+                            "{step} has several types: name one form (e.g. {}) to go below it",
+                            forms[0]
+                        ));
+                    }
+                    return Ok(());
+                }
+                None => match props.get(*step) {
+                    Some(p) => p,
+                    None => {
+                        let hint = crate::rules::nearest(step, names(), 1);
+                        return Err(match hint.first() {
+                            Some(h) => format!("{owner} has no element {step} (did you mean {h}?)"),
+                            None => format!("{owner} has no element {step}"),
+                        });
+                    }
+                },
+            };
+            if i + 1 == steps.len() {
+                return Ok(());
+            }
+            let target = prop
+                .get("items")
+                .unwrap_or(prop)
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/definitions/"))
+                .ok_or_else(|| format!("{owner}.{step} has no elements below it"))?;
+            owner = format!("{owner}.{step}");
+            def = self
+                .definition(target)
+                .ok_or_else(|| format!("{owner} has no elements below it"))?;
+        }
+        Ok(())
+    }
+
     /// Validates one resource of a supported type; issues carry `location`'s prefix.
     pub fn check(
         &self,

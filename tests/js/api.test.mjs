@@ -5,6 +5,8 @@ import { Validator, toOperationOutcome } from 'ehrlint';
 import { expected, fixtureText, pairs } from './helpers.mjs';
 
 const validator = new Validator();
+// FHIR R4 alone, for tests about one defect rather than the default profile's warnings.
+const bare = new Validator({ profile: 'none' });
 
 test('every fixture gives exactly its expected issues, from an object and from text', () => {
   for (const [name, want] of expected()) {
@@ -15,7 +17,7 @@ test('every fixture gives exactly its expected issues, from an object and from t
 });
 
 test('reports have the documented shape', () => {
-  const report = validator.validate({ resourceType: 'Patient', gender: 'mal' });
+  const report = bare.validate({ resourceType: 'Patient', gender: 'mal' });
   assert.deepEqual(report, {
     valid: false,
     issues: [{
@@ -27,7 +29,12 @@ test('reports have the documented shape', () => {
       message: `"mal" is not an allowed gender. Did you mean 'male'? Use one of: male, female, other, unknown.`,
       suggestions: ['male'],
     }],
-    completeness: { score: 1, missing: [] },
+    completeness: {
+      score: 1,
+      required: { present: 0, total: 0 },
+      mustSupport: { present: 0, total: 0 },
+      missing: [],
+    },
   });
   assert.equal(validator.validate({ resourceType: 'Patient' }).valid, true);
 });
@@ -61,7 +68,7 @@ test('deep nesting and huge strings neither trap nor hang', () => {
   assert.throws(() => validator.validate(deep), Error);
   assert.throws(() => validator.validateJson('{"resourceType":"Patient","a":' + '['.repeat(10_000)), /recursion limit/);
   const big = { resourceType: 'Patient', name: [{ text: 'x'.repeat(50 * 1024 * 1024) }], gender: 'mal' };
-  const report = validator.validate(big);
+  const report = bare.validate(big);
   assert.deepEqual(pairs(report.issues), [['invalid-value', '/gender']]);
   assert.ok(validator.validate({ resourceType: 'Patient', gender: 'x'.repeat(1_000_000) }).issues[0].message.length < 300);
   assert.equal(validator.validate({ resourceType: 'Patient' }).valid, true);
@@ -76,8 +83,40 @@ test('options and context are checked', () => {
   assert.throws(() => validator.validate({ resourceType: 'Patient' }, { asof: '2024-02-01' }), /context: unknown field `asof`/);
 });
 
+test('the default profile scores completeness; a vendor profile adds and relaxes', () => {
+  const patient = { resourceType: 'Patient', identifier: [{ value: '1' }], name: [{ family: 'Chalmers' }], gender: 'male' };
+  const report = validator.validate(patient);
+  assert.equal(report.valid, true);
+  assert.deepEqual(report.completeness.required, { present: 4, total: 4 });
+  assert.deepEqual(report.completeness.mustSupport, { present: 0, total: 4 });
+  assert.deepEqual(report.completeness.missing, ['/birthDate', '/telecom', '/address', '/identifier/0/system']);
+  assert.ok(Math.abs(report.completeness.score - 8 / 12) < 1e-9, String(report.completeness.score));
+  assert.ok(report.issues.every((i) => i.severity === 'warning'));
+
+  const clinic = new Validator({
+    profile: {
+      id: 'clinic',
+      extends: 'default',
+      requiredSeverity: 'error',
+      resources: { Patient: { required: ['birthDate'], relax: ['telecom', 'address', 'identifier.system'] } },
+    },
+  });
+  const strict = clinic.validate(patient);
+  assert.equal(strict.valid, false);
+  assert.deepEqual(pairs(strict.issues), [['profile-required', '/birthDate']]);
+  assert.equal(strict.issues[0].message, 'Patient.birthDate is missing: the clinic profile requires it.');
+});
+
+test('a bad profile is refused with a clear Error', () => {
+  assert.throws(() => new Validator({ profile: 'us-core' }), /unknown profile "us-core"/);
+  assert.throws(() => new Validator({ profile: { id: 'x', resources: { Patient: { required: ['birthdate'] } } } }),
+    /Patient has no element birthdate \(did you mean birthDate\?\)/);
+  assert.throws(() => new Validator({ profile: { id: 'x', resources: { Patient: { mustSupport: 'gender' } } } }),
+    /invalid profile: \/resources\/Patient\/mustSupport/);
+});
+
 test('toOperationOutcome gives a FHIR OperationOutcome', () => {
-  const outcome = toOperationOutcome(validator.validateJson(fixtureText('invalid/observation-no-status.json')));
+  const outcome = toOperationOutcome(bare.validateJson(fixtureText('invalid/observation-no-status.json')));
   assert.deepEqual(outcome, {
     resourceType: 'OperationOutcome',
     issue: [{
@@ -87,7 +126,7 @@ test('toOperationOutcome gives a FHIR OperationOutcome', () => {
       expression: ['Observation.status'],
     }],
   });
-  assert.equal(toOperationOutcome(validator.validate({ resourceType: 'Patient' })).issue[0].severity, 'information');
+  assert.equal(toOperationOutcome(bare.validate({ resourceType: 'Patient' })).issue[0].severity, 'information');
   assert.throws(() => toOperationOutcome({ nope: 1 }), /issues/);
 });
 
@@ -104,8 +143,8 @@ test('the date of service defaults to today in the Wasm build too', () => {
     resourceType: 'Condition', subject: { reference: 'Patient/1' }, ...extra,
     code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C78.31' }] },
   });
-  assert.deepEqual(validator.validate(condition({})).issues, []);
-  assert.deepEqual(pairs(validator.validate(condition({}), { asOf: '2025-03-01' }).issues),
+  assert.deepEqual(bare.validate(condition({})).issues, []);
+  assert.deepEqual(pairs(bare.validate(condition({}), { asOf: '2025-03-01' }).issues),
     [['icd10cm-not-valid-on-date', '/code/coding/0/code']]);
 });
 
@@ -114,17 +153,17 @@ test('the context patient drives the age edits, and bad patients are refused', (
     resourceType: 'Condition', subject: { reference: 'Patient/1' }, recordedDate: '2025-03-01',
     code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'O80' }] },
   };
-  assert.deepEqual(validator.validate(condition).issues, []);
-  assert.deepEqual(pairs(validator.validate(condition, { patient: { birthDate: '1950-01-01', gender: 'female' } }).issues),
+  assert.deepEqual(bare.validate(condition).issues, []);
+  assert.deepEqual(pairs(bare.validate(condition, { patient: { birthDate: '1950-01-01', gender: 'female' } }).issues),
     [['mce-age-conflict', '/code/coding/0/code']]);
-  assert.throws(() => validator.validate(condition, { patient: { gender: 'f' } }), /patient.gender "f" must be male, female, other or unknown/);
-  assert.throws(() => validator.validate(condition, { patient: { birthDate: '1950-02-30' } }), /February 1950 has 28 days/);
+  assert.throws(() => bare.validate(condition, { patient: { gender: 'f' } }), /patient.gender "f" must be male, female, other or unknown/);
+  assert.throws(() => bare.validate(condition, { patient: { birthDate: '1950-02-30' } }), /February 1950 has 28 days/);
 });
 
 test('descriptions ship with the package and name codes once loaded', async () => {
   const { readFileSync } = await import('node:fs');
   const text = readFileSync(new URL(import.meta.resolve('ehrlint/data/icd10cm-descriptions.tsv')), 'utf8');
-  const v = new Validator();
+  const v = new Validator({ profile: 'none' });
   const condition = { resourceType: 'Condition', subject: { reference: 'Patient/1' }, recordedDate: '2026-04-01',
     code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11' }] } };
   assert.doesNotMatch(v.validate(condition).issues[0].message, /diabetes/);

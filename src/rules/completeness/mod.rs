@@ -1,4 +1,146 @@
-//! Completeness rules: is anything missing that must be there?
+//! Completeness rules: is anything missing that must be there? FHIR's own required elements
+//! are reported by the structure layer; the profile's requirements by `check_profile` here.
 
+pub mod conditional_required;
+pub mod must_support_missing;
+pub mod profile_required;
 pub mod required_choice;
 pub mod required_element;
+
+use serde_json::Value;
+
+use crate::fhir::path::Location;
+use crate::profile::Profile;
+use crate::report::{Issue, Tally};
+
+/// What the completeness pass adds up over a whole input.
+#[derive(Default)]
+pub(crate) struct Counts {
+    pub required: Tally,
+    pub must_support: Tally,
+    /// Missing required elements, then missing must-support ones (pointers).
+    pub missing_required: Vec<String>,
+    pub missing_must_support: Vec<String>,
+}
+
+/// Counts FHIR's required elements of a resource (the structure layer reports them) and
+/// checks the profile's: required, must-support and conditional requirements. `out[first..]`
+/// are the resource's issues so far: nothing is reported at or below one of them (an
+/// `identifier` that is an object, not a list, is one defect, not also a missing value).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_profile(
+    profile: &Profile,
+    resource_type: &str,
+    base_required: &[&str],
+    resource: &Value,
+    location: &Location,
+    counts: &mut Counts,
+    out: &mut Vec<Issue>,
+    first: usize,
+) {
+    let flagged: Vec<String> = out[first.min(out.len())..]
+        .iter()
+        .map(|i| i.path.clone())
+        .collect();
+    // Some(true): an issue sits right at the pointer (the element is there, if wrong);
+    // Some(false): below an element with an issue (its parts cannot be judged); None: neither.
+    let flagged_at = |pointer: &str| {
+        flagged.iter().find_map(|f| {
+            if !pointer.starts_with(f.as_str()) {
+                return None;
+            }
+            match pointer.as_bytes().get(f.len()) {
+                None => Some(true),
+                Some(b'/') => Some(false),
+                _ => None,
+            }
+        })
+    };
+    // A conditional requirement may name an element the profile also requires: one issue.
+    // Only this resource's entries can repeat a pointer, so only they are searched.
+    let (req_start, ms_start) = (
+        counts.missing_required.len(),
+        counts.missing_must_support.len(),
+    );
+    let missing = |pointer: String, counts: &mut Counts, required: bool| {
+        if counts.missing_required[req_start..].contains(&pointer)
+            || counts.missing_must_support[ms_start..].contains(&pointer)
+        {
+            return false;
+        }
+        if required {
+            counts.missing_required.push(pointer);
+        } else {
+            counts.missing_must_support.push(pointer);
+        }
+        true
+    };
+    for element in base_required {
+        let present = resource.get(*element).is_some_and(|v| !v.is_null());
+        counts.required.count(present);
+        if !present {
+            missing(format!("{}/{element}", location.pointer), counts, true);
+        }
+    }
+    let Some(spec) = profile.resource(resource_type) else {
+        return;
+    };
+    let each = |element: &crate::profile::Element, f: &mut dyn FnMut(String, bool)| {
+        for (at, parent) in element.parents(resource) {
+            let suffix = format!("{at}{}", element.last_suffix());
+            match flagged_at(&format!("{}{suffix}", location.pointer)) {
+                None => f(suffix, element.present_in(parent)),
+                Some(true) => f(suffix, true),
+                Some(false) => {}
+            }
+        }
+    };
+    for element in &spec.required {
+        if element.single().is_some_and(|e| base_required.contains(&e)) {
+            continue; // FHIR requires it too: counted above, reported by the structure layer
+        }
+        each(element, &mut |suffix, present| {
+            counts.required.count(present);
+            if !present && missing(format!("{}{suffix}", location.pointer), counts, true) {
+                out.push(profile_required::issue(
+                    location,
+                    resource_type,
+                    &suffix,
+                    &element.text,
+                    &profile.id,
+                    profile.required_severity,
+                ));
+            }
+        });
+    }
+    for conditional in &spec.conditional {
+        if !conditional.applies(resource) {
+            continue;
+        }
+        each(&conditional.require, &mut |suffix, present| {
+            counts.required.count(present);
+            if !present && missing(format!("{}{suffix}", location.pointer), counts, true) {
+                out.push(conditional_required::issue(
+                    location,
+                    &suffix,
+                    &conditional.message,
+                    conditional.severity,
+                ));
+            }
+        });
+    }
+    for element in &spec.must_support {
+        each(element, &mut |suffix, present| {
+            counts.must_support.count(present);
+            if !present && missing(format!("{}{suffix}", location.pointer), counts, false) {
+                out.push(must_support_missing::issue(
+                    location,
+                    resource_type,
+                    &suffix,
+                    &element.text,
+                    &profile.id,
+                ));
+            }
+        });
+    }
+}

@@ -1,0 +1,465 @@
+//! Profiles: what a record must carry beyond what FHIR R4 itself requires, per resource type:
+//! required elements, must-support elements (a warning when empty) and conditional
+//! requirements. A profile is data (schemas/profiles/, docs/profiles.md), checked against
+//! schemas/profile.schema.json and against the FHIR element names when a validator is built,
+//! so a typo in a vendor's profile is an error then, not a requirement that never fires.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::fhir::path;
+use crate::report::Severity;
+use crate::structure::Structure;
+
+const DEFAULT_TEXT: &str = include_str!("../schemas/profiles/default.json");
+const SCHEMA_TEXT: &str = include_str!("../schemas/profile.schema.json");
+
+/// Which profile a validator applies: a built-in one by name, or a vendor's own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ProfileChoice {
+    /// `"default"` (modelled on US Core) or `"none"` (FHIR R4 alone).
+    BuiltIn(String),
+    /// A profile document in the format of schemas/profile.schema.json.
+    Custom(Value),
+}
+
+/// A compiled profile.
+#[derive(Debug)]
+pub(crate) struct Profile {
+    pub id: String,
+    /// Severity of a missing required element.
+    pub required_severity: Severity,
+    resources: HashMap<String, ResourceProfile>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ResourceProfile {
+    pub required: Vec<Element>,
+    pub must_support: Vec<Element>,
+    pub conditional: Vec<Conditional>,
+}
+
+/// An element path below a resource: `name.family`, `effective[x]`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Element {
+    pub text: String,
+    steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    name: String,
+    /// `value[x]`: any of `valueQuantity`, `valueString`, ...
+    choice: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Conditional {
+    pub id: String,
+    when: Vec<Test>,
+    pub require: Element,
+    pub severity: Severity,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+enum Test {
+    In(Element, Vec<String>),
+    NotIn(Element, Vec<String>),
+    Exists(Element, bool),
+}
+
+// The document as written; the JSON Schema has already vouched for its shape.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawProfile {
+    id: String,
+    extends: Option<String>,
+    required_severity: Option<String>,
+    resources: HashMap<String, RawResource>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawResource {
+    #[serde(default)]
+    required: Vec<String>,
+    #[serde(default)]
+    must_support: Vec<String>,
+    #[serde(default)]
+    conditional: Vec<RawConditional>,
+    #[serde(default)]
+    relax: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawConditional {
+    id: String,
+    when: Vec<RawTest>,
+    require: String,
+    severity: Option<String>,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawTest {
+    path: String,
+    #[serde(rename = "in")]
+    any_of: Option<Vec<String>>,
+    not_in: Option<Vec<String>>,
+    exists: Option<bool>,
+}
+
+fn severity(text: Option<&str>, default: Severity) -> Severity {
+    match text {
+        Some("warning") => Severity::Warning,
+        Some("error") => Severity::Error,
+        _ => default,
+    }
+}
+
+impl Element {
+    fn parse(text: &str) -> Element {
+        let steps = text
+            .split('.')
+            .map(|s| match s.strip_suffix("[x]") {
+                Some(name) => Step {
+                    name: name.to_string(),
+                    choice: true,
+                },
+                None => Step {
+                    name: s.to_string(),
+                    choice: false,
+                },
+            })
+            .collect();
+        Element {
+            text: text.to_string(),
+            steps,
+        }
+    }
+
+    /// The top-level element name when the path has one step (`gender`), else None.
+    pub fn single(&self) -> Option<&str> {
+        match self.steps.as_slice() {
+            [step] if !step.choice => Some(&step.name),
+            _ => None,
+        }
+    }
+
+    /// The objects that should hold the last step, with their pointers: the resource for a
+    /// one-step path, each `name` for `name.family`.
+    pub fn parents<'a>(&self, resource: &'a Value) -> Vec<(String, &'a Value)> {
+        let mut out = Vec::new();
+        let parent_steps = &self.steps[..self.steps.len().saturating_sub(1)];
+        collect(resource, parent_steps, String::new(), &mut out);
+        out.retain(|(_, v)| v.is_object());
+        out
+    }
+
+    /// Is the last step present in `parent`? An element left out with a reason (its `_name`
+    /// sibling carrying, say, a data-absent-reason extension) counts as present.
+    pub fn present_in(&self, parent: &Value) -> bool {
+        let Some(last) = self.steps.last() else {
+            return false;
+        };
+        find(parent, last).is_some()
+    }
+
+    /// Pointer suffix of the last step below its parent: `/family`, `/effective[x]`.
+    pub fn last_suffix(&self) -> String {
+        match self.steps.last() {
+            Some(s) if s.choice => format!("/{}[x]", s.name),
+            Some(s) => format!("/{}", path::escape_token(&s.name)),
+            None => String::new(),
+        }
+    }
+
+    fn values<'a>(&self, resource: &'a Value) -> Vec<&'a Value> {
+        let mut out = Vec::new();
+        collect(resource, &self.steps, String::new(), &mut out);
+        out.into_iter().map(|(_, v)| v).collect()
+    }
+}
+
+/// The key of `step` in `object`, and its value (the `_name` sibling when only it is there).
+fn find<'a>(object: &'a Value, step: &Step) -> Option<(&'a str, &'a Value)> {
+    let map = object.as_object()?;
+    if step.choice {
+        return map
+            .iter()
+            .find(|(k, v)| {
+                !v.is_null()
+                    && k.strip_prefix(step.name.as_str())
+                        .or_else(|| k.strip_prefix('_')?.strip_prefix(step.name.as_str()))
+                        .and_then(|rest| rest.chars().next())
+                        .is_some_and(|c| c.is_ascii_uppercase())
+            })
+            .map(|(k, v)| (k.as_str(), v));
+    }
+    if let Some((k, v)) = map.get_key_value(&step.name).filter(|(_, v)| !v.is_null()) {
+        return Some((k.as_str(), v));
+    }
+    map.iter()
+        .find(|(k, v)| !v.is_null() && k.strip_prefix('_') == Some(step.name.as_str()))
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// Every value at `steps` below `value`, arrays flattened, with pointers.
+fn collect<'a>(value: &'a Value, steps: &[Step], at: String, out: &mut Vec<(String, &'a Value)>) {
+    if let Value::Array(items) = value {
+        for (i, item) in items.iter().enumerate() {
+            collect(item, steps, format!("{at}/{i}"), out);
+        }
+        return;
+    }
+    let Some((step, rest)) = steps.split_first() else {
+        out.push((at, value));
+        return;
+    };
+    // `_name` siblings hold extensions, not the values a path leads to.
+    if let Some((key, child)) = find(value, step).filter(|(k, _)| !k.starts_with('_')) {
+        collect(
+            child,
+            rest,
+            format!("{at}/{}", path::escape_token(key)),
+            out,
+        );
+    }
+}
+
+impl Test {
+    fn holds(&self, resource: &Value) -> bool {
+        match self {
+            Test::Exists(element, want) => element.values(resource).is_empty() != *want,
+            Test::In(element, list) => element
+                .values(resource)
+                .iter()
+                .any(|v| v.as_str().is_some_and(|s| list.iter().any(|l| l == s))),
+            Test::NotIn(element, list) => !element
+                .values(resource)
+                .iter()
+                .any(|v| v.as_str().is_some_and(|s| list.iter().any(|l| l == s))),
+        }
+    }
+}
+
+impl Conditional {
+    pub fn applies(&self, resource: &Value) -> bool {
+        self.when.iter().all(|t| t.holds(resource))
+    }
+}
+
+impl Profile {
+    /// The profile a validator applies when the options name none.
+    pub fn default_profile(structure: &Structure) -> Result<Profile, String> {
+        Profile::built_in("default", structure)
+    }
+
+    pub fn from_choice(choice: &ProfileChoice, structure: &Structure) -> Result<Profile, String> {
+        match choice {
+            ProfileChoice::BuiltIn(name) => Profile::built_in(name, structure),
+            ProfileChoice::Custom(doc) => Profile::from_document(doc, structure),
+        }
+    }
+
+    fn built_in(name: &str, structure: &Structure) -> Result<Profile, String> {
+        match name {
+            "none" => Ok(Profile::empty("none")),
+            "default" => {
+                let doc: Value = serde_json::from_str(DEFAULT_TEXT)
+                    .map_err(|e| format!("the default profile does not parse: {e}"))?;
+                Profile::compile(&doc, structure)
+            }
+            other => Err(format!(
+                "unknown profile {other:?}: give \"default\", \"none\" or a profile document (see docs/profiles.md)"
+            )),
+        }
+    }
+
+    /// A vendor's profile: checked against the profile JSON Schema, then against FHIR.
+    fn from_document(doc: &Value, structure: &Structure) -> Result<Profile, String> {
+        let schema: Value = serde_json::from_str(SCHEMA_TEXT)
+            .map_err(|e| format!("the profile schema does not parse: {e}"))?;
+        let validator = jsonschema::validator_for(&schema)
+            .map_err(|e| format!("the profile schema does not compile: {e}"))?;
+        let errors: Vec<String> = validator
+            .iter_errors(doc)
+            .take(5)
+            .map(|e| {
+                let at = e.instance_path().as_str().to_string();
+                let at = if at.is_empty() { "/".to_string() } else { at };
+                format!("{at}: {e}")
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(format!("invalid profile: {}", errors.join("; ")));
+        }
+        Profile::compile(doc, structure)
+    }
+
+    fn compile(doc: &Value, structure: &Structure) -> Result<Profile, String> {
+        let raw: RawProfile =
+            serde_json::from_value(doc.clone()).map_err(|e| format!("invalid profile: {e}"))?;
+        let mut profile = match raw.extends.as_deref() {
+            Some(base) => Profile::built_in(base, structure)?,
+            None => Profile::empty(&raw.id),
+        };
+        profile.id = raw.id.clone();
+        // An extending profile keeps its base's severity unless it sets its own.
+        profile.required_severity = severity(
+            raw.required_severity.as_deref(),
+            if raw.extends.is_some() {
+                profile.required_severity
+            } else {
+                Severity::Error
+            },
+        );
+        let required_severity = profile.required_severity;
+        let mut types: Vec<&String> = raw.resources.keys().collect();
+        types.sort();
+        for rt in types {
+            let Some(spec) = raw.resources.get(rt) else {
+                continue;
+            };
+            let problem = |what: String| format!("invalid profile {:?}: {rt}: {what}", raw.id);
+            if !structure.is_supported(rt) {
+                let hint = crate::rules::nearest(rt, structure.supported_types(), 1);
+                let hint = match hint.first() {
+                    Some(h) => format!(" (did you mean {h}?)"),
+                    None => String::new(),
+                };
+                return Err(problem(format!(
+                    "not a resource type ehrlint checks{hint}; supported: {}",
+                    structure.supported_types().collect::<Vec<_>>().join(", ")
+                )));
+            }
+            let check = |text: &str| -> Result<Element, String> {
+                structure
+                    .element_exists(rt, text)
+                    .map_err(|e| problem(format!("{text}: {e}")))?;
+                Ok(Element::parse(text))
+            };
+            let entry = profile.resources.entry(rt.clone()).or_default();
+            for relaxed in &spec.relax {
+                let before =
+                    entry.required.len() + entry.must_support.len() + entry.conditional.len();
+                entry.required.retain(|e| &e.text != relaxed);
+                entry.must_support.retain(|e| &e.text != relaxed);
+                entry.conditional.retain(|c| &c.id != relaxed);
+                let after =
+                    entry.required.len() + entry.must_support.len() + entry.conditional.len();
+                if before == after {
+                    return Err(problem(format!(
+                        "relax {relaxed:?}: the extended profile has no such element or conditional id"
+                    )));
+                }
+            }
+            for text in &spec.required {
+                let element = check(text)?;
+                entry.must_support.retain(|e| e != &element);
+                if !entry.required.contains(&element) {
+                    entry.required.push(element);
+                }
+            }
+            for text in &spec.must_support {
+                let element = check(text)?;
+                if !entry.required.contains(&element) && !entry.must_support.contains(&element) {
+                    entry.must_support.push(element);
+                }
+            }
+            for c in &spec.conditional {
+                let mut when = Vec::new();
+                for t in &c.when {
+                    let element = check(&t.path)?;
+                    when.push(match (&t.any_of, &t.not_in, t.exists) {
+                        (Some(list), None, None) => Test::In(element, list.clone()),
+                        (None, Some(list), None) => Test::NotIn(element, list.clone()),
+                        (None, None, Some(want)) => Test::Exists(element, want),
+                        _ => {
+                            return Err(problem(format!(
+                                "conditional {}: each test takes exactly one of in, notIn, exists",
+                                c.id
+                            )))
+                        }
+                    });
+                }
+                let conditional = Conditional {
+                    id: c.id.clone(),
+                    when,
+                    require: check(&c.require)?,
+                    severity: severity(c.severity.as_deref(), required_severity),
+                    message: c.message.clone(),
+                };
+                match entry.conditional.iter_mut().find(|x| x.id == c.id) {
+                    Some(existing) => *existing = conditional,
+                    None => entry.conditional.push(conditional),
+                }
+            }
+        }
+        Ok(profile)
+    }
+
+    fn empty(id: &str) -> Profile {
+        Profile {
+            id: id.to_string(),
+            required_severity: Severity::Error,
+            resources: HashMap::new(),
+        }
+    }
+
+    pub fn resource(&self, resource_type: &str) -> Option<&ResourceProfile> {
+        self.resources.get(resource_type)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn structure() -> Structure {
+        Structure::new().expect("built-in schema")
+    }
+
+    #[test]
+    fn the_default_profile_conforms_to_the_published_schema() {
+        let schema: Value = serde_json::from_str(SCHEMA_TEXT).unwrap();
+        let doc: Value = serde_json::from_str(DEFAULT_TEXT).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        // And it compiles the way a vendor's copy of it would.
+        let p = Profile::from_document(&doc, &structure()).unwrap();
+        assert_eq!(p.required_severity, Severity::Warning);
+        assert_eq!(p.resource("Observation").unwrap().conditional.len(), 3);
+    }
+
+    #[test]
+    fn paths_reach_nested_and_choice_elements() {
+        let obs = serde_json::json!({"valueQuantity": {"value": 1},
+            "component": [{"valueQuantity": {"code": "mm[Hg]"}}, {"valueString": "x"}]});
+        let unit = Element::parse("component.valueQuantity.code");
+        let parents = unit.parents(&obs);
+        assert_eq!(parents.len(), 1);
+        assert_eq!(parents[0].0, "/component/0/valueQuantity");
+        assert!(unit.present_in(parents[0].1));
+        let value = Element::parse("value[x]");
+        assert!(value.present_in(&obs));
+        assert_eq!(value.last_suffix(), "/value[x]");
+        assert!(!value.present_in(&serde_json::json!({"valuesomething": 1})));
+    }
+
+    #[test]
+    fn an_extending_profile_keeps_its_base_severity_unless_it_sets_one() {
+        let doc = serde_json::json!({"id": "x", "extends": "default", "resources": {}});
+        let p = Profile::from_document(&doc, &structure()).unwrap();
+        assert_eq!(p.required_severity, Severity::Warning);
+        let doc = serde_json::json!({"id": "x", "resources": {}});
+        let p = Profile::from_document(&doc, &structure()).unwrap();
+        assert_eq!(p.required_severity, Severity::Error);
+    }
+}

@@ -1,0 +1,124 @@
+//! # profile-required
+//!
+//! **What it checks**: every element the validator's profile requires is present. The default
+//! profile, modelled on US Core 5.0.1, asks for a Patient's identifier (with its value), name
+//! and gender, a Practitioner's identifier and family name, an Encounter's type and subject, a
+//! Condition's category, code and subject, an Observation's category, code, subject and
+//! effective date, a Procedure's code and subject, a MedicationRequest's requester and an
+//! AllergyIntolerance's code. A vendor's profile (`Options.profile`) adds or relaxes these
+//! (docs/profiles.md).
+//!
+//! **Why it matters**: a record that is valid FHIR can still be useless downstream: an
+//! Observation with no subject belongs to nobody, a Patient with no identifier cannot be
+//! matched, and US exchange (US Core, USCDI) refuses both.
+//!
+//! **Example**: fails: `{"resourceType": "Patient", "name": [{"family": "Chalmers"}], "gender":
+//! "male"}` (no identifier); passes: the same with `"identifier": [{"system":
+//! "http://hospital.example.org/mrn", "value": "12345"}]`.
+//!
+//! **Authority**: HL7 US Core Implementation Guide 5.0.1 (minimum cardinalities of the US Core
+//! Patient, Practitioner, Encounter, Condition, Observation, Procedure, MedicationRequest and
+//! AllergyIntolerance profiles), http://hl7.org/fhir/us/core/STU5.0.1/. The default profile
+//! makes these warnings, as a record that is valid FHIR must never get an error from a profile
+//! the user did not choose; a vendor's profile makes them errors unless it says otherwise.
+
+use crate::fhir::path::Location;
+use crate::report::{Category, Issue, Severity};
+use crate::rules::RuleMeta;
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "profile-required",
+    category: Category::Completeness,
+    severity: Severity::Error,
+    issue_type: "required",
+    title: "An element the profile requires is missing",
+};
+
+/// `suffix`: where the element belongs (`/identifier`, `/name/0/family`, `/effective[x]`).
+pub(crate) fn issue(
+    location: &Location,
+    resource_type: &str,
+    suffix: &str,
+    element: &str,
+    profile: &str,
+    severity: Severity,
+) -> Issue {
+    let mut issue = RULE.at(
+        location,
+        suffix,
+        format!("{resource_type}.{element} is missing: the {profile} profile requires it."),
+    );
+    issue.severity = severity;
+    issue
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_one_with, default_profile, issues_with};
+    use serde_json::json;
+
+    #[test]
+    fn fails_on_patient_without_identifier() {
+        assert_one_with(
+            default_profile(),
+            json!({"resourceType": "Patient", "name": [{"family": "Chalmers"}], "gender": "male",
+                   "birthDate": "1974-12-25", "telecom": [{"system": "phone", "value": "555 0100"}],
+                   "address": [{"city": "Boston"}]}),
+            "profile-required",
+            "/identifier",
+        );
+    }
+
+    #[test]
+    fn fails_on_nested_element_in_each_instance() {
+        let found = issues_with(
+            default_profile(),
+            json!({"resourceType": "Practitioner", "identifier": [{"value": "1"}],
+                   "name": [{"family": "Smith"}, {"given": ["Ann"]}]}),
+        );
+        assert_eq!(
+            found,
+            vec![("profile-required", "/name/1/family".to_string())]
+        );
+    }
+
+    #[test]
+    fn fails_on_choice_element_with_x_path() {
+        assert_one_with(
+            default_profile(),
+            json!({"resourceType": "Observation", "status": "final",
+                   "category": [{"text": "Laboratory"}], "code": {"text": "Glucose"},
+                   "subject": {"reference": "Patient/1"}, "valueString": "normal"}),
+            "profile-required",
+            "/effective[x]",
+        );
+    }
+
+    #[test]
+    fn passes_complete_patient() {
+        let found = issues_with(
+            default_profile(),
+            json!({"resourceType": "Patient",
+                   "identifier": [{"system": "http://hospital.example.org/mrn", "value": "12345"}],
+                   "name": [{"family": "Chalmers"}], "gender": "male", "birthDate": "1974-12-25",
+                   "telecom": [{"system": "phone", "value": "555 0100"}],
+                   "address": [{"city": "Boston"}]}),
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn an_element_absent_with_a_reason_counts_as_present() {
+        let found = issues_with(
+            default_profile(),
+            json!({"resourceType": "Patient",
+                   "identifier": [{"system": "http://hospital.example.org/mrn", "value": "12345"}],
+                   "name": [{"family": "Chalmers"}],
+                   "_gender": {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "asked-declined"}]},
+                   "birthDate": "1974-12-25",
+                   "telecom": [{"system": "phone", "value": "555 0100"}],
+                   "address": [{"city": "Boston"}]}),
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+}
