@@ -95,3 +95,59 @@ fn descriptions_are_cdc_s_billable_list() {
     assert_eq!(b.len(), 74_719);
     assert_eq!(a, b);
 }
+
+/// Every adult value that MIMIC-III's curated ranges accept as valid is possible in
+/// data/plausible-ranges.tsv: an error from value-impossible never contradicts them.
+#[test]
+fn plausible_ranges_never_call_impossible_what_mimic_accepts() {
+    let codes = Codes::load().unwrap();
+    let mimic: std::collections::HashMap<String, (f64, f64)> =
+        shared("ranges/mimic3-benchmarks_variable_ranges.csv")
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                Some((c[0].to_string(), (c[3].parse().ok()?, c[5].parse().ok()?)))
+            })
+            .collect();
+    let names = [
+        ("8867-4", "Heart rate"),
+        ("9279-1", "Respiratory rate"),
+        ("8310-5", "Temperature"),
+        ("8480-6", "Systolic blood pressure"),
+        ("8462-4", "Diastolic blood pressure"),
+        ("8302-2", "Height"),
+        ("29463-7", "Weight"),
+        ("59408-5", "Oxygen saturation"),
+        ("2708-6", "Oxygen saturation"),
+        ("2339-0", "Glucose"),
+        ("718-7", "Hemoglobin"),
+        ("2823-3", "Potassium"),
+        ("2951-2", "Sodium"),
+        ("2160-0", "Creatinine"),
+    ];
+    for (loinc, name) in names {
+        let (valid_low, valid_high) = mimic[name];
+        let adult = codes.ranges.bands(loinc, Some((40.0, 40.0)));
+        assert_eq!(adult.len(), 1, "{loinc}: one adult band");
+        let (lo, hi) = adult[0].impossible;
+        assert!(
+            hi >= valid_high,
+            "{loinc}: impossible above {hi}, MIMIC valid to {valid_high}"
+        );
+        // MIMIC gives 0 where it sets no lower bound.
+        assert!(
+            valid_low == 0.0 || lo <= valid_low,
+            "{loinc}: impossible below {lo}, MIMIC valid from {valid_low}"
+        );
+    }
+    // Every code of the table is covered by the check or is one MIMIC has no range for.
+    for band in codes.ranges.all() {
+        assert!(
+            names.iter().any(|(l, _)| *l == band.loinc)
+                || ["39156-5", "9843-4"].contains(&band.loinc.as_str()),
+            "{} is not cross-checked",
+            band.loinc
+        );
+    }
+}

@@ -12,6 +12,64 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "npi-check-digit",
         "/entry/0/resource/identifier/1/value",
     ),
+    // Dose units given with system http://unitsofmeasure.org that are not UCUM codes (UCUM 2.2
+    // has no atoms ea, tbl, drop, mcg, mEq or hr; it spells them {each}/{tbl}, [drp], ug, meq,
+    // h). Checked against ucum-essence.xml by hand.
+    (
+        "Bundle-father.json",
+        "ucum-invalid",
+        "/entry/5/resource/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0304.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0314.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0319.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/rateQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0322.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0325.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0326.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0328.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0329.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0334.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationRequest-medrx0335.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
 ];
 
 use ehrlint::{Context, Options, Severity, Validator};

@@ -6,6 +6,8 @@ pub mod descriptions;
 pub mod excludes1;
 pub mod icd10;
 pub mod mce;
+pub mod ranges;
+pub mod units;
 
 pub use icd10::{CodeStatus, Icd10, Window};
 
@@ -15,6 +17,7 @@ pub struct Codes {
     pub icd10pcs: Icd10,
     pub ages: mce::AgeGroups,
     pub excludes1: excludes1::Excludes1,
+    pub ranges: ranges::Ranges,
     /// ICD-10-CM descriptions, when the caller has loaded them.
     pub descriptions: std::sync::OnceLock<descriptions::Descriptions>,
 }
@@ -31,6 +34,7 @@ impl Codes {
             icd10pcs: Icd10::new(include_bytes!("../../data/icd10pcs.fst"), records, false)?,
             ages: mce::AgeGroups::load()?,
             excludes1: excludes1::Excludes1::default(),
+            ranges: ranges::Ranges::load()?,
             descriptions: std::sync::OnceLock::new(),
         })
     }

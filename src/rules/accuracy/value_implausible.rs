@@ -1,0 +1,89 @@
+//! # value-implausible
+//!
+//! **What it checks**: a vital sign's or common lab's value, converted into the unit of its
+//! bounds, lies within what is clinically plausible for the patient's age (wider than normal
+//! ranges: a heart rate of 180 or a potassium of 6.5 is abnormal but plausible, and silent).
+//! A possible but implausible value is a warning asking to confirm it; an impossible one is
+//! value-impossible's error instead. Bounds and sources: data/plausible-ranges.tsv and
+//! data/README.md.
+//!
+//! **Why it matters**: a heart rate of 300 or a weight of 400 kg is possible only in rare
+//! cases; more often it is a slip (an extra digit, the wrong field) worth a second look before
+//! the record is saved.
+//!
+//! **Example**: fails: a heart rate (8867-4) of 300 `/min` (warning); passes: 180 `/min`.
+//!
+//! **Authority**: age-specific vital-sign references (PALS/ACLS), CDC growth charts, laboratory
+//! critical-value lists; sources per code in data/README.md.
+
+use crate::report::{Category, Severity};
+use crate::rules::accuracy::{judge, measurements, show_number};
+use crate::rules::RuleMeta;
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "value-implausible",
+    category: Category::Accuracy,
+    severity: Severity::Warning,
+    issue_type: "value",
+    title: "A vital sign or lab value that is possible but implausible",
+};
+
+record_rule! {
+    types: &["Observation"],
+    fn check(resource, cx, out) {
+        for m in measurements(resource, &cx.codes.ranges) {
+            if m.bounded {
+                continue;
+            }
+            let Some(j) = judge(&m, resource, cx) else { continue };
+            let (lo, hi) = j.implausible;
+            // Impossible values are value-impossible's (one defect, one issue).
+            if (lo..=hi).contains(&j.value) || !(j.impossible.0..=j.impossible.1).contains(&j.value) {
+                continue;
+            }
+            let unit = m.unit.unwrap_or_default();
+            let mut message = format!(
+                "A {} of {} {unit} is implausible (expected between {} and {} {}). Confirm the value.",
+                j.band.what, m.shown, show_number(lo), show_number(hi), j.band.unit
+            );
+            let likely = j.likely_unit(&m);
+            if let Some((u, v)) = &likely {
+                message.push_str(&format!(
+                    " It may be in {u}: {} {u} is {} {}.",
+                    m.shown, show_number(*v), j.band.unit
+                ));
+            }
+            let mut issue = RULE.at(cx.location, &format!("{}/value", m.at), message);
+            issue.suggestions.extend(likely.map(|(u, _)| u));
+            out.push(issue);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{assert_clean, assert_one, report};
+    use serde_json::json;
+
+    fn heart_rate(value: f64) -> serde_json::Value {
+        json!({"resourceType": "Observation", "status": "final",
+               "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
+               "valueQuantity": {"value": value, "system": "http://unitsofmeasure.org", "code": "/min"}})
+    }
+
+    #[test]
+    fn warns_on_an_implausible_heart_rate() {
+        assert_one(
+            heart_rate(300.0),
+            "value-implausible",
+            "/valueQuantity/value",
+        );
+        assert!(report(heart_rate(300.0)).valid);
+    }
+
+    #[test]
+    fn passes_abnormal_but_plausible_values() {
+        assert_clean(heart_rate(180.0));
+        assert_clean(heart_rate(38.0));
+    }
+}
