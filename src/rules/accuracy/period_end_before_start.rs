@@ -19,7 +19,7 @@
 use serde_json::Value;
 
 use crate::fhir::path;
-use crate::fhir::primitives::{day_range, instant_range};
+use crate::fhir::primitives::surely_before;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -31,15 +31,6 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A period that ends before it starts",
 };
 
-/// Two dates without times share one calendar: compare days. Once a time is involved, compare
-/// instants, a bare date spanning its day in every time zone.
-fn ends_before_start(start: &str, end: &str) -> bool {
-    if !start.contains('T') && !end.contains('T') {
-        return matches!((day_range(start), day_range(end)), (Some(s), Some(e)) if e.1 < s.0);
-    }
-    matches!((instant_range(start), instant_range(end)), (Some(s), Some(e)) if e.1 < s.0)
-}
-
 /// Pointers (below `at`) of objects with `start` and `end` that cannot be in order, not
 /// descending into nested resources.
 fn out_of_order<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a str, &'a str)>) {
@@ -49,7 +40,7 @@ fn out_of_order<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a s
                 map.get("start").and_then(Value::as_str),
                 map.get("end").and_then(Value::as_str),
             ) {
-                if ends_before_start(s, e) {
+                if surely_before(e, s) {
                     found.push((at.clone(), s, e));
                 }
             }
@@ -124,5 +115,21 @@ mod tests {
         assert_clean(encounter("2024-05-01T10:00:00Z", "2024-05-02T10:00:00Z"));
         assert_clean(encounter("2024-05", "2024-05-02"));
         assert_clean(encounter("2024-05-02", "2024-05-02T08:00:00+02:00"));
+    }
+
+    #[test]
+    fn covers_a_prescription_validity_period() {
+        let request = |start: &str, end: &str| {
+            json!({"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+                   "subject": {"reference": "Patient/1"},
+                   "medicationCodeableConcept": {"text": "amoxicillin 500 mg capsule"},
+                   "dispenseRequest": {"validityPeriod": {"start": start, "end": end}}})
+        };
+        assert_one(
+            request("2024-05-02", "2024-04-02"),
+            "period-end-before-start",
+            "/dispenseRequest/validityPeriod/end",
+        );
+        assert_clean(request("2024-05-02", "2024-08-02"));
     }
 }
