@@ -26,6 +26,8 @@ pub(crate) struct Engine {
 struct Run<'c> {
     context: &'c Context,
     today: clock::Day,
+    /// Now, in seconds since 1970-01-01 UTC (`today` is its UTC day).
+    now: i64,
     issues: Vec<Issue>,
     present: usize,
     total: usize,
@@ -49,9 +51,11 @@ impl Engine {
     }
 
     pub(crate) fn run(&self, resource: &Value, context: &Context) -> Report {
+        let now = clock::now();
         let mut run = Run {
             context,
-            today: clock::today(),
+            today: clock::day_of(now),
+            now,
             issues: Vec::new(),
             present: 0,
             total: 0,
@@ -122,6 +126,7 @@ impl Engine {
             context: run.context,
             codes: &self.codes,
             today: run.today,
+            now: run.now,
         };
         for rule in RECORD_RULES {
             if rule.resource_types().contains(&rt) {

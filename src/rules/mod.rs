@@ -57,8 +57,10 @@ pub struct Cx<'a> {
     pub location: &'a Location,
     pub context: &'a Context,
     pub codes: &'a Codes,
-    /// Today, for rules that fall back on it.
+    /// Today (UTC), for rules that fall back on it.
     pub today: Day,
+    /// Now, in seconds since 1970-01-01 UTC, for "not in the future" of timed values.
+    pub now: i64,
 }
 
 impl<'a> Cx<'a> {
