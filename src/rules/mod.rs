@@ -122,6 +122,7 @@ pub trait Rule: Sync {
 pub static RECORD_RULES: &[&dyn Rule] = &[
     &accuracy::period_end_before_start::Check,
     &accuracy::birth_date_in_future::Check,
+    &accuracy::birth_date_too_old::Check,
     &consistency::icd10cm_unknown::Check,
     &consistency::icd10cm_not_billable::Check,
     &consistency::icd10cm_not_valid_on_date::Check,
@@ -188,6 +189,7 @@ pub static ALL: &[&RuleMeta] = &[
     &structure::choice_conflict::RULE,
     &accuracy::period_end_before_start::RULE,
     &accuracy::birth_date_in_future::RULE,
+    &accuracy::birth_date_too_old::RULE,
     &completeness::required_element::RULE,
     &completeness::required_choice::RULE,
     &consistency::icd10cm_unknown::RULE,

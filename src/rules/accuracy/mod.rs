@@ -2,4 +2,5 @@
 //! future, implausible vitals)?
 
 pub mod birth_date_in_future;
+pub mod birth_date_too_old;
 pub mod period_end_before_start;
