@@ -3,4 +3,5 @@
 
 pub mod birth_date_in_future;
 pub mod birth_date_too_old;
+pub mod deceased_before_birth;
 pub mod period_end_before_start;
