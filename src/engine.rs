@@ -28,6 +28,8 @@ struct Run<'c> {
     today: clock::Day,
     /// Now, in seconds since 1970-01-01 UTC (`today` is its UTC day).
     now: i64,
+    /// The input's Bundles, indexed for resolving references.
+    indexes: crate::fhir::reference::Indexes,
     issues: Vec<Issue>,
     present: usize,
     total: usize,
@@ -56,6 +58,7 @@ impl Engine {
             context,
             today: clock::day_of(now),
             now,
+            indexes: Default::default(),
             issues: Vec::new(),
             present: 0,
             total: 0,
@@ -122,6 +125,7 @@ impl Engine {
             resource,
             patient: std::cell::OnceCell::new(),
             bundle,
+            indexes: &run.indexes,
             location,
             context: run.context,
             codes: &self.codes,

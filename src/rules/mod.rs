@@ -53,6 +53,8 @@ pub struct Cx<'a> {
     pub(crate) patient: std::cell::OnceCell<Option<crate::Patient>>,
     /// The Bundle the resource is an entry of, for rules that follow references.
     pub bundle: Option<&'a Value>,
+    /// Indexes of the input's Bundles, shared by all its resources.
+    pub(crate) indexes: &'a crate::fhir::reference::Indexes,
     /// Where the resource sits in the input.
     pub location: &'a Location,
     pub context: &'a Context,
@@ -69,7 +71,7 @@ impl<'a> Cx<'a> {
     pub fn patient(&self) -> Option<&crate::Patient> {
         self.patient
             .get_or_init(|| {
-                crate::fhir::reference::patient_of(self.resource, self.bundle)
+                crate::fhir::reference::patient_of(self.resource, self.bundle, self.indexes)
                     .or_else(|| self.context.patient.clone())
             })
             .as_ref()
