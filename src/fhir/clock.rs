@@ -52,6 +52,17 @@ pub fn show(day: Day) -> String {
     )
 }
 
+/// An instant in seconds since 1970-01-01 UTC as a reader sees it: `2024-10-01 14:05 UTC`.
+pub fn show_instant(secs: i64) -> String {
+    let minute = secs.rem_euclid(86_400) / 60;
+    format!(
+        "{} {:02}:{:02} UTC",
+        show(day_of(secs)),
+        minute / 60,
+        minute % 60
+    )
+}
+
 /// The US federal fiscal year a day falls in (FY2025 runs 2024-10-01 to 2025-09-30): ICD-10
 /// code sets change on October 1.
 pub fn fiscal_year(day: Day) -> u32 {
@@ -77,6 +88,7 @@ mod tests {
         assert_eq!(day_of(-1), 19_691_231);
         assert_eq!(day_of(now()), today());
         assert_eq!(show(20_241_001), "2024-10-01");
+        assert_eq!(show_instant(1_727_791_500), "2024-10-01 14:05 UTC");
         assert_eq!(fiscal_year(20_241_001), 2025);
         assert_eq!(fiscal_year(20_240_930), 2024);
     }
