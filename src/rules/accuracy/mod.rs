@@ -1,9 +1,10 @@
 //! Accuracy rules: is a value malformed or implausible (dates out of order, dates in the
 //! future, implausible vitals)? What the date rules share: where a resource's clinical dates
-//! are, and which of them a record's status says happened.
+//! are, which of them a record's status says happened, and the birth date to judge them by.
 
 pub mod birth_date_in_future;
 pub mod birth_date_too_old;
+pub mod date_before_birth;
 pub mod date_in_future;
 pub mod deceased_before_birth;
 pub mod period_end_before_start;
@@ -198,4 +199,59 @@ pub(crate) fn in_future(resource: &Value, date: &ClinicalDate, cx: &Cx) -> bool 
         Kind::Record => resource.get("status").and_then(Value::as_str) != Some("draft"),
     };
     applies && !entered_in_error(resource) && date.moment.instants.0 > cx.now + CLOCK_SKEW
+}
+
+/// How long before its birth a record may rightly be dated: a pregnancy (44 weeks covers the
+/// longest). Prenatal findings, a congenital condition diagnosed before birth and fetal
+/// procedures are filed to the child's record with dates in the pregnancy.
+pub(crate) const PREGNANCY: i64 = 44 * 7 * 86_400;
+
+/// The patient's birth date, when date-before-birth may judge this resource against it: a
+/// known birth date that is not itself in the future (that is birth-date-in-future's), on a
+/// record that stands and is about that patient (an Observation with a `focus` is about
+/// someone or something else, like a fetus or a parent; a subject of another type is not the
+/// patient).
+pub(crate) fn birth_to_judge(resource: &Value, cx: &Cx) -> Option<Moment> {
+    if entered_in_error(resource) || resource.get("focus").is_some() {
+        return None;
+    }
+    let subject = ["subject", "patient"].iter().find_map(|k| resource.get(k));
+    if let Some(subject) = subject {
+        let typed = subject.get("type").and_then(Value::as_str);
+        let named = subject
+            .get("reference")
+            .and_then(Value::as_str)
+            .and_then(reference_type);
+        if typed.or(named).is_some_and(|t| t != "Patient") {
+            return None;
+        }
+    }
+    let birth = cx.patient()?.birth_date?;
+    if birth.days().0 > cx.today {
+        return None;
+    }
+    Moment::parse(&birth.to_string())
+}
+
+/// The resource type a literal reference names (`Patient/1`, `http://x/fhir/Group/2`), if any.
+fn reference_type(reference: &str) -> Option<&str> {
+    if reference.starts_with('#') || reference.starts_with("urn:") {
+        return None;
+    }
+    let mut parts = reference.rsplit('/');
+    let (_, rt) = (parts.next()?, parts.next()?);
+    let rt = if rt == "_history" {
+        // Patient/1/_history/2
+        parts.nth(1)?
+    } else {
+        rt
+    };
+    rt.starts_with(|c: char| c.is_ascii_uppercase())
+        .then_some(rt)
+}
+
+/// Whether `date` is before the patient's birth by date-before-birth's judgement: every moment
+/// it may mean comes more than a pregnancy before the earliest moment the birth date may mean.
+pub(crate) fn before_birth(date: &ClinicalDate, birth: &Moment) -> bool {
+    date.moment.instants.1 < birth.instants.0 - PREGNANCY
 }
