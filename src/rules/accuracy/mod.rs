@@ -1,12 +1,14 @@
 //! Accuracy rules: is a value malformed or implausible (dates out of order, dates in the
 //! future, implausible vitals)? What the date rules share: where a resource's clinical dates
-//! are, which of them a record's status says happened, and the birth date to judge them by.
+//! are, which of them a record's status says happened, and whether one is already reported as
+//! impossible (so that the ordering rules do not report the same mistyped date again).
 
 pub mod birth_date_in_future;
 pub mod birth_date_too_old;
 pub mod date_before_birth;
 pub mod date_in_future;
 pub mod deceased_before_birth;
+pub mod onset_after_abatement;
 pub mod period_end_before_start;
 
 use serde_json::Value;
@@ -254,4 +256,14 @@ fn reference_type(reference: &str) -> Option<&str> {
 /// it may mean comes more than a pregnancy before the earliest moment the birth date may mean.
 pub(crate) fn before_birth(date: &ClinicalDate, birth: &Moment) -> bool {
     date.moment.instants.1 < birth.instants.0 - PREGNANCY
+}
+
+/// Whether any of these clinical dates of the resource (by pointer) is already reported by
+/// date-in-future or date-before-birth: then a rule comparing two dates stays silent, the
+/// mistyped date has its issue.
+pub(crate) fn already_reported(resource: &Value, cx: &Cx, pointers: &[&str]) -> bool {
+    let dates = clinical_dates(resource);
+    let mut judged = dates.iter().filter(|d| pointers.contains(&d.pointer));
+    let birth = birth_to_judge(resource, cx);
+    judged.any(|d| in_future(resource, d, cx) || birth.as_ref().is_some_and(|b| before_birth(d, b)))
 }
