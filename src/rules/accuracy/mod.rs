@@ -8,6 +8,7 @@ pub mod birth_date_too_old;
 pub mod date_before_birth;
 pub mod date_in_future;
 pub mod deceased_before_birth;
+pub mod issued_before_effective;
 pub mod onset_after_abatement;
 pub mod period_end_before_start;
 
@@ -169,7 +170,7 @@ pub(crate) fn entered_in_error(resource: &Value) -> bool {
 /// Whether the record says its event dates are facts, not plans: only these statuses say the
 /// event has begun. Planned, registered, in-preparation, not-done, cancelled and unknown
 /// statuses may carry a planned date ahead; a missing status says nothing.
-fn happened(resource: &Value) -> bool {
+pub(crate) fn happened(resource: &Value) -> bool {
     let status = resource.get("status").and_then(Value::as_str);
     match resource.get("resourceType").and_then(Value::as_str) {
         Some("Encounter") => matches!(status, Some("in-progress" | "onleave" | "finished")),
