@@ -3,7 +3,8 @@
 //! **What it checks**: every Period in a resource (Encounter.period, Condition.onsetPeriod,
 //! Procedure.performedPeriod, a name's or identifier's period, ...) ends no earlier than it
 //! starts. Time zones are honoured, and partial dates compare by what they may mean: only a
-//! period that cannot be in order is reported.
+//! period that cannot be in order is reported. A start already reported as in the future or
+//! before the patient's birth (date-in-future, date-before-birth) is left to that issue.
 //!
 //! **Why it matters**: an encounter that ends before it starts breaks length-of-stay, billing
 //! units and every timeline built from the record; it is almost always a typo in one date.
@@ -68,6 +69,9 @@ record_rule! {
         let mut found = Vec::new();
         out_of_order(resource, String::new(), &mut found);
         for (at, start, end) in found {
+            if crate::rules::accuracy::already_reported(resource, cx, &[&format!("{at}/start")]) {
+                continue;
+            }
             let s = crate::rules::quote(&Value::from(start));
             let e = crate::rules::quote(&Value::from(end));
             out.push(RULE.at(
@@ -115,6 +119,14 @@ mod tests {
         assert_clean(encounter("2024-05-01T10:00:00Z", "2024-05-02T10:00:00Z"));
         assert_clean(encounter("2024-05", "2024-05-02"));
         assert_clean(encounter("2024-05-02", "2024-05-02T08:00:00+02:00"));
+    }
+
+    #[test]
+    fn leaves_a_start_in_the_future_to_date_in_future() {
+        let procedure = json!({"resourceType": "Procedure", "status": "completed",
+                               "subject": {"reference": "Patient/1"},
+                               "performedPeriod": {"start": "2999-05-02", "end": "2024-05-03"}});
+        assert_one(procedure, "date-in-future", "/performedPeriod/start");
     }
 
     #[test]
