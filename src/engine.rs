@@ -29,6 +29,10 @@ pub(crate) struct Engine {
 struct Run<'c> {
     context: &'c Context,
     today: clock::Day,
+    /// Now, in seconds since 1970-01-01 UTC (`today` is its UTC day).
+    now: i64,
+    /// The input's Bundles, indexed for resolving references.
+    indexes: crate::fhir::reference::Indexes,
     issues: Vec<Issue>,
     counts: Counts,
 }
@@ -56,9 +60,12 @@ impl Engine {
     }
 
     pub(crate) fn run(&self, resource: &Value, context: &Context) -> Report {
+        let now = clock::now();
         let mut run = Run {
             context,
-            today: clock::today(),
+            today: clock::day_of(now),
+            now,
+            indexes: Default::default(),
             issues: Vec::new(),
             counts: Counts::default(),
         };
@@ -123,10 +130,12 @@ impl Engine {
             resource,
             patient: std::cell::OnceCell::new(),
             bundle,
+            indexes: &run.indexes,
             location,
             context: run.context,
             codes: &self.codes,
             today: run.today,
+            now: run.now,
         };
         for rule in RECORD_RULES {
             if rule.resource_types().contains(&rt) {

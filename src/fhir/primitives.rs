@@ -50,6 +50,20 @@ impl PartialDate {
     }
 }
 
+/// `1974`, `1974-05` or `1974-05-02`, as written in FHIR.
+impl std::fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The day range of a FHIR date or dateTime value (the date part; a time does not matter for
 /// code validity), or None when it is not a valid date.
 pub fn day_range(value: &str) -> Option<(u32, u32)> {
@@ -94,6 +108,48 @@ pub fn instant_range(value: &str) -> Option<(i64, i64)> {
     };
     let at = days(first) * 86_400 + secs - offset;
     Some((at, at))
+}
+
+/// A FHIR date, dateTime or instant as the span of moments it may mean, for ordering two
+/// values: `1974` spans the whole year, a date without a time its whole day in every time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// First and last day (YYYYMMDD) of the date as written.
+    pub days: (u32, u32),
+    /// Earliest and latest instant, in seconds since 1970-01-01 UTC.
+    pub instants: (i64, i64),
+    /// Whether a time (and so a time zone) was given.
+    pub timed: bool,
+}
+
+impl Moment {
+    /// None when the value is not a valid date, dateTime or instant.
+    pub fn parse(value: &str) -> Option<Moment> {
+        Some(Moment {
+            days: day_range(value)?,
+            instants: instant_range(value)?,
+            timed: value.contains('T'),
+        })
+    }
+
+    /// Whether every moment this may mean comes before every moment `later` may mean. Two
+    /// dates without times share one calendar: their days compare. Once a time is involved,
+    /// instants compare, a bare date spanning its day in every time zone (-14:00 to +14:00).
+    /// So `1974` is not before `1974-05-02`, and `2024-05-01T23:30:00-05:00` is not before
+    /// `2024-05-02T01:00:00Z` (it is 04:30 UTC).
+    pub fn surely_before(&self, later: &Moment) -> bool {
+        if !self.timed && !later.timed {
+            self.days.1 < later.days.0
+        } else {
+            self.instants.1 < later.instants.0
+        }
+    }
+}
+
+/// Whether the date, dateTime or instant `a` surely comes before `b` (see
+/// [`Moment::surely_before`]); false when either is not a valid value.
+pub fn surely_before(a: &str, b: &str) -> bool {
+    matches!((Moment::parse(a), Moment::parse(b)), (Some(a), Some(b)) if a.surely_before(&b))
 }
 
 /// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
@@ -604,6 +660,31 @@ mod tests {
             instant_range("2024").unwrap().1 > instant_range("2024-12-31T23:00:00Z").unwrap().0
         );
         assert_eq!(instant_range("2024-02-30"), None);
+    }
+
+    #[test]
+    fn surely_before_needs_every_reading_in_order() {
+        assert!(surely_before("1973", "1974-05-02"));
+        assert!(!surely_before("1974", "1974-05-02"));
+        assert!(!surely_before("1974-05-02", "1974"));
+        assert!(surely_before("1974-05-01", "1974-05-02"));
+        assert!(!surely_before("1974-05-02", "1974-05-02"));
+        // 23:30 in Chicago is 04:30 UTC the next day.
+        assert!(!surely_before(
+            "2024-05-01T23:30:00-05:00",
+            "2024-05-02T01:00:00Z"
+        ));
+        assert!(surely_before(
+            "2024-05-02T01:00:00Z",
+            "2024-05-01T23:30:00-05:00"
+        ));
+        // A bare date may be any day-long span from UTC-14 to UTC+14.
+        assert!(!surely_before("2024-05-01", "2024-05-02T08:00:00+02:00"));
+        assert!(surely_before("2024-04-30", "2024-05-02T08:00:00+02:00"));
+        assert!(!surely_before("not a date", "2024-05-02"));
+        let birth = parse_date("1974-05").unwrap();
+        assert_eq!(birth.to_string(), "1974-05");
+        assert_eq!(parse_date("0974-05-02").unwrap().to_string(), "0974-05-02");
     }
 
     #[test]

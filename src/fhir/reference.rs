@@ -1,5 +1,8 @@
 //! References between resources: what `subject`, `condition`, ... point to.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 /// The resource a reference points to: in the Bundle by `fullUrl` or `Type/id`, or among the
@@ -36,11 +39,136 @@ pub fn resolve<'a>(
 
 /// The Patient a resource is about, found in its Bundle (or its `contained`) by the `subject`
 /// or `patient` reference.
-pub fn patient_of(resource: &Value, bundle: Option<&Value>) -> Option<crate::Patient> {
+pub fn patient_of(
+    resource: &Value,
+    bundle: Option<&Value>,
+    indexes: &Indexes,
+) -> Option<crate::Patient> {
     let reference = ["subject", "patient"]
         .iter()
         .find_map(|k| resource.get(k)?.get("reference")?.as_str())?;
-    let target = crate::fhir::reference::resolve(reference, resource, bundle)?;
+    let target = indexes.resolve(reference, resource, bundle)?;
     (target.get("resourceType").and_then(Value::as_str) == Some("Patient"))
         .then(|| crate::Patient::from_resource(target))
+}
+
+/// A Bundle's entries by `fullUrl` and by `Type/id` (the first of each, as `resolve` finds).
+struct BundleIndex {
+    by_url: HashMap<String, usize>,
+    by_type_id: HashMap<(String, String), usize>,
+}
+
+impl BundleIndex {
+    fn new(bundle: &Value) -> Self {
+        let mut index = BundleIndex {
+            by_url: HashMap::new(),
+            by_type_id: HashMap::new(),
+        };
+        let entries = bundle.get("entry").and_then(Value::as_array);
+        for (i, entry) in entries.into_iter().flatten().enumerate() {
+            if let Some(url) = entry.get("fullUrl").and_then(Value::as_str) {
+                index.by_url.entry(url.to_string()).or_insert(i);
+            }
+            let r = entry.get("resource");
+            let rt = r
+                .and_then(|r| r.get("resourceType"))
+                .and_then(Value::as_str);
+            let id = r.and_then(|r| r.get("id")).and_then(Value::as_str);
+            if let (Some(rt), Some(id)) = (rt, id) {
+                index
+                    .by_type_id
+                    .entry((rt.to_string(), id.to_string()))
+                    .or_insert(i);
+            }
+        }
+        index
+    }
+
+    /// The entry `reference` names (by fullUrl, else by its last `Type/id`), as `resolve`.
+    fn find(&self, reference: &str, entries: &[Value]) -> Option<usize> {
+        let by_url = self.by_url.get(reference).copied();
+        if by_url.is_some_and(|i| entries.get(i).and_then(|e| e.get("resource")).is_some()) {
+            return by_url;
+        }
+        let mut parts = reference.rsplit('/');
+        let (id, rt) = (parts.next()?, parts.next()?);
+        self.by_type_id
+            .get(&(rt.to_string(), id.to_string()))
+            .copied()
+    }
+}
+
+/// The Bundle indexes of one validation, each built when a reference into its Bundle is first
+/// resolved: resolving every entry's subject by scanning the Bundle would cost entries² in a
+/// large one. Keyed by the Bundle's address, which is stable while the input is validated.
+#[derive(Default)]
+pub struct Indexes(RefCell<HashMap<usize, BundleIndex>>);
+
+impl Indexes {
+    /// What `resolve` finds, through the Bundle's index.
+    pub fn resolve<'a>(
+        &self,
+        reference: &str,
+        from: &'a Value,
+        bundle: Option<&'a Value>,
+    ) -> Option<&'a Value> {
+        let Some(bundle) = bundle.filter(|_| !reference.starts_with('#')) else {
+            return resolve(reference, from, bundle);
+        };
+        let entries = bundle.get("entry")?.as_array()?;
+        let key = bundle as *const Value as usize;
+        let found = self
+            .0
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| BundleIndex::new(bundle))
+            .find(reference, entries)?;
+        entries.get(found)?.get("resource")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_index_finds_what_a_scan_finds() {
+        let bundle = json!({"resourceType": "Bundle", "entry": [
+            {"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient", "id": "a"}},
+            {"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient", "id": "b"}},
+            {"fullUrl": "urn:uuid:2"},
+            {"fullUrl": "http://x/fhir/Patient/c", "resource": {"resourceType": "Patient", "id": "c"}},
+            {"resource": {"resourceType": "Patient", "id": "d"}},
+            {"resource": {"resourceType": "Patient", "id": "d", "gender": "male"}},
+            {"resource": {"resourceType": "Patient", "id": "urn:uuid:2"}},
+            "not an entry"]});
+        let from = json!({"resourceType": "Condition",
+                          "contained": [{"resourceType": "Patient", "id": "p"}]});
+        let indexes = Indexes::default();
+        for reference in [
+            "urn:uuid:1",
+            "urn:uuid:2",
+            "urn:uuid:3",
+            "Patient/a",
+            "Patient/b",
+            "Patient/c",
+            "http://x/fhir/Patient/c",
+            "http://y/Patient/d",
+            "Patient/d",
+            "Group/d",
+            "#p",
+            "#q",
+            "d",
+            "",
+        ] {
+            assert_eq!(
+                indexes.resolve(reference, &from, Some(&bundle)),
+                resolve(reference, &from, Some(&bundle)),
+                "{reference}"
+            );
+        }
+        assert_eq!(indexes.resolve("Patient/a", &from, None), None);
+        assert!(indexes.resolve("#p", &from, None).is_some());
+    }
 }

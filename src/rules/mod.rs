@@ -53,12 +53,16 @@ pub struct Cx<'a> {
     pub(crate) patient: std::cell::OnceCell<Option<crate::Patient>>,
     /// The Bundle the resource is an entry of, for rules that follow references.
     pub bundle: Option<&'a Value>,
+    /// Indexes of the input's Bundles, shared by all its resources.
+    pub(crate) indexes: &'a crate::fhir::reference::Indexes,
     /// Where the resource sits in the input.
     pub location: &'a Location,
     pub context: &'a Context,
     pub codes: &'a Codes,
-    /// Today, for rules that fall back on it.
+    /// Today (UTC), for rules that fall back on it.
     pub today: Day,
+    /// Now, in seconds since 1970-01-01 UTC, for "not in the future" of timed values.
+    pub now: i64,
 }
 
 impl<'a> Cx<'a> {
@@ -67,7 +71,7 @@ impl<'a> Cx<'a> {
     pub fn patient(&self) -> Option<&crate::Patient> {
         self.patient
             .get_or_init(|| {
-                crate::fhir::reference::patient_of(self.resource, self.bundle)
+                crate::fhir::reference::patient_of(self.resource, self.bundle, self.indexes)
                     .or_else(|| self.context.patient.clone())
             })
             .as_ref()
@@ -120,6 +124,12 @@ pub trait Rule: Sync {
 pub static RECORD_RULES: &[&dyn Rule] = &[
     &accuracy::period_end_before_start::Check,
     &accuracy::birth_date_in_future::Check,
+    &accuracy::birth_date_too_old::Check,
+    &accuracy::deceased_before_birth::Check,
+    &accuracy::date_in_future::Check,
+    &accuracy::date_before_birth::Check,
+    &accuracy::onset_after_abatement::Check,
+    &accuracy::issued_before_effective::Check,
     &accuracy::ucum_invalid::Check,
     &accuracy::unit_mismatch::Check,
     &accuracy::value_impossible::Check,
@@ -191,6 +201,12 @@ pub static ALL: &[&RuleMeta] = &[
     &structure::choice_conflict::RULE,
     &accuracy::period_end_before_start::RULE,
     &accuracy::birth_date_in_future::RULE,
+    &accuracy::birth_date_too_old::RULE,
+    &accuracy::deceased_before_birth::RULE,
+    &accuracy::date_in_future::RULE,
+    &accuracy::date_before_birth::RULE,
+    &accuracy::onset_after_abatement::RULE,
+    &accuracy::issued_before_effective::RULE,
     &accuracy::ucum_invalid::RULE,
     &accuracy::unit_mismatch::RULE,
     &accuracy::value_impossible::RULE,

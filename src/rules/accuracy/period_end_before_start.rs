@@ -3,7 +3,8 @@
 //! **What it checks**: every Period in a resource (Encounter.period, Condition.onsetPeriod,
 //! Procedure.performedPeriod, a name's or identifier's period, ...) ends no earlier than it
 //! starts. Time zones are honoured, and partial dates compare by what they may mean: only a
-//! period that cannot be in order is reported.
+//! period that cannot be in order is reported. A start already reported as in the future or
+//! before the patient's birth (date-in-future, date-before-birth) is left to that issue.
 //!
 //! **Why it matters**: an encounter that ends before it starts breaks length-of-stay, billing
 //! units and every timeline built from the record; it is almost always a typo in one date.
@@ -19,7 +20,7 @@
 use serde_json::Value;
 
 use crate::fhir::path;
-use crate::fhir::primitives::{day_range, instant_range};
+use crate::fhir::primitives::surely_before;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -31,15 +32,6 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A period that ends before it starts",
 };
 
-/// Two dates without times share one calendar: compare days. Once a time is involved, compare
-/// instants, a bare date spanning its day in every time zone.
-fn ends_before_start(start: &str, end: &str) -> bool {
-    if !start.contains('T') && !end.contains('T') {
-        return matches!((day_range(start), day_range(end)), (Some(s), Some(e)) if e.1 < s.0);
-    }
-    matches!((instant_range(start), instant_range(end)), (Some(s), Some(e)) if e.1 < s.0)
-}
-
 /// Pointers (below `at`) of objects with `start` and `end` that cannot be in order, not
 /// descending into nested resources.
 fn out_of_order<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a str, &'a str)>) {
@@ -49,7 +41,7 @@ fn out_of_order<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a s
                 map.get("start").and_then(Value::as_str),
                 map.get("end").and_then(Value::as_str),
             ) {
-                if ends_before_start(s, e) {
+                if surely_before(e, s) {
                     found.push((at.clone(), s, e));
                 }
             }
@@ -77,6 +69,9 @@ record_rule! {
         let mut found = Vec::new();
         out_of_order(resource, String::new(), &mut found);
         for (at, start, end) in found {
+            if crate::rules::accuracy::already_reported(resource, cx, &[&format!("{at}/start")]) {
+                continue;
+            }
             let s = crate::rules::quote(&Value::from(start));
             let e = crate::rules::quote(&Value::from(end));
             out.push(RULE.at(
@@ -124,5 +119,29 @@ mod tests {
         assert_clean(encounter("2024-05-01T10:00:00Z", "2024-05-02T10:00:00Z"));
         assert_clean(encounter("2024-05", "2024-05-02"));
         assert_clean(encounter("2024-05-02", "2024-05-02T08:00:00+02:00"));
+    }
+
+    #[test]
+    fn leaves_a_start_in_the_future_to_date_in_future() {
+        let procedure = json!({"resourceType": "Procedure", "status": "completed",
+                               "subject": {"reference": "Patient/1"},
+                               "performedPeriod": {"start": "2999-05-02", "end": "2024-05-03"}});
+        assert_one(procedure, "date-in-future", "/performedPeriod/start");
+    }
+
+    #[test]
+    fn covers_a_prescription_validity_period() {
+        let request = |start: &str, end: &str| {
+            json!({"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+                   "subject": {"reference": "Patient/1"},
+                   "medicationCodeableConcept": {"text": "amoxicillin 500 mg capsule"},
+                   "dispenseRequest": {"validityPeriod": {"start": start, "end": end}}})
+        };
+        assert_one(
+            request("2024-05-02", "2024-04-02"),
+            "period-end-before-start",
+            "/dispenseRequest/validityPeriod/end",
+        );
+        assert_clean(request("2024-05-02", "2024-08-02"));
     }
 }
