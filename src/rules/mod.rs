@@ -120,6 +120,7 @@ pub trait Rule: Sync {
 pub static RECORD_RULES: &[&dyn Rule] = &[
     &accuracy::period_end_before_start::Check,
     &accuracy::birth_date_in_future::Check,
+    &accuracy::telecom_email_format::Check,
     &consistency::icd10cm_unknown::Check,
     &consistency::icd10cm_not_billable::Check,
     &consistency::icd10cm_not_valid_on_date::Check,
@@ -186,6 +187,7 @@ pub static ALL: &[&RuleMeta] = &[
     &structure::choice_conflict::RULE,
     &accuracy::period_end_before_start::RULE,
     &accuracy::birth_date_in_future::RULE,
+    &accuracy::telecom_email_format::RULE,
     &completeness::required_element::RULE,
     &completeness::required_choice::RULE,
     &consistency::icd10cm_unknown::RULE,

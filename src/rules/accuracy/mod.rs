@@ -1,5 +1,103 @@
 //! Accuracy rules: is a value malformed or implausible (dates out of order, dates in the
-//! future, implausible vitals)?
+//! future, contact details that cannot be used, implausible vitals)?
 
 pub mod birth_date_in_future;
 pub mod period_end_before_start;
+pub mod telecom_email_format;
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use crate::fhir::path;
+
+/// Every object held by one of the element `names` (alone or as list items) anywhere in a
+/// resource, with its pointer suffix. Does not descend into nested
+/// resources (`contained`, a Bundle's entries): the engine checks them at their own place.
+///
+/// In FHIR R4 every object under `telecom` is a ContactPoint and every object under `address`
+/// an Address (the other `address` elements are strings); extensions carry the same types as
+/// `valueContactPoint`, `valueAddress`, `valueHumanName`.
+pub(crate) fn elements_named<'a>(
+    resource: &'a Value,
+    names: &[&str],
+) -> Vec<(String, &'a Map<String, Value>)> {
+    let mut found = Vec::new();
+    walk(resource, names, &mut String::new(), true, &mut found);
+    found
+}
+
+fn walk<'a>(
+    value: &'a Value,
+    names: &[&str],
+    at: &mut String,
+    root: bool,
+    found: &mut Vec<(String, &'a Map<String, Value>)>,
+) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let nested = k == "contained" || (root && k == "entry") || k == "resource";
+                if nested || !(v.is_object() || v.is_array()) {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                at.push_str(&path::escape_token(k));
+                if names.contains(&k.as_str()) {
+                    match v {
+                        Value::Object(m) => found.push((at.clone(), m)),
+                        Value::Array(items) => {
+                            for (i, item) in items.iter().enumerate() {
+                                if let Value::Object(m) = item {
+                                    found.push((format!("{at}/{i}"), m));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                walk(v, names, at, false, found);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = at.len();
+                let _ = write!(at, "/{i}");
+                walk(v, names, at, false, found);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_elements_by_name_but_not_in_nested_resources() {
+        let r = json!({"resourceType": "Patient",
+            "telecom": [{"system": "phone"}, "not an object", {"system": "email"}],
+            "contact": [{"telecom": [{"system": "fax"}]}],
+            "extension": [{"url": "x", "valueContactPoint": {"system": "sms"}}],
+            "contained": [{"resourceType": "Patient", "telecom": [{"system": "pager"}]}]});
+        let mut found: Vec<String> = elements_named(&r, &["telecom", "valueContactPoint"])
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                "/contact/0/telecom/0",
+                "/extension/0/valueContactPoint",
+                "/telecom/0",
+                "/telecom/2"
+            ]
+        );
+    }
+}
