@@ -43,9 +43,6 @@ fn problem(value: &str) -> Option<&'static str> {
         Some(p) if p.eq_ignore_ascii_case("mailto:") => &value[7..],
         _ => value,
     };
-    if address.chars().any(char::is_whitespace) {
-        return Some("it contains a space");
-    }
     let mut parts = address.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return Some(if address.contains('@') {
@@ -54,6 +51,9 @@ fn problem(value: &str) -> Option<&'static str> {
             "it has no @"
         });
     };
+    if address.chars().any(char::is_whitespace) {
+        return Some("it contains a space");
+    }
     if local.is_empty() {
         return Some("nothing comes before the @");
     }
