@@ -4,6 +4,7 @@
 pub mod birth_date_in_future;
 pub mod period_end_before_start;
 pub mod telecom_email_format;
+pub mod telecom_phone_format;
 
 use std::fmt::Write as _;
 
