@@ -1,6 +1,7 @@
 //! Accuracy rules: is a value malformed or implausible (dates out of order, dates in the
 //! future, contact details that cannot be used, implausible vitals)?
 
+pub mod address_us_state;
 pub mod birth_date_in_future;
 pub mod period_end_before_start;
 pub mod telecom_email_format;
@@ -74,6 +75,54 @@ fn walk<'a>(
     }
 }
 
+/// Where an address is, for the US address rules.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum UsAddress {
+    /// Its country says US.
+    Stated,
+    /// It has no country: US formats are assumed, and messages say how to mark it foreign.
+    Assumed,
+}
+
+/// Whether an Address is to be read as a US address: its `country` is the US (`US`, `USA`,
+/// `U.S.A.`, `United States`, `United States of America`, any letter case), or it has none.
+/// None for any other country (or a `country` that is not a string: the structure check
+/// reports it).
+pub(crate) fn us_address(address: &Map<String, Value>) -> Option<UsAddress> {
+    let country = match address.get("country") {
+        None => return Some(UsAddress::Assumed),
+        Some(Value::String(s)) => s,
+        Some(_) => return None,
+    };
+    let letters: String = country
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' '))
+        .flat_map(char::to_uppercase)
+        .collect();
+    matches!(
+        letters.as_str(),
+        "US" | "USA" | "UNITEDSTATES" | "UNITEDSTATESOFAMERICA"
+    )
+    .then_some(UsAddress::Stated)
+}
+
+/// The USPS code a `state` value means: the code itself, or the same code in other letter
+/// case or with dots (`il`, `D.C.`), or a state's full name (`California`).
+pub(crate) fn usps_meant(state: &str) -> Option<&'static str> {
+    crate::codes::usps::code_meant(state)
+        .or_else(|| crate::codes::usps::code_meant(&state.replace('.', "")))
+}
+
+/// The sentence US address messages end with when the address has no country.
+pub(crate) fn foreign_hint(us: UsAddress) -> &'static str {
+    match us {
+        UsAddress::Stated => "",
+        UsAddress::Assumed => {
+            " The address has no country, so it was read as a US address; if it is outside the US, record its country."
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,5 +149,19 @@ mod tests {
                 "/telecom/2"
             ]
         );
+    }
+
+    #[test]
+    fn reads_the_country() {
+        let us = |c: Value| us_address(json!({"country": c}).as_object().unwrap());
+        assert_eq!(us(json!("US")), Some(UsAddress::Stated));
+        assert_eq!(us(json!("u.s.a.")), Some(UsAddress::Stated));
+        assert_eq!(
+            us(json!("United States of America")),
+            Some(UsAddress::Stated)
+        );
+        assert_eq!(us(json!("CAN")), None);
+        assert_eq!(us(json!(840)), None);
+        assert_eq!(us_address(&Map::new()), Some(UsAddress::Assumed));
     }
 }
