@@ -7,7 +7,8 @@
 //! forces codes (AA, AE, AP). A state's full name (`California`) or a code in lower case
 //! (`ca`) gets a warning suggesting the code (`CA`). An address without a country is read as
 //! a US address, so the warning then also says to record the country if the address is
-//! abroad. A warning: the address may still reach the patient.
+//! abroad (address-us-zip then stays silent on that address: one missing country, one
+//! issue). A warning: the address may still reach the patient.
 //!
 //! **Why it matters**: the state is what mailing, claims, immunization registries and public
 //! health reports route on; a value that is not a USPS code fails address validation and

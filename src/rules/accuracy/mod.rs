@@ -2,6 +2,7 @@
 //! future, contact details that cannot be used, implausible vitals)?
 
 pub mod address_us_state;
+pub mod address_us_zip;
 pub mod birth_date_in_future;
 pub mod period_end_before_start;
 pub mod telecom_email_format;
@@ -111,6 +112,17 @@ pub(crate) fn us_address(address: &Map<String, Value>) -> Option<UsAddress> {
 pub(crate) fn usps_meant(state: &str) -> Option<&'static str> {
     crate::codes::usps::code_meant(state)
         .or_else(|| crate::codes::usps::code_meant(&state.replace('.', "")))
+}
+
+/// Whether an address has a `state` that means no US state: in an address without a
+/// country, the sign of a foreign address, which address-us-state reports once (with the
+/// advice to record the country) for the whole address.
+pub(crate) fn foreign_state(address: &Map<String, Value>) -> bool {
+    address
+        .get("state")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .is_some_and(|s| !s.is_empty() && usps_meant(s).is_none())
 }
 
 /// The sentence US address messages end with when the address has no country.
