@@ -24,7 +24,7 @@
 //! USPS Publication 28, Appendix B (two-letter state and possession abbreviations). The code
 //! list comes from data/usps-states.tsv (provenance in data/README.md).
 
-use super::{elements_named, foreign_hint, us_address, usps_meant};
+use super::{datatype_values, foreign_hint, us_address, usps_meant};
 use crate::codes::usps;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
@@ -40,7 +40,7 @@ pub static RULE: RuleMeta = RuleMeta {
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
-        for (at, address) in elements_named(resource, &["address", "valueAddress"]) {
+        for (at, address) in datatype_values(resource, "address", "valueAddress") {
             let Some(us) = us_address(address) else { continue };
             let Some(value) = address.get("state") else { continue };
             // Not a string, or empty: the structure check reports it.

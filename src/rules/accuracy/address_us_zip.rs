@@ -23,7 +23,7 @@
 //! "A postal code designating a region defined by the postal service"; USPS Publication 28,
 //! section 2 (ZIP Code: 5 digits; ZIP+4: 5 digits, a hyphen, 4 digits).
 
-use super::{elements_named, foreign_hint, foreign_state, us_address, UsAddress};
+use super::{datatype_values, foreign_hint, foreign_state, us_address, UsAddress};
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -67,7 +67,7 @@ fn zip_meant(code: &str, us: UsAddress) -> Option<String> {
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
-        for (at, address) in elements_named(resource, &["address", "valueAddress"]) {
+        for (at, address) in datatype_values(resource, "address", "valueAddress") {
             let Some(us) = us_address(address) else { continue };
             // No country and a foreign state: address-us-state asks for the country.
             if us == UsAddress::Assumed && foreign_state(address) {

@@ -14,14 +14,37 @@ use serde_json::{Map, Value};
 
 use crate::fhir::path;
 
+/// The resource types (of those ehrlint checks) whose own elements `telecom`, `address` and
+/// `name` hold a ContactPoint, an Address and a HumanName: Patient (with Patient.contact) and
+/// Practitioner. In FHIR R4 every object under `telecom` is a ContactPoint and every object
+/// under `address` an Address (the other `address` elements are strings); `name` holds a
+/// HumanName in the person resources only (MedicinalProduct.name, for one, is not).
+const PERSON_TYPES: &[&str] = &["Patient", "Practitioner"];
+
+/// Every value of one datatype in a resource, with its pointer suffix: the objects under
+/// `element` (alone or as list items) in the person resources, and under `extension_value`
+/// (`valueContactPoint`, ...) in any resource. Elsewhere `element` is not a FHIR element:
+/// the structure check reports it, and the rules stay silent (no cascade).
+pub(crate) fn datatype_values<'a>(
+    resource: &'a Value,
+    element: &str,
+    extension_value: &str,
+) -> Vec<(String, &'a Map<String, Value>)> {
+    let person = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .is_some_and(|rt| PERSON_TYPES.contains(&rt));
+    if person {
+        elements_named(resource, &[element, extension_value])
+    } else {
+        elements_named(resource, &[extension_value])
+    }
+}
+
 /// Every object held by one of the element `names` (alone or as list items) anywhere in a
-/// resource, with its pointer suffix. Does not descend into nested
-/// resources (`contained`, a Bundle's entries): the engine checks them at their own place.
-///
-/// In FHIR R4 every object under `telecom` is a ContactPoint and every object under `address`
-/// an Address (the other `address` elements are strings); extensions carry the same types as
-/// `valueContactPoint`, `valueAddress`, `valueHumanName`.
-pub(crate) fn elements_named<'a>(
+/// resource, with its pointer suffix. Does not descend into nested resources (`contained`, a
+/// Bundle's entries): the engine checks them at their own place.
+fn elements_named<'a>(
     resource: &'a Value,
     names: &[&str],
 ) -> Vec<(String, &'a Map<String, Value>)> {
@@ -147,7 +170,7 @@ mod tests {
             "contact": [{"telecom": [{"system": "fax"}]}],
             "extension": [{"url": "x", "valueContactPoint": {"system": "sms"}}],
             "contained": [{"resourceType": "Patient", "telecom": [{"system": "pager"}]}]});
-        let mut found: Vec<String> = elements_named(&r, &["telecom", "valueContactPoint"])
+        let mut found: Vec<String> = datatype_values(&r, "telecom", "valueContactPoint")
             .into_iter()
             .map(|(p, _)| p)
             .collect();
@@ -161,6 +184,18 @@ mod tests {
                 "/telecom/2"
             ]
         );
+    }
+
+    #[test]
+    fn finds_only_extension_values_outside_the_person_resources() {
+        let r = json!({"resourceType": "Observation",
+            "telecom": [{"system": "phone"}],
+            "extension": [{"url": "x", "valueContactPoint": {"system": "sms"}}]});
+        let found: Vec<String> = datatype_values(&r, "telecom", "valueContactPoint")
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(found, ["/extension/0/valueContactPoint"]);
     }
 
     #[test]

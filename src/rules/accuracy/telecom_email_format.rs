@@ -24,7 +24,7 @@
 
 use serde_json::Value;
 
-use super::elements_named;
+use super::datatype_values;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -72,7 +72,7 @@ fn problem(value: &str) -> Option<&'static str> {
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
-        for (at, point) in elements_named(resource, &["telecom", "valueContactPoint"]) {
+        for (at, point) in datatype_values(resource, "telecom", "valueContactPoint") {
             if point.get("system").and_then(Value::as_str) != Some("email") {
                 continue;
             }

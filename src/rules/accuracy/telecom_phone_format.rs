@@ -25,7 +25,7 @@
 
 use serde_json::Value;
 
-use super::elements_named;
+use super::datatype_values;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -113,7 +113,7 @@ fn problem(value: &str) -> Option<String> {
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
-        for (at, point) in elements_named(resource, &["telecom", "valueContactPoint"]) {
+        for (at, point) in datatype_values(resource, "telecom", "valueContactPoint") {
             let kind = match point.get("system").and_then(Value::as_str) {
                 Some("phone") => "phone",
                 Some("fax") => "fax",
