@@ -22,6 +22,11 @@ pub fn code_meant(value: &str) -> Option<&'static str> {
         .map(|(c, _)| c)
 }
 
+/// The names of the states, territories and armed forces codes.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    rows().map(|(_, name)| name)
+}
+
 /// The name of a USPS code (`CA` -> `California`).
 pub fn name_of(code: &str) -> Option<&'static str> {
     rows().find(|(c, _)| *c == code).map(|(_, name)| name)

@@ -4,8 +4,8 @@
 //! Practitioner.address, an extension's valueAddress ...) whose `country` is the US (`US`,
 //! `USA`, `United States`, any letter case) or absent has, if it has a `state`, one of the 62
 //! USPS two-letter codes: the states, DC, the territories (PR, GU, VI ...) and the armed
-//! forces codes (AA, AE, AP). A state's full name (`California`) or a code in lower case
-//! (`ca`) gets a warning suggesting the code (`CA`). An address without a country is read as
+//! forces codes (AA, AE, AP). A state's full name (`California`), even slightly mistyped
+//! (`Californa`), or a code in lower case (`ca`) gets a warning suggesting the code (`CA`). An address without a country is read as
 //! a US address, so the warning then also says to record the country if the address is
 //! abroad (address-us-zip then stays silent on that address: one missing country, one
 //! issue). A warning: the address may still reach the patient.
@@ -14,8 +14,8 @@
 //! health reports route on; a value that is not a USPS code fails address validation and
 //! state reporting, and US Core binds Address.state to the USPS codes.
 //!
-//! **Example**: fails: `"address": [{"city": "Springfield", "state": "Ilinois"}]`; warns with
-//! suggestion `CA`: `{"state": "California"}`; passes: `{"state": "IL", "country": "US"}`, or
+//! **Example**: fails: `"address": [{"city": "Springfield", "state": "Springfield"}]`; warns
+//! with suggestion `CA`: `{"state": "California"}`; passes: `{"state": "IL", "country": "US"}`, or
 //! `{"state": "Vic", "country": "AU"}`.
 //!
 //! **Authority**: FHIR R4 Address.state (http://hl7.org/fhir/R4/datatypes.html#Address):
@@ -89,7 +89,7 @@ mod tests {
     #[test]
     fn fails_on_what_is_not_a_usps_code() {
         assert_one(
-            patient("Ilinois", Some("USA")),
+            patient("XX", Some("USA")),
             "address-us-state",
             "/address/1/state",
         );
@@ -104,7 +104,13 @@ mod tests {
 
     #[test]
     fn suggests_the_code_of_a_name_or_lower_case_code() {
-        for (state, code) in [("California", "CA"), ("il", "IL"), ("d.c.", "DC")] {
+        for (state, code) in [
+            ("California", "CA"),
+            ("il", "IL"),
+            ("d.c.", "DC"),
+            ("Ilinois", "IL"),
+            ("puerto rico", "PR"),
+        ] {
             let r = report(patient(state, Some("US")));
             assert_eq!(r.issues.len(), 1, "{state}");
             assert_eq!(r.issues[0].code, "address-us-state");

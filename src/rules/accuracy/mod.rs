@@ -131,10 +131,20 @@ pub(crate) fn us_address(address: &Map<String, Value>) -> Option<UsAddress> {
 }
 
 /// The USPS code a `state` value means: the code itself, or the same code in other letter
-/// case or with dots (`il`, `D.C.`), or a state's full name (`California`).
+/// case or with dots (`il`, `D.C.`), or a state's full name (`California`), or a name
+/// mistyped by an edit or two (`Ilinois`; names only: two-letter codes are too close to one
+/// another to guess).
 pub(crate) fn usps_meant(state: &str) -> Option<&'static str> {
-    crate::codes::usps::code_meant(state)
-        .or_else(|| crate::codes::usps::code_meant(&state.replace('.', "")))
+    use crate::codes::usps;
+    usps::code_meant(state)
+        .or_else(|| usps::code_meant(&state.replace('.', "")))
+        .or_else(|| {
+            if state.chars().count() <= 3 {
+                return None;
+            }
+            let name = crate::rules::nearest(state, usps::names(), 1).pop()?;
+            usps::code_meant(&name)
+        })
 }
 
 /// Whether an address has a `state` that means no US state: in an address without a
