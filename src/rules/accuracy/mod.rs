@@ -4,6 +4,7 @@
 pub mod address_us_state;
 pub mod address_us_zip;
 pub mod birth_date_in_future;
+pub mod human_name_empty;
 pub mod period_end_before_start;
 pub mod telecom_email_format;
 pub mod telecom_phone_format;
