@@ -23,7 +23,7 @@ use crate::fhir::path;
 const PERSON_TYPES: &[&str] = &["Patient", "Practitioner"];
 
 /// Every value of one datatype in a resource, with its pointer suffix: the objects under
-/// `element` (alone or as list items) in the person resources, and under `extension_value`
+/// `element` in the person resources, and under `extension_value`
 /// (`valueContactPoint`, ...) in any resource. Elsewhere `element` is not a FHIR element:
 /// the structure check reports it, and the rules stay silent (no cascade).
 pub(crate) fn datatype_values<'a>(
@@ -42,27 +42,39 @@ pub(crate) fn datatype_values<'a>(
     }
 }
 
-/// Every object held by one of the element `names` (alone or as list items) anywhere in a
-/// resource, with its pointer suffix. Does not descend into nested resources (`contained`, a
-/// Bundle's entries): the engine checks them at their own place.
+/// Every object held by one of the element `names` anywhere in a resource, with its pointer
+/// suffix. Does not descend into nested resources (`contained`, a Bundle's entries): the
+/// engine checks them at their own place. Only values of the right shape count (see
+/// `single`): a list where one object belongs, or the reverse, is the structure check's to
+/// report, and judging what is inside would be a cascade.
 fn elements_named<'a>(
     resource: &'a Value,
     names: &[&str],
 ) -> Vec<(String, &'a Map<String, Value>)> {
     let mut found = Vec::new();
-    walk(resource, names, &mut String::new(), true, &mut found);
+    walk(resource, names, &mut String::new(), "", &mut found);
     found
 }
 
+/// Whether `element` inside an object held by `container` holds one value rather than a
+/// list. In Patient and Practitioner, `name`, `telecom` and `address` are lists, except a
+/// Patient.contact's `name` and `address`; an extension's value is always one.
+fn single(element: &str, container: &str) -> bool {
+    element.starts_with("value") || (container == "contact" && element != "telecom")
+}
+
+/// `container`: the element holding `value` (for a list item, the list's element); "" at the
+/// root of the resource.
 fn walk<'a>(
     value: &'a Value,
     names: &[&str],
     at: &mut String,
-    root: bool,
+    container: &str,
     found: &mut Vec<(String, &'a Map<String, Value>)>,
 ) {
     match value {
         Value::Object(map) => {
+            let root = at.is_empty();
             for (k, v) in map {
                 let nested = k == "contained" || (root && k == "entry") || k == "resource";
                 if nested || !(v.is_object() || v.is_array()) {
@@ -73,8 +85,8 @@ fn walk<'a>(
                 at.push_str(&path::escape_token(k));
                 if names.contains(&k.as_str()) {
                     match v {
-                        Value::Object(m) => found.push((at.clone(), m)),
-                        Value::Array(items) => {
+                        Value::Object(m) if single(k, container) => found.push((at.clone(), m)),
+                        Value::Array(items) if !single(k, container) => {
                             for (i, item) in items.iter().enumerate() {
                                 if let Value::Object(m) = item {
                                     found.push((format!("{at}/{i}"), m));
@@ -84,7 +96,7 @@ fn walk<'a>(
                         _ => {}
                     }
                 }
-                walk(v, names, at, false, found);
+                walk(v, names, at, k, found);
                 at.truncate(len);
             }
         }
@@ -92,7 +104,7 @@ fn walk<'a>(
             for (i, v) in items.iter().enumerate() {
                 let len = at.len();
                 let _ = write!(at, "/{i}");
-                walk(v, names, at, false, found);
+                walk(v, names, at, container, found);
                 at.truncate(len);
             }
         }
@@ -194,6 +206,34 @@ mod tests {
                 "/telecom/0",
                 "/telecom/2"
             ]
+        );
+    }
+
+    #[test]
+    fn takes_only_values_of_the_right_shape() {
+        let r = json!({"resourceType": "Patient",
+            "name": {"family": "a list belongs here"},
+            "address": [{"city": "A"}],
+            "contact": [
+                {"name": {"text": "one"}, "address": [{"city": "a list"}], "telecom": [{}]},
+                {"name": [{"text": "a list"}], "address": {"city": "B"}, "telecom": {}}],
+            "extension": [{"url": "x", "valueHumanName": [{"text": "a list"}]}]});
+        let paths = |element: &str, value: &str| -> Vec<String> {
+            let mut p: Vec<String> = datatype_values(&r, element, value)
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect();
+            p.sort();
+            p
+        };
+        assert_eq!(paths("name", "valueHumanName"), ["/contact/0/name"]);
+        assert_eq!(
+            paths("address", "valueAddress"),
+            ["/address/0", "/contact/1/address"]
+        );
+        assert_eq!(
+            paths("telecom", "valueContactPoint"),
+            ["/contact/0/telecom/0"]
         );
     }
 

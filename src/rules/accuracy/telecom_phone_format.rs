@@ -115,10 +115,10 @@ record_rule! {
     fn check(resource, cx, out) {
         for (at, point) in datatype_values(resource, "telecom", "valueContactPoint") {
             let kind = match point.get("system").and_then(Value::as_str) {
-                Some("phone") => "phone",
-                Some("fax") => "fax",
-                Some("sms") => "SMS",
-                Some("pager") => "pager",
+                Some("phone") => "a phone",
+                Some("fax") => "a fax",
+                Some("sms") => "an SMS",
+                Some("pager") => "a pager",
                 _ => continue,
             };
             // Not a string, or empty: the structure check reports it.
@@ -130,7 +130,7 @@ record_rule! {
                 cx.location,
                 &format!("{at}/value"),
                 format!(
-                    "{} is not a {kind} number: {why}. Write the full number in digits, such as (555) 555-1234 or +44 20 7946 0958; an extension can follow \"ext\".",
+                    "{} is not {kind} number: {why}. Write the full number in digits, such as (555) 555-1234 or +44 20 7946 0958; an extension can follow \"ext\".",
                     quote(value)
                 ),
             ));
