@@ -5,10 +5,11 @@
 //! `USA`, `United States`, any letter case) or absent has, if it has a `state`, one of the 62
 //! USPS two-letter codes: the states, DC, the territories (PR, GU, VI ...) and the armed
 //! forces codes (AA, AE, AP). A state's full name (`California`), even slightly mistyped
-//! (`Californa`), or a code in lower case (`ca`) gets a warning suggesting the code (`CA`). An address without a country is read as
-//! a US address, so the warning then also says to record the country if the address is
-//! abroad (address-us-zip then stays silent on that address: one missing country, one
-//! issue). A warning: the address may still reach the patient.
+//! (`Californa`), or a code in lower case (`ca`) gets a warning suggesting the code (`CA`).
+//! An address without a country is read as a US address, so the warning then also says to
+//! record the country if the address is abroad (address-us-zip then stays silent on that
+//! address: one missing country, one issue). A warning: the address may still reach the
+//! patient.
 //!
 //! **Why it matters**: the state is what mailing, claims, immunization registries and public
 //! health reports route on; a value that is not a USPS code fails address validation and
@@ -21,7 +22,8 @@
 //! **Authority**: FHIR R4 Address.state (http://hl7.org/fhir/R4/datatypes.html#Address):
 //! "Sub-unit of a country with limited sovereignty ... (e.g. US 2 letter state codes)"; US
 //! Core Address.state bound (extensible) to the USPS Two Letter Alphabetic Codes value set;
-//! USPS Publication 28, Appendix B (two-letter state and possession abbreviations). The code
+//! USPS Publication 28 (Postal Addressing Standards), Appendix B (two-letter state and
+//! possession abbreviations). The code
 //! list comes from data/usps-states.tsv (provenance in data/README.md).
 
 use super::{datatype_values, foreign_hint, us_address, usps_meant};

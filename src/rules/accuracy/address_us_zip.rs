@@ -9,7 +9,8 @@
 //! `02134`). An address without a country is read as a US address, so the warning then also
 //! says to record the country if the address is abroad; but when such an address also has a
 //! state that is no US state (`Vic`), address-us-state alone reports it, asking for the
-//! country: one missing country, one issue. Leading and trailing spaces are ignored. A warning: the address may still reach the patient.
+//! country: one missing country, one issue. Leading and trailing spaces are ignored. A
+//! warning: the address may still reach the patient.
 //!
 //! **Why it matters**: a ZIP Code that is not one fails USPS address validation, misroutes
 //! mail and statements, and breaks the ZIP-based steps of claims (rating areas, locality
@@ -20,8 +21,9 @@
 //! `{"postalCode": "97201-1234"}`, or `{"postalCode": "3999", "country": "AU"}`.
 //!
 //! **Authority**: FHIR R4 Address.postalCode (http://hl7.org/fhir/R4/datatypes.html#Address):
-//! "A postal code designating a region defined by the postal service"; USPS Publication 28,
-//! section 2 (ZIP Code: 5 digits; ZIP+4: 5 digits, a hyphen, 4 digits).
+//! "A postal code designating a region defined by the postal service"; USPS Publication 28
+//! (Postal Addressing Standards): a ZIP Code is 5 digits, a ZIP+4 code 5 digits, a hyphen
+//! and 4 digits.
 
 use super::{datatype_values, foreign_hint, foreign_state, us_address, UsAddress};
 use crate::report::{Category, Severity};

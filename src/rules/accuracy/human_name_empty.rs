@@ -1,27 +1,28 @@
 //! # human-name-empty
 //!
 //! **What it checks**: every HumanName (Patient.name, a patient's contact's name,
-//! Practitioner.name, an extension's valueHumanName) names someone: it has a `family`, a
-//! `given` or a `text`. A name with only a `use`, a `period`, a prefix or a suffix (`Dr.`)
-//! gets a warning. A name that says why it is missing (the data-absent-reason extension, as
-//! US Core allows) passes, and so does a text-only name (`{"text": "张无忌"}`): FHIR asks
-//! for the full name in `text` because not every name splits into family and given, and the
-//! FHIR examples use text-only names. US Core's stricter rule (us-core-6: a Patient name
-//! needs a family or a given) is a profile requirement, for profile-driven completeness
-//! checks, not an accuracy defect. An empty object `{}` is left to the structure check
-//! (empty-element). A warning: the record may still identify the person by other means.
+//! Practitioner.name, an extension's valueHumanName) names someone: it has a `family`, a `given` or
+//! a `text`. A name with only a `use`, a `period`, a prefix or a suffix (`Dr.`) gets a warning. A
+//! name that says why it is missing (the data-absent-reason extension, as US Core allows) passes,
+//! and so does a text-only name (`{"text": "张无忌"}`): FHIR says the text "may be provided instead of
+//! or as well as the specific parts", and its examples use text-only names (a Chinese patient,
+//! Dutch practitioners). US Core's stricter rule (us-core-6: a Patient name needs a family or a
+//! given) is a profile requirement, for profile-driven completeness checks, not an accuracy defect.
+//! An empty object `{}` is left to the structure check (empty-element). A warning: the record may
+//! still identify the person by other means.
 //!
-//! **Why it matters**: a name entry that holds no name is what a form leaves when the name
-//! fields were skipped; the person then shows up nameless in lists, cannot be found by
-//! name, and patient matching has nothing to compare.
+//! **Why it matters**: a name entry that holds no name is what a form leaves when the name fields
+//! were skipped; the person then shows up nameless in lists, cannot be found by name, and patient
+//! matching has nothing to compare.
 //!
-//! **Example**: fails: `"name": [{"use": "official", "prefix": ["Dr."]}]`; passes:
-//! `"name": [{"family": "Chalmers", "given": ["Peter"]}]` or `[{"text": "Peter Chalmers"}]`.
+//! **Example**: fails: `"name": [{"use": "official", "prefix": ["Dr."]}]`; passes: `"name":
+//! [{"family": "Chalmers", "given": ["Peter"]}]` or `[{"text": "Peter Chalmers"}]`.
 //!
-//! **Authority**: FHIR R4 HumanName (http://hl7.org/fhir/R4/datatypes.html#HumanName): the
-//! name is carried by `family`, `given` and `text` ("Text representation of the full name");
-//! the others only qualify it. US Core Patient invariant us-core-6 and the data-absent-reason
-//! extension (http://hl7.org/fhir/R4/extension-data-absent-reason.html).
+//! **Authority**: FHIR R4 HumanName (http://hl7.org/fhir/R4/datatypes.html#HumanName): the name is
+//! carried by `family`, `given` and `text` ("Specifies the entire name as it should be displayed
+//! ... This may be provided instead of or as well as the specific parts"); `use`, `prefix`,
+//! `suffix` and `period` only qualify it. US Core Patient invariant us-core-6 and the
+//! data-absent-reason extension (http://hl7.org/fhir/R4/extension-data-absent-reason.html).
 
 use serde_json::{Map, Value};
 

@@ -19,7 +19,8 @@
 //! `"mailto:jane.doe@example.org"`.
 //!
 //! **Authority**: FHIR R4 ContactPoint (http://hl7.org/fhir/R4/datatypes.html#ContactPoint):
-//! `system` `email` means the value is an email address; RFC 5322 section 3.4.1 (addr-spec:
+//! the value is "in a form that is meaningful to the designated communication system (i.e.
+//! phone number or email address)"; RFC 5322 section 3.4.1 (addr-spec:
 //! local-part "@" domain) and RFC 1035 section 2.3.1 (domain name labels).
 
 use serde_json::Value;

@@ -10,7 +10,9 @@
 //! extensions and short numbers have 3 or more) or more than 15 after an international
 //! prefix (`+`, `00` or `011`), the most a phone number has. National formats are not
 //! checked: `(555) 555-1234`, `+1 555 555 1234`, `555.555.1234 ext 12`, `(03) 5555 6473` and
-//! `+44 20 7946 0958` all pass. A warning: a short or unusual number may still be right.
+//! `+44 20 7946 0958` all pass. A warning: a short or unusual number may still be right, and
+//! FHIR notes that "notes about use of the contact are sometimes included in the value",
+//! though a number with a note in it cannot be dialled or texted automatically.
 //!
 //! **Why it matters**: a phone number nobody can dial means a critical result, a changed
 //! appointment or a pharmacy callback cannot reach the patient; a value such as
@@ -20,7 +22,8 @@
 //! `{"system": "phone", "value": "(555) 555-1234 ext 12"}`.
 //!
 //! **Authority**: FHIR R4 ContactPoint (http://hl7.org/fhir/R4/datatypes.html#ContactPoint):
-//! for these systems the value is a telephone number; ITU-T Recommendation E.164 (at most 15
+//! the value is "in a form that is meaningful to the designated communication system (i.e.
+//! phone number or email address)"; ITU-T Recommendation E.164 (at most 15
 //! digits in an international number); RFC 3966 (the `tel:` URI and its `ext` parameter).
 
 use serde_json::Value;
