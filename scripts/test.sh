@@ -19,6 +19,7 @@ cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 echo "== generated files are up to date"
 node tools/gen-schemas.mjs --check
 node tools/gen-rules-doc.mjs --check
+node tools/gen-usps.mjs --check
 rm -rf target/gen-codes-check
 cargo run --quiet --release --manifest-path tools/gen-codes/Cargo.toml -- ../shared/data target/gen-codes-check
 for f in target/gen-codes-check/*; do

@@ -69,6 +69,22 @@ mod tests {
         );
     }
 
+    fn patient(npi: &str) -> serde_json::Value {
+        json!({"resourceType": "Patient", "identifier": [
+            {"system": "http://hl7.org/fhir/sid/us-npi", "value": npi}]})
+    }
+
+    #[test]
+    fn checks_a_patient_npi_too() {
+        // A patient who is also a clinician may carry an NPI among their identifiers.
+        assert_one(
+            patient("1234567890"),
+            "npi-check-digit",
+            "/identifier/0/value",
+        );
+        assert_clean(patient("1234567893"));
+    }
+
     #[test]
     fn passes_a_valid_npi() {
         assert_clean(practitioner("1234567893"));
