@@ -126,6 +126,7 @@ impl Engine {
         self.structure
             .check(rt, resource, location, &mut run.issues);
         let cx = Cx {
+            contacts: std::cell::OnceCell::new(),
             found: std::cell::OnceCell::new(),
             resource,
             patient: std::cell::OnceCell::new(),

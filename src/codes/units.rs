@@ -8,45 +8,76 @@ pub use ucum::Analysis;
 /// bounded whatever a record holds.
 const MAX_LEN: usize = 64;
 
-pub fn analyze(unit: &str) -> Option<Analysis> {
+/// What parsing a unit gave: its analysis, or why it is not UCUM.
+type Parsed = Result<Analysis, String>;
+
+/// Units seen so far, parsed once: a record repeats a handful of units (mm[Hg], /min, kg), and
+/// parsing one costs about a microsecond. Bounded, so odd input cannot grow it without end.
+static SEEN: std::sync::Mutex<Option<std::collections::HashMap<String, Parsed>>> =
+    std::sync::Mutex::new(None);
+const SEEN_MAX: usize = 2048;
+
+fn parsed(unit: &str) -> Parsed {
     if unit.len() > MAX_LEN {
-        return None;
+        return Err(format!("longer than {MAX_LEN} characters"));
     }
-    ucum::analyze(unit).ok()
+    let Ok(mut guard) = SEEN.lock() else {
+        return parse(unit);
+    };
+    let seen = guard.get_or_insert_with(Default::default);
+    if let Some(p) = seen.get(unit) {
+        return p.clone();
+    }
+    let p = parse(unit);
+    if seen.len() >= SEEN_MAX {
+        seen.clear();
+    }
+    seen.insert(unit.to_string(), p.clone());
+    p
+}
+
+fn parse(unit: &str) -> Parsed {
+    ucum::analyze(unit).map_err(|e| match e {
+        ucum::UcumError::UnknownAtom { code } => format!("{code} is not a UCUM unit"),
+        e => e.to_string(),
+    })
+}
+
+pub fn analyze(unit: &str) -> Option<Analysis> {
+    parsed(unit).ok()
 }
 
 /// Why a unit is not UCUM, in words.
 pub fn problem(unit: &str) -> Option<String> {
-    if unit.len() > MAX_LEN {
-        return Some(format!("longer than {MAX_LEN} characters"));
+    parsed(unit).err()
+}
+
+/// `value` in `from` as a value in `to` when both are ordinary (multiplicative or affine, like
+/// Cel) units of one dimension, through the cached analyses.
+fn linear(value: f64, from: &str, to: &str) -> Option<f64> {
+    let (a, b) = (analyze(from)?, analyze(to)?);
+    if a.is_special || b.is_special {
+        return ucum::convert(value, from, to).ok();
     }
-    match ucum::validate(unit) {
-        Ok(()) => None,
-        Err(ucum::UcumError::UnknownAtom { code }) => Some(format!("{code} is not a UCUM unit")),
-        Err(e) => Some(e.to_string()),
+    if a.dimension != b.dimension || b.factor == 0.0 {
+        return None;
     }
+    Some((value * a.factor + a.offset - b.offset) / b.factor)
 }
 
 /// `value` in `from` as a value in `to`, through the molar mass (g/mol) when one is molar and
 /// the other a mass: None when the two cannot measure the same thing.
 pub fn convert(value: f64, from: &str, to: &str, molar_mass: Option<f64>) -> Option<f64> {
-    if from.len() > MAX_LEN || to.len() > MAX_LEN {
-        return None;
-    }
-    if let Ok(v) = ucum::convert(value, from, to) {
+    if let Some(v) = linear(value, from, to) {
         return v.is_finite().then_some(v);
     }
     let m = molar_mass?;
     // Through base units: mol/L <-> g/L.
-    if let Ok(molar) = ucum::convert(value, from, "mol/L") {
-        return ucum::convert(molar * m, "g/L", to)
-            .ok()
-            .filter(|v| v.is_finite());
+    if let Some(molar) = linear(value, from, "mol/L") {
+        return linear(molar * m, "g/L", to).filter(|v| v.is_finite());
     }
-    if let Ok(mass) = ucum::convert(value, from, "g/L") {
-        return ucum::convert(mass / m, "mol/L", to)
-            .ok()
-            .filter(|v| v.is_finite());
+    if let Some(mass) = linear(value, from, "g/L") {
+        return linear(mass / m, "mol/L", to).filter(|v| v.is_finite());
     }
     None
 }

@@ -63,6 +63,9 @@ pub struct Cx<'a> {
     pub today: Day,
     /// Now, in seconds since 1970-01-01 UTC, for "not in the future" of timed values.
     pub now: i64,
+    /// The resource's ContactPoints, Addresses and HumanNames, found once for the five
+    /// contact rules.
+    pub(crate) contacts: std::cell::OnceCell<accuracy::ContactValues<'a>>,
 }
 
 impl<'a> Cx<'a> {
@@ -75,6 +78,11 @@ impl<'a> Cx<'a> {
                     .or_else(|| self.context.patient.clone())
             })
             .as_ref()
+    }
+
+    pub(crate) fn contact_values(&self) -> &accuracy::ContactValues<'a> {
+        self.contacts
+            .get_or_init(|| accuracy::contact_values(self.resource))
     }
 
     fn found(&self) -> &crate::fhir::coding::Found<'a> {

@@ -26,7 +26,7 @@
 //! possession abbreviations). The code
 //! list comes from data/usps-states.tsv (provenance in data/README.md).
 
-use super::{datatype_values, foreign_hint, us_address, usps_meant};
+use super::{foreign_hint, of_datatype, us_address, usps_meant};
 use crate::codes::usps;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
@@ -41,8 +41,8 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    fn check(resource, cx, out) {
-        for (at, address) in datatype_values(resource, "address", "valueAddress") {
+    fn check(_resource, cx, out) {
+        for (at, address) in of_datatype(cx.contact_values(), "address", "valueAddress") {
             let Some(us) = us_address(address) else { continue };
             let Some(value) = address.get("state") else { continue };
             // Not a string, or empty: the structure check reports it.

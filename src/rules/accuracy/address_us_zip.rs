@@ -25,7 +25,7 @@
 //! (Postal Addressing Standards): a ZIP Code is 5 digits, a ZIP+4 code 5 digits, a hyphen
 //! and 4 digits.
 
-use super::{datatype_values, foreign_hint, foreign_state, us_address, UsAddress};
+use super::{foreign_hint, foreign_state, of_datatype, us_address, UsAddress};
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -68,8 +68,8 @@ fn zip_meant(code: &str, us: UsAddress) -> Option<String> {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    fn check(resource, cx, out) {
-        for (at, address) in datatype_values(resource, "address", "valueAddress") {
+    fn check(_resource, cx, out) {
+        for (at, address) in of_datatype(cx.contact_values(), "address", "valueAddress") {
             let Some(us) = us_address(address) else { continue };
             // No country and a foreign state: address-us-state asks for the country.
             if us == UsAddress::Assumed && foreign_state(address) {

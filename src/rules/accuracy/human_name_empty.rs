@@ -26,7 +26,7 @@
 
 use serde_json::{Map, Value};
 
-use super::datatype_values;
+use super::of_datatype;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -58,12 +58,12 @@ fn is_empty(name: &Map<String, Value>) -> bool {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    fn check(resource, cx, out) {
-        for (at, name) in datatype_values(resource, "name", "valueHumanName") {
+    fn check(_resource, cx, out) {
+        for (at, name) in of_datatype(cx.contact_values(), "name", "valueHumanName") {
             if is_empty(name) {
                 out.push(RULE.at(
                     cx.location,
-                    &at,
+                    at,
                     "This name has no family name, given name or text. Fill in the person's name, or remove this empty name entry.".to_string(),
                 ));
             }

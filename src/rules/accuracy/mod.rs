@@ -426,38 +426,57 @@ pub(crate) fn show_number(v: f64) -> String {
 /// HumanName in the person resources only (MedicinalProduct.name, for one, is not).
 const PERSON_TYPES: &[&str] = &["Patient", "Practitioner"];
 
-/// Every value of one datatype in a resource, with its pointer suffix: the objects under
-/// `element` in the person resources, and under `extension_value`
-/// (`valueContactPoint`, ...) in any resource. Elsewhere `element` is not a FHIR element:
-/// the structure check reports it, and the rules stay silent (no cascade).
+/// The contact datatypes' values of a resource, each with its pointer suffix and the element
+/// that holds it, found in one walk for all the contact rules (`Cx::contact_values`).
+pub(crate) type ContactValues<'a> = Vec<(String, &'a str, &'a Map<String, Value>)>;
+
+/// Every ContactPoint, Address and HumanName of a resource: the objects under `telecom`,
+/// `address` and `name` in the person resources, and under `valueContactPoint`,
+/// `valueAddress` and `valueHumanName` in any resource. Elsewhere `name` and the others are
+/// not those datatypes: the structure check reports a stray one, and the rules stay silent.
+pub(crate) fn contact_values(resource: &Value) -> ContactValues<'_> {
+    const PERSON: &[&str] = &[
+        "telecom",
+        "address",
+        "name",
+        "valueContactPoint",
+        "valueAddress",
+        "valueHumanName",
+    ];
+    let person = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .is_some_and(|rt| PERSON_TYPES.contains(&rt));
+    let names = if person { PERSON } else { &PERSON[3..] };
+    let mut found = Vec::new();
+    walk(resource, names, &mut String::new(), "", &mut found);
+    found
+}
+
+/// The values of one datatype among a resource's contact values: those under `element`
+/// (person resources) or `extension_value` (any resource).
+pub(crate) fn of_datatype<'c, 'a>(
+    found: &'c ContactValues<'a>,
+    element: &'c str,
+    extension_value: &'c str,
+) -> impl Iterator<Item = (&'c str, &'a Map<String, Value>)> + 'c {
+    found
+        .iter()
+        .filter(move |(_, k, _)| *k == element || *k == extension_value)
+        .map(|(at, _, m)| (at.as_str(), *m))
+}
+
+/// `of_datatype` on a resource of its own (the rules read the Cx's cached walk instead).
+#[cfg(test)]
 pub(crate) fn datatype_values<'a>(
     resource: &'a Value,
     element: &str,
     extension_value: &str,
 ) -> Vec<(String, &'a Map<String, Value>)> {
-    let person = resource
-        .get("resourceType")
-        .and_then(Value::as_str)
-        .is_some_and(|rt| PERSON_TYPES.contains(&rt));
-    if person {
-        elements_named(resource, &[element, extension_value])
-    } else {
-        elements_named(resource, &[extension_value])
-    }
-}
-
-/// Every object held by one of the element `names` anywhere in a resource, with its pointer
-/// suffix. Does not descend into nested resources (`contained`, a Bundle's entries): the
-/// engine checks them at their own place. Only values of the right shape count (see
-/// `single`): a list where one object belongs, or the reverse, is the structure check's to
-/// report, and judging what is inside would be a cascade.
-fn elements_named<'a>(
-    resource: &'a Value,
-    names: &[&str],
-) -> Vec<(String, &'a Map<String, Value>)> {
-    let mut found = Vec::new();
-    walk(resource, names, &mut String::new(), "", &mut found);
-    found
+    let found = contact_values(resource);
+    of_datatype(&found, element, extension_value)
+        .map(|(at, m)| (at.to_string(), m))
+        .collect()
 }
 
 /// Whether `element` inside an object held by `container` holds one value rather than a
@@ -474,7 +493,7 @@ fn walk<'a>(
     names: &[&str],
     at: &mut String,
     container: &str,
-    found: &mut Vec<(String, &'a Map<String, Value>)>,
+    found: &mut ContactValues<'a>,
 ) {
     match value {
         Value::Object(map) => {
@@ -489,11 +508,13 @@ fn walk<'a>(
                 at.push_str(&path::escape_token(k));
                 if names.contains(&k.as_str()) {
                     match v {
-                        Value::Object(m) if single(k, container) => found.push((at.clone(), m)),
+                        Value::Object(m) if single(k, container) => {
+                            found.push((at.clone(), k.as_str(), m))
+                        }
                         Value::Array(items) if !single(k, container) => {
                             for (i, item) in items.iter().enumerate() {
                                 if let Value::Object(m) = item {
-                                    found.push((format!("{at}/{i}"), m));
+                                    found.push((format!("{at}/{i}"), k.as_str(), m));
                                 }
                             }
                         }

@@ -17,6 +17,8 @@
 //! **Authority**: FHIR R4 invariant per-1 on Period: "If present, start SHALL have a lower value
 //! than end" (http://hl7.org/fhir/R4/datatypes.html#Period).
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 use crate::fhir::path;
@@ -34,7 +36,13 @@ pub static RULE: RuleMeta = RuleMeta {
 
 /// Pointers (below `at`) of objects with `start` and `end` that cannot be in order, not
 /// descending into nested resources.
-fn out_of_order<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a str, &'a str)>) {
+fn out_of_order<'a>(
+    value: &'a Value,
+    at: &mut String,
+    found: &mut Vec<(String, &'a str, &'a str)>,
+) {
+    // One pointer buffer for the whole walk: records hold hundreds of objects, and a string
+    // per object would cost more than the check itself.
     match value {
         Value::Object(map) => {
             if let (Some(s), Some(e)) = (
@@ -51,12 +59,22 @@ fn out_of_order<'a>(value: &'a Value, at: String, found: &mut Vec<(String, &'a s
                 {
                     continue;
                 }
-                out_of_order(v, format!("{at}/{}", path::escape_token(k)), found);
+                let len = at.len();
+                at.push('/');
+                at.push_str(&path::escape_token(k));
+                out_of_order(v, at, found);
+                at.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                out_of_order(v, format!("{at}/{i}"), found);
+                if !(v.is_object() || v.is_array()) {
+                    continue;
+                }
+                let len = at.len();
+                let _ = write!(at, "/{i}");
+                out_of_order(v, at, found);
+                at.truncate(len);
             }
         }
         _ => {}
@@ -67,7 +85,7 @@ record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
         let mut found = Vec::new();
-        out_of_order(resource, String::new(), &mut found);
+        out_of_order(resource, &mut String::new(), &mut found);
         for (at, start, end) in found {
             if crate::rules::accuracy::already_reported(resource, cx, &[&format!("{at}/start")]) {
                 continue;

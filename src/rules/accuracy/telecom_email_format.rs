@@ -25,7 +25,7 @@
 
 use serde_json::Value;
 
-use super::datatype_values;
+use super::of_datatype;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -72,8 +72,8 @@ fn problem(value: &str) -> Option<&'static str> {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    fn check(resource, cx, out) {
-        for (at, point) in datatype_values(resource, "telecom", "valueContactPoint") {
+    fn check(_resource, cx, out) {
+        for (at, point) in of_datatype(cx.contact_values(), "telecom", "valueContactPoint") {
             if point.get("system").and_then(Value::as_str) != Some("email") {
                 continue;
             }

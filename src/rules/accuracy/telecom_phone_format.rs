@@ -28,7 +28,7 @@
 
 use serde_json::Value;
 
-use super::datatype_values;
+use super::of_datatype;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -115,8 +115,8 @@ fn problem(value: &str) -> Option<String> {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    fn check(resource, cx, out) {
-        for (at, point) in datatype_values(resource, "telecom", "valueContactPoint") {
+    fn check(_resource, cx, out) {
+        for (at, point) in of_datatype(cx.contact_values(), "telecom", "valueContactPoint") {
             let kind = match point.get("system").and_then(Value::as_str) {
                 Some("phone") => "a phone",
                 Some("fax") => "a fax",
