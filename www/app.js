@@ -55,7 +55,9 @@ function render() {
   status.textContent = report.valid
     ? `Valid${warnings ? `, with ${warnings} warning${warnings > 1 ? 's' : ''}` : ''} (checked in ${took}).`
     : `${errors} error${errors > 1 ? 's' : ''}${warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : ''} (checked in ${took}).`;
-  $('completeness').textContent = `Required elements present: ${Math.round(report.completeness.score * 100)} %`;
+  const { score, required, mustSupport } = report.completeness;
+  $('completeness').textContent = `Complete: ${Math.round(score * 100)} % (required elements ${required.present} of ${required.total}`
+    + (mustSupport.total ? `, must-support ${mustSupport.present} of ${mustSupport.total})` : ')');
   for (const issue of report.issues) list.append(issueItem(issue));
   $('outcome').textContent = JSON.stringify(toOperationOutcome(report), null, 2);
 }

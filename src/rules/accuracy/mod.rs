@@ -395,6 +395,22 @@ pub(crate) fn judge<'b>(m: &Measurement, resource: &Value, cx: &'b Cx) -> Option
     })
 }
 
+/// The resource's measured values (not bounds like `<5`) with their judgement: what the
+/// value rules iterate over.
+pub(crate) fn judged<'a, 'b>(
+    resource: &'a Value,
+    cx: &'b Cx,
+) -> Vec<(Measurement<'a>, Judged<'b>)> {
+    measurements(resource, &cx.codes.ranges)
+        .into_iter()
+        .filter(|m| !m.bounded)
+        .filter_map(|m| {
+            let j = judge(&m, resource, cx)?;
+            Some((m, j))
+        })
+        .collect()
+}
+
 impl Judged<'_> {
     /// A unit the value would be plausible in, when the one given makes it out of range:
     /// 98.6 with Cel reads as [degF].
@@ -464,6 +480,20 @@ pub(crate) fn of_datatype<'c, 'a>(
         .iter()
         .filter(move |(_, k, _)| *k == element || *k == extension_value)
         .map(|(at, _, m)| (at.as_str(), *m))
+}
+
+/// The resource's ContactPoints that have a system and a non-empty string value: (pointer
+/// of the value, system, value). Another value is the structure check's to report.
+pub(crate) fn contact_points<'c, 'a>(
+    cx: &'c Cx<'a>,
+) -> impl Iterator<Item = (String, &'a str, &'a Value)> + 'c {
+    of_datatype(cx.contact_values(), "telecom", "valueContactPoint").filter_map(|(at, point)| {
+        let system = point.get("system").and_then(Value::as_str)?;
+        let value = point
+            .get("value")
+            .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))?;
+        Some((format!("{at}/value"), system, value))
+    })
 }
 
 /// `of_datatype` on a resource of its own (the rules read the Cx's cached walk instead).

@@ -23,9 +23,7 @@
 //! phone number or email address)"; RFC 5322 section 3.4.1 (addr-spec:
 //! local-part "@" domain) and RFC 1035 section 2.3.1 (domain name labels).
 
-use serde_json::Value;
-
-use super::of_datatype;
+use super::contact_points;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -73,18 +71,14 @@ fn problem(value: &str) -> Option<&'static str> {
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(_resource, cx, out) {
-        for (at, point) in of_datatype(cx.contact_values(), "telecom", "valueContactPoint") {
-            if point.get("system").and_then(Value::as_str) != Some("email") {
+        for (at, system, value) in contact_points(cx) {
+            if system != "email" {
                 continue;
             }
-            // Not a string, or empty: the structure check reports it.
-            let Some(value) = point.get("value").filter(|v| v.as_str().is_some_and(|s| !s.is_empty())) else {
-                continue;
-            };
             let Some(why) = value.as_str().and_then(problem) else { continue };
             out.push(RULE.at(
                 cx.location,
-                &format!("{at}/value"),
+                &at,
                 format!(
                     "{} is not an email address: {why}. Correct the address, or if this is not an email, choose the right kind of contact (phone, url or other).",
                     quote(value)

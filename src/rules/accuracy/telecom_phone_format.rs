@@ -26,9 +26,7 @@
 //! phone number or email address)"; ITU-T Recommendation E.164 (at most 15
 //! digits in an international number); RFC 3966 (the `tel:` URI and its `ext` parameter).
 
-use serde_json::Value;
-
-use super::of_datatype;
+use super::contact_points;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -116,22 +114,18 @@ fn problem(value: &str) -> Option<String> {
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(_resource, cx, out) {
-        for (at, point) in of_datatype(cx.contact_values(), "telecom", "valueContactPoint") {
-            let kind = match point.get("system").and_then(Value::as_str) {
-                Some("phone") => "a phone",
-                Some("fax") => "a fax",
-                Some("sms") => "an SMS",
-                Some("pager") => "a pager",
+        for (at, system, value) in contact_points(cx) {
+            let kind = match system {
+                "phone" => "a phone",
+                "fax" => "a fax",
+                "sms" => "an SMS",
+                "pager" => "a pager",
                 _ => continue,
-            };
-            // Not a string, or empty: the structure check reports it.
-            let Some(value) = point.get("value").filter(|v| v.as_str().is_some_and(|s| !s.is_empty())) else {
-                continue;
             };
             let Some(why) = value.as_str().and_then(problem) else { continue };
             out.push(RULE.at(
                 cx.location,
-                &format!("{at}/value"),
+                &at,
                 format!(
                     "{} is not {kind} number: {why}. Write the full number in digits, such as (555) 555-1234 or +44 20 7946 0958; an extension can follow \"ext\".",
                     quote(value)

@@ -17,7 +17,7 @@
 //! critical-value lists; sources per code in data/README.md.
 
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{judge, measurements, show_number};
+use crate::rules::accuracy::{judged, show_number};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -31,11 +31,7 @@ pub static RULE: RuleMeta = RuleMeta {
 record_rule! {
     types: &["Observation"],
     fn check(resource, cx, out) {
-        for m in measurements(resource, &cx.codes.ranges) {
-            if m.bounded {
-                continue;
-            }
-            let Some(j) = judge(&m, resource, cx) else { continue };
+        for (m, j) in judged(resource, cx) {
             let (lo, hi) = j.implausible;
             // Impossible values are value-impossible's (one defect, one issue).
             if (lo..=hi).contains(&j.value) || !(j.impossible.0..=j.impossible.1).contains(&j.value) {

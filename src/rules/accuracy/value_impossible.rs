@@ -21,7 +21,7 @@
 //! data/README.md. FHIR R4 vital signs profile for the codes and units.
 
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{judge, measurements, show_number};
+use crate::rules::accuracy::{judged, show_number};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -35,11 +35,7 @@ pub static RULE: RuleMeta = RuleMeta {
 record_rule! {
     types: &["Observation"],
     fn check(resource, cx, out) {
-        for m in measurements(resource, &cx.codes.ranges) {
-            if m.bounded {
-                continue;
-            }
-            let Some(j) = judge(&m, resource, cx) else { continue };
+        for (m, j) in judged(resource, cx) {
             let (lo, hi) = j.impossible;
             if (lo..=hi).contains(&j.value) {
                 continue;
