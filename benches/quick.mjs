@@ -57,3 +57,20 @@ const glue = readFileSync(join(web, 'ehrlint.js'));
 console.log(`Wasm instantiate: ${instantiate.toFixed(1)} ms; new Validator(): median ${median(starts).toFixed(2)} ms`);
 console.log(`${records.length} spec examples: validate(object) median ${(median(perObject) * 1000).toFixed(1)} us, validateJson(text) median ${(median(perText) * 1000).toFixed(1)} us per resource`);
 console.log(`browser build: .wasm ${(bytes.length / 1024).toFixed(0)} KB raw, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(0)} KB gzipped; JS glue ${(gzipSync(glue, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`);
+
+// Code lookup as a coder types, with the descriptions loaded.
+validator.loadDescriptions(readFileSync(join(root, 'data', 'icd10cm-descriptions.tsv'), 'utf8'));
+t = performance.now();
+validator.lookup('icd10cm', 'dia', { asOf: '2026-04-01' });
+const indexMs = performance.now() - t;
+for (const [label, query] of [['code prefix "E11"', 'E11'], ['3 letters "dia"', 'dia'],
+  ['words "type 2 diabetes"', 'type 2 diabetes'], ['words "fracture femur"', 'fracture femur']]) {
+  const times = [];
+  for (let i = 0; i < 50; i++) {
+    t = performance.now();
+    validator.lookup('icd10cm', query, { limit: 20, asOf: '2026-04-01' });
+    times.push(performance.now() - t);
+  }
+  console.log(`lookup ${label.padEnd(26)} median ${(median(times) * 1000).toFixed(1)} us (20 results)`);
+}
+console.log(`lookup word index, built on the first word query: ${indexMs.toFixed(0)} ms`);

@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use crate::codes::Codes;
+use crate::config::RuleConfig;
 use crate::fhir::clock;
 use crate::fhir::path::Location;
 use crate::profile::Profile;
@@ -23,6 +24,9 @@ pub(crate) struct Engine {
     structure: Structure,
     codes: Codes,
     profile: Profile,
+    config: RuleConfig,
+    /// The options' date of service, for calls whose context has none.
+    as_of: Option<crate::PartialDate>,
 }
 
 /// What one validation collects: the issues, and the counts for the completeness score.
@@ -38,17 +42,31 @@ struct Run<'c> {
 }
 
 impl Engine {
-    pub(crate) fn new(profile: Option<&crate::profile::ProfileChoice>) -> Result<Self, String> {
+    pub(crate) fn new(options: &crate::Options) -> Result<Self, String> {
         let structure = Structure::new()?;
-        let profile = match profile {
+        let mut profile = match &options.profile {
             Some(choice) => Profile::from_choice(choice, &structure)?,
             None => Profile::default_profile(&structure)?,
+        };
+        if let Some(require) = &options.require {
+            profile.require(require, &structure)?;
+        }
+        let as_of = match &options.as_of {
+            Some(s) => Some(crate::parse_as_of(s).map_err(|e| format!("invalid options: {e}"))?),
+            None => None,
         };
         Ok(Engine {
             structure,
             codes: Codes::load()?,
             profile,
+            config: RuleConfig::new(options.rules.as_ref())?,
+            as_of,
         })
+    }
+
+    /// The options' date of service.
+    pub(crate) fn default_as_of(&self) -> Option<crate::PartialDate> {
+        self.as_of
     }
 
     pub(crate) fn codes(&self) -> &Codes {
@@ -60,6 +78,17 @@ impl Engine {
     }
 
     pub(crate) fn run(&self, resource: &Value, context: &Context) -> Report {
+        let with_as_of;
+        let context = match (context.as_of, self.as_of) {
+            (None, Some(day)) => {
+                with_as_of = Context {
+                    as_of: Some(day),
+                    ..context.clone()
+                };
+                &with_as_of
+            }
+            _ => context,
+        };
         let now = clock::now();
         let mut run = Run {
             context,
@@ -80,6 +109,7 @@ impl Engine {
             missing_must_support,
         } = run.counts;
         missing_required.extend(missing_must_support);
+        self.config.apply(&mut run.issues);
         Report::new(
             run.issues,
             Completeness::new(required, must_support, missing_required),
@@ -139,7 +169,7 @@ impl Engine {
             now: run.now,
         };
         for rule in RECORD_RULES {
-            if rule.resource_types().contains(&rt) {
+            if rule.resource_types().contains(&rt) && self.config.runs(rule.meta().code) {
                 rule.check(resource, &cx, &mut run.issues);
             }
         }

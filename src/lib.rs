@@ -14,6 +14,7 @@
 //! ```
 
 pub mod codes;
+mod config;
 mod engine;
 pub mod fhir;
 mod profile;
@@ -29,6 +30,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use config::RuleOptions;
 pub use fhir::primitives::PartialDate;
 pub use profile::ProfileChoice;
 pub use report::{Category, Completeness, Issue, Report, Severity, Tally};
@@ -44,6 +46,14 @@ pub struct Options {
     /// (FHIR R4 alone) or a profile document (schemas/profile.schema.json, docs/profiles.md).
     /// A bad profile makes `Validator::new` fail with a message saying what is wrong.
     pub profile: Option<ProfileChoice>,
+    /// Requirements added to the profile, in the format of a profile's `resources`:
+    /// `{"Patient": {"required": ["birthDate"]}}`.
+    pub require: Option<Value>,
+    /// Rules turned off (by code or family) and severities overridden per code.
+    pub rules: Option<RuleOptions>,
+    /// The date of service (YYYY-MM-DD) when a call's context gives none: for batch work on
+    /// records of one day.
+    pub as_of: Option<String>,
 }
 
 impl Options {
@@ -51,6 +61,7 @@ impl Options {
     pub fn with_profile(profile: ProfileChoice) -> Self {
         Options {
             profile: Some(profile),
+            ..Options::default()
         }
     }
 }
@@ -214,7 +225,7 @@ impl Validator {
     /// Compiles the structure schemas of every supported resource type.
     pub fn new(options: Options) -> Result<Self, String> {
         Ok(Validator {
-            engine: engine::Engine::new(options.profile.as_ref())?,
+            engine: engine::Engine::new(&options)?,
             options,
         })
     }
@@ -245,6 +256,32 @@ impl Validator {
         let n = parsed.len();
         let _ = codes.descriptions.set(parsed);
         Ok(n)
+    }
+
+    /// Codes for what is being typed: ICD-10-CM (`system` "icd10cm" or its URI) by code prefix
+    /// (`E11`, `e11.6`) or by words of the description ("type 2 diab", once the descriptions are
+    /// loaded: without them word queries find nothing), ICD-10-PCS ("icd10pcs") by code
+    /// prefix; only codes valid on `as_of` (default today), at most `limit`.
+    pub fn lookup(
+        &self,
+        system: &str,
+        text: &str,
+        limit: usize,
+        as_of: Option<PartialDate>,
+    ) -> Result<Vec<codes::lookup::Found>, String> {
+        let system = codes::lookup::System::parse(system).ok_or_else(|| {
+            format!("lookup: unknown code system {system:?}: use icd10cm or icd10pcs")
+        })?;
+        let day = as_of
+            .or(self.engine.default_as_of())
+            .map_or_else(fhir::clock::today, |d| d.days().0);
+        Ok(codes::lookup::lookup(
+            self.engine.codes(),
+            system,
+            text,
+            limit,
+            day,
+        ))
     }
 
     /// The resource types this validator checks.

@@ -283,22 +283,7 @@ impl Profile {
 
     /// A vendor's profile: checked against the profile JSON Schema, then against FHIR.
     fn from_document(doc: &Value, structure: &Structure) -> Result<Profile, String> {
-        let schema: Value = serde_json::from_str(SCHEMA_TEXT)
-            .map_err(|e| format!("the profile schema does not parse: {e}"))?;
-        let validator = jsonschema::validator_for(&schema)
-            .map_err(|e| format!("the profile schema does not compile: {e}"))?;
-        let errors: Vec<String> = validator
-            .iter_errors(doc)
-            .take(5)
-            .map(|e| {
-                let at = e.instance_path().as_str().to_string();
-                let at = if at.is_empty() { "/".to_string() } else { at };
-                format!("{at}: {e}")
-            })
-            .collect();
-        if !errors.is_empty() {
-            return Err(format!("invalid profile: {}", errors.join("; ")));
-        }
+        check_schema(doc)?;
         Profile::compile(doc, structure)
     }
 
@@ -319,14 +304,30 @@ impl Profile {
                 Severity::Error
             },
         );
-        let required_severity = profile.required_severity;
-        let mut types: Vec<&String> = raw.resources.keys().collect();
+        profile.add(
+            &raw.resources,
+            &format!("invalid profile {:?}", raw.id),
+            structure,
+        )?;
+        Ok(profile)
+    }
+
+    /// Adds (or, with `relax`, drops) requirements per resource type; `label` starts the
+    /// error messages.
+    fn add(
+        &mut self,
+        resources: &HashMap<String, RawResource>,
+        label: &str,
+        structure: &Structure,
+    ) -> Result<(), String> {
+        let required_severity = self.required_severity;
+        let mut types: Vec<&String> = resources.keys().collect();
         types.sort();
         for rt in types {
-            let Some(spec) = raw.resources.get(rt) else {
+            let Some(spec) = resources.get(rt) else {
                 continue;
             };
-            let problem = |what: String| format!("invalid profile {:?}: {rt}: {what}", raw.id);
+            let problem = |what: String| format!("{label}: {rt}: {what}");
             if !structure.is_supported(rt) {
                 let hint = crate::rules::nearest(rt, structure.supported_types(), 1);
                 let hint = match hint.first() {
@@ -344,7 +345,7 @@ impl Profile {
                     .map_err(|e| problem(format!("{text}: {e}")))?;
                 Ok(Element::parse(text))
             };
-            let entry = profile.resources.entry(rt.clone()).or_default();
+            let entry = self.resources.entry(rt.clone()).or_default();
             for relaxed in &spec.relax {
                 let before =
                     entry.required.len() + entry.must_support.len() + entry.conditional.len();
@@ -401,7 +402,21 @@ impl Profile {
                 }
             }
         }
-        Ok(profile)
+        Ok(())
+    }
+
+    /// Adds the options' `require` (the `resources` part of a profile) to this profile.
+    pub fn require(&mut self, resources: &Value, structure: &Structure) -> Result<(), String> {
+        let doc = serde_json::json!({"id": "require", "resources": resources});
+        check_schema(&doc).map_err(|e| {
+            format!(
+                "invalid options: {}",
+                e.replace("invalid profile: /resources", "require")
+            )
+        })?;
+        let raw: RawProfile =
+            serde_json::from_value(doc).map_err(|e| format!("invalid options: require: {e}"))?;
+        self.add(&raw.resources, "invalid options: require", structure)
     }
 
     fn empty(id: &str) -> Profile {
@@ -414,6 +429,28 @@ impl Profile {
 
     pub fn resource(&self, resource_type: &str) -> Option<&ResourceProfile> {
         self.resources.get(resource_type)
+    }
+}
+
+/// Checks a profile document against schemas/profile.schema.json.
+fn check_schema(doc: &Value) -> Result<(), String> {
+    let schema: Value = serde_json::from_str(SCHEMA_TEXT)
+        .map_err(|e| format!("the profile schema does not parse: {e}"))?;
+    let validator = jsonschema::validator_for(&schema)
+        .map_err(|e| format!("the profile schema does not compile: {e}"))?;
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .take(5)
+        .map(|e| {
+            let at = e.instance_path().as_str().to_string();
+            let at = if at.is_empty() { "/".to_string() } else { at };
+            format!("{at}: {e}")
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("invalid profile: {}", errors.join("; ")))
     }
 }
 

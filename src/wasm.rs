@@ -96,10 +96,41 @@ export interface Profile {
   }>;
 }
 
-/** Validator options; unknown keys are refused. */
+/** Every rule code (see docs/rules.md). */
+export type RuleCode = string;
+
+/** Validator options; a bad key or value throws an Error naming it. */
 export interface Options {
   /** "default" (modelled on US Core; the default), "none" (FHIR R4 alone) or your own profile. */
   profile?: "default" | "none" | Profile;
+  /** Requirements added to the profile, in the format of a profile's resources. */
+  require?: Profile["resources"];
+  rules?: {
+    /** Rule codes, or families ("structure", "completeness", "accuracy", "consistency"), that do not run. */
+    disable?: Array<RuleCode | Category>;
+    /** Severity per rule code. */
+    severity?: Record<RuleCode, Severity>;
+  };
+  /** Date of service (YYYY-MM-DD) when a call's context gives none. */
+  asOf?: string;
+}
+
+/** Options of `lookup`. */
+export interface LookupOptions {
+  /** At most this many results (default 20, at most 1000). */
+  limit?: number;
+  /** Only codes valid on this day (YYYY-MM-DD); default the options' asOf, else today. */
+  asOf?: string;
+}
+
+/** A code offered by `lookup`. */
+export interface LookupResult {
+  /** As coders write it, e.g. "E11.9". */
+  code: string;
+  /** The description, when the descriptions are loaded. */
+  display?: string;
+  /** A billable code on the day; a category (offered to be refined) is not. */
+  billable: boolean;
 }
 
 /** A FHIR R4 OperationOutcome. */
@@ -216,6 +247,42 @@ impl WasmValidator {
     pub fn load_descriptions(&self, text: String) -> Result<u32, JsError> {
         let n = self.inner.load_descriptions(text).map_err(js_error)?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Codes for what is being typed: ICD-10-CM by code prefix or words of the description
+    /// (words need the descriptions loaded), ICD-10-PCS by code prefix; only codes valid on
+    /// `asOf` (default: the options' asOf, else today). Throws on an unknown system.
+    #[wasm_bindgen(unchecked_return_type = "LookupResult[]")]
+    pub fn lookup(
+        &self,
+        system: &str,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "LookupOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        struct Raw {
+            limit: Option<u32>,
+            as_of: Option<String>,
+        }
+        let raw: Raw = match json_arg(options.as_ref(), "lookup options")? {
+            None => Raw::default(),
+            Some(v) => {
+                serde_json::from_value(v).map_err(|e| js_error(format!("lookup options: {e}")))?
+            }
+        };
+        let as_of = match raw.as_of {
+            Some(s) => {
+                Some(crate::parse_as_of(&s).map_err(|e| js_error(format!("lookup options: {e}")))?)
+            }
+            None => None,
+        };
+        let limit = raw.limit.map_or(20, |l| l.min(1000) as usize);
+        let found = self
+            .inner
+            .lookup(system, text, limit, as_of)
+            .map_err(js_error)?;
+        to_js(&found)
     }
 
     /// The resource types this validator checks.

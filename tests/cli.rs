@@ -240,7 +240,82 @@ fn profile_option_takes_a_file_and_refuses_a_bad_one() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("Patient has no element birthdate (did you mean birthDate?)"),
+        err.contains("invalid profile \"clinic\": Patient: birthdate: Patient has no element birthdate (did you mean birthDate?)"),
         "{err}"
     );
+}
+
+#[test]
+fn config_option_takes_the_options_json() {
+    let dir = common::root().join("target/tmp");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("cli-options.json");
+    std::fs::write(
+        &config,
+        r#"{"profile": "none", "rules": {"severity": {"invalid-value": "warning"}}}"#,
+    )
+    .unwrap();
+    let out = ehrlint(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--config",
+            config.to_str().unwrap(),
+            "invalid/patient-gender-mal.json",
+        ],
+        None,
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(line["valid"], true, "{line}");
+    assert_eq!(line["issues"][0]["severity"], "warning");
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::write(&config, r#"{"rules": {"disable": ["nope"]}}"#).unwrap();
+    let out = ehrlint(
+        &[
+            "validate",
+            "--config",
+            config.to_str().unwrap(),
+            "valid/patient.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("rules.disable: \"nope\" is not a rule code"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lookup_finds_codes_by_words_and_prefix() {
+    let out = ehrlint(
+        &[
+            "lookup",
+            "icd10cm",
+            "type 2 diabetes",
+            "--limit",
+            "2",
+            "--as-of",
+            "2026-04-01",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("E11.9      Type 2 diabetes mellitus without complications\n"),
+        "{text}"
+    );
+    let out = ehrlint(&["lookup", "icd10pcs", "0DTJ4", "--format", "json"], None);
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        found[0],
+        serde_json::json!({"code": "0DTJ4", "billable": false})
+    );
+    let out = ehrlint(&["lookup", "icd10cm", "zzzz"], None);
+    assert_eq!(out.status.code(), Some(1), "nothing found");
+    let out = ehrlint(&["lookup", "cpt", "x"], None);
+    assert_eq!(out.status.code(), Some(2));
 }

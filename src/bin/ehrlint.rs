@@ -34,6 +34,21 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Command {
+        /// Find codes: ICD-10-CM by code prefix or by words of the description, ICD-10-PCS by
+        /// code prefix; only codes valid on the day (default today).
+        Lookup {
+            /// icd10cm or icd10pcs.
+            system: String,
+            /// A code prefix (E11, e11.6, 0DT) or words ("type 2 diabetes").
+            text: String,
+            #[arg(long, default_value_t = 20)]
+            limit: usize,
+            #[arg(long, value_name = "YYYY-MM-DD")]
+            as_of: Option<String>,
+            /// Output: text (code, billable mark, description) or json (one array).
+            #[arg(long, value_enum, default_value_t = Format::Text)]
+            format: Format,
+        },
         /// Validate FHIR R4 JSON resources.
         ///
         /// PATH is a .json file (one resource or a Bundle), a .ndjson file (one resource per
@@ -49,8 +64,13 @@ mod cli {
             as_of: Option<String>,
             /// Completeness profile: default (modelled on US Core), none (FHIR R4 alone), or
             /// the path of a profile JSON file (docs/profiles.md).
-            #[arg(long, value_name = "default|none|FILE", default_value = "default")]
-            profile: String,
+            /// Overrides the profile of --config.
+            #[arg(long, value_name = "default|none|FILE")]
+            profile: Option<String>,
+            /// Validator options as JSON (profile, require, rules, asOf), as the JS API takes
+            /// them.
+            #[arg(long, value_name = "FILE")]
+            config: Option<String>,
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<String>,
         },
@@ -79,13 +99,77 @@ mod cli {
             }
         };
         match cli.command {
+            Command::Lookup {
+                system,
+                text,
+                limit,
+                as_of,
+                format,
+            } => lookup(&system, &text, limit, as_of.as_deref(), format),
             Command::Validate {
                 format,
                 as_of,
                 profile,
+                config,
                 paths,
-            } => validate(format, as_of.as_deref(), &profile, &paths),
+            } => validate(
+                format,
+                as_of.as_deref(),
+                profile.as_deref(),
+                config.as_deref(),
+                &paths,
+            ),
         }
+    }
+
+    /// The ICD-10-CM descriptions, built into the command-line tool (not the Wasm) for lookup.
+    const DESCRIPTIONS: &str = include_str!("../../data/icd10cm-descriptions.tsv");
+
+    fn lookup(
+        system: &str,
+        text: &str,
+        limit: usize,
+        as_of: Option<&str>,
+        format: Format,
+    ) -> ExitCode {
+        let as_of = match as_of.map(parse_as_of).transpose() {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("ehrlint: --as-of: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let validator = match Validator::new(Options::default()) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("ehrlint: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        if let Err(e) = validator.load_descriptions(DESCRIPTIONS.to_string()) {
+            eprintln!("ehrlint: {e}");
+            return ExitCode::from(2);
+        }
+        let found = match validator.lookup(system, text, limit, as_of) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("ehrlint: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        match format {
+            Format::Json | Format::Outcome => println!("{}", json!(found)),
+            Format::Text => {
+                for f in &found {
+                    let mark = if f.billable { " " } else { "*" };
+                    println!("{:<9}{mark} {}", f.code, f.display.as_deref().unwrap_or(""));
+                }
+                if found.iter().any(|f| !f.billable) {
+                    println!("(* a category: not billable, choose a code below it)");
+                }
+            }
+        }
+        ExitCode::from(if found.is_empty() { 1 } else { 0 })
     }
 
     /// `default`/`none`, or a profile file.
@@ -98,7 +182,31 @@ mod cli {
         Ok(ProfileChoice::Custom(doc))
     }
 
-    fn validate(format: Format, as_of: Option<&str>, profile: &str, paths: &[String]) -> ExitCode {
+    /// The options of --config, with --profile over them.
+    fn options(config: Option<&str>, profile: Option<&str>) -> Result<Options, String> {
+        let mut options = match config {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| format!("--config: {path}: {e}"))?;
+                let value = ehrlint::parse(&text).map_err(|e| format!("--config: {path}: {e}"))?;
+                serde_json::from_value::<Options>(value)
+                    .map_err(|e| format!("--config: {path}: invalid options: {e}"))?
+            }
+            None => Options::default(),
+        };
+        if let Some(p) = profile {
+            options.profile = Some(profile_choice(p).map_err(|e| format!("--profile: {e}"))?);
+        }
+        Ok(options)
+    }
+
+    fn validate(
+        format: Format,
+        as_of: Option<&str>,
+        profile: Option<&str>,
+        config: Option<&str>,
+        paths: &[String],
+    ) -> ExitCode {
         let mut context = Context::default();
         if let Some(s) = as_of {
             match parse_as_of(s) {
@@ -109,14 +217,13 @@ mod cli {
                 }
             }
         }
-        let validator =
-            match profile_choice(profile).and_then(|p| Validator::new(Options::with_profile(p))) {
-                Ok(v) => v,
-                Err(e) => {
-                    eprintln!("ehrlint: --profile: {e}");
-                    return ExitCode::from(2);
-                }
-            };
+        let validator = match options(config, profile).and_then(Validator::new) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("ehrlint: {e}");
+                return ExitCode::from(2);
+            }
+        };
         let stdout = io::stdout();
         let mut out = BufWriter::new(stdout.lock());
         let (mut unreadable, mut failed, mut checked) = (false, 0usize, 0usize);

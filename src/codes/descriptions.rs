@@ -6,6 +6,22 @@ pub struct Descriptions {
     text: String,
     /// (code start, code end, description end) byte offsets into `text`, sorted by code.
     index: Vec<(u32, u32, u32)>,
+    /// Every word of the descriptions (lower case, sorted) with the entries holding it, built
+    /// on the first word search: code lookup by words, without scanning 74,000 lines a key.
+    words: std::sync::OnceLock<WordIndex>,
+}
+
+/// Every word (lower case, sorted) with the entries holding it, and each entry's word count.
+struct WordIndex {
+    words: Vec<(Box<str>, Vec<u32>)>,
+    counts: Vec<u16>,
+}
+
+/// The words of a text, lower case: runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 impl Descriptions {
@@ -35,7 +51,11 @@ impl Descriptions {
         if index.is_empty() {
             return Err("the descriptions file is empty".to_string());
         }
-        Ok(Descriptions { text, index })
+        Ok(Descriptions {
+            text,
+            index,
+            words: std::sync::OnceLock::new(),
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -44,6 +64,130 @@ impl Descriptions {
 
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
+    }
+
+    fn word_index(&self) -> &WordIndex {
+        self.words.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<u32>> = Default::default();
+            let mut counts = Vec::with_capacity(self.index.len());
+            for (i, &(_, e, d)) in self.index.iter().enumerate() {
+                let text = self.text.get(e as usize + 1..d as usize).unwrap_or("");
+                let mut n = 0u16;
+                for w in words(text) {
+                    n = n.saturating_add(1);
+                    let entries = map.entry(w).or_default();
+                    if entries.last() != Some(&(i as u32)) {
+                        entries.push(i as u32);
+                    }
+                }
+                counts.push(n);
+            }
+            let mut list: Vec<(Box<str>, Vec<u32>)> = map
+                .into_iter()
+                .map(|(w, e)| (w.into_boxed_str(), e))
+                .collect();
+            list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            WordIndex {
+                words: list,
+                counts,
+            }
+        })
+    }
+
+    /// The codes whose description has, for every word of `query`, a word starting with it
+    /// ("type 2 diab" finds E11.9), at most `limit` of those `keep` accepts, most relevant
+    /// first: the shorter (more general) code, then descriptions that begin with the words
+    /// typed, then those with the fewest other words. "hypertension" offers I10 first, "type 2
+    /// diabetes" E11.9 before E11.621.
+    pub fn search(&self, query: &str, limit: usize, keep: impl Fn(&str) -> bool) -> Vec<&str> {
+        let WordIndex {
+            words: index,
+            counts,
+        } = self.word_index();
+        let typed: Vec<String> = words(query).collect();
+        // Each typed word's postings: the lists of every indexed word it begins.
+        let mut ranges: Vec<&[(Box<str>, Vec<u32>)]> = typed
+            .iter()
+            .map(|w| {
+                let start = index.partition_point(|(word, _)| word.as_ref() < w.as_str());
+                let len = index[start..]
+                    .iter()
+                    .take_while(|(word, _)| word.starts_with(w.as_str()))
+                    .count();
+                &index[start..start + len]
+            })
+            .collect();
+        // Start from the rarest word and test the others by binary search: "fracture" is in
+        // tens of thousands of descriptions, and merging its lists would cost more than all
+        // the rest.
+        let size = |r: &&[(Box<str>, Vec<u32>)]| r.iter().map(|(_, e)| e.len()).sum::<usize>();
+        ranges.sort_by_key(size);
+        let Some((rarest, others)) = ranges.split_first() else {
+            return Vec::new();
+        };
+        let mut hits: Vec<u32> = rarest.iter().flat_map(|(_, e)| e.iter().copied()).collect();
+        hits.sort_unstable();
+        hits.dedup();
+        hits.retain(|e| {
+            others
+                .iter()
+                .all(|r| r.iter().any(|(_, list)| list.binary_search(e).is_ok()))
+        });
+        let code_len = |i: u32| {
+            let (s, e, _) = self.index[i as usize];
+            e - s
+        };
+        // Cheap key first; the word-level key only within the groups that can make the cut.
+        hits.sort_unstable_by_key(|&i| (code_len(i), i));
+        let mut out = Vec::new();
+        let mut group = Vec::new();
+        let mut rest = hits.into_iter().peekable();
+        while out.len() < limit {
+            let Some(first) = rest.next() else { break };
+            group.clear();
+            group.push(first);
+            while let Some(&next) = rest.peek() {
+                if code_len(next) != code_len(first) {
+                    break;
+                }
+                group.push(next);
+                rest.next();
+            }
+            // Word counts are precomputed and "begins" compares bytes: no text is lowered
+            // here, as a group can hold thousands of fracture codes.
+            let first_typed = typed.first().map_or("", String::as_str);
+            let mut ranked: Vec<((bool, u16), u32)> = group
+                .iter()
+                .map(|&i| {
+                    let text = self.description_at(i).as_bytes();
+                    let begins = text.len() >= first_typed.len()
+                        && text[..first_typed.len()].eq_ignore_ascii_case(first_typed.as_bytes());
+                    let extra = counts[i as usize].saturating_sub(typed.len() as u16);
+                    ((!begins, extra), i)
+                })
+                .collect();
+            ranked.sort_unstable();
+            for (_, i) in ranked {
+                if out.len() >= limit {
+                    break;
+                }
+                let code = self.code_at(i);
+                if keep(code) {
+                    out.push(code);
+                }
+            }
+        }
+        out
+    }
+
+    fn code_at(&self, i: u32) -> &str {
+        let (s, e, _) = self.index[i as usize];
+        &self.text[s as usize..e as usize]
+    }
+
+    fn description_at(&self, i: u32) -> &str {
+        let (_, e, d) = self.index[i as usize];
+        self.text.get(e as usize + 1..d as usize).unwrap_or("")
     }
 
     /// The description of a code (normalized: no dot, upper case).

@@ -6,6 +6,7 @@ pub mod checkdigit;
 pub mod descriptions;
 pub mod excludes1;
 pub mod icd10;
+pub mod lookup;
 pub mod mce;
 pub mod ranges;
 pub mod units;

@@ -115,6 +115,40 @@ test('a bad profile is refused with a clear Error', () => {
     /invalid profile: \/resources\/Patient\/mustSupport/);
 });
 
+test('rule configuration: disable, severity, require, asOf; bad keys are named', () => {
+  const hr = { resourceType: 'Observation', status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+    valueQuantity: { value: 300, system: 'http://unitsofmeasure.org', code: '/min' } };
+  assert.deepEqual(pairs(bare.validate(hr).issues), [['value-implausible', '/valueQuantity/value']]);
+  assert.deepEqual(new Validator({ profile: 'none', rules: { disable: ['accuracy'] } }).validate(hr).issues, []);
+  const strict = new Validator({ profile: 'none', rules: { severity: { 'value-implausible': 'error' } } });
+  assert.equal(strict.validate(hr).valid, false);
+  const req = new Validator({ profile: 'none', require: { Patient: { required: ['birthDate'] } } });
+  assert.deepEqual(pairs(req.validate({ resourceType: 'Patient' }).issues), [['profile-required', '/birthDate']]);
+  const dated = new Validator({ profile: 'none', asOf: '2025-03-01' });
+  const condition = { resourceType: 'Condition', subject: { reference: 'Patient/1' },
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C78.31' }] } };
+  assert.deepEqual(pairs(dated.validate(condition).issues), [['icd10cm-not-valid-on-date', '/code/coding/0/code']]);
+  assert.throws(() => new Validator({ rules: { disable: ['value-implausable'] } }), /rules.disable: "value-implausable" is not a rule code \(did you mean value-implausible\?\)/);
+  assert.throws(() => new Validator({ rules: { severity: { 'ucum-invalid': 'fatal' } } }), /rules.severity.ucum-invalid/);
+  assert.throws(() => new Validator({ asOf: 'yesterday' }), /asOf "yesterday"/);
+  assert.throws(() => new Validator({ rule: {} }), /unknown field `rule`/);
+});
+
+test('lookup offers codes by prefix at once and by words once descriptions are loaded', async () => {
+  const { readFileSync } = await import('node:fs');
+  const v = new Validator();
+  const e11 = v.lookup('icd10cm', 'E11.6', { limit: 2, asOf: '2026-04-01' });
+  assert.deepEqual(e11, [{ code: 'E11.6', billable: false }, { code: 'E11.610', billable: true }]);
+  assert.deepEqual(v.lookup('icd10cm', 'type 2 diabetes'), []);
+  v.loadDescriptions(readFileSync(new URL(import.meta.resolve('ehrlint/data/icd10cm-descriptions.tsv')), 'utf8'));
+  assert.deepEqual(v.lookup('icd10cm', 'type 2 diabetes', { limit: 1, asOf: '2026-04-01' }),
+    [{ code: 'E11.9', display: 'Type 2 diabetes mellitus without complications', billable: true }]);
+  assert.equal(v.lookup('icd10pcs', '0DTJ4ZZ').length, 1);
+  assert.throws(() => v.lookup('snomed', 'x'), /unknown code system "snomed"/);
+  assert.throws(() => v.lookup('icd10cm', 'x', { limt: 3 }), /lookup options: unknown field `limt`/);
+});
+
 test('toOperationOutcome gives a FHIR OperationOutcome', () => {
   const outcome = toOperationOutcome(bare.validateJson(fixtureText('invalid/observation-no-status.json')));
   assert.deepEqual(outcome, {
