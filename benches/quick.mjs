@@ -74,3 +74,19 @@ for (const [label, query] of [['code prefix "E11"', 'E11'], ['3 letters "dia"', 
   console.log(`lookup ${label.padEnd(26)} median ${(median(times) * 1000).toFixed(1)} us (20 results)`);
 }
 console.log(`lookup word index, built on the first word query: ${indexMs.toFixed(0)} ms`);
+
+// Entry-time checks in Wasm: one field, and one session edit, on common fields.
+const patient = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', 'valid', 'patient.json'), 'utf8'));
+const timeIt = (f) => {
+  const times = [];
+  for (let i = 0; i < 200; i++) {
+    t = performance.now();
+    f(i);
+    times.push(performance.now() - t);
+  }
+  return (median(times) * 1000).toFixed(1);
+};
+console.log(`validateField Patient.birthDate median ${timeIt(() => validator.validateField('Patient', 'Patient.birthDate', '1974-12-25'))} us`);
+console.log(`validate, the same Patient whole (for comparison) median ${timeIt(() => validator.validate(patient))} us`);
+const session = validator.session('Patient', patient);
+console.log(`session.set Patient.birthDate median ${timeIt((i) => session.set('Patient.birthDate', i % 2 ? '1974-12-25' : '1974-12-26'))} us`);

@@ -113,6 +113,93 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e6 / n as f64
     );
 
+    // Entry-time checks: one field, and one edit in a session, on common fields.
+    let ctx = Context::default();
+    let mut record_ctx = Context::default();
+    record_ctx.record = Some(
+        serde_json::json!({"resourceType": "Observation", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
+        "subject": {"reference": "Patient/1"}, "effectiveDateTime": "2024-05-02",
+        "valueQuantity": {"value": 72, "system": "http://unitsofmeasure.org", "code": "/min"}}),
+    );
+    for (label, rt, path, value, context) in [
+        (
+            "Patient.birthDate",
+            "Patient",
+            "Patient.birthDate",
+            serde_json::json!("1974-12-25"),
+            &ctx,
+        ),
+        (
+            "Patient.gender",
+            "Patient",
+            "Patient.gender",
+            serde_json::json!("female"),
+            &ctx,
+        ),
+        (
+            "Observation.valueQuantity.value (with record)",
+            "Observation",
+            "Observation.valueQuantity.value",
+            serde_json::json!(88),
+            &record_ctx,
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            std::hint::black_box(
+                validator
+                    .validate_field(rt, path, value.clone(), context)
+                    .ok(),
+            );
+            times.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        println!("validate_field {label:<46} median {:.1} us", median(times));
+    }
+    let patient: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/valid/patient.json"
+        ))
+        .expect("fixture"),
+    )
+    .expect("fixture parses");
+    let mut times = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        std::hint::black_box(validator.validate(&patient, &ctx));
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    println!(
+        "validate, the same Patient whole (for comparison)          median {:.1} us",
+        median(times)
+    );
+    let mut session = validator
+        .session("Patient", Some(patient), Context::default())
+        .expect("session");
+    for (label, path, values) in [
+        (
+            "Patient.birthDate",
+            "Patient.birthDate",
+            ["1974-12-25", "1974-12-26"],
+        ),
+        (
+            "Patient.telecom[0].value",
+            "Patient.telecom[0].value",
+            ["(03) 5555 6473", "(03) 5555 6474"],
+        ),
+    ] {
+        let mut times = Vec::new();
+        for i in 0..200 {
+            let v = serde_json::json!(values[i % 2]);
+            let t = Instant::now();
+            std::hint::black_box(session.set(path, Some(v)).ok());
+            times.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        println!("session.set {label:<49} median {:.1} us", median(times));
+    }
+
     // Code lookup as a coder types: a 3-character code prefix, 3 letters of a word, words.
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

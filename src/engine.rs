@@ -39,6 +39,67 @@ struct Run<'c> {
     indexes: crate::fhir::reference::Indexes,
     issues: Vec<Issue>,
     counts: Counts,
+    /// For an editing session or a single field: which record rules of the root resource to
+    /// run, and the kept results of the others.
+    plan: Option<&'c mut Plan>,
+}
+
+/// The record rules' results for one resource, kept between the steps of a session.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Per rule of RECORD_RULES: its issues when last run; None: never run.
+    results: Vec<Option<Vec<Issue>>>,
+    /// Per rule: run it this time.
+    stale: Vec<bool>,
+    /// Rules run so far, for tests and traces.
+    pub runs: u64,
+    /// The codes of the rules the last check ran.
+    pub last: Vec<&'static str>,
+    /// The structure issues of the record at the last check.
+    structure: Option<Vec<Issue>>,
+    /// The top-level element the next check follows an edit of: only it needs its structure
+    /// checked again, when it can be checked on its own.
+    pub scope: Option<String>,
+}
+
+impl Plan {
+    pub(crate) fn new() -> Self {
+        Plan {
+            results: vec![None; RECORD_RULES.len()],
+            stale: vec![true; RECORD_RULES.len()],
+            runs: 0,
+            last: Vec::new(),
+            structure: None,
+            scope: None,
+        }
+    }
+
+    /// Marks the rules to run next time (all of them when `all`).
+    pub(crate) fn mark(&mut self, stale: impl Fn(usize) -> bool) {
+        for (i, s) in self.stale.iter_mut().enumerate() {
+            *s = *s || stale(i);
+        }
+    }
+
+    /// Forget every kept result.
+    pub(crate) fn reset(&mut self) {
+        self.results.iter_mut().for_each(|r| *r = None);
+        self.stale.iter_mut().for_each(|s| *s = true);
+        self.structure = None;
+        self.scope = None;
+    }
+
+    /// Only the stale rules, with nothing kept from the others (a single field's check).
+    pub(crate) fn only(stale: Vec<bool>) -> Self {
+        Plan {
+            results: vec![Some(Vec::new()); RECORD_RULES.len()],
+            stale,
+            runs: 0,
+            last: Vec::new(),
+            structure: None,
+            scope: None,
+        }
+    }
 }
 
 impl Engine {
@@ -78,6 +139,25 @@ impl Engine {
     }
 
     pub(crate) fn run(&self, resource: &Value, context: &Context) -> Report {
+        self.run_planned(resource, context, None)
+    }
+
+    /// `run`, re-running only the stale record rules of the root resource when a plan is
+    /// given. A resource holding others (a Bundle, `contained`) runs every rule.
+    pub(crate) fn run_planned(
+        &self,
+        resource: &Value,
+        context: &Context,
+        mut plan: Option<&mut Plan>,
+    ) -> Report {
+        let nested = resource.get("resourceType").and_then(Value::as_str) == Some("Bundle")
+            || resource.get("contained").is_some();
+        if let Some(p) = plan.as_deref_mut() {
+            p.last.clear();
+            if nested {
+                p.reset();
+            }
+        }
         let with_as_of;
         let context = match (context.as_of, self.as_of) {
             (None, Some(day)) => {
@@ -97,6 +177,7 @@ impl Engine {
             indexes: Default::default(),
             issues: Vec::new(),
             counts: Counts::default(),
+            plan,
         };
         match resource.get("resourceType").and_then(Value::as_str) {
             Some(rt) => self.resource(rt, resource, &Location::root(rt), None, &mut run),
@@ -153,8 +234,19 @@ impl Engine {
             return;
         }
         let first = run.issues.len();
-        self.structure
-            .check(rt, resource, location, &mut run.issues);
+        match run
+            .plan
+            .as_deref_mut()
+            .filter(|_| location.pointer.is_empty())
+        {
+            Some(plan) => {
+                let issues = self.structure_planned(rt, resource, location, plan);
+                run.issues.extend(issues);
+            }
+            None => self
+                .structure
+                .check(rt, resource, location, &mut run.issues),
+        }
         let cx = Cx {
             contacts: std::cell::OnceCell::new(),
             found: std::cell::OnceCell::new(),
@@ -168,9 +260,35 @@ impl Engine {
             today: run.today,
             now: run.now,
         };
-        for rule in RECORD_RULES {
-            if rule.resource_types().contains(&rt) && self.config.runs(rule.meta().code) {
-                rule.check(resource, &cx, &mut run.issues);
+        // Only the root resource follows a plan; nested ones always run every rule.
+        let plan = if location.pointer.is_empty() {
+            run.plan.as_deref_mut()
+        } else {
+            None
+        };
+        match plan {
+            None => {
+                for rule in RECORD_RULES {
+                    if rule.resource_types().contains(&rt) && self.config.runs(rule.meta().code) {
+                        rule.check(resource, &cx, &mut run.issues);
+                    }
+                }
+            }
+            Some(plan) => {
+                for (i, rule) in RECORD_RULES.iter().enumerate() {
+                    if !rule.resource_types().contains(&rt) || !self.config.runs(rule.meta().code) {
+                        continue;
+                    }
+                    if plan.stale[i] || plan.results[i].is_none() {
+                        let mut found = Vec::new();
+                        rule.check(resource, &cx, &mut found);
+                        plan.runs += 1;
+                        plan.last.push(rule.meta().code);
+                        plan.results[i] = Some(found);
+                    }
+                    plan.stale[i] = false;
+                    run.issues.extend(plan.results[i].iter().flatten().cloned());
+                }
             }
         }
         let base_required: Vec<&str> = self.structure.required_elements(rt).collect();
@@ -185,6 +303,55 @@ impl Engine {
             first,
         );
         self.nested(rt, resource, location, bundle, run);
+    }
+
+    /// The root resource's structure issues in a session: after an edit of one element that
+    /// can be checked on its own, the kept issues of the others and a check of that element
+    /// alone; otherwise a full check.
+    fn structure_planned(
+        &self,
+        rt: &str,
+        resource: &Value,
+        location: &Location,
+        plan: &mut Plan,
+    ) -> Vec<Issue> {
+        let scope = plan.scope.take();
+        let kept = plan.structure.take();
+        let issues = match (scope, kept) {
+            (Some(key), Some(kept))
+                if self.structure.element_local(rt, &key)
+                    && !kept.iter().any(|i| i.code == "unknown-property") =>
+            {
+                let base = key.strip_prefix('_').unwrap_or(&key).to_string();
+                let under = |path: &str, k: &str| {
+                    let p = format!("/{k}");
+                    path.starts_with(&p)
+                        && matches!(path.as_bytes().get(p.len()), None | Some(b'/'))
+                };
+                let mine = |path: &str| under(path, &base) || under(path, &format!("_{base}"));
+                let mut alone = serde_json::Map::new();
+                alone.insert("resourceType".into(), Value::String(rt.into()));
+                for k in [base.clone(), format!("_{base}")] {
+                    if let Some(v) = resource.get(&k) {
+                        alone.insert(k, v.clone());
+                    }
+                }
+                let mut fresh = Vec::new();
+                self.structure
+                    .check(rt, &Value::Object(alone), location, &mut fresh);
+                let mut issues: Vec<Issue> = kept.into_iter().filter(|i| !mine(&i.path)).collect();
+                issues.extend(fresh.into_iter().filter(|i| mine(&i.path)));
+                issues.sort_by(|a, b| crate::structure::pointer_order(&a.path, &b.path));
+                issues
+            }
+            _ => {
+                let mut issues = Vec::new();
+                self.structure.check(rt, resource, location, &mut issues);
+                issues
+            }
+        };
+        plan.structure = Some(issues.clone());
+        issues
     }
 
     /// Resources inside this one: `contained`, and a Bundle's entries and response outcomes.

@@ -20,6 +20,7 @@ pub mod fhir;
 mod profile;
 pub mod report;
 pub mod rules;
+pub mod session;
 mod structure;
 
 #[cfg(target_arch = "wasm32")]
@@ -76,6 +77,9 @@ pub struct Context {
     /// The patient the record is about, when the record itself does not say (inside a Bundle,
     /// the Patient its subject points to wins). Rules that need a missing fact stay silent.
     pub patient: Option<Patient>,
+    /// The record being edited, for `validate_field`: the other fields its cross-field rules
+    /// read. Ignored by `validate`.
+    pub record: Option<Value>,
 }
 
 /// What the age and sex edits need to know of a patient.
@@ -112,6 +116,7 @@ impl Context {
         struct Raw {
             as_of: Option<String>,
             patient: Option<RawPatient>,
+            record: Option<Value>,
         }
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -121,7 +126,10 @@ impl Context {
         }
         let raw: Raw = serde_json::from_value(value.clone())
             .map_err(|e| InputError::Context(e.to_string()))?;
-        let mut context = Context::default();
+        let mut context = Context {
+            record: raw.record,
+            ..Context::default()
+        };
         if let Some(s) = raw.as_of {
             context.as_of = Some(parse_as_of(&s)?);
         }
@@ -282,6 +290,69 @@ impl Validator {
             limit,
             day,
         ))
+    }
+
+    /// Starts an editing session on a record of `resource_type` (from `initial`, or empty):
+    /// each `set` re-runs only the rules that read what changed.
+    pub fn session(
+        &self,
+        resource_type: &str,
+        initial: Option<Value>,
+        context: Context,
+    ) -> Result<session::Session<'_>, String> {
+        Ok(session::Session {
+            validator: self,
+            state: session::SessionState::new(self, resource_type, initial, context)?,
+        })
+    }
+
+    /// The session state alone, for bindings that keep the validator themselves.
+    pub fn session_state(
+        &self,
+        resource_type: &str,
+        initial: Option<Value>,
+        context: Context,
+    ) -> Result<session::SessionState, String> {
+        session::SessionState::new(self, resource_type, initial, context)
+    }
+
+    /// `SessionState::set` on this validator.
+    pub fn session_set(
+        &self,
+        state: &mut session::SessionState,
+        path: &str,
+        value: Option<Value>,
+    ) -> Result<session::Change, String> {
+        state.set(self, path, value)
+    }
+
+    /// The issues of one element given alone, or in the record of `context.record`: its
+    /// structure, its own rules and the rules across fields that read it. `path` is a JSON
+    /// Pointer (`/birthDate`) or FHIRPath-style (`Patient.birthDate`,
+    /// `Observation.valueQuantity.value`).
+    pub fn validate_field(
+        &self,
+        resource_type: &str,
+        path: &str,
+        value: Value,
+        context: &Context,
+    ) -> Result<Vec<Issue>, String> {
+        session::validate_field(
+            self,
+            resource_type,
+            path,
+            value,
+            context,
+            context.record.as_ref(),
+        )
+    }
+
+    pub(crate) fn engine(&self) -> &engine::Engine {
+        &self.engine
+    }
+
+    pub(crate) fn structure(&self) -> &structure::Structure {
+        self.engine.structure()
     }
 
     /// The resource types this validator checks.

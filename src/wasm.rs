@@ -115,6 +115,21 @@ export interface Options {
   asOf?: string;
 }
 
+/** Context of `validateField`: the record being edited supplies the other fields. */
+export interface FieldContext extends Context {
+  record?: object;
+}
+
+/** What one session edit changed. */
+export interface Change {
+  /** Issues the edit brought. */
+  added: Issue[];
+  /** Issues the edit made go away. */
+  removed: Issue[];
+  /** Every issue of the record now. */
+  issues: Issue[];
+}
+
 /** Options of `lookup`. */
 export interface LookupOptions {
   /** At most this many results (default 20, at most 1000). */
@@ -174,7 +189,9 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// Validates FHIR R4 resources. Build once, validate many.
 #[wasm_bindgen(js_name = Validator)]
 pub struct WasmValidator {
-    inner: crate::Validator,
+    // Shared with the sessions it starts, which outlive no validator in JS terms but cannot
+    // borrow across the boundary.
+    inner: std::rc::Rc<crate::Validator>,
 }
 
 #[wasm_bindgen(js_class = Validator)]
@@ -191,7 +208,9 @@ impl WasmValidator {
             }
         };
         let inner = crate::Validator::new(options).map_err(js_error)?;
-        Ok(WasmValidator { inner })
+        Ok(WasmValidator {
+            inner: std::rc::Rc::new(inner),
+        })
     }
 
     /// Validates a resource given as a plain JS object. Throws if it is not an object with a
@@ -285,10 +304,97 @@ impl WasmValidator {
         to_js(&found)
     }
 
+    /// The issues of one element: its structure, its own rules, and the rules across fields
+    /// that read it when `context.record` holds the rest of the record. `path`: FHIRPath-style
+    /// (`Patient.birthDate`) or a JSON Pointer (`/birthDate`).
+    #[wasm_bindgen(js_name = validateField, unchecked_return_type = "Issue[]")]
+    pub fn validate_field(
+        &self,
+        #[wasm_bindgen(js_name = resourceType)] resource_type: &str,
+        path: &str,
+        value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FieldContext")] context: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        let value = json_arg(Some(&value), "value")?.ok_or_else(|| {
+            js_error("validateField: give a value (undefined and null are not values)")
+        })?;
+        let context = context_arg(context.as_ref())?;
+        let issues = self
+            .inner
+            .validate_field(resource_type, path, value, &context)
+            .map_err(js_error)?;
+        to_js(&issues)
+    }
+
+    /// Starts an editing session on a record of `resourceType` (from `initial`, or empty).
+    pub fn session(
+        &self,
+        #[wasm_bindgen(js_name = resourceType)] resource_type: &str,
+        #[wasm_bindgen(unchecked_param_type = "object")] initial: Option<JsValue>,
+        #[wasm_bindgen(unchecked_param_type = "Context")] context: Option<JsValue>,
+    ) -> Result<WasmSession, JsError> {
+        let initial = json_arg(initial.as_ref(), "initial")?;
+        let context = context_arg(context.as_ref())?;
+        let state = self
+            .inner
+            .session_state(resource_type, initial, context)
+            .map_err(js_error)?;
+        Ok(WasmSession {
+            validator: self.inner.clone(),
+            state,
+        })
+    }
+
     /// The resource types this validator checks.
     #[wasm_bindgen(getter, js_name = supportedTypes, unchecked_return_type = "string[]")]
     pub fn supported_types(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.supported_types())
+    }
+}
+
+/// A record being edited: each `set` re-checks only what the edit can affect.
+#[wasm_bindgen(js_name = Session)]
+pub struct WasmSession {
+    validator: std::rc::Rc<crate::Validator>,
+    state: crate::session::SessionState,
+}
+
+#[wasm_bindgen(js_class = Session)]
+impl WasmSession {
+    /// Sets one element (FHIRPath-style or JSON Pointer path); `undefined` or `null` removes
+    /// it. Returns the issues added and removed by the edit, and all of them.
+    #[wasm_bindgen(unchecked_return_type = "Change")]
+    pub fn set(&mut self, path: &str, value: JsValue) -> Result<JsValue, JsError> {
+        let value = json_arg(Some(&value), "value")?;
+        let change = self
+            .validator
+            .session_set(&mut self.state, path, value)
+            .map_err(js_error)?;
+        to_js(&change)
+    }
+
+    /// The full report of the record as it stands.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        to_js(self.state.report())
+    }
+
+    /// The record as it stands.
+    #[wasm_bindgen(unchecked_return_type = "object")]
+    pub fn resource(&self) -> Result<JsValue, JsError> {
+        to_js(self.state.resource())
+    }
+
+    /// How many record rules this session has run (the first check runs them all).
+    #[wasm_bindgen(getter, js_name = ruleRuns)]
+    pub fn rule_runs(&self) -> f64 {
+        self.state.rule_runs() as f64
+    }
+
+    /// The codes of the rules the last edit re-ran.
+    #[wasm_bindgen(getter, js_name = lastRun, unchecked_return_type = "string[]")]
+    pub fn last_run(&self) -> Result<JsValue, JsError> {
+        to_js(&self.state.last_run())
     }
 }
 

@@ -8,6 +8,13 @@
 /// `RULE` as its metadata. Keeps each rule file to its doc, metadata, check and tests.
 macro_rules! record_rule {
     (types: $types:expr, fn check($resource:ident, $cx:ident, $out:ident) $body:block) => {
+        record_rule! {
+            types: $types,
+            reads: $crate::rules::Reads::EVERYTHING,
+            fn check($resource, $cx, $out) $body
+        }
+    };
+    (types: $types:expr, reads: $reads:expr, fn check($resource:ident, $cx:ident, $out:ident) $body:block) => {
         pub struct Check;
 
         impl $crate::rules::Rule for Check {
@@ -16,6 +23,9 @@ macro_rules! record_rule {
             }
             fn resource_types(&self) -> &'static [&'static str] {
                 $types
+            }
+            fn reads(&self) -> $crate::rules::Reads {
+                $reads
             }
             fn check(
                 &self,
@@ -120,11 +130,52 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// What parts of a resource a rule reads, so that an editing session re-runs it only when
+/// one of them changes. A rule that reads something it does not declare would go stale in a
+/// session: tests/session.rs compares sessions with full validations over random edits.
+#[derive(Debug, Clone, Copy)]
+pub struct Reads {
+    /// Top-level elements (`birthDate`; `effective[x]` for every form); `*`: all of them.
+    pub elements: &'static [&'static str],
+    /// Keys that, anywhere in the resource, make an object matter: `system` for the rules
+    /// that read every Coding, Quantity and Identifier.
+    pub anywhere: &'static [&'static str],
+}
+
+impl Reads {
+    pub const EVERYTHING: Reads = Reads {
+        elements: &["*"],
+        anywhere: &[],
+    };
+
+    /// The elements of a service date (`consistency::service_days`).
+    pub const SERVICE_DATE: &'static [&'static str] =
+        &["recordedDate", "performed[x]", "period", "effective[x]"];
+
+    /// Does this element (a top-level key, `_name` included) belong to what is read?
+    pub fn element(&self, key: &str) -> bool {
+        let key = key.strip_prefix('_').unwrap_or(key);
+        self.elements.iter().any(|e| {
+            *e == "*"
+                || *e == key
+                || e.strip_suffix("[x]").is_some_and(|base| {
+                    key.strip_prefix(base)
+                        .and_then(|rest| rest.chars().next())
+                        .is_some_and(|c| c.is_ascii_uppercase())
+                })
+        })
+    }
+}
+
 /// A check that reads a parsed resource (after the structure layer) and pushes issues.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// The resource types it reads.
     fn resource_types(&self) -> &'static [&'static str];
+    /// The parts of a resource it reads.
+    fn reads(&self) -> Reads {
+        Reads::EVERYTHING
+    }
     fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>);
 }
 

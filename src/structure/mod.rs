@@ -17,7 +17,7 @@ use crate::fhir::path::{self, Location};
 use crate::fhir::primitives;
 use crate::report::Issue;
 
-pub(crate) use translate::translate;
+pub(crate) use translate::{pointer_order, translate};
 
 /// The generated schema document (see tools/gen-schemas.mjs).
 const SCHEMA_TEXT: &str = include_str!("../../schemas/fhir-r4.schema.json");
@@ -112,6 +112,36 @@ impl Structure {
             def = self.definition(target.strip_prefix("#/definitions/")?)?;
         }
         Some(def)
+    }
+
+    /// Can the top-level element `key` of a `resource_type` be checked on its own (with its
+    /// `_key` sibling)? Not a choice element's form (checked against its other forms) and not
+    /// a name the type does not have (checked against the names it has).
+    pub fn element_local(&self, resource_type: &str, key: &str) -> bool {
+        let Some(def) = self.definition(resource_type) else {
+            return false;
+        };
+        let base = key.strip_prefix('_').unwrap_or(key);
+        let known = def.get("properties").and_then(|p| p.get(base)).is_some();
+        let choice = def
+            .get("fhirChoices")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("props").and_then(Value::as_array))
+            .flatten()
+            .any(|p| p.as_str() == Some(base));
+        known && !choice && base != "resourceType"
+    }
+
+    /// Is `name`, inside the object at `pointer` of a `resource_type`, a list element?
+    pub fn is_list(&self, resource_type: &str, pointer: &str, name: &str) -> bool {
+        self.definition_at(resource_type, pointer)
+            .and_then(|d| d.get("properties"))
+            .and_then(|p| p.get(name))
+            .and_then(|p| p.get("type"))
+            .and_then(Value::as_str)
+            == Some("array")
     }
 
     /// Does a dotted element path (`name.family`, `effective[x]`, `valueQuantity.code`) name

@@ -178,7 +178,7 @@ pub(crate) fn translate(
 }
 
 /// Document-like order: array indexes compare as numbers (`/entry/2` before `/entry/10`).
-fn pointer_order(a: &str, b: &str) -> Ordering {
+pub(crate) fn pointer_order(a: &str, b: &str) -> Ordering {
     let mut x = a.split('/');
     let mut y = b.split('/');
     loop {

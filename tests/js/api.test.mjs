@@ -149,6 +149,28 @@ test('lookup offers codes by prefix at once and by words once descriptions are l
   assert.throws(() => v.lookup('icd10cm', 'x', { limt: 3 }), /lookup options: unknown field `limt`/);
 });
 
+test('validateField checks one element; a session re-checks only what an edit affects', () => {
+  const v = new Validator();
+  assert.deepEqual(pairs(v.validateField('Patient', 'Patient.birthDate', '2099-01-01')), [['birth-date-in-future', '/birthDate']]);
+  assert.deepEqual(v.validateField('Patient', '/birthDate', '1974-12-25'), []);
+  assert.deepEqual(pairs(v.validateField('Patient', 'Patient.birthDate', '1974-12-25',
+    { record: { resourceType: 'Patient', deceasedDateTime: '1970-01-01' } })), [['deceased-before-birth', '/deceasedDateTime']]);
+  assert.throws(() => v.validateField('Patient', 'Observation.status', 'final'), /the record is a Patient/);
+
+  const s = v.session('Patient', { resourceType: 'Patient', name: [{ family: 'Chalmers' }] });
+  const first = s.ruleRuns;
+  const change = s.set('Patient.birthDate', '2099-01-01');
+  assert.deepEqual(pairs(change.added), [['birth-date-in-future', '/birthDate']]);
+  assert.ok(change.removed.some((i) => i.code === 'must-support-missing' && i.path === '/birthDate'));
+  assert.ok(s.lastRun.includes('birth-date-in-future') && !s.lastRun.includes('telecom-email-format'), String(s.lastRun));
+  assert.ok(s.ruleRuns - first < 8);
+  assert.deepEqual(s.report(), v.validate(s.resource()));
+  const removed = s.set('/birthDate', undefined);
+  assert.deepEqual(pairs(removed.removed), [['birth-date-in-future', '/birthDate']]);
+  assert.equal(s.resource().birthDate, undefined);
+  assert.throws(() => s.set('/resourceType', 'Observation'), /resourceType cannot be edited/);
+});
+
 test('toOperationOutcome gives a FHIR OperationOutcome', () => {
   const outcome = toOperationOutcome(bare.validateJson(fixtureText('invalid/observation-no-status.json')));
   assert.deepEqual(outcome, {

@@ -28,6 +28,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: &["Patient"],
+    reads: crate::rules::Reads { elements: &["birthDate"], anywhere: &[] },
     fn check(resource, cx, out) {
         let Some(text) = resource.get("birthDate").and_then(Value::as_str) else { return };
         let Some((first, _)) = day_range(text) else { return };

@@ -33,6 +33,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: &["Patient"],
+    reads: crate::rules::Reads { elements: &["birthDate", "deceased[x]"], anywhere: &[] },
     fn check(resource, cx, out) {
         let (Some(birth), Some(death)) = (
             resource.get("birthDate").and_then(Value::as_str),

@@ -37,6 +37,7 @@ fn well_formed(code: &str) -> bool {
 
 record_rule! {
     types: PCS_TYPES,
+    reads: crate::rules::Reads { elements: crate::rules::Reads::SERVICE_DATE, anywhere: &["system", "coding"] },
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10pcs;
         for f in icd10pcs(resource, cx) {

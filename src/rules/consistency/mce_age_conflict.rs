@@ -40,6 +40,7 @@ const GROUPS: [(&str, &str); 4] = [
 
 record_rule! {
     types: CM_TYPES,
+    reads: crate::rules::Reads { elements: crate::rules::Reads::SERVICE_DATE, anywhere: &["system", "coding"] },
     fn check(resource, cx, out) {
         let Some((born_first, born_last)) =
             cx.patient().and_then(|p| p.birth_date).map(|d| d.days())

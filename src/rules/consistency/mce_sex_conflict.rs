@@ -29,6 +29,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: CM_TYPES,
+    reads: crate::rules::Reads { elements: crate::rules::Reads::SERVICE_DATE, anywhere: &["system", "coding"] },
     fn check(resource, cx, out) {
         let gender = cx.patient().and_then(|p| p.gender.as_deref());
         let other = match gender {

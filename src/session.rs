@@ -1,0 +1,403 @@
+//! Entry-time checks: one field at a time (`Validator::validate_field`), and editing sessions
+//! that re-run only the rules an edit can affect (`Validator::session`). Which rules those are
+//! comes from what each rule declares it reads (`rules::Reads`).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::engine::Plan;
+use crate::fhir::path;
+use crate::report::{Issue, Report};
+use crate::rules::{Reads, RECORD_RULES};
+use crate::{Context, Validator};
+
+/// What one edit changed in the issues, so that a form updates only the fields concerned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// Issues that were not there before the edit.
+    pub added: Vec<Issue>,
+    /// Issues the edit made go away.
+    pub removed: Vec<Issue>,
+    /// Every issue of the record now.
+    pub issues: Vec<Issue>,
+}
+
+/// A JSON Pointer (`/name/0/family`) or a FHIRPath-style path (`Patient.name[0].family`,
+/// `name.family`) as a JSON Pointer. In the FHIRPath form, a list element without an index
+/// means its first item (`Patient.name.family` is `/name/0/family`).
+pub fn to_pointer(
+    validator: &Validator,
+    resource_type: &str,
+    text: &str,
+) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text == "/" {
+        return Err(
+            "the path is empty: name an element, such as Patient.birthDate or /birthDate".into(),
+        );
+    }
+    if text.starts_with('/') {
+        return Ok(text.to_string());
+    }
+    let rest = match text.split_once('.') {
+        Some((head, rest)) if head == resource_type => rest,
+        Some((head, _)) if head.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            return Err(format!(
+                "the path {text:?} starts with {head}, but the record is a {resource_type}"
+            ))
+        }
+        _ => text,
+    };
+    let structure = validator.structure();
+    let mut pointer = String::new();
+    for step in rest.split('.') {
+        let (name, index) = match step.split_once('[') {
+            Some((name, idx)) => {
+                let n: usize = idx
+                    .strip_suffix(']')
+                    .and_then(|i| i.parse().ok())
+                    .ok_or_else(|| format!("the path {text:?} has a bad index in {step:?}"))?;
+                (name, Some(n))
+            }
+            None => (step, None),
+        };
+        if name.is_empty() {
+            return Err(format!("the path {text:?} has an empty step"));
+        }
+        let is_list = structure.is_list(resource_type, &pointer, name);
+        pointer.push('/');
+        pointer.push_str(&path::escape_token(name));
+        match (index, is_list) {
+            (Some(n), _) => pointer.push_str(&format!("/{n}")),
+            (None, true) => pointer.push_str("/0"),
+            (None, false) => {}
+        }
+    }
+    Ok(pointer)
+}
+
+/// Sets (or, with None, removes) the value at `pointer`, creating the objects and lists on the
+/// way. Returns the value that was there.
+pub(crate) fn set_at(
+    resource: &mut Value,
+    pointer: &str,
+    value: Option<Value>,
+) -> Result<Option<Value>, String> {
+    let tokens: Vec<String> = path::tokens(pointer).map(|t| t.into_owned()).collect();
+    let Some((last, parents)) = tokens.split_last() else {
+        return Err("the path names the whole record".into());
+    };
+    if tokens.first().map(String::as_str) == Some("resourceType") {
+        return Err("resourceType cannot be edited in a session: start a new one".into());
+    }
+    let mut here = resource;
+    for (i, token) in parents.iter().enumerate() {
+        let next_is_index = tokens[i + 1].bytes().all(|b| b.is_ascii_digit());
+        here = step(here, token, value.is_some(), next_is_index)
+            .ok_or_else(|| format!("{pointer}: {token} is not an object or list to go into"))?;
+    }
+    match here {
+        Value::Object(map) => Ok(match value {
+            Some(v) => map.insert(last.clone(), v),
+            None => map.remove(last),
+        }),
+        Value::Array(items) => {
+            let i: usize = last
+                .parse()
+                .map_err(|_| format!("{pointer}: {last} is not a list index"))?;
+            match value {
+                Some(v) if i < items.len() => Ok(Some(std::mem::replace(&mut items[i], v))),
+                Some(v) if i == items.len() => {
+                    items.push(v);
+                    Ok(None)
+                }
+                Some(_) => Err(format!(
+                    "{pointer}: index {i} is past the end of a list of {}",
+                    items.len()
+                )),
+                None if i < items.len() => Ok(Some(items.remove(i))),
+                None => Ok(None),
+            }
+        }
+        _ => Err(format!("{pointer}: the parent is not an object or list")),
+    }
+}
+
+/// One step down, creating the container when setting (an object, or a list when the next
+/// token is an index).
+fn step<'a>(
+    here: &'a mut Value,
+    token: &str,
+    create: bool,
+    list_next: bool,
+) -> Option<&'a mut Value> {
+    let fresh = || {
+        if list_next {
+            Value::Array(Vec::new())
+        } else {
+            Value::Object(Map::new())
+        }
+    };
+    match here {
+        Value::Object(map) => {
+            if create
+                && !map
+                    .get(token)
+                    .is_some_and(|v| v.is_object() || v.is_array())
+            {
+                map.insert(token.to_string(), fresh());
+            }
+            map.get_mut(token)
+        }
+        Value::Array(items) => {
+            let i: usize = token.parse().ok()?;
+            if create && i == items.len() {
+                items.push(fresh());
+            }
+            items.get_mut(i)
+        }
+        _ => None,
+    }
+}
+
+/// Which record rules an edit at `pointer` (from `old` to `new`) can affect, by what they read.
+pub(crate) fn affected(
+    resource: &Value,
+    pointer: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+) -> Vec<bool> {
+    let tokens: Vec<String> = path::tokens(pointer).map(|t| t.into_owned()).collect();
+    let top = tokens.first().map(String::as_str).unwrap_or("");
+    // The objects on the way to the edit (below the resource itself), and what was and is there.
+    let mut ancestors = Vec::new();
+    let mut here = resource;
+    for token in &tokens[..tokens.len().saturating_sub(1)] {
+        here = match here {
+            Value::Object(m) => match m.get(token.as_str()) {
+                Some(v) => v,
+                None => break,
+            },
+            Value::Array(a) => match token.parse::<usize>().ok().and_then(|i| a.get(i)) {
+                Some(v) => v,
+                None => break,
+            },
+            _ => break,
+        };
+        ancestors.push(here);
+    }
+    RECORD_RULES
+        .iter()
+        .map(|rule| {
+            let reads: Reads = rule.reads();
+            reads.element(top)
+                || (!reads.anywhere.is_empty()
+                    && (ancestors.iter().any(|a| has_key(a, reads.anywhere, false))
+                        || old.is_some_and(|v| has_key(v, reads.anywhere, true))
+                        || new.is_some_and(|v| has_key(v, reads.anywhere, true))))
+        })
+        .collect()
+}
+
+/// Does the value (an object) hold one of `keys`, itself or (`deep`) anywhere below?
+fn has_key(value: &Value, keys: &[&str], deep: bool) -> bool {
+    match value {
+        Value::Object(m) => {
+            m.keys().any(|k| keys.contains(&k.as_str()))
+                || (deep && m.values().any(|v| has_key(v, keys, true)))
+        }
+        Value::Array(items) => items.iter().any(|v| has_key(v, keys, deep)),
+        _ => false,
+    }
+}
+
+/// An editing session's state, independent of the validator it runs on (the JS binding keeps
+/// both; `Session` pairs them for Rust callers).
+pub struct SessionState {
+    resource_type: String,
+    resource: Value,
+    context: Context,
+    plan: Plan,
+    report: Report,
+}
+
+impl SessionState {
+    pub(crate) fn new(
+        validator: &Validator,
+        resource_type: &str,
+        initial: Option<Value>,
+        context: Context,
+    ) -> Result<SessionState, String> {
+        if !validator.structure().is_supported(resource_type) {
+            return Err(format!(
+                "{resource_type} is not a resource type ehrlint checks; supported: {}",
+                validator.supported_types().join(", ")
+            ));
+        }
+        let mut resource = match initial {
+            None | Some(Value::Null) => Value::Object(Map::new()),
+            Some(Value::Object(m)) => Value::Object(m),
+            Some(_) => return Err("the initial record must be an object".into()),
+        };
+        match resource.get("resourceType").and_then(Value::as_str) {
+            Some(rt) if rt != resource_type => {
+                return Err(format!(
+                    "the initial record is a {rt}, not a {resource_type}"
+                ))
+            }
+            Some(_) => {}
+            None => {
+                if let Value::Object(m) = &mut resource {
+                    m.insert("resourceType".into(), Value::String(resource_type.into()));
+                }
+            }
+        }
+        let mut plan = Plan::new();
+        let report = validator
+            .engine()
+            .run_planned(&resource, &context, Some(&mut plan));
+        Ok(SessionState {
+            resource_type: resource_type.to_string(),
+            resource,
+            context,
+            plan,
+            report,
+        })
+    }
+
+    /// Sets (None: removes) one element and re-checks what it can affect.
+    pub(crate) fn set(
+        &mut self,
+        validator: &Validator,
+        path: &str,
+        value: Option<Value>,
+    ) -> Result<Change, String> {
+        let pointer = to_pointer(validator, &self.resource_type, path)?;
+        let new = value.clone();
+        // On a copy: a refused edit (an index past the end) must leave the record as it was.
+        let mut edited = self.resource.clone();
+        let old = set_at(&mut edited, &pointer, value)?;
+        self.resource = edited;
+        let stale = affected(&self.resource, &pointer, old.as_ref(), new.as_ref());
+        self.plan.mark(|i| stale[i]);
+        self.plan.scope = path::tokens(&pointer).next().map(|t| t.into_owned());
+        let report =
+            validator
+                .engine()
+                .run_planned(&self.resource, &self.context, Some(&mut self.plan));
+        let removed = self
+            .report
+            .issues
+            .iter()
+            .filter(|i| !report.issues.contains(i))
+            .cloned()
+            .collect();
+        let added = report
+            .issues
+            .iter()
+            .filter(|i| !self.report.issues.contains(i))
+            .cloned()
+            .collect();
+        self.report = report;
+        Ok(Change {
+            added,
+            removed,
+            issues: self.report.issues.clone(),
+        })
+    }
+
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    pub fn resource(&self) -> &Value {
+        &self.resource
+    }
+
+    /// How many record rules have run in this session (the first check runs them all).
+    pub fn rule_runs(&self) -> u64 {
+        self.plan.runs
+    }
+
+    /// The codes of the record rules the last check ran.
+    pub fn last_run(&self) -> &[&'static str] {
+        &self.plan.last
+    }
+}
+
+/// An editing session on a validator (see `Validator::session`).
+pub struct Session<'v> {
+    pub(crate) validator: &'v Validator,
+    pub(crate) state: SessionState,
+}
+
+impl Session<'_> {
+    /// Sets one element (a JSON Pointer or FHIRPath-style path) to `value`, or removes it with
+    /// None, and says which issues came and went.
+    pub fn set(&mut self, path: &str, value: Option<Value>) -> Result<Change, String> {
+        self.state.set(self.validator, path, value)
+    }
+
+    pub fn report(&self) -> &Report {
+        self.state.report()
+    }
+
+    pub fn resource(&self) -> &Value {
+        self.state.resource()
+    }
+
+    pub fn rule_runs(&self) -> u64 {
+        self.state.rule_runs()
+    }
+
+    pub fn last_run(&self) -> &[&'static str] {
+        self.state.last_run()
+    }
+}
+
+/// The issues of one element: its structure, its own rules, and the rules across fields that
+/// read it (with the rest of the record from `record`, when given).
+pub(crate) fn validate_field(
+    validator: &Validator,
+    resource_type: &str,
+    path: &str,
+    value: Value,
+    context: &Context,
+    record: Option<&Value>,
+) -> Result<Vec<Issue>, String> {
+    if !validator.structure().is_supported(resource_type) {
+        return Err(format!(
+            "{resource_type} is not a resource type ehrlint checks"
+        ));
+    }
+    let pointer = to_pointer(validator, resource_type, path)?;
+    let mut resource = match record {
+        Some(Value::Object(m)) => Value::Object(m.clone()),
+        Some(_) => return Err("the record in the context must be an object".into()),
+        None => Value::Object(Map::new()),
+    };
+    if let Value::Object(m) = &mut resource {
+        m.insert("resourceType".into(), Value::String(resource_type.into()));
+    }
+    let old = set_at(&mut resource, &pointer, Some(value.clone()))?;
+    let stale = affected(&resource, &pointer, old.as_ref(), Some(&value));
+    let mut plan = Plan::only(stale.clone());
+    let report = validator
+        .engine()
+        .run_planned(&resource, context, Some(&mut plan));
+    let codes: Vec<&str> = RECORD_RULES
+        .iter()
+        .zip(&stale)
+        .filter(|(_, s)| **s)
+        .map(|(r, _)| r.meta().code)
+        .collect();
+    let at_or_below = |p: &str| {
+        p.starts_with(pointer.as_str())
+            && matches!(p.as_bytes().get(pointer.len()), None | Some(b'/'))
+    };
+    Ok(report
+        .issues
+        .into_iter()
+        .filter(|i| at_or_below(&i.path) || codes.contains(&i.code))
+        .collect())
+}
