@@ -199,7 +199,7 @@ impl WasmValidator {
     /// Compiles the schemas and rules. Throws on unknown or malformed options.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "Options")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
     ) -> Result<WasmValidator, JsError> {
         let options: Options = match json_arg(options.as_ref(), "options")? {
             None => Options::default(),
@@ -219,7 +219,7 @@ impl WasmValidator {
     pub fn validate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "object")] resource: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Context")] context: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Context")] context: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         if !resource.is_object() || js_sys::Array::is_array(&resource) {
             let found = if resource.is_undefined() {
@@ -252,7 +252,7 @@ impl WasmValidator {
     pub fn validate_json(
         &self,
         text: &str,
-        #[wasm_bindgen(unchecked_param_type = "Context")] context: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Context")] context: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         let context = context_arg(context.as_ref())?;
         let report = self.inner.validate_json(text, &context).map_err(js_error)?;
@@ -276,7 +276,7 @@ impl WasmValidator {
         &self,
         system: &str,
         text: &str,
-        #[wasm_bindgen(unchecked_param_type = "LookupOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LookupOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         #[derive(serde::Deserialize, Default)]
         #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -313,7 +313,7 @@ impl WasmValidator {
         #[wasm_bindgen(js_name = resourceType)] resource_type: &str,
         path: &str,
         value: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "FieldContext")] context: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "FieldContext")] context: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         let value = json_arg(Some(&value), "value")?.ok_or_else(|| {
             js_error("validateField: give a value (undefined and null are not values)")
@@ -330,8 +330,8 @@ impl WasmValidator {
     pub fn session(
         &self,
         #[wasm_bindgen(js_name = resourceType)] resource_type: &str,
-        #[wasm_bindgen(unchecked_param_type = "object")] initial: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "Context")] context: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "object")] initial: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "Context")] context: Option<JsValue>,
     ) -> Result<WasmSession, JsError> {
         let initial = json_arg(initial.as_ref(), "initial")?;
         let context = context_arg(context.as_ref())?;

@@ -19,6 +19,13 @@ for (const [target, [dir, type]] of Object.entries(parts)) {
     recursive: true,
     filter: (src) => !src.endsWith('.gitignore'),
   });
+  // The classes declare [Symbol.dispose] (for `using`): name the library that types it, so a
+  // strict project targeting ES2022 compiles without skipLibCheck.
+  const dts = join(dest, 'ehrlint.d.ts');
+  const types = readFileSync(dts, 'utf8');
+  if (types.includes('Symbol.dispose') && !types.includes('reference lib="esnext.disposable"')) {
+    writeFileSync(dts, '/// <reference lib="esnext.disposable" />\n' + types);
+  }
   // Each build says how Node should load it, whatever the consumer's own package type is.
   writeFileSync(join(dest, 'package.json'), JSON.stringify({ type, sideEffects: target === 'bundler' ? ['./ehrlint.js'] : false }, null, 2) + '\n');
 }

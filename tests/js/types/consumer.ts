@@ -1,0 +1,62 @@
+// A TypeScript consumer of the built package, compiled with --strict by types.test.mjs: every
+// API is typed precisely (the @ts-expect-error lines fail to compile if a type were `any`).
+import {
+  Validator,
+  toOperationOutcome,
+  type Change,
+  type Issue,
+  type LookupResult,
+  type OperationOutcome,
+  type Options,
+  type Report,
+  type Severity,
+} from 'ehrlint';
+
+const options: Options = {
+  profile: 'default',
+  require: { Patient: { required: ['birthDate'] } },
+  rules: { disable: ['accuracy'], severity: { 'value-implausible': 'error' } },
+  asOf: '2024-05-01',
+};
+const validator = new Validator(options);
+const bare = new Validator();
+const custom = new Validator({
+  profile: { id: 'clinic', extends: 'default', resources: { Patient: { relax: ['address'] } } },
+});
+
+const report: Report = validator.validate({ resourceType: 'Patient' });
+const first: Issue | undefined = report.issues[0];
+const severity: Severity | undefined = first?.severity;
+const score: number = report.completeness.score;
+const mustSupport: number = report.completeness.mustSupport.present;
+const outcome: OperationOutcome = toOperationOutcome(report);
+bare.validateJson('{"resourceType": "Patient"}', {
+  asOf: '2024-01-01',
+  patient: { birthDate: '1950', gender: 'female' },
+});
+const field: Issue[] = validator.validateField('Patient', 'Patient.birthDate', '1974-12-25');
+const withRecord: Issue[] = bare.validateField('Patient', '/birthDate', '1974', {
+  record: { resourceType: 'Patient' },
+});
+const session = custom.session('Patient');
+const change: Change = session.set('/gender', 'male');
+const added: Issue[] = change.added;
+const runs: number = session.ruleRuns;
+const found: LookupResult[] = bare.lookup('icd10cm', 'E11');
+const billable: boolean = found[0]?.billable ?? false;
+const display: string | undefined = found[0]?.display;
+const types: string[] = bare.supportedTypes;
+
+// The types are precise, not any:
+// @ts-expect-error a severity is error, warning or information
+const fatal: Severity = 'fatal';
+// @ts-expect-error unknown options are refused
+new Validator({ profil: 'none' });
+// @ts-expect-error a report has no such field
+report.errors;
+// @ts-expect-error gender is one of male, female, other, unknown
+bare.validate({ resourceType: 'Patient' }, { patient: { gender: 'f' } });
+// @ts-expect-error lookup options are checked
+bare.lookup('icd10cm', 'E11', { limt: 3 });
+
+export const used = [severity, score, mustSupport, outcome, field, withRecord, added, runs, billable, display, types, fatal];
