@@ -36,6 +36,9 @@ pub fn to_pointer(
             "the path is empty: name an element, such as Patient.birthDate or /birthDate".into(),
         );
     }
+    if text.len() > 1000 {
+        return Err("the path is longer than 1,000 characters".into());
+    }
     if text.starts_with('/') {
         return Ok(text.to_string());
     }
@@ -49,6 +52,12 @@ pub fn to_pointer(
         _ => text,
     };
     let structure = validator.structure();
+    // Element names are checked here, with a suggestion, as the path comes from a form's code.
+    let dotted: Vec<&str> = rest
+        .split('.')
+        .map(|step| step.split('[').next().unwrap_or(step))
+        .collect();
+    structure.element_exists(resource_type, &dotted.join("."))?;
     let mut pointer = String::new();
     for step in rest.split('.') {
         let (name, index) = match step.split_once('[') {

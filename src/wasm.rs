@@ -164,12 +164,25 @@ fn js_error(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
 }
 
-/// A JS value given as JSON (for options and context); `undefined` and `null` mean none.
+/// A JS value given as JSON (options, context, a field's value); `undefined` and `null` mean
+/// none. It goes through JSON.stringify and serde_json, whose nesting limit keeps a
+/// 10,000-deep value from overflowing the Wasm stack; cycles and BigInts get a clear error.
 fn json_arg(value: Option<&JsValue>, what: &str) -> Result<Option<Value>, JsError> {
     let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(None);
     };
-    serde_wasm_bindgen::from_value(value.clone())
+    let text = js_sys::JSON::stringify(value).map_err(|e| {
+        let detail = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_default();
+        js_error(format!("{what} cannot be read as JSON: {detail}"))
+    })?;
+    // A function or a symbol stringifies to undefined, not to text.
+    let text = JsValue::from(text)
+        .as_string()
+        .ok_or_else(|| js_error(format!("{what} cannot be read as JSON")))?;
+    crate::parse(&text)
         .map(Some)
         .map_err(|e| js_error(format!("{what}: {e}")))
 }

@@ -113,6 +113,10 @@ fn paths_take_both_forms_and_bad_ones_are_refused() {
         .unwrap_err()
         .contains("the record is a Observation"));
     assert!(s.set("", Some(json!(1))).is_err());
+    assert!(s
+        .set("Observation.valueQuantty.value", Some(json!(1)))
+        .unwrap_err()
+        .contains("did you mean valueQuantity?"));
     assert!(s.set("/resourceType", Some(json!("Patient"))).is_err());
     assert!(s.set("/code/coding/x", Some(json!(1))).is_err());
     assert!(v.session("Claim", None, Context::default()).is_err());

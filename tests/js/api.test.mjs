@@ -171,6 +171,26 @@ test('validateField checks one element; a session re-checks only what an edit af
   assert.throws(() => s.set('/resourceType', 'Observation'), /resourceType cannot be edited/);
 });
 
+test('entry-time calls survive bad values and the instance keeps working', () => {
+  const v = new Validator();
+  let deep = {};
+  let cur = deep;
+  for (let i = 0; i < 10_000; i++) cur = cur.extension = {};
+  const cyclic = {};
+  cyclic.self = cyclic;
+  const s = v.session('Patient');
+  for (const bad of [deep, cyclic, 10n, () => 1, Symbol('x')]) {
+    assert.throws(() => v.validateField('Patient', '/birthDate', bad), Error);
+    assert.throws(() => s.set('/birthDate', bad), Error);
+  }
+  assert.throws(() => v.validateField('Patient', 'x'.repeat(1_000_000), 1), Error);
+  assert.deepEqual(v.lookup('icd10cm', 'x'.repeat(1_000_000)), []);
+  // A 50 MB string value is just a wrong value.
+  assert.ok(v.validateField('Patient', '/gender', 'x'.repeat(50 * 1024 * 1024)).length === 1);
+  assert.deepEqual(pairs(s.set('/birthDate', '2099-01-01').added), [['birth-date-in-future', '/birthDate']]);
+  assert.equal(v.validate({ resourceType: 'Patient', gender: 'male' }).valid, true);
+});
+
 test('toOperationOutcome gives a FHIR OperationOutcome', () => {
   const outcome = toOperationOutcome(bare.validateJson(fixtureText('invalid/observation-no-status.json')));
   assert.deepEqual(outcome, {
