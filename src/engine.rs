@@ -74,7 +74,7 @@ impl Plan {
         }
     }
 
-    /// Marks the rules to run next time (all of them when `all`).
+    /// Marks the rules to run next time.
     pub(crate) fn mark(&mut self, stale: impl Fn(usize) -> bool) {
         for (i, s) in self.stale.iter_mut().enumerate() {
             *s = *s || stale(i);

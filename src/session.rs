@@ -283,10 +283,22 @@ impl SessionState {
     ) -> Result<Change, String> {
         let pointer = to_pointer(validator, &self.resource_type, path)?;
         let new = value.clone();
-        // On a copy: a refused edit (an index past the end) must leave the record as it was.
-        let mut edited = self.resource.clone();
-        let old = set_at(&mut edited, &pointer, value)?;
-        self.resource = edited;
+        // A refused edit (an index past the end) must leave the record as it was. When the
+        // parent exists, set_at fails before changing anything; when it must create objects
+        // or lists on the way, it works on a copy.
+        let parent = pointer.rfind('/').map_or("", |i| &pointer[..i]);
+        let in_place = self
+            .resource
+            .pointer(parent)
+            .is_some_and(|v| v.is_object() || v.is_array());
+        let old = if in_place {
+            set_at(&mut self.resource, &pointer, value)?
+        } else {
+            let mut edited = self.resource.clone();
+            let old = set_at(&mut edited, &pointer, value)?;
+            self.resource = edited;
+            old
+        };
         let stale = affected(&self.resource, &pointer, old.as_ref(), new.as_ref());
         self.plan.mark(|i| stale[i]);
         self.plan.scope = path::tokens(&pointer).next().map(|t| t.into_owned());

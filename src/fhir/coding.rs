@@ -1,7 +1,5 @@
 //! Codings inside CodeableConcepts: where codes live in a record.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
 /// One `Coding` with a code, and the pointer suffix of its `code` (`/code/coding/0/code`).
@@ -67,58 +65,31 @@ pub struct Found<'a> {
 /// resources (they are checked at their own place).
 pub fn system_values(resource: &Value) -> Found<'_> {
     let mut found = Found::default();
-    walk(resource, &mut String::new(), true, false, &mut found);
+    crate::fhir::path::objects(resource, &mut |at, key, map| {
+        let code = map.get("code").and_then(Value::as_str);
+        match (map.get("system").and_then(Value::as_str), code) {
+            (Some(system), _) => {
+                if let Some(v) = code {
+                    found.codes.push(SystemValue {
+                        pointer: format!("{at}/code"),
+                        system,
+                        value: v,
+                    });
+                }
+                if let Some(v) = map.get("value").and_then(Value::as_str) {
+                    found.ids.push(SystemValue {
+                        pointer: format!("{at}/value"),
+                        system,
+                        value: v,
+                    });
+                }
+            }
+            // A Coding is an item of a `coding` list.
+            (None, Some(v)) if key == "coding" => found.unsystemed.push((format!("{at}/code"), v)),
+            _ => {}
+        }
+    });
     found
-}
-
-/// `in_coding`: `value` is an item of a `coding` list.
-fn walk<'a>(value: &'a Value, at: &mut String, root: bool, in_coding: bool, found: &mut Found<'a>) {
-    match value {
-        Value::Object(map) => {
-            let code = map.get("code").and_then(Value::as_str);
-            match (map.get("system").and_then(Value::as_str), code) {
-                (Some(system), _) => {
-                    if let Some(v) = code {
-                        found.codes.push(SystemValue {
-                            pointer: format!("{at}/code"),
-                            system,
-                            value: v,
-                        });
-                    }
-                    if let Some(v) = map.get("value").and_then(Value::as_str) {
-                        found.ids.push(SystemValue {
-                            pointer: format!("{at}/value"),
-                            system,
-                            value: v,
-                        });
-                    }
-                }
-                (None, Some(v)) if in_coding => found.unsystemed.push((format!("{at}/code"), v)),
-                _ => {}
-            }
-            for (k, v) in map {
-                let nested = k == "contained" || (root && k == "entry") || k == "resource";
-                if nested || !(v.is_object() || v.is_array()) {
-                    continue;
-                }
-                let len = at.len();
-                at.push('/');
-                at.push_str(&crate::fhir::path::escape_token(k));
-                walk(v, at, false, k == "coding", found);
-                at.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = at.len();
-                at.push('/');
-                let _ = write!(at, "{i}"); // no allocation per item
-                walk(v, at, false, in_coding, found);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 pub const LOINC: &str = "http://loinc.org";

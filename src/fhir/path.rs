@@ -2,6 +2,9 @@
 //! expressions (`Condition.code.coding[0].code`) for people and OperationOutcome.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
 
 /// Escapes one JSON Pointer reference token (`~` -> `~0`, `/` -> `~1`).
 pub fn escape_token(token: &str) -> Cow<'_, str> {
@@ -17,6 +20,55 @@ fn unescape_token(token: &str) -> Cow<'_, str> {
         Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
     } else {
         Cow::Borrowed(token)
+    }
+}
+
+/// What `objects` calls for each object: (pointer, element holding it, the object).
+pub type Visit<'a, 'f> = dyn FnMut(&str, &'a str, &'a Map<String, Value>) + 'f;
+
+/// Visits every object of a resource in document order as `visit(pointer, key, object)`,
+/// where `key` is the element holding the object (for a list item, the list's element; ""
+/// for the resource itself). Nested resources (`contained`, `resource`, a Bundle's `entry`)
+/// are not entered: the engine checks them at their own place. One pointer buffer serves the
+/// whole walk, as records hold hundreds of objects.
+pub fn objects<'a>(resource: &'a Value, visit: &mut Visit<'a, '_>) {
+    walk(resource, &mut String::new(), "", true, visit);
+}
+
+fn walk<'a>(
+    value: &'a Value,
+    at: &mut String,
+    key: &'a str,
+    root: bool,
+    visit: &mut Visit<'a, '_>,
+) {
+    match value {
+        Value::Object(map) => {
+            visit(at, key, map);
+            for (k, v) in map {
+                let nested = k == "contained" || (root && k == "entry") || k == "resource";
+                if nested || !(v.is_object() || v.is_array()) {
+                    continue;
+                }
+                let len = at.len();
+                at.push('/');
+                at.push_str(&escape_token(k));
+                walk(v, at, k, false, visit);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                if !(v.is_object() || v.is_array()) {
+                    continue;
+                }
+                let len = at.len();
+                let _ = write!(at, "/{i}"); // no allocation per item
+                walk(v, at, key, false, visit);
+                at.truncate(len);
+            }
+        }
+        _ => {}
     }
 }
 

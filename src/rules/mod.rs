@@ -152,6 +152,39 @@ impl Reads {
     pub const SERVICE_DATE: &'static [&'static str] =
         &["recordedDate", "performed[x]", "period", "effective[x]"];
 
+    /// Every Coding, Quantity and Identifier, wherever it is (the shared code walk).
+    pub const CODINGS: Reads = Reads {
+        elements: &[],
+        anywhere: &["system", "coding"],
+    };
+
+    /// The codings, judged on the date of service.
+    pub const CODINGS_ON_SERVICE_DATE: Reads = Reads {
+        elements: Reads::SERVICE_DATE,
+        anywhere: &["system", "coding"],
+    };
+
+    /// ContactPoints, Addresses and HumanNames (`Cx::contact_values`).
+    pub const CONTACTS: Reads = Reads {
+        elements: &["telecom", "address", "name", "contact"],
+        anywhere: &["valueContactPoint", "valueAddress", "valueHumanName"],
+    };
+
+    /// An Observation's measured values with their codes, and its date for the patient's age
+    /// (`accuracy::measurements`).
+    pub const MEASUREMENTS: Reads = Reads {
+        elements: &[
+            "code",
+            "valueQuantity",
+            "component",
+            "recordedDate",
+            "performed[x]",
+            "period",
+            "effective[x]",
+        ],
+        anywhere: &[],
+    };
+
     /// Does this element (a top-level key, `_name` included) belong to what is read?
     pub fn element(&self, key: &str) -> bool {
         let key = key.strip_prefix('_').unwrap_or(key);
@@ -329,26 +362,18 @@ pub(crate) mod testing {
         })
     }
 
-    /// Which validator a test wants.
-    pub enum Setup {
-        DefaultProfile,
-    }
-
-    pub fn default_profile() -> Setup {
-        Setup::DefaultProfile
-    }
-
-    pub fn validator_with(setup: Setup) -> &'static Validator {
+    /// A validator with the default profile, for the completeness rules' tests.
+    pub fn default_profile() -> &'static Validator {
         static DEFAULT: OnceLock<Validator> = OnceLock::new();
-        match setup {
-            Setup::DefaultProfile => DEFAULT.get_or_init(|| {
-                Validator::new(Options::default()).expect("built-in schemas compile")
-            }),
-        }
+        DEFAULT
+            .get_or_init(|| Validator::new(Options::default()).expect("built-in schemas compile"))
     }
 
-    pub fn issues_with(setup: Setup, resource: serde_json::Value) -> Vec<(&'static str, String)> {
-        validator_with(setup)
+    pub fn issues_with(
+        validator: &Validator,
+        resource: serde_json::Value,
+    ) -> Vec<(&'static str, String)> {
+        validator
             .validate(&resource, &Context::default())
             .issues
             .into_iter()
@@ -356,9 +381,14 @@ pub(crate) mod testing {
             .collect()
     }
 
-    pub fn assert_one_with(setup: Setup, resource: serde_json::Value, code: &str, path: &str) {
+    pub fn assert_one_with(
+        validator: &Validator,
+        resource: serde_json::Value,
+        code: &str,
+        path: &str,
+    ) {
         assert_eq!(
-            issues_with(setup, resource),
+            issues_with(validator, resource),
             vec![(code, path.to_string())],
             "expected exactly one {code} at {path}"
         );

@@ -41,7 +41,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    reads: crate::rules::Reads { elements: &["telecom", "address", "name", "contact"], anywhere: &["valueContactPoint", "valueAddress", "valueHumanName"] },
+    reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
         for (at, address) in of_datatype(cx.contact_values(), "address", "valueAddress") {
             let Some(us) = us_address(address) else { continue };

@@ -32,7 +32,7 @@ const DIASTOLIC: &str = "8462-4";
 
 record_rule! {
     types: &["Observation"],
-    reads: crate::rules::Reads { elements: &["code", "valueQuantity", "component", "recordedDate", "performed[x]", "period", "effective[x]"], anywhere: &[] },
+    reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
         let found = measurements(resource, &cx.codes.ranges);
         let in_mmhg = |loinc: &str| {

@@ -58,7 +58,7 @@ fn is_empty(name: &Map<String, Value>) -> bool {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    reads: crate::rules::Reads { elements: &["telecom", "address", "name", "contact"], anywhere: &["valueContactPoint", "valueAddress", "valueHumanName"] },
+    reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
         for (at, name) in of_datatype(cx.contact_values(), "name", "valueHumanName") {
             if is_empty(name) {

@@ -23,11 +23,10 @@ pub mod unit_mismatch;
 pub mod value_implausible;
 pub mod value_impossible;
 
-use std::fmt::Write as _;
-
 use serde_json::{Map, Value};
 
 use crate::codes::units;
+use crate::fhir::coding::LOINC;
 use crate::fhir::path;
 use crate::fhir::primitives::Moment;
 use crate::rules::Cx;
@@ -284,8 +283,6 @@ pub(crate) fn already_reported(resource: &Value, cx: &Cx, pointers: &[&str]) -> 
     judged.any(|d| in_future(resource, d, cx) || birth.as_ref().is_some_and(|b| before_birth(d, b)))
 }
 
-/// The LOINC system URI.
-pub(crate) const LOINC: &str = "http://loinc.org";
 /// The UCUM system URI.
 pub(crate) const UCUM: &str = "http://unitsofmeasure.org";
 
@@ -464,8 +461,25 @@ pub(crate) fn contact_values(resource: &Value) -> ContactValues<'_> {
         .and_then(Value::as_str)
         .is_some_and(|rt| PERSON_TYPES.contains(&rt));
     let names = if person { PERSON } else { &PERSON[3..] };
-    let mut found = Vec::new();
-    walk(resource, names, &mut String::new(), "", &mut found);
+    let mut found: ContactValues = Vec::new();
+    path::objects(resource, &mut |at, container, map| {
+        for (k, v) in map.iter().filter(|(k, _)| names.contains(&k.as_str())) {
+            let here = path::join(at, k);
+            match v {
+                Value::Object(m) if single(k, container) => found.push((here, k.as_str(), m)),
+                Value::Array(items) if !single(k, container) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Value::Object(m) = item {
+                            found.push((format!("{here}/{i}"), k.as_str(), m));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    });
+    // Document order, as the rules report in it.
+    found.sort_by(|a, b| crate::structure::pointer_order(&a.0, &b.0));
     found
 }
 
@@ -514,57 +528,6 @@ pub(crate) fn datatype_values<'a>(
 /// Patient.contact's `name` and `address`; an extension's value is always one.
 fn single(element: &str, container: &str) -> bool {
     element.starts_with("value") || (container == "contact" && element != "telecom")
-}
-
-/// `container`: the element holding `value` (for a list item, the list's element); "" at the
-/// root of the resource.
-fn walk<'a>(
-    value: &'a Value,
-    names: &[&str],
-    at: &mut String,
-    container: &str,
-    found: &mut ContactValues<'a>,
-) {
-    match value {
-        Value::Object(map) => {
-            let root = at.is_empty();
-            for (k, v) in map {
-                let nested = k == "contained" || (root && k == "entry") || k == "resource";
-                if nested || !(v.is_object() || v.is_array()) {
-                    continue;
-                }
-                let len = at.len();
-                at.push('/');
-                at.push_str(&path::escape_token(k));
-                if names.contains(&k.as_str()) {
-                    match v {
-                        Value::Object(m) if single(k, container) => {
-                            found.push((at.clone(), k.as_str(), m))
-                        }
-                        Value::Array(items) if !single(k, container) => {
-                            for (i, item) in items.iter().enumerate() {
-                                if let Value::Object(m) = item {
-                                    found.push((format!("{at}/{i}"), k.as_str(), m));
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                walk(v, names, at, k, found);
-                at.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = at.len();
-                let _ = write!(at, "/{i}");
-                walk(v, names, at, container, found);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Where an address is, for the US address rules.

@@ -17,8 +17,6 @@
 //! **Authority**: FHIR R4 invariant per-1 on Period: "If present, start SHALL have a lower value
 //! than end" (http://hl7.org/fhir/R4/datatypes.html#Period).
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
 use crate::fhir::path;
@@ -34,59 +32,27 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A period that ends before it starts",
 };
 
-/// Pointers (below `at`) of objects with `start` and `end` that cannot be in order, not
-/// descending into nested resources.
-fn out_of_order<'a>(
-    value: &'a Value,
-    at: &mut String,
-    found: &mut Vec<(String, &'a str, &'a str)>,
-) {
-    // One pointer buffer for the whole walk: records hold hundreds of objects, and a string
-    // per object would cost more than the check itself.
-    match value {
-        Value::Object(map) => {
-            if let (Some(s), Some(e)) = (
-                map.get("start").and_then(Value::as_str),
-                map.get("end").and_then(Value::as_str),
-            ) {
-                if surely_before(e, s) {
-                    found.push((at.clone(), s, e));
-                }
-            }
-            for (k, v) in map {
-                if matches!(k.as_str(), "contained" | "entry" | "resource")
-                    || !(v.is_object() || v.is_array())
-                {
-                    continue;
-                }
-                let len = at.len();
-                at.push('/');
-                at.push_str(&path::escape_token(k));
-                out_of_order(v, at, found);
-                at.truncate(len);
+/// Pointers of the objects with `start` and `end` that cannot be in order, not descending
+/// into nested resources.
+fn out_of_order(resource: &Value) -> Vec<(String, &str, &str)> {
+    let mut found = Vec::new();
+    path::objects(resource, &mut |at, _, map| {
+        if let (Some(s), Some(e)) = (
+            map.get("start").and_then(Value::as_str),
+            map.get("end").and_then(Value::as_str),
+        ) {
+            if surely_before(e, s) {
+                found.push((at.to_string(), s, e));
             }
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                if !(v.is_object() || v.is_array()) {
-                    continue;
-                }
-                let len = at.len();
-                let _ = write!(at, "/{i}");
-                out_of_order(v, at, found);
-                at.truncate(len);
-            }
-        }
-        _ => {}
-    }
+    });
+    found
 }
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
-        let mut found = Vec::new();
-        out_of_order(resource, &mut String::new(), &mut found);
-        for (at, start, end) in found {
+        for (at, start, end) in out_of_order(resource) {
             if crate::rules::accuracy::already_reported(resource, cx, &[&format!("{at}/start")]) {
                 continue;
             }

@@ -70,7 +70,7 @@ fn problem(value: &str) -> Option<&'static str> {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    reads: crate::rules::Reads { elements: &["telecom", "address", "name", "contact"], anywhere: &["valueContactPoint", "valueAddress", "valueHumanName"] },
+    reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
         for (at, system, value) in contact_points(cx) {
             if system != "email" {

@@ -113,7 +113,7 @@ fn problem(value: &str) -> Option<String> {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    reads: crate::rules::Reads { elements: &["telecom", "address", "name", "contact"], anywhere: &["valueContactPoint", "valueAddress", "valueHumanName"] },
+    reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
         for (at, system, value) in contact_points(cx) {
             let kind = match system {

@@ -93,7 +93,7 @@ fn meant(code: &str) -> Option<String> {
 
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
-    reads: crate::rules::Reads { elements: &[], anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in cx.codes_of(UCUM) {
             let Some(problem) = units::problem(c.value) else { continue };

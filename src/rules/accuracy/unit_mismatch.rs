@@ -34,7 +34,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: &["Observation"],
-    reads: crate::rules::Reads { elements: &["code", "valueQuantity", "component", "recordedDate", "performed[x]", "period", "effective[x]"], anywhere: &[] },
+    reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
         let ranges = &cx.codes.ranges;
         for m in measurements(resource, ranges) {

@@ -34,7 +34,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: &["Observation"],
-    reads: crate::rules::Reads { elements: &["code", "valueQuantity", "component", "recordedDate", "performed[x]", "period", "effective[x]"], anywhere: &[] },
+    reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
         for (m, j) in judged(resource, cx) {
             let (lo, hi) = j.impossible;

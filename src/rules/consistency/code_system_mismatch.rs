@@ -29,7 +29,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: ALL_TYPES,
-    reads: crate::rules::Reads { elements: &[], anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in cx.all_codes() {
             let Some(likely) = likely_system(cx, c.system, c.value) else {

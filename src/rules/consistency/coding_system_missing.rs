@@ -28,7 +28,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: ALL_TYPES,
-    reads: crate::rules::Reads { elements: &[], anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for (pointer, code) in cx.unsystemed() {
             let likely = recognize_any(cx, code);

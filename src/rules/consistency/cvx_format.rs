@@ -27,7 +27,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: ALL_TYPES,
-    reads: crate::rules::Reads { elements: &[], anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, CVX) {
             if !cvx(c.value) {

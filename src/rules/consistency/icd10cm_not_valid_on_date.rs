@@ -30,7 +30,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: CM_TYPES,
-    reads: crate::rules::Reads { elements: crate::rules::Reads::SERVICE_DATE, anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;
         for f in icd10cm(resource, cx) {

@@ -27,7 +27,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: PCS_TYPES,
-    reads: crate::rules::Reads { elements: crate::rules::Reads::SERVICE_DATE, anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         for f in icd10pcs(resource, cx) {
             let (CodeStatus::NotOnDate(windows), Some(code)) = (&f.status, f.code.as_deref())

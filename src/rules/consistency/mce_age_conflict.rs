@@ -40,7 +40,7 @@ const GROUPS: [(&str, &str); 4] = [
 
 record_rule! {
     types: CM_TYPES,
-    reads: crate::rules::Reads { elements: crate::rules::Reads::SERVICE_DATE, anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let Some((born_first, born_last)) =
             cx.patient().and_then(|p| p.birth_date).map(|d| d.days())

@@ -29,7 +29,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: ALL_TYPES,
-    reads: crate::rules::Reads { elements: &[], anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in cx.ids_of(NPI).chain(cx.codes_of(NPI)) {
             let shown = path::escape_token(c.value);

@@ -29,7 +29,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: ALL_TYPES,
-    reads: crate::rules::Reads { elements: &[], anywhere: &["system", "coding"] },
+    reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, SNOMED) {
             // Expressions (`64572001 |Disease| : 246075003 = 6142004`) are not single ids.
