@@ -27,6 +27,9 @@ pub(crate) struct Engine {
     config: RuleConfig,
     /// The options' date of service, for calls whose context has none.
     as_of: Option<crate::PartialDate>,
+    /// The options' locale, and its message templates.
+    locale: crate::Locale,
+    messages: &'static crate::messages::Catalogue,
 }
 
 /// What one validation collects: the issues, and the counts for the completeness score.
@@ -116,7 +119,15 @@ impl Engine {
             Some(s) => Some(crate::parse_as_of(s).map_err(|e| format!("invalid options: {e}"))?),
             None => None,
         };
+        let locale = match &options.locale {
+            Some(tag) => {
+                crate::Locale::from_tag(tag).map_err(|e| format!("invalid options: {e}"))?
+            }
+            None => crate::Locale::default(),
+        };
         Ok(Engine {
+            locale,
+            messages: locale.catalogue(),
             structure,
             codes: Codes::load()?,
             profile,
@@ -257,6 +268,7 @@ impl Engine {
             location,
             context: run.context,
             codes: &self.codes,
+            messages: self.messages,
             today: run.today,
             now: run.now,
         };

@@ -17,6 +17,7 @@ pub mod codes;
 mod config;
 mod engine;
 pub mod fhir;
+pub mod messages;
 mod profile;
 pub mod report;
 pub mod rules;
@@ -33,6 +34,7 @@ use serde_json::Value;
 
 pub use config::RuleOptions;
 pub use fhir::primitives::PartialDate;
+pub use messages::Locale;
 pub use profile::ProfileChoice;
 pub use report::{Category, Completeness, Issue, Report, Severity, Tally};
 pub use rules::RuleMeta;
@@ -55,6 +57,9 @@ pub struct Options {
     /// The date of service (YYYY-MM-DD) when a call's context gives none: for batch work on
     /// records of one day.
     pub as_of: Option<String>,
+    /// The language of issue messages: `"en"` (the default) or `"es"`. Issue codes, paths
+    /// and suggestions are the same in every locale.
+    pub locale: Option<String>,
 }
 
 impl Options {

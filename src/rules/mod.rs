@@ -69,6 +69,8 @@ pub struct Cx<'a> {
     pub location: &'a Location,
     pub context: &'a Context,
     pub codes: &'a Codes,
+    /// The message templates of the validator's locale.
+    pub messages: &'a crate::messages::Catalogue,
     /// Today (UTC), for rules that fall back on it.
     pub today: Day,
     /// Now, in seconds since 1970-01-01 UTC, for "not in the future" of timed values.
@@ -268,6 +270,18 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// An issue of this rule at `suffix` below `location`, saying `text` in the locale of
+    /// `messages`.
+    pub(crate) fn issue(
+        &'static self,
+        location: &Location,
+        suffix: &str,
+        messages: &crate::messages::Catalogue,
+        text: crate::messages::Text,
+    ) -> Issue {
+        self.at(location, suffix, messages.render(&text))
+    }
+
     /// An issue of this rule at `suffix` below `location`.
     pub(crate) fn at(&'static self, location: &Location, suffix: &str, message: String) -> Issue {
         Issue {

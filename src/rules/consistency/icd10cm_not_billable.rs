@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::{icd10cm, CM_TYPES};
 use crate::codes::CodeStatus;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::{Cx, RuleMeta};
 
@@ -43,28 +44,27 @@ record_rule! {
             below.sort_by_key(|c| (c.len(), c.clone()));
             let suggestions: Vec<String> = below.iter().take(8).map(|c| table.display(c)).collect();
             let shown = table.display(code);
-            let mut issue = RULE.at(
-                cx.location,
-                &f.coding.pointer,
-                format!(
-                    "{shown} is a category, not a billable code. Choose a more specific code ({} under {shown}, such as {}).",
-                    if count >= 500 { "many".to_string() } else { count.to_string() },
-                    // The first named in full once descriptions are loaded.
-                    below
-                        .iter()
-                        .take(3)
-                        .enumerate()
-                        .map(|(i, c)| if i == 0 { cx.codes.icd10cm_label(c) } else { table.display(c) })
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
+            // The first named in full once descriptions are loaded.
+            let examples = below
+                .iter()
+                .take(3)
+                .enumerate()
+                .map(|(i, c)| if i == 0 { cx.codes.icd10cm_label(c) } else { table.display(c) })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let text = if count >= 500 {
+                text!("icd10cm-not-billable.many", code = shown, examples)
+            } else {
+                text!("icd10cm-not-billable", code = shown, count, examples)
+            };
+            let mut issue = RULE.issue(cx.location, &f.coding.pointer, cx.messages, text);
             issue.suggestions = suggestions;
             if billed(resource, cx) {
                 issue.severity = Severity::Error;
-                issue.message.push_str(
-                    " It is an encounter's billing diagnosis, so the claim would be denied.",
-                );
+                issue.message = cx.messages.render(&text!(
+                    "icd10cm-not-billable.billed",
+                    message = issue.message
+                ));
             }
             out.push(issue);
         }
