@@ -27,8 +27,7 @@ pub(crate) struct Engine {
     config: RuleConfig,
     /// The options' date of service, for calls whose context has none.
     as_of: Option<crate::PartialDate>,
-    /// The options' locale, and its message templates.
-    locale: crate::Locale,
+    /// The message templates of the options' locale.
     messages: &'static crate::messages::Catalogue,
 }
 
@@ -126,7 +125,6 @@ impl Engine {
             None => crate::Locale::default(),
         };
         Ok(Engine {
-            locale,
             messages: locale.catalogue(),
             structure,
             codes: Codes::load()?,

@@ -63,6 +63,20 @@ pub struct Options {
 }
 
 impl Options {
+    /// Options from their JSON form (what the JS API and the CLI's --config take). The error
+    /// names the bad key: `invalid options: rules.disable: invalid type: string "x", expected
+    /// a sequence`.
+    pub fn from_json(value: Value) -> Result<Options, String> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            if path == "." {
+                format!("invalid options: {}", e.inner())
+            } else {
+                format!("invalid options: {path}: {}", e.inner())
+            }
+        })
+    }
+
     /// Options with this profile.
     pub fn with_profile(profile: ProfileChoice) -> Self {
         Options {

@@ -59,7 +59,7 @@ impl Locale {
             Locale::En => &EN,
             Locale::Es => &ES,
         };
-        cell.get_or_init(|| Catalogue::parse(self.source()))
+        cell.get_or_init(|| Catalogue::parse(self))
     }
 }
 
@@ -98,15 +98,21 @@ impl fmt::Display for Text {
 /// One locale's templates.
 #[derive(Debug)]
 pub struct Catalogue {
+    locale: Locale,
     templates: HashMap<String, String>,
 }
 
 impl Catalogue {
     /// The catalogues are part of the build and checked by the tests; an unreadable one
     /// leaves every message as its key rather than failing validation.
-    fn parse(source: &str) -> Catalogue {
-        let templates = serde_json::from_str::<HashMap<String, String>>(source).unwrap_or_default();
-        Catalogue { templates }
+    fn parse(locale: Locale) -> Catalogue {
+        let templates =
+            serde_json::from_str::<HashMap<String, String>>(locale.source()).unwrap_or_default();
+        Catalogue { locale, templates }
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.locale
     }
 
     pub fn template(&self, key: &str) -> Option<&str> {
@@ -185,6 +191,7 @@ mod tests {
     #[test]
     fn renders_arguments_and_braces() {
         let c = Catalogue {
+            locale: Locale::En,
             templates: HashMap::from([(
                 "k".to_string(),
                 "{a} and {{b}} then {a}, {c}".to_string(),

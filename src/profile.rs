@@ -62,7 +62,31 @@ pub(crate) struct Conditional {
     when: Vec<Test>,
     pub require: Element,
     pub severity: Severity,
-    pub message: String,
+    /// The message per locale tag, as the profile words it.
+    message: Message,
+}
+
+impl Conditional {
+    /// The message in this locale, else in English, else in the first language given.
+    pub fn message(&self, locale: crate::Locale) -> &str {
+        match &self.message {
+            Message::One(text) => text,
+            Message::PerLocale(texts) => texts
+                .get(locale.tag())
+                .or_else(|| texts.get("en"))
+                .or_else(|| texts.values().next())
+                .map(String::as_str)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A profile's message: one text, or one per locale (`{"en": "...", "es": "..."}`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum Message {
+    One(String),
+    PerLocale(std::collections::BTreeMap<String, String>),
 }
 
 #[derive(Debug, Clone)]
@@ -101,7 +125,7 @@ struct RawConditional {
     when: Vec<RawTest>,
     require: String,
     severity: Option<String>,
-    message: String,
+    message: Message,
 }
 
 #[derive(Deserialize)]
@@ -473,6 +497,47 @@ mod tests {
         let p = Profile::from_document(&doc, &structure()).unwrap();
         assert_eq!(p.required_severity, Severity::Warning);
         assert_eq!(p.resource("Observation").unwrap().conditional.len(), 3);
+    }
+
+    #[test]
+    fn the_default_profile_speaks_every_locale_and_a_vendor_text_falls_back() {
+        let p = Profile::default_profile(&structure()).unwrap();
+        let mut seen = 0;
+        for spec in p.resources.values() {
+            for c in &spec.conditional {
+                let Message::PerLocale(texts) = &c.message else {
+                    panic!("{} has one text for every locale", c.id);
+                };
+                for locale in crate::Locale::ALL {
+                    assert!(
+                        texts.contains_key(locale.tag()),
+                        "{} lacks {}",
+                        c.id,
+                        locale.tag()
+                    );
+                }
+                assert_ne!(c.message(crate::Locale::En), c.message(crate::Locale::Es));
+                seen += 1;
+            }
+        }
+        assert!(seen >= 8, "{seen}");
+        let c = |message: Value| Conditional {
+            id: "x".into(),
+            when: Vec::new(),
+            require: Element::parse("status"),
+            severity: Severity::Error,
+            message: serde_json::from_value(message).unwrap(),
+        };
+        assert_eq!(
+            c(serde_json::json!("Only text")).message(crate::Locale::Es),
+            "Only text"
+        );
+        let per = c(serde_json::json!({"de": "Deutsch", "en": "English"}));
+        assert_eq!(per.message(crate::Locale::Es), "English");
+        assert_eq!(
+            c(serde_json::json!({"de": "Deutsch"})).message(crate::Locale::Es),
+            "Deutsch"
+        );
     }
 
     #[test]

@@ -113,6 +113,8 @@ export interface Options {
   };
   /** Date of service (YYYY-MM-DD) when a call's context gives none. */
   asOf?: string;
+  /** Language of issue messages (default "en"); a region tag such as "es-MX" picks its language. Codes, paths and suggestions are the same in every locale. */
+  locale?: "en" | "es" | `en-${string}` | `es-${string}`;
 }
 
 /** Context of `validateField`: the record being edited supplies the other fields. */
@@ -216,9 +218,7 @@ impl WasmValidator {
     ) -> Result<WasmValidator, JsError> {
         let options: Options = match json_arg(options.as_ref(), "options")? {
             None => Options::default(),
-            Some(v) => {
-                serde_json::from_value(v).map_err(|e| js_error(format!("invalid options: {e}")))?
-            }
+            Some(v) => Options::from_json(v).map_err(js_error)?,
         };
         let inner = crate::Validator::new(options).map_err(js_error)?;
         Ok(WasmValidator {

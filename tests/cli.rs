@@ -319,3 +319,21 @@ fn lookup_finds_codes_by_words_and_prefix() {
     let out = ehrlint(&["lookup", "cpt", "x"], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn locale_option_speaks_spanish_with_the_same_codes() {
+    let run = |flags: &[&str]| {
+        let mut args = vec!["validate", "--format", "json"];
+        args.extend_from_slice(flags);
+        args.push("invalid/patient-gender-mal.json");
+        json_lines(&ehrlint(&args, None))[0]["issues"][0].clone()
+    };
+    let (en, es) = (run(&[]), run(&["--locale", "es"]));
+    assert_eq!(en["code"], es["code"]);
+    assert_eq!(en["path"], es["path"]);
+    assert_ne!(en["message"], es["message"], "{es}");
+    let out = ehrlint(&["validate", "--locale", "fr", "valid/patient.json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--locale: \"fr\" is not supported (use en or es)"), "{err}");
+}

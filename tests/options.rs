@@ -5,7 +5,7 @@ use ehrlint::{Context, Options, Severity, Validator};
 use serde_json::{json, Value};
 
 fn validator(options: Value) -> Result<Validator, String> {
-    let options: Options = serde_json::from_value(options).map_err(|e| e.to_string())?;
+    let options = Options::from_json(options)?;
     Validator::new(options)
 }
 
@@ -105,6 +105,10 @@ fn bad_options_name_the_bad_key() {
         (json!({"asOf": "2025-02-30"}), "asOf \"2025-02-30\" is not a date"),
         (json!({"require": {"Patient": {"required": ["birthdate"]}}}), "invalid options: require: Patient: birthdate: Patient has no element birthdate (did you mean birthDate?)"),
         (json!({"require": {"Patient": {"required": "birthDate"}}}), "invalid options: require/Patient/required"),
+        (json!({"locale": "fr"}), "invalid options: locale: \"fr\" is not supported (use en or es)"),
+        (json!({"locale": 3}), "invalid options: locale: invalid type: integer `3`, expected a string"),
+        (json!({"rules": {"disable": "ucum-invalid"}}), "invalid options: rules.disable: invalid type: string"),
+        (json!({"asOf": ["2025-01-01"]}), "invalid options: asOf: invalid type: sequence"),
     ];
     for (options, want) in cases {
         match validator(options.clone()) {
@@ -112,4 +116,47 @@ fn bad_options_name_the_bad_key() {
             Err(e) => assert!(e.contains(want), "{options}: {e}"),
         }
     }
+}
+
+#[test]
+fn locale_changes_the_words_not_the_codes_paths_or_suggestions() {
+    let record = json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+        "recordedDate": "2025-03-01", "birthDate": "1950",
+        "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E11"}]},
+        "onsetDateTime": "2999-01-01", "abatementDateTime": "1990-01-01"});
+    let report = |options: Value| {
+        validator(options)
+            .unwrap()
+            .validate(&record, &Context::default())
+    };
+    let en = report(json!({}));
+    let es = report(json!({"locale": "es"}));
+    assert_eq!(
+        report(json!({"locale": "es-MX"})),
+        es,
+        "a region picks its language"
+    );
+    assert_eq!(report(json!({"locale": "en"})), en);
+    assert!(en.issues.len() >= 4, "{:#?}", en.issues);
+    assert_eq!(en.issues.len(), es.issues.len());
+    for (e, s) in en.issues.iter().zip(&es.issues) {
+        assert_eq!(
+            (e.code, &e.path, e.severity, &e.suggestions),
+            (s.code, &s.path, s.severity, &s.suggestions)
+        );
+        assert_ne!(e.message, s.message, "{} is not translated", e.code);
+        assert!(!s.message.contains('{'), "{}", s.message);
+    }
+    let billable = es
+        .issues
+        .iter()
+        .find(|i| i.code == "icd10cm-not-billable")
+        .unwrap();
+    assert!(
+        billable
+            .message
+            .starts_with("E11 es una categoría, no un código facturable"),
+        "{}",
+        billable.message
+    );
 }

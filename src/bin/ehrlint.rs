@@ -67,10 +67,14 @@ mod cli {
             /// Overrides the profile of --config.
             #[arg(long, value_name = "default|none|FILE")]
             profile: Option<String>,
-            /// Validator options as JSON (profile, require, rules, asOf), as the JS API takes
-            /// them.
+            /// Validator options as JSON (profile, require, rules, asOf, locale), as the JS API
+            /// takes them.
             #[arg(long, value_name = "FILE")]
             config: Option<String>,
+            /// Language of the issue messages: en (default) or es. Issue codes and paths are
+            /// the same in every language. Overrides the locale of --config.
+            #[arg(long, value_name = "en|es")]
+            locale: Option<String>,
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<String>,
         },
@@ -111,12 +115,16 @@ mod cli {
                 as_of,
                 profile,
                 config,
+                locale,
                 paths,
             } => validate(
                 format,
                 as_of.as_deref(),
-                profile.as_deref(),
-                config.as_deref(),
+                Overrides {
+                    config: config.as_deref(),
+                    profile: profile.as_deref(),
+                    locale: locale.as_deref(),
+                },
                 &paths,
             ),
         }
@@ -182,20 +190,35 @@ mod cli {
         Ok(ProfileChoice::Custom(doc))
     }
 
-    /// The options of --config, with --profile over them.
-    fn options(config: Option<&str>, profile: Option<&str>) -> Result<Options, String> {
+    /// The options given on the command line: --config, with --profile and --locale over it.
+    struct Overrides<'a> {
+        config: Option<&'a str>,
+        profile: Option<&'a str>,
+        locale: Option<&'a str>,
+    }
+
+    fn options(given: Overrides) -> Result<Options, String> {
+        let Overrides {
+            config,
+            profile,
+            locale,
+        } = given;
         let mut options = match config {
             Some(path) => {
                 let text =
                     std::fs::read_to_string(path).map_err(|e| format!("--config: {path}: {e}"))?;
                 let value = ehrlint::parse(&text).map_err(|e| format!("--config: {path}: {e}"))?;
-                serde_json::from_value::<Options>(value)
-                    .map_err(|e| format!("--config: {path}: invalid options: {e}"))?
+                Options::from_json(value).map_err(|e| format!("--config: {path}: {e}"))?
             }
             None => Options::default(),
         };
         if let Some(p) = profile {
             options.profile = Some(profile_choice(p).map_err(|e| format!("--profile: {e}"))?);
+        }
+        if let Some(tag) = locale {
+            // Checked here so the error names the flag rather than the options key.
+            ehrlint::Locale::from_tag(tag).map_err(|e| format!("--{e}"))?;
+            options.locale = Some(tag.to_string());
         }
         Ok(options)
     }
@@ -203,8 +226,7 @@ mod cli {
     fn validate(
         format: Format,
         as_of: Option<&str>,
-        profile: Option<&str>,
-        config: Option<&str>,
+        given: Overrides,
         paths: &[String],
     ) -> ExitCode {
         let mut context = Context::default();
@@ -217,7 +239,7 @@ mod cli {
                 }
             }
         }
-        let validator = match options(config, profile).and_then(Validator::new) {
+        let validator = match options(given).and_then(Validator::new) {
             Ok(v) => v,
             Err(e) => {
                 eprintln!("ehrlint: {e}");

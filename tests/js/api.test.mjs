@@ -133,6 +133,28 @@ test('rule configuration: disable, severity, require, asOf; bad keys are named',
   assert.throws(() => new Validator({ rules: { severity: { 'ucum-invalid': 'fatal' } } }), /rules.severity.ucum-invalid/);
   assert.throws(() => new Validator({ asOf: 'yesterday' }), /asOf "yesterday"/);
   assert.throws(() => new Validator({ rule: {} }), /unknown field `rule`/);
+  assert.throws(() => new Validator({ locale: 'fr' }), /invalid options: locale: "fr" is not supported \(use en or es\)/);
+  assert.throws(() => new Validator({ rules: { disable: 'accuracy' } }), /invalid options: rules.disable: invalid type/);
+});
+
+test('messages speak the locale; codes, paths and suggestions do not change', () => {
+  const record = { resourceType: 'Patient', birthDate: '2999-01-01', gender: 'mal',
+    telecom: [{ system: 'email', value: 'not-an-address' }] };
+  const condition = { resourceType: 'Condition', subject: { reference: 'Patient/1' }, recordedDate: '2025-03-01',
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11' }] } };
+  const en = new Validator({ profile: 'none' });
+  const es = new Validator({ profile: 'none', locale: 'es' });
+  for (const r of [record, condition]) {
+    const [a, b] = [en.validate(r).issues, es.validate(r).issues];
+    assert.ok(a.length >= 1);
+    assert.deepEqual(b.map(({ message, ...rest }) => rest), a.map(({ message, ...rest }) => rest));
+    a.forEach((issue, i) => assert.notEqual(b[i].message, issue.message, issue.code));
+  }
+  const [billable] = es.validate(condition).issues;
+  assert.match(billable.message, /^E11 es una categoría, no un código facturable/);
+  const field = es.validateField('Patient', 'Patient.birthDate', '2999-01-01');
+  assert.deepEqual(pairs(field), [['birth-date-in-future', '/birthDate']]);
+  assert.notEqual(field[0].message, en.validateField('Patient', 'Patient.birthDate', '2999-01-01')[0].message);
 });
 
 test('lookup offers codes by prefix at once and by words once descriptions are loaded', async () => {

@@ -12,10 +12,10 @@ import { expected, fixtures, fixtureText, root } from './helpers.mjs';
 const rustDump = join(root, 'target', 'parity', 'rust.json');
 const cli = join(root, 'target', 'release', 'ehrlint');
 
-function cliIssues(name) {
+function cliIssues(name, ...flags) {
   let out;
   try {
-    out = execFileSync(cli, ['validate', '--format', 'json', name], { cwd: fixtures, encoding: 'utf8' });
+    out = execFileSync(cli, ['validate', '--format', 'json', ...flags, name], { cwd: fixtures, encoding: 'utf8' });
   } catch (e) {
     out = e.stdout; // exit 1: the record has errors
   }
@@ -42,4 +42,17 @@ test('Rust, CLI, Wasm (Node) and Wasm (web) give identical issues', () => {
     compared++;
   }
   assert.equal(compared, expected().length);
+});
+
+test('the CLI with --locale es says what the Wasm build with locale es says', () => {
+  const es = new Validator({ locale: 'es' });
+  const en = new Validator();
+  let translated = 0;
+  for (const [name] of expected()) {
+    const issues = es.validateJson(fixtureText(name)).issues;
+    assert.deepEqual(cliIssues(name, '--locale', 'es'), issues, `${name}: CLI vs Wasm, in Spanish`);
+    const english = en.validateJson(fixtureText(name)).issues;
+    translated += issues.filter((issue, i) => issue.message !== english[i].message).length;
+  }
+  assert.ok(translated > 20, `only ${translated} messages differ in Spanish`);
 });

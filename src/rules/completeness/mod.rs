@@ -123,7 +123,7 @@ pub(crate) fn check_profile(
                 out.push(conditional_required::issue(
                     location,
                     &suffix,
-                    &conditional.message,
+                    conditional.message(crate::Locale::En),
                     conditional.severity,
                 ));
             }

@@ -17,6 +17,7 @@ const options: Options = {
   require: { Patient: { required: ['birthDate'] } },
   rules: { disable: ['accuracy'], severity: { 'value-implausible': 'error' } },
   asOf: '2024-05-01',
+  locale: 'es-MX',
 };
 const validator = new Validator(options);
 const bare = new Validator();
@@ -50,6 +51,8 @@ const types: string[] = bare.supportedTypes;
 // The types are precise, not any:
 // @ts-expect-error a severity is error, warning or information
 const fatal: Severity = 'fatal';
+// @ts-expect-error the catalogues speak English and Spanish
+new Validator({ locale: 'fr' });
 // @ts-expect-error unknown options are refused
 new Validator({ profil: 'none' });
 // @ts-expect-error a report has no such field
