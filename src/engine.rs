@@ -209,12 +209,24 @@ impl Engine {
     /// A value where a resource belongs that has no usable resourceType.
     fn untyped(&self, value: &Value, location: &Location, out: &mut Vec<Issue>) {
         match value.get("resourceType") {
-            Some(rt) => out.push(wrong_type::issue(location, "/resourceType", "string", rt)),
-            None if value.is_object() => out.push(resource_type_missing::issue(location)),
-            // Not an object: the containing schema already reported it (or, at the root, this).
-            None if location.pointer.is_empty() => {
-                out.push(wrong_type::issue(location, "", "object", value))
+            Some(rt) => out.push(wrong_type::issue(
+                location,
+                self.messages,
+                "/resourceType",
+                "string",
+                rt,
+            )),
+            None if value.is_object() => {
+                out.push(resource_type_missing::issue(location, self.messages))
             }
+            // Not an object: the containing schema already reported it (or, at the root, this).
+            None if location.pointer.is_empty() => out.push(wrong_type::issue(
+                location,
+                self.messages,
+                "",
+                "object",
+                value,
+            )),
             None => {}
         }
     }
@@ -231,11 +243,16 @@ impl Engine {
         if !self.structure.is_supported(rt) {
             if self.structure.resource_types().any(|t| t == rt) {
                 let supported = self.structure.supported_types();
-                run.issues
-                    .push(unsupported_resource_type::issue(location, rt, supported));
+                run.issues.push(unsupported_resource_type::issue(
+                    location,
+                    self.messages,
+                    rt,
+                    supported,
+                ));
             } else {
                 run.issues.push(unknown_resource_type::issue(
                     location,
+                    self.messages,
                     rt,
                     self.structure.resource_types(),
                 ));
@@ -254,7 +271,7 @@ impl Engine {
             }
             None => self
                 .structure
-                .check(rt, resource, location, &mut run.issues),
+                .check(rt, resource, location, self.messages, &mut run.issues),
         }
         let cx = Cx {
             contacts: std::cell::OnceCell::new(),
@@ -308,6 +325,7 @@ impl Engine {
             &base_required,
             resource,
             location,
+            self.messages,
             &mut run.counts,
             &mut run.issues,
             first,
@@ -347,8 +365,13 @@ impl Engine {
                     }
                 }
                 let mut fresh = Vec::new();
-                self.structure
-                    .check(rt, &Value::Object(alone), location, &mut fresh);
+                self.structure.check(
+                    rt,
+                    &Value::Object(alone),
+                    location,
+                    self.messages,
+                    &mut fresh,
+                );
                 let mut issues: Vec<Issue> = kept.into_iter().filter(|i| !mine(&i.path)).collect();
                 issues.extend(fresh.into_iter().filter(|i| mine(&i.path)));
                 issues.sort_by(|a, b| crate::structure::pointer_order(&a.path, &b.path));
@@ -356,7 +379,8 @@ impl Engine {
             }
             _ => {
                 let mut issues = Vec::new();
-                self.structure.check(rt, resource, location, &mut issues);
+                self.structure
+                    .check(rt, resource, location, self.messages, &mut issues);
                 issues
             }
         };

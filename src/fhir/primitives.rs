@@ -3,26 +3,33 @@
 //! check real calendar dates (the HL7 patterns accept 2020-02-30), and they cost nothing to
 //! compile at start-up.
 //!
-//! Each `check_*` returns `Err(reason)` with a short human reason, or `Ok(())`.
+//! Each `check_*` returns `Err(reason)` with a short reason (a `reason.<name>` message, put
+//! into words in the validator's locale; `Display` gives English), or `Ok(())`.
 //! Authority: FHIR R4 §2.24.0.1 "Primitive Types" (http://hl7.org/fhir/R4/datatypes.html#primitive).
 
-/// Why a value is not of its primitive type: a short reason for the message.
-pub type Reason = &'static str;
+use crate::messages::{text, Text};
 
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// Why a value is not of its primitive type: a short reason for the message.
+pub type Reason = Text;
+
+/// `February 1974 has 28 days`: one template per month, so that each locale names the month
+/// in its own words.
+fn days_in_month_reason(year: u16, month: u8, days: u8) -> Reason {
+    match month {
+        1 => text!("reason.days-in-month.1", year, days),
+        2 => text!("reason.days-in-month.2", year, days),
+        3 => text!("reason.days-in-month.3", year, days),
+        4 => text!("reason.days-in-month.4", year, days),
+        5 => text!("reason.days-in-month.5", year, days),
+        6 => text!("reason.days-in-month.6", year, days),
+        7 => text!("reason.days-in-month.7", year, days),
+        8 => text!("reason.days-in-month.8", year, days),
+        9 => text!("reason.days-in-month.9", year, days),
+        10 => text!("reason.days-in-month.10", year, days),
+        11 => text!("reason.days-in-month.11", year, days),
+        _ => text!("reason.days-in-month.12", year, days),
+    }
+}
 
 /// A calendar date or partial date, as FHIR `date` allows (year, year-month or full date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -183,18 +190,18 @@ fn digits(s: &[u8]) -> Option<u32> {
 }
 
 /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the date exists.
-pub fn parse_date(s: &str) -> Result<PartialDate, String> {
+pub fn parse_date(s: &str) -> Result<PartialDate, Reason> {
     let b = s.as_bytes();
     let shape_ok = matches!(b.len(), 4 | 7 | 10)
         && b[..4].iter().all(u8::is_ascii_digit)
         && (b.len() == 4 || (b[4] == b'-' && b[5..7].iter().all(u8::is_ascii_digit)))
         && (b.len() < 10 || (b[7] == b'-' && b[8..10].iter().all(u8::is_ascii_digit)));
     if !shape_ok {
-        return Err("expected YYYY, YYYY-MM or YYYY-MM-DD".to_string());
+        return Err(text!("reason.date-shape"));
     }
     let year = digits(&b[..4]).unwrap_or(0) as u16;
     if year == 0 {
-        return Err("year 0000 does not exist".to_string());
+        return Err(text!("reason.year-zero"));
     }
     let mut date = PartialDate {
         year,
@@ -204,18 +211,14 @@ pub fn parse_date(s: &str) -> Result<PartialDate, String> {
     if b.len() >= 7 {
         let month = digits(&b[5..7]).unwrap_or(0) as u8;
         if !(1..=12).contains(&month) {
-            return Err(format!("month {month:02} does not exist"));
+            return Err(text!("reason.month", month = format!("{month:02}")));
         }
         date.month = Some(month);
         if b.len() == 10 {
             let day = digits(&b[8..10]).unwrap_or(0) as u8;
             let max = days_in_month(year, month);
             if day == 0 || day > max {
-                let name = MONTH_NAMES
-                    .get(usize::from(month) - 1)
-                    .copied()
-                    .unwrap_or("");
-                return Err(format!("{name} {year} has {max} days"));
+                return Err(days_in_month_reason(year, month, max));
             }
             date.day = Some(day);
         }
@@ -224,57 +227,61 @@ pub fn parse_date(s: &str) -> Result<PartialDate, String> {
 }
 
 /// Checks `hh:mm:ss(.fff)` and returns how many bytes it took.
-fn check_time_part(b: &[u8]) -> Result<usize, String> {
+fn check_time_part(b: &[u8]) -> Result<usize, Reason> {
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
-        return Err("a time is written hh:mm:ss".to_string());
+        return Err(text!("reason.time-shape"));
     }
     let (h, m, s) = (digits(&b[0..2]), digits(&b[3..5]), digits(&b[6..8]));
     match (h, m, s) {
         (Some(h), Some(m), Some(s)) if h <= 23 && m <= 59 && s <= 60 => {}
-        (Some(h), Some(_), Some(_)) if h > 23 => return Err(format!("hour {h} does not exist")),
-        (Some(_), Some(m), Some(_)) if m > 59 => return Err(format!("minute {m} does not exist")),
-        (Some(_), Some(_), Some(s)) if s > 60 => return Err(format!("second {s} does not exist")),
-        _ => return Err("a time is written hh:mm:ss".to_string()),
+        (Some(hour), Some(_), Some(_)) if hour > 23 => return Err(text!("reason.hour", hour)),
+        (Some(_), Some(minute), Some(_)) if minute > 59 => {
+            return Err(text!("reason.minute", minute))
+        }
+        (Some(_), Some(_), Some(second)) if second > 60 => {
+            return Err(text!("reason.second", second))
+        }
+        _ => return Err(text!("reason.time-shape")),
     }
     let mut n = 8;
     if b.get(8) == Some(&b'.') {
         let frac = b[9..].iter().take_while(|c| c.is_ascii_digit()).count();
         if frac == 0 {
-            return Err("a decimal point in the seconds needs digits after it".to_string());
+            return Err(text!("reason.seconds-fraction"));
         }
         n = 9 + frac;
     }
     Ok(n)
 }
 
-fn check_zone(b: &[u8]) -> Result<(), String> {
-    const NEED: &str = "a time needs a time zone: Z or +hh:mm / -hh:mm";
+fn check_zone(b: &[u8]) -> Result<(), Reason> {
+    let need = || text!("reason.time-zone");
     match b {
-        [] => Err(NEED.to_string()),
+        [] => Err(need()),
         [b'Z'] => Ok(()),
         [sign, h1, h2, b':', m1, m2] if *sign == b'+' || *sign == b'-' => {
-            let h = digits(&[*h1, *h2]).ok_or_else(|| NEED.to_string())?;
-            let m = digits(&[*m1, *m2]).ok_or_else(|| NEED.to_string())?;
+            let h = digits(&[*h1, *h2]).ok_or_else(need)?;
+            let m = digits(&[*m1, *m2]).ok_or_else(need)?;
             if m > 59 || h > 14 || (h == 14 && m > 0) {
-                Err("time zone offsets range from -14:00 to +14:00".to_string())
+                Err(text!("reason.time-zone-range"))
             } else {
                 Ok(())
             }
         }
-        _ => Err(NEED.to_string()),
+        _ => Err(need()),
     }
 }
 
-pub fn check_date(s: &str) -> Result<(), String> {
+pub fn check_date(s: &str) -> Result<(), Reason> {
     parse_date(s).map(|_| ())
 }
 
 /// `dateTime`: a partial or full date, or a full date with a time and a time zone.
-pub fn check_date_time(s: &str) -> Result<(), String> {
+pub fn check_date_time(s: &str) -> Result<(), Reason> {
     match s.find('T') {
         None => parse_date(s).map(|_| ()).map_err(|e| {
             if s.len() > 10 {
-                "expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss+zz:zz".to_string()
+                text!("reason.date-time-shape")
             } else {
                 e
             }
@@ -282,7 +289,7 @@ pub fn check_date_time(s: &str) -> Result<(), String> {
         Some(t) => {
             let date = &s[..t];
             if date.len() != 10 {
-                return Err("a time needs a full date before it (YYYY-MM-DDThh:mm:ss)".to_string());
+                return Err(text!("reason.time-needs-date"));
             }
             parse_date(date)?;
             let rest = &s.as_bytes()[t + 1..];
@@ -293,49 +300,46 @@ pub fn check_date_time(s: &str) -> Result<(), String> {
 }
 
 /// `instant`: a full date, time and time zone.
-pub fn check_instant(s: &str) -> Result<(), String> {
+pub fn check_instant(s: &str) -> Result<(), Reason> {
     if !s.contains('T') {
-        return Err(
-            "an instant needs a full date, time and time zone (YYYY-MM-DDThh:mm:ss.sss+zz:zz)"
-                .to_string(),
-        );
+        return Err(text!("reason.instant-shape"));
     }
     check_date_time(s)
 }
 
 /// `time`: hh:mm:ss with optional fraction, no time zone.
-pub fn check_time(s: &str) -> Result<(), String> {
+pub fn check_time(s: &str) -> Result<(), Reason> {
     let b = s.as_bytes();
     let n = check_time_part(b)?;
     if n == b.len() {
         Ok(())
     } else {
-        Err("a time is written hh:mm:ss with no date or time zone".to_string())
+        Err(text!("reason.time-alone"))
     }
 }
 
 pub fn check_id(s: &str) -> Result<(), Reason> {
     if s.len() > 64 {
-        return Err("an id has at most 64 characters");
+        return Err(text!("reason.id-length"));
     }
     if s.bytes()
         .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
     {
         Ok(())
     } else {
-        Err("an id may hold only letters A-Z and a-z, digits, '-' and '.'")
+        Err(text!("reason.id-characters"))
     }
 }
 
 pub fn check_code(s: &str) -> Result<(), Reason> {
     if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
-        return Err("a code has no leading or trailing spaces");
+        return Err(text!("reason.code-edge-spaces"));
     }
     let mut prev_space = false;
     for c in s.chars() {
         let space = c.is_whitespace();
         if space && prev_space {
-            return Err("a code has no runs of spaces inside it");
+            return Err(text!("reason.code-double-spaces"));
         }
         prev_space = space;
     }
@@ -346,29 +350,26 @@ pub fn check_string(s: &str) -> Result<(), Reason> {
     if s.chars()
         .any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\r' | '\n'))
     {
-        return Err(
-            "text may not hold control characters other than tab, carriage return and line feed",
-        );
+        return Err(text!("reason.control-characters"));
     }
     Ok(())
 }
 
 pub fn check_uri(s: &str) -> Result<(), Reason> {
     if s.chars().any(char::is_whitespace) {
-        Err("a URI may not hold spaces")
+        Err(text!("reason.uri-spaces"))
     } else {
         Ok(())
     }
 }
 
 pub fn check_oid(s: &str) -> Result<(), Reason> {
-    const WHY: Reason =
-        "an OID is written urn:oid: followed by dotted numbers, like urn:oid:2.16.840.1.113883";
-    let rest = s.strip_prefix("urn:oid:").ok_or(WHY)?;
+    let why = || text!("reason.oid");
+    let rest = s.strip_prefix("urn:oid:").ok_or_else(why)?;
     let mut parts = rest.split('.');
-    let first = parts.next().ok_or(WHY)?;
+    let first = parts.next().ok_or_else(why)?;
     if !matches!(first, "0" | "1" | "2") {
-        return Err(WHY);
+        return Err(why());
     }
     let mut count = 0;
     for p in parts {
@@ -377,23 +378,22 @@ pub fn check_oid(s: &str) -> Result<(), Reason> {
             && p.bytes().all(|c| c.is_ascii_digit())
             && (p == "0" || !p.starts_with('0'));
         if !ok {
-            return Err(WHY);
+            return Err(why());
         }
     }
     if count == 0 {
-        return Err(WHY);
+        return Err(why());
     }
     Ok(())
 }
 
 pub fn check_uuid(s: &str) -> Result<(), Reason> {
-    const WHY: Reason =
-        "a UUID is written urn:uuid: followed by lower-case 8-4-4-4-12 hexadecimal digits";
-    let rest = s.strip_prefix("urn:uuid:").ok_or(WHY)?;
+    let why = || text!("reason.uuid");
+    let rest = s.strip_prefix("urn:uuid:").ok_or_else(why)?;
     let groups: Vec<&str> = rest.split('-').collect();
     let lens = [8, 4, 4, 4, 12];
     if groups.len() != 5 {
-        return Err(WHY);
+        return Err(why());
     }
     for (g, len) in groups.iter().zip(lens) {
         if g.len() != len
@@ -401,7 +401,7 @@ pub fn check_uuid(s: &str) -> Result<(), Reason> {
                 .bytes()
                 .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
         {
-            return Err(WHY);
+            return Err(why());
         }
     }
     Ok(())
@@ -413,14 +413,14 @@ pub fn check_base64(s: &str) -> Result<(), Reason> {
     for c in s.bytes().filter(|c| !c.is_ascii_whitespace()) {
         match c {
             b'=' => pad += 1,
-            _ if pad > 0 => return Err("base64 padding '=' may only end the value"),
+            _ if pad > 0 => return Err(text!("reason.base64-padding")),
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {}
-            _ => return Err("base64 may hold only A-Z, a-z, 0-9, '+', '/' and '=' padding"),
+            _ => return Err(text!("reason.base64-characters")),
         }
         n += 1;
     }
     if pad > 2 || n % 4 != 0 {
-        return Err("base64 text comes in groups of four characters");
+        return Err(text!("reason.base64-groups"));
     }
     Ok(())
 }
@@ -439,10 +439,10 @@ const XML_ENTITIES: [&str; 5] = ["amp", "lt", "gt", "quot", "apos"];
 /// Narrative XHTML: one `<div>`, no active content, only XML's entities. Nearly every record
 /// carries a narrative, so this jumps from one `<` or `&` to the next (memchr) and looks only
 /// at tags and entities, with no allocation.
-pub fn check_xhtml(s: &str) -> Result<(), String> {
+pub fn check_xhtml(s: &str) -> Result<(), Reason> {
     let t = s.trim();
     if !(t.starts_with("<div") && (t.ends_with("</div>") || t.ends_with("/>"))) {
-        return Err("narrative XHTML is one <div> element".to_string());
+        return Err(text!("reason.xhtml-div"));
     }
     let b = t.as_bytes();
     let mut i = 0;
@@ -468,9 +468,7 @@ pub fn check_xhtml(s: &str) -> Result<(), String> {
 
 /// The inside of one tag (`p class="x"`, `/p`): no active element, no event attribute, no
 /// `javascript:` URL.
-fn check_tag(tag: &[u8]) -> Result<(), String> {
-    const SCRIPTED: &str =
-        "narrative may not contain scripts or event attributes (invariant txt-1)";
+fn check_tag(tag: &[u8]) -> Result<(), Reason> {
     let from = usize::from(tag.first() == Some(&b'/'));
     let len = tag[from..]
         .iter()
@@ -484,9 +482,7 @@ fn check_tag(tag: &[u8]) -> Result<(), String> {
         }
         let name = &buf[..len];
         if let Some(active) = ACTIVE_ELEMENTS.iter().find(|a| a.as_bytes() == name) {
-            return Err(format!(
-                "narrative may not contain <{active}> (FHIR narrative is display-only, invariant txt-1)"
-            ));
+            return Err(text!("reason.xhtml-active", element = active));
         }
     }
     // Event attributes and javascript: URLs need an attribute value; most tags have none.
@@ -500,7 +496,7 @@ fn check_tag(tag: &[u8]) -> Result<(), String> {
             _ => false,
         };
         if hit {
-            return Err(SCRIPTED.to_string());
+            return Err(text!("reason.xhtml-scripted"));
         }
     }
     Ok(())
@@ -511,7 +507,7 @@ fn starts_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// `rest` follows an `&`: it must be one of XML's five entities or a numeric reference.
-fn check_entity(rest: &[u8]) -> Result<(), String> {
+fn check_entity(rest: &[u8]) -> Result<(), Reason> {
     let len = rest.iter().take(12).take_while(|&&c| c != b';').count();
     let name = &rest[..len];
     let terminated = rest.get(len) == Some(&b';');
@@ -523,9 +519,9 @@ fn check_entity(rest: &[u8]) -> Result<(), String> {
     if terminated && (numeric || XML_ENTITIES.iter().any(|e| e.as_bytes() == name)) {
         return Ok(());
     }
-    let shown = String::from_utf8_lossy(name);
-    Err(format!(
-        "'&{shown};' is not an XML entity: write the character itself, or a numeric reference like &#174;"
+    Err(text!(
+        "reason.xhtml-entity",
+        entity = String::from_utf8_lossy(name)
     ))
 }
 
@@ -543,12 +539,12 @@ fn is_event_attribute(b: &[u8], i: usize) -> bool {
 
 /// Runs the check for a `fhir-*` schema format. Empty strings are reported separately (every
 /// FHIR primitive forbids them), so this sees only non-empty values.
-pub fn check_format(format: &str, s: &str) -> Result<(), String> {
-    let r: Result<(), Reason> = match format {
-        "fhir-date" => return check_date(s),
-        "fhir-dateTime" => return check_date_time(s),
-        "fhir-instant" => return check_instant(s),
-        "fhir-time" => return check_time(s),
+pub fn check_format(format: &str, s: &str) -> Result<(), Reason> {
+    match format {
+        "fhir-date" => check_date(s),
+        "fhir-dateTime" => check_date_time(s),
+        "fhir-instant" => check_instant(s),
+        "fhir-time" => check_time(s),
         "fhir-id" => check_id(s),
         "fhir-code" => check_code(s),
         "fhir-string" => check_string(s),
@@ -556,10 +552,9 @@ pub fn check_format(format: &str, s: &str) -> Result<(), String> {
         "fhir-oid" => check_oid(s),
         "fhir-uuid" => check_uuid(s),
         "fhir-base64Binary" => check_base64(s),
-        "fhir-xhtml" => return check_xhtml(s),
+        "fhir-xhtml" => check_xhtml(s),
         _ => Ok(()),
-    };
-    r.map_err(str::to_string)
+    }
 }
 
 /// The formats that are dates or times (reported as `invalid-date` rather than `invalid-format`).
@@ -605,11 +600,11 @@ mod tests {
         assert!(check_date("2024-02-29").is_ok());
         assert!(check_date("2000-02-29").is_ok());
         assert_eq!(
-            check_date("1974-02-30").unwrap_err(),
+            check_date("1974-02-30").unwrap_err().to_string(),
             "February 1974 has 28 days"
         );
         assert_eq!(
-            check_date("1900-02-29").unwrap_err(),
+            check_date("1900-02-29").unwrap_err().to_string(),
             "February 1900 has 28 days"
         );
         assert!(check_date("1974-13").is_err());
@@ -619,6 +614,28 @@ mod tests {
         assert!(check_date("1974-1-1").is_err());
         assert!(check_date("not a date").is_err());
         assert!(check_date("1974-05-02T10:00:00Z").is_err());
+    }
+
+    #[test]
+    fn month_lengths_name_the_month_in_each_locale() {
+        use crate::messages::Locale;
+        let (en, es) = (Locale::En.catalogue(), Locale::Es.catalogue());
+        let mut seen = std::collections::HashSet::new();
+        for month in 1..=12u8 {
+            let reason = parse_date(&format!("2023-{month:02}-32")).unwrap_err();
+            let days = days_in_month(2023, month);
+            assert!(en
+                .render(&reason)
+                .ends_with(&format!(" 2023 has {days} days")));
+            assert!(es
+                .render(&reason)
+                .ends_with(&format!(" de 2023 tiene {days} días")));
+            assert!(seen.insert(es.render(&reason)), "{month}");
+        }
+        assert_eq!(
+            es.render(&parse_date("2024-02-30").unwrap_err()),
+            "febrero de 2024 tiene 29 días"
+        );
     }
 
     #[test]
@@ -719,12 +736,14 @@ mod tests {
         assert!(check_xhtml(ok).is_ok(), "{:?}", check_xhtml(ok));
         assert!(check_xhtml("<div><script>alert(1)</script></div>")
             .unwrap_err()
+            .to_string()
             .contains("<script>"));
         assert!(check_xhtml("<div><SCRIPT src=x /></div>").is_err());
         assert!(check_xhtml("<div><p onclick=\"steal()\">x</p></div>").is_err());
         assert!(check_xhtml("<div><a href=\"javascript:steal()\">x</a></div>").is_err());
         assert!(check_xhtml("<div>&reg; 2024</div>")
             .unwrap_err()
+            .to_string()
             .contains("'&reg;'"));
         assert!(check_xhtml("<div>fish & chips</div>").is_err());
         assert!(check_xhtml("<div><scripture>ok</scripture></div>").is_ok());

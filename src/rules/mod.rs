@@ -488,11 +488,6 @@ pub(crate) fn quote(value: &serde_json::Value) -> String {
     }
 }
 
-/// `"1974-02-30" is not a valid date: February 1974 has 28 days.`
-pub(crate) fn not_valid(type_name: &str, value: &serde_json::Value, reason: &str) -> String {
-    format!("{} is not a valid {type_name}: {reason}.", quote(value))
-}
-
 /// The element a pointer suffix names, for messages: `/name/0/given/1` -> `given`.
 pub(crate) fn element_name(suffix: &str) -> String {
     path::tokens(suffix)

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::fhir::path::{self, Location};
 use crate::fhir::primitives;
+use crate::messages::Catalogue;
 use crate::report::Issue;
 
 pub(crate) use translate::{pointer_order, translate};
@@ -212,12 +213,14 @@ impl Structure {
         Ok(())
     }
 
-    /// Validates one resource of a supported type; issues carry `location`'s prefix.
+    /// Validates one resource of a supported type; issues carry `location`'s prefix and say
+    /// what is wrong in the locale of `messages`.
     pub fn check(
         &self,
         resource_type: &str,
         resource: &Value,
         location: &Location,
+        messages: &Catalogue,
         out: &mut Vec<Issue>,
     ) {
         let Some(validator) = self.validator(resource_type) else {
@@ -227,7 +230,7 @@ impl Structure {
             return;
         }
         let errors: Vec<_> = validator.iter_errors(resource).collect();
-        translate(self, resource_type, location, &errors, out);
+        translate(self, resource_type, location, messages, &errors, out);
     }
 }
 

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::Structure;
 use crate::fhir::path::{self, Location};
 use crate::fhir::primitives;
+use crate::messages::Catalogue;
 use crate::report::Issue;
 use crate::rules::completeness::{required_choice, required_element};
 use crate::rules::structure::{
@@ -44,6 +45,7 @@ pub(crate) fn translate(
     structure: &Structure,
     resource_type: &str,
     location: &Location,
+    messages: &Catalogue,
     errors: &[ValidationError<'_>],
     out: &mut Vec<Issue>,
 ) {
@@ -64,6 +66,7 @@ pub(crate) fn translate(
             for property in unexpected {
                 let issue = unknown_property::issue(
                     location,
+                    messages,
                     suffix,
                     property,
                     allowed.iter().copied(),
@@ -92,7 +95,13 @@ pub(crate) fn translate(
                 if was_suggested(suffix, name) {
                     continue;
                 }
-                required_element::issue(location, suffix, &owner(resource_type, suffix), name)
+                required_element::issue(
+                    location,
+                    messages,
+                    suffix,
+                    &owner(resource_type, suffix),
+                    name,
+                )
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
@@ -104,43 +113,55 @@ pub(crate) fn translate(
                         .find(|t| t != "null")
                         .unwrap_or_default(),
                 };
-                wrong_type::issue(location, suffix, &expected, instance)
+                wrong_type::issue(location, messages, suffix, &expected, instance)
             }
             ValidationErrorKind::Enum { options } => {
                 let allowed = options.as_array().map(Vec::as_slice).unwrap_or_default();
-                invalid_value::issue(location, suffix, instance, allowed)
+                invalid_value::issue(location, messages, suffix, instance, allowed)
             }
             ValidationErrorKind::Constant { expected_value } => invalid_value::issue(
                 location,
+                messages,
                 suffix,
                 instance,
                 std::slice::from_ref(expected_value),
             ),
             ValidationErrorKind::Format { format } => {
                 let text = instance.as_str().unwrap_or_default();
+                let type_name = primitives::format_type_name(format);
                 if text.is_empty() {
-                    empty_value::issue(location, suffix)
+                    empty_value::issue(location, messages, suffix)
                 } else {
-                    let reason = primitives::check_format(format, text)
-                        .err()
-                        .unwrap_or_default();
-                    let type_name = primitives::format_type_name(format);
-                    if primitives::is_temporal_format(format) {
-                        invalid_date::issue(location, suffix, type_name, instance, &reason)
-                    } else {
-                        invalid_format::issue(location, suffix, type_name, instance, &reason)
+                    match primitives::check_format(format, text) {
+                        Err(reason) if primitives::is_temporal_format(format) => {
+                            invalid_date::issue(
+                                location, messages, suffix, type_name, instance, &reason,
+                            )
+                        }
+                        Err(reason) => invalid_format::issue(
+                            location, messages, suffix, type_name, instance, &reason,
+                        ),
+                        // The schema's format check is this one: not reached, and never lost.
+                        Ok(()) => invalid_value::issue_generic(
+                            location,
+                            messages,
+                            suffix,
+                            &error.to_string(),
+                        ),
                     }
                 }
             }
-            ValidationErrorKind::MinItems { .. } => empty_element::issue(location, suffix, true),
+            ValidationErrorKind::MinItems { .. } => {
+                empty_element::issue(location, messages, suffix, true)
+            }
             ValidationErrorKind::MinProperties { .. } => {
-                empty_element::issue(location, suffix, false)
+                empty_element::issue(location, messages, suffix, false)
             }
             ValidationErrorKind::Minimum { limit } => {
-                value_out_of_range::issue(location, suffix, instance, limit, true)
+                value_out_of_range::issue(location, messages, suffix, instance, limit, true)
             }
             ValidationErrorKind::Maximum { limit } => {
-                value_out_of_range::issue(location, suffix, instance, limit, false)
+                value_out_of_range::issue(location, messages, suffix, instance, limit, false)
             }
             ValidationErrorKind::Custom { message, .. } => {
                 let mut parts = message.splitn(3, '|');
@@ -151,13 +172,14 @@ pub(crate) fn translate(
                 };
                 let props: Vec<&str> = props.split(',').collect();
                 if what == "conflict" {
-                    choice_conflict::issue(location, suffix, name, &props)
+                    choice_conflict::issue(location, messages, suffix, name, &props)
                 } else {
                     if props.iter().any(|p| was_suggested(suffix, p)) {
                         continue;
                     }
                     required_choice::issue(
                         location,
+                        messages,
                         suffix,
                         &owner(resource_type, suffix),
                         name,
@@ -167,7 +189,7 @@ pub(crate) fn translate(
             }
             // Anything else the generated schema might raise: still one issue, worded by the
             // schema library.
-            _ => invalid_value::issue_generic(location, suffix, &error.to_string()),
+            _ => invalid_value::issue_generic(location, messages, suffix, &error.to_string()),
         };
         found.push((rank(error.kind()), issue));
     }

@@ -26,6 +26,7 @@
 //! immunization guidance on documenting refusals.
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -37,8 +38,16 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An element the record's state requires is missing",
 };
 
-pub(crate) fn issue(location: &Location, suffix: &str, message: &str, severity: Severity) -> Issue {
-    let mut issue = RULE.at(location, suffix, message.to_string());
+/// `message` is the profile's own wording of the requirement.
+pub(crate) fn issue(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    message: &str,
+    severity: Severity,
+) -> Issue {
+    let text = text!("conditional-required", message);
+    let mut issue = RULE.issue(location, suffix, messages, text);
     issue.severity = severity;
     issue
 }

@@ -10,6 +10,7 @@ pub mod required_element;
 use serde_json::Value;
 
 use crate::fhir::path::Location;
+use crate::messages::Catalogue;
 use crate::profile::Profile;
 use crate::report::{Issue, Tally};
 
@@ -34,6 +35,7 @@ pub(crate) fn check_profile(
     base_required: &[&str],
     resource: &Value,
     location: &Location,
+    messages: &Catalogue,
     counts: &mut Counts,
     out: &mut Vec<Issue>,
     first: usize,
@@ -104,6 +106,7 @@ pub(crate) fn check_profile(
             if !present && missing(format!("{}{suffix}", location.pointer), counts, true) {
                 out.push(profile_required::issue(
                     location,
+                    messages,
                     resource_type,
                     &suffix,
                     &element.text,
@@ -122,6 +125,7 @@ pub(crate) fn check_profile(
             if !present && missing(format!("{}{suffix}", location.pointer), counts, true) {
                 out.push(conditional_required::issue(
                     location,
+                    messages,
                     &suffix,
                     conditional.message(crate::Locale::En),
                     conditional.severity,
@@ -135,6 +139,7 @@ pub(crate) fn check_profile(
             if !present && missing(format!("{}{suffix}", location.pointer), counts, false) {
                 out.push(must_support_missing::issue(
                     location,
+                    messages,
                     resource_type,
                     &suffix,
                     &element.text,

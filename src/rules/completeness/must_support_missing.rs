@@ -19,6 +19,7 @@
 //! FHIR R4 ElementDefinition.mustSupport.
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -32,18 +33,14 @@ pub static RULE: RuleMeta = RuleMeta {
 
 pub(crate) fn issue(
     location: &Location,
+    messages: &Catalogue,
     resource_type: &str,
     suffix: &str,
     element: &str,
     profile: &str,
 ) -> Issue {
-    RULE.at(
-        location,
-        suffix,
-        format!(
-            "{resource_type}.{element} is empty: the {profile} profile expects it when it is known."
-        ),
-    )
+    let text = text!("must-support-missing", resource_type, element, profile);
+    RULE.issue(location, suffix, messages, text)
 }
 
 #[cfg(test)]

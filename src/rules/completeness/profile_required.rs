@@ -23,6 +23,7 @@
 //! the user did not choose; a vendor's profile makes them errors unless it says otherwise.
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -37,17 +38,15 @@ pub static RULE: RuleMeta = RuleMeta {
 /// `suffix`: where the element belongs (`/identifier`, `/name/0/family`, `/effective[x]`).
 pub(crate) fn issue(
     location: &Location,
+    messages: &Catalogue,
     resource_type: &str,
     suffix: &str,
     element: &str,
     profile: &str,
     severity: Severity,
 ) -> Issue {
-    let mut issue = RULE.at(
-        location,
-        suffix,
-        format!("{resource_type}.{element} is missing: the {profile} profile requires it."),
-    );
+    let text = text!("profile-required", resource_type, element, profile);
+    let mut issue = RULE.issue(location, suffix, messages, text);
     issue.severity = severity;
     issue
 }

@@ -12,6 +12,7 @@
 //! (http://hl7.org/fhir/R4/medicationrequest-definitions.html#MedicationRequest.medication_x_).
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -26,19 +27,14 @@ pub static RULE: RuleMeta = RuleMeta {
 /// The path names the choice element (`/medication[x]`), as no single property is missing.
 pub(crate) fn issue(
     location: &Location,
+    messages: &Catalogue,
     object: &str,
     owner: &str,
     name: &str,
     forms: &[&str],
 ) -> Issue {
-    let mut issue = RULE.at(
-        location,
-        &format!("{object}/{name}[x]"),
-        format!(
-            "{owner}.{name}[x] is required but missing: give one of {}.",
-            forms.join(", ")
-        ),
-    );
+    let text = text!("required-choice", owner, name, forms = forms.join(", "));
+    let mut issue = RULE.issue(location, &format!("{object}/{name}[x]"), messages, text);
     issue.suggestions = forms.iter().map(|f| f.to_string()).collect();
     issue
 }

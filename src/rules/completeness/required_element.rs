@@ -15,6 +15,7 @@
 //! http://hl7.org/fhir/R4/observation-definitions.html#Observation.status).
 
 use crate::fhir::path::{self, Location};
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -27,11 +28,18 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// The issue sits where the missing element belongs (`/status`), so a form can mark that field.
-pub(crate) fn issue(location: &Location, object: &str, owner: &str, element: &str) -> Issue {
-    RULE.at(
+pub(crate) fn issue(
+    location: &Location,
+    messages: &Catalogue,
+    object: &str,
+    owner: &str,
+    element: &str,
+) -> Issue {
+    RULE.issue(
         location,
         &path::join(object, element),
-        format!("{owner}.{element} is required but missing."),
+        messages,
+        text!("required-element", owner, element),
     )
 }
 

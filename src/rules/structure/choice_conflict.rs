@@ -13,6 +13,7 @@
 //! "only one of the choices may be present".
 
 use crate::fhir::path::{self, Location};
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -25,16 +26,18 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// The issue points at the second form given: the first is taken as meant.
-pub(crate) fn issue(location: &Location, object: &str, name: &str, present: &[&str]) -> Issue {
+pub(crate) fn issue(
+    location: &Location,
+    messages: &Catalogue,
+    object: &str,
+    name: &str,
+    present: &[&str],
+) -> Issue {
     let extra = present.get(1).copied().unwrap_or(name);
-    RULE.at(
-        location,
-        &path::join(object, extra),
-        format!(
-            "{name}[x] may be given in one form only; found {}. Keep one.",
-            present.join(" and ")
-        ),
-    )
+    // `valueQuantity and valueString`; `a, b and c`: the locale words the last link.
+    let (last, others) = present.split_last().unwrap_or((&name, &[]));
+    let text = text!("choice-conflict", name, forms = others.join(", "), last);
+    RULE.issue(location, &path::join(object, extra), messages, text)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! JSON representation: arrays are never empty (http://hl7.org/fhir/R4/json.html).
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::{element_name, RuleMeta};
 
@@ -24,14 +25,19 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An empty object or empty list",
 };
 
-pub(crate) fn issue(location: &Location, suffix: &str, is_list: bool) -> Issue {
+pub(crate) fn issue(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    is_list: bool,
+) -> Issue {
     let name = element_name(suffix);
-    let what = if is_list { "an empty list" } else { "empty" };
-    RULE.at(
-        location,
-        suffix,
-        format!("'{name}' is {what}. Add its content, or remove it."),
-    )
+    let text = if is_list {
+        text!("empty-element.list", name)
+    } else {
+        text!("empty-element", name)
+    };
+    RULE.issue(location, suffix, messages, text)
 }
 
 #[cfg(test)]

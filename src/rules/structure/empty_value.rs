@@ -12,6 +12,7 @@
 //! values are not allowed"; the `string` type's regular expression `[ \r\n\t\S]+`.
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::{element_name, RuleMeta};
 
@@ -23,13 +24,9 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An empty string where FHIR requires content or absence",
 };
 
-pub(crate) fn issue(location: &Location, suffix: &str) -> Issue {
+pub(crate) fn issue(location: &Location, messages: &Catalogue, suffix: &str) -> Issue {
     let name = element_name(suffix);
-    RULE.at(
-        location,
-        suffix,
-        format!("'{name}' is empty. Fill it in, or remove it."),
-    )
+    RULE.issue(location, suffix, messages, text!("empty-value", name))
 }
 
 #[cfg(test)]

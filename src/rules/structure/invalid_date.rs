@@ -16,8 +16,10 @@
 use serde_json::Value;
 
 use crate::fhir::path::Location;
+use crate::fhir::primitives::Reason;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
-use crate::rules::{not_valid, RuleMeta};
+use crate::rules::{quote, RuleMeta};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "invalid-date",
@@ -27,19 +29,29 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A date or time that is malformed or does not exist",
 };
 
+/// `"1974-02-30" is not a valid date: February 1974 has 28 days.`, the reason in the same
+/// locale.
 pub(crate) fn issue(
     location: &Location,
+    messages: &Catalogue,
     suffix: &str,
     type_name: &str,
     value: &Value,
-    reason: &str,
+    reason: &Reason,
 ) -> Issue {
-    RULE.at(location, suffix, not_valid(type_name, value, reason))
+    let text = text!(
+        "invalid-date",
+        value = quote(value),
+        type_name,
+        reason = messages.render(reason)
+    );
+    RULE.issue(location, suffix, messages, text)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{assert_clean, assert_one, report};
+    use crate::{Context, Options, ProfileChoice, Validator};
     use serde_json::json;
 
     #[test]
@@ -53,6 +65,24 @@ mod tests {
         assert_eq!(
             r.issues[0].message,
             "\"1974-02-30\" is not a valid date: February 1974 has 28 days."
+        );
+    }
+
+    #[test]
+    fn says_it_and_its_reason_in_the_validators_locale() {
+        let mut options = Options::with_profile(ProfileChoice::BuiltIn("none".into()));
+        options.locale = Some("es".into());
+        let v = Validator::new(options).expect("built-in schemas compile");
+        let r = v.validate(
+            &json!({"resourceType": "Patient", "birthDate": "1974-02-30"}),
+            &Context::default(),
+        );
+        assert_eq!(
+            (r.issues[0].code, r.issues[0].message.as_str()),
+            (
+                "invalid-date",
+                "\"1974-02-30\" no es un date válido: febrero de 1974 tiene 28 días."
+            )
         );
     }
 

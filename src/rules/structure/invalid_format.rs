@@ -20,8 +20,10 @@
 use serde_json::Value;
 
 use crate::fhir::path::Location;
+use crate::fhir::primitives::Reason;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
-use crate::rules::{not_valid, RuleMeta};
+use crate::rules::{quote, RuleMeta};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "invalid-format",
@@ -31,14 +33,23 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A primitive value that breaks its type's lexical rules",
 };
 
+/// `"1974-02-30" is not a valid date: February 1974 has 28 days.`, the reason in the same
+/// locale.
 pub(crate) fn issue(
     location: &Location,
+    messages: &Catalogue,
     suffix: &str,
     type_name: &str,
     value: &Value,
-    reason: &str,
+    reason: &Reason,
 ) -> Issue {
-    RULE.at(location, suffix, not_valid(type_name, value, reason))
+    let text = text!(
+        "invalid-format",
+        value = quote(value),
+        type_name,
+        reason = messages.render(reason)
+    );
+    RULE.issue(location, suffix, messages, text)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 use serde_json::Value;
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::{element_name, nearest, quote, RuleMeta};
 
@@ -26,7 +27,13 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A code outside the value set its element requires",
 };
 
-pub(crate) fn issue(location: &Location, suffix: &str, value: &Value, allowed: &[Value]) -> Issue {
+pub(crate) fn issue(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    value: &Value,
+    allowed: &[Value],
+) -> Issue {
     let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
     let mut suggestions = value
         .as_str()
@@ -37,38 +44,51 @@ pub(crate) fn issue(location: &Location, suffix: &str, value: &Value, allowed: &
         suggestions = names.iter().map(|s| s.to_string()).collect();
     }
     let name = element_name(suffix);
-    let listed = if names.len() <= 12 {
-        format!("Use one of: {}.", names.join(", "))
-    } else {
-        format!("See the allowed codes for {name}.")
+    let shown = quote(value);
+    let suggestion = suggestions.first().filter(|s| {
+        names.len() > 6
+            || value
+                .as_str()
+                .is_some_and(|v| !nearest(v, [s.as_str()], 1).is_empty())
+    });
+    // Up to 12 codes are listed; a longer list is only pointed at.
+    let codes = names.join(", ");
+    let text = match (suggestion, names.len() <= 12) {
+        (None, true) => text!("invalid-value", value = shown, name, codes),
+        (Some(suggestion), true) => text!(
+            "invalid-value.suggest",
+            value = shown,
+            name,
+            suggestion,
+            codes
+        ),
+        (None, false) => text!("invalid-value.many", value = shown, name),
+        (Some(suggestion), false) => text!(
+            "invalid-value.many-suggest",
+            value = shown,
+            name,
+            suggestion
+        ),
     };
-    let hint = match suggestions.first() {
-        Some(s)
-            if names.len() > 6
-                || value
-                    .as_str()
-                    .is_some_and(|v| !nearest(v, [s.as_str()], 1).is_empty()) =>
-        {
-            format!(" Did you mean '{s}'? {listed}")
-        }
-        _ => format!(" {listed}"),
-    };
-    let mut issue = RULE.at(
-        location,
-        suffix,
-        format!("{} is not an allowed {name}.{hint}", quote(value)),
-    );
+    let mut issue = RULE.issue(location, suffix, messages, text);
     issue.suggestions = suggestions;
     issue
 }
 
 /// A value the schema rejects for a reason no other rule words (kept as one issue, not lost).
-pub(crate) fn issue_generic(location: &Location, suffix: &str, detail: &str) -> Issue {
+/// `detail` is the schema library's own wording, in English.
+pub(crate) fn issue_generic(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    detail: &str,
+) -> Issue {
     let name = element_name(suffix);
-    RULE.at(
+    RULE.issue(
         location,
         suffix,
-        format!("'{name}' is not valid: {detail}."),
+        messages,
+        text!("invalid-value.generic", name, detail),
     )
 }
 

@@ -12,6 +12,7 @@
 //! **Authority**: FHIR R4 JSON representation, "Resources" (http://hl7.org/fhir/R4/json.html#resources).
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -23,11 +24,12 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A resource without a resourceType",
 };
 
-pub(crate) fn issue(location: &Location) -> Issue {
-    RULE.at(
+pub(crate) fn issue(location: &Location, messages: &Catalogue) -> Issue {
+    RULE.issue(
         location,
         "/resourceType",
-        "This resource has no resourceType, so it cannot be read. Add one, like \"resourceType\": \"Patient\".".to_string(),
+        messages,
+        text!("resource-type-missing"),
     )
 }
 

@@ -13,6 +13,7 @@
 //! rejected" (http://hl7.org/fhir/R4/json.html); the Java validator's "Unrecognized property".
 
 use crate::fhir::path::{self, Location};
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::{nearest, RuleMeta};
 
@@ -28,6 +29,7 @@ pub static RULE: RuleMeta = RuleMeta {
 /// properties; `owner` what to call the object in the message.
 pub(crate) fn issue<'a>(
     location: &Location,
+    messages: &Catalogue,
     object: &str,
     property: &str,
     allowed: impl IntoIterator<Item = &'a str>,
@@ -39,15 +41,11 @@ pub(crate) fn issue<'a>(
         .into_iter()
         .filter(|p| p.starts_with('_') == underscore);
     let suggestions = nearest(property, candidates, 3);
-    let hint = match suggestions.first() {
-        Some(s) => format!(" Did you mean '{s}'?"),
-        None => " Remove it, or carry extra data in an extension.".to_string(),
+    let text = match suggestions.first() {
+        Some(suggestion) => text!("unknown-property.suggest", owner, property, suggestion),
+        None => text!("unknown-property", owner, property),
     };
-    let mut issue = RULE.at(
-        location,
-        &path::join(object, property),
-        format!("{owner} has no element '{property}'.{hint}"),
-    );
+    let mut issue = RULE.issue(location, &path::join(object, property), messages, text);
     issue.suggestions = suggestions;
     issue
 }

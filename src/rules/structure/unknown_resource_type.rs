@@ -12,6 +12,7 @@
 //! **Authority**: FHIR R4 resource list (http://hl7.org/fhir/R4/resourcelist.html).
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::{nearest, RuleMeta};
 
@@ -25,19 +26,16 @@ pub static RULE: RuleMeta = RuleMeta {
 
 pub(crate) fn issue<'a>(
     location: &Location,
+    messages: &Catalogue,
     name: &str,
     known: impl IntoIterator<Item = &'a str>,
 ) -> Issue {
     let suggestions = nearest(name, known, 3);
-    let hint = match suggestions.first() {
-        Some(s) => format!(" Did you mean '{s}'?"),
-        None => String::new(),
+    let text = match suggestions.first() {
+        Some(suggestion) => text!("unknown-resource-type.suggest", name, suggestion),
+        None => text!("unknown-resource-type", name),
     };
-    let mut issue = RULE.at(
-        location,
-        "/resourceType",
-        format!("'{name}' is not a FHIR R4 resource type.{hint}"),
-    );
+    let mut issue = RULE.issue(location, "/resourceType", messages, text);
     issue.suggestions = suggestions;
     issue
 }

@@ -12,6 +12,7 @@
 //! (http://hl7.org/fhir/R4/resourcelist.html).
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::RuleMeta;
 
@@ -25,17 +26,16 @@ pub static RULE: RuleMeta = RuleMeta {
 
 pub(crate) fn issue<'a>(
     location: &Location,
+    messages: &Catalogue,
     name: &str,
     supported: impl IntoIterator<Item = &'a str>,
 ) -> Issue {
-    let list: Vec<&str> = supported.into_iter().collect();
-    RULE.at(
+    let supported = supported.into_iter().collect::<Vec<_>>().join(", ");
+    RULE.issue(
         location,
         "",
-        format!(
-            "{name} records are not checked by ehrlint yet (it checks {}).",
-            list.join(", ")
-        ),
+        messages,
+        text!("unsupported-resource-type", name, supported),
     )
 }
 

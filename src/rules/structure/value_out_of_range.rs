@@ -14,6 +14,7 @@
 use serde_json::Value;
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::{element_name, quote, RuleMeta};
 
@@ -28,18 +29,20 @@ pub static RULE: RuleMeta = RuleMeta {
 /// `bound` is the limit crossed, `below` whether the value is under it.
 pub(crate) fn issue(
     location: &Location,
+    messages: &Catalogue,
     suffix: &str,
     value: &Value,
     bound: &Value,
     below: bool,
 ) -> Issue {
     let name = element_name(suffix);
-    let side = if below { "at least" } else { "at most" };
-    RULE.at(
-        location,
-        suffix,
-        format!("'{name}' must be {side} {bound}; found {}.", quote(value)),
-    )
+    let value = quote(value);
+    let text = if below {
+        text!("value-out-of-range.min", name, bound, value)
+    } else {
+        text!("value-out-of-range.max", name, bound, value)
+    };
+    RULE.issue(location, suffix, messages, text)
 }
 
 #[cfg(test)]

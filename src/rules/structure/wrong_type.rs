@@ -16,6 +16,7 @@
 use serde_json::Value;
 
 use crate::fhir::path::Location;
+use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
 use crate::rules::{element_name, quote, RuleMeta};
 
@@ -27,54 +28,51 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A value of the wrong JSON type for its element",
 };
 
-fn describe(json_type: &str) -> &'static str {
-    match json_type {
-        "boolean" => "true or false",
-        "integer" => "a whole number",
-        "number" => "a number",
-        "string" => "text in quotes",
-        "object" => "an object { ... }",
-        "array" => "a list [ ... ]",
-        "null" => "null",
-        _ => "another type",
-    }
-}
-
-fn found(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_string(),
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => quote(value),
-        Value::Array(_) => "a list".to_string(),
-        Value::Object(_) => "an object".to_string(),
-    }
-}
-
-/// `expected` is the JSON Schema type name (`boolean`, `array`, ...).
-pub(crate) fn issue(location: &Location, suffix: &str, expected: &str, value: &Value) -> Issue {
+/// `expected` is the JSON Schema type name (`boolean`, `array`, ...). A value found is quoted;
+/// a list or an object found where a value belongs is named, in a message of its own.
+pub(crate) fn issue(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    expected: &str,
+    value: &Value,
+) -> Issue {
     let name = element_name(suffix);
     let subject = if name.is_empty() {
         location.expression.clone()
     } else {
         format!("'{name}'")
     };
-    let message = match (expected, value) {
-        ("array", _) => format!(
-            "{subject} must be a list [ ... ], even with a single entry; found {}.",
-            found(value)
-        ),
-        ("object", Value::Array(_)) => format!("{subject} must be a single object, not a list."),
-        _ => format!(
-            "{subject} must be {}; found {}.",
-            describe(expected),
-            found(value)
-        ),
+    let list = matches!(value, Value::Array(_));
+    let object = matches!(value, Value::Object(_));
+    let shown = quote(value);
+    let text = match expected {
+        "array" if object => text!("wrong-type.array-found-object", subject),
+        "array" => text!("wrong-type.array", subject, value = shown),
+        "object" if list => text!("wrong-type.object-found-list", subject),
+        "object" => text!("wrong-type.object", subject, value = shown),
+        "boolean" if list => text!("wrong-type.boolean-found-list", subject),
+        "boolean" if object => text!("wrong-type.boolean-found-object", subject),
+        "boolean" => text!("wrong-type.boolean", subject, value = shown),
+        "integer" if list => text!("wrong-type.integer-found-list", subject),
+        "integer" if object => text!("wrong-type.integer-found-object", subject),
+        "integer" => text!("wrong-type.integer", subject, value = shown),
+        "number" if list => text!("wrong-type.number-found-list", subject),
+        "number" if object => text!("wrong-type.number-found-object", subject),
+        "number" => text!("wrong-type.number", subject, value = shown),
+        "string" if list => text!("wrong-type.string-found-list", subject),
+        "string" if object => text!("wrong-type.string-found-object", subject),
+        "string" => text!("wrong-type.string", subject, value = shown),
+        // No FHIR element asks for another type (`null`): named as JSON Schema names it.
+        json_type => text!("wrong-type", subject, json_type),
     };
-    RULE.at(location, suffix, message)
+    RULE.issue(location, suffix, messages, text)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{assert_clean, assert_one, report};
+    use crate::{Context, Options, ProfileChoice, Validator};
     use serde_json::json;
 
     #[test]
@@ -135,6 +133,30 @@ mod tests {
             r.issues[0].message.contains("text in quotes"),
             "{}",
             r.issues[0].message
+        );
+    }
+
+    #[test]
+    fn words_the_expected_and_found_types_in_the_validators_locale() {
+        let mut options = Options::with_profile(ProfileChoice::BuiltIn("none".into()));
+        options.locale = Some("es".into());
+        let v = Validator::new(options).expect("built-in schemas compile");
+        let message = |resource| {
+            let r = v.validate(&resource, &Context::default());
+            assert_eq!(r.issues.len(), 1, "{:#?}", r.issues);
+            r.issues[0].message.clone()
+        };
+        assert_eq!(
+            message(json!({"resourceType": "Patient", "active": "yes"})),
+            "'active' debe ser true o false; se encontró \"yes\"."
+        );
+        assert_eq!(
+            message(json!({"resourceType": "Patient", "name": {"family": "Chalmers"}})),
+            "'name' debe ser una lista [ ... ], incluso con una sola entrada; se encontró un objeto."
+        );
+        assert_eq!(
+            message(json!({"resourceType": "Patient", "maritalStatus": "x"})),
+            "'maritalStatus' debe ser un objeto { ... }; se encontró \"x\"."
         );
     }
 
