@@ -127,7 +127,7 @@ pub(crate) fn check_profile(
                     location,
                     messages,
                     &suffix,
-                    conditional.message(crate::Locale::En),
+                    conditional.message(messages.locale()),
                     conditional.severity,
                 ));
             }
