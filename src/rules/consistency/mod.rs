@@ -139,39 +139,32 @@ pub(crate) fn icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
     found(resource, cx, &cx.codes.icd10pcs, PCS_ELEMENTS, ICD10PCS)
 }
 
-/// "C86.0 was deleted on 2024-10-01 (FY2025); it was valid until 2024-09-30." or
-/// "C78.31 takes effect on 2026-10-01 (FY2027); it is not valid on 2025-03-01 (FY2025)."
-pub(crate) fn validity_message(
-    system: &str,
-    shown: &str,
-    windows: &[crate::codes::Window],
-    day: Day,
-) -> String {
-    use crate::fhir::clock::{fiscal_year, show};
-    let on = format!("{} (FY{})", show(day), fiscal_year(day));
-    match windows
-        .iter()
-        .filter(|w| w.start() > day)
-        .map(|w| w.start())
-        .min()
-    {
-        Some(start) if windows.iter().all(|w| w.start() > day) => format!(
-            "{shown} is not yet an {system} code on {on}: it takes effect on {} (FY{}).",
-            show(start),
-            fiscal_year(start)
-        ),
-        _ => {
-            let last = windows
-                .iter()
-                .filter_map(|w| w.end())
-                .filter(|&e| e < day)
-                .max()
-                .unwrap_or(0);
-            format!(
-                "{shown} is no longer an {system} code on {on}: it was valid until {} (FY{}).",
-                show(last),
-                fiscal_year(last)
-            )
+/// Why a code is not valid on the date of service, with the days its message names.
+pub(crate) enum Validity {
+    /// Every window of the code starts after the day: it takes effect on `start`.
+    NotYet { start: Day },
+    /// The code was deleted: it was last valid on `until`.
+    NoLonger { until: Day },
+}
+
+impl Validity {
+    /// The validity of a code with these windows on `day`, on which it is not valid.
+    pub(crate) fn of(windows: &[crate::codes::Window], day: Day) -> Validity {
+        match windows
+            .iter()
+            .filter(|w| w.start() > day)
+            .map(|w| w.start())
+            .min()
+        {
+            Some(start) if windows.iter().all(|w| w.start() > day) => Validity::NotYet { start },
+            _ => Validity::NoLonger {
+                until: windows
+                    .iter()
+                    .filter_map(|w| w.end())
+                    .filter(|&e| e < day)
+                    .max()
+                    .unwrap_or(0),
+            },
         }
     }
 }
