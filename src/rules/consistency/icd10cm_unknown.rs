@@ -45,7 +45,8 @@ record_rule! {
                 .iter()
                 .map(|c| table.display(c))
                 .collect();
-            let text = match f.code.as_deref().and_then(|c| table.nearest(c, f.days.0, f.days.1, 1).pop()) {
+            let best = f.code.as_deref().and_then(|c| table.nearest(c, f.days.0, f.days.1, 1).pop());
+            let text = match best {
                 Some(best) => {
                     // The first named in full once descriptions are loaded.
                     let codes = std::iter::once(cx.codes.icd10cm_label(&best))
