@@ -111,8 +111,20 @@ pub enum SctidError {
     /// Not 6 to 18 digits, or a leading zero.
     Form,
     CheckDigit,
-    /// The partition says it is not a concept id (a description or relationship id).
-    NotAConcept(String),
+    /// The partition identifier (the two digits before the check digit) says it is not a
+    /// concept id.
+    NotAConcept(Partition),
+}
+
+/// What a SNOMED CT id that is not a concept id is, by its partition identifier.
+#[derive(Debug, PartialEq)]
+pub enum Partition {
+    /// 01 or 11.
+    Description,
+    /// 02 or 12.
+    Relationship,
+    /// Any other partition identifier: its two digits.
+    Other(String),
 }
 
 /// SNOMED CT concept id: 6 to 18 digits, no leading zero, Verhoeff check digit last, and a
@@ -127,9 +139,9 @@ pub fn sctid_concept(code: &str) -> Result<(), SctidError> {
     let partition = &code[code.len() - 3..code.len() - 1];
     match partition {
         "00" | "10" => Ok(()),
-        "01" | "11" => Err(SctidError::NotAConcept("a description id".to_string())),
-        "02" | "12" => Err(SctidError::NotAConcept("a relationship id".to_string())),
-        other => Err(SctidError::NotAConcept(format!("partition {other}"))),
+        "01" | "11" => Err(SctidError::NotAConcept(Partition::Description)),
+        "02" | "12" => Err(SctidError::NotAConcept(Partition::Relationship)),
+        other => Err(SctidError::NotAConcept(Partition::Other(other.to_string()))),
     }
 }
 
@@ -211,8 +223,8 @@ mod tests {
         assert_eq!(sctid_concept("0440540"), Err(SctidError::Form));
         // A description id (partition 01) and a relationship id (02), with good check digits.
         for (payload, what) in [
-            ("12570601", "a description id"),
-            ("12570602", "a relationship id"),
+            ("12570601", Partition::Description),
+            ("12570602", Partition::Relationship),
         ] {
             let d: Vec<u32> = payload.chars().map(|c| c.to_digit(10).unwrap()).collect();
             let check = (0..10)
@@ -221,7 +233,7 @@ mod tests {
             let id = format!("{payload}{check}");
             assert_eq!(
                 sctid_concept(&id),
-                Err(SctidError::NotAConcept(what.to_string())),
+                Err(SctidError::NotAConcept(what)),
                 "{id}"
             );
         }

@@ -16,6 +16,7 @@
 
 use super::{likely_system, system_name, ALL_TYPES};
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -39,17 +40,14 @@ record_rule! {
                 "{}/system",
                 c.pointer.strip_suffix("/code").unwrap_or(&c.pointer)
             );
-            let shown = path::escape_token(c.value);
-            let mut issue = RULE.at(
-                cx.location,
-                &at,
-                format!(
-                    "{shown} is a {} code, but its system says {}. Set the system to {likely}, or use a {} code.",
-                    system_name(likely),
-                    system_name(c.system),
-                    system_name(c.system)
-                ),
+            let text = text!(
+                "code-system-mismatch",
+                code = path::escape_token(c.value),
+                likely = system_name(likely),
+                system = system_name(c.system),
+                uri = likely
             );
+            let mut issue = RULE.issue(cx.location, &at, cx.messages, text);
             issue.suggestions = vec![likely.to_string()];
             out.push(issue);
         }

@@ -15,6 +15,7 @@
 
 use super::{recognize_any, system_name, ALL_TYPES};
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -37,15 +38,16 @@ record_rule! {
                 pointer.strip_suffix("/code").unwrap_or(pointer)
             );
             let shown = path::escape_token(code);
-            let hint = match likely {
-                Some(u) => format!(" It looks like {}: {u}.", system_name(u)),
-                None => String::new(),
+            let text = match likely {
+                Some(uri) => text!(
+                    "coding-system-missing.likely",
+                    code = shown,
+                    system = system_name(uri),
+                    uri
+                ),
+                None => text!("coding-system-missing", code = shown),
             };
-            let mut issue = RULE.at(
-                cx.location,
-                &at,
-                format!("The code {shown} has no system, so other systems cannot tell what it means. Add its system.{hint}"),
-            );
+            let mut issue = RULE.issue(cx.location, &at, cx.messages, text);
             issue.suggestions = likely.into_iter().map(str::to_string).collect();
             out.push(issue);
         }

@@ -14,6 +14,7 @@ use super::ALL_TYPES;
 use crate::codes::checkdigit::cvx;
 use crate::fhir::coding::CVX;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -31,12 +32,8 @@ record_rule! {
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, CVX) {
             if !cvx(c.value) {
-                let shown = path::escape_token(c.value);
-                out.push(RULE.at(
-                    cx.location,
-                    &c.pointer,
-                    format!("'{shown}' is not a CVX code: CVX codes are numbers of one to three digits, like 208."),
-                ));
+                let text = text!("cvx-format", code = path::escape_token(c.value));
+                out.push(RULE.issue(cx.location, &c.pointer, cx.messages, text));
             }
         }
     }

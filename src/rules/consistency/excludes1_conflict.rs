@@ -18,6 +18,7 @@
 use serde_json::Value;
 
 use super::{icd10cm, CodeStatus};
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -61,15 +62,12 @@ record_rule! {
                     if cx.codes.excludes1.excludes(other, &code)
                         || cx.codes.excludes1.excludes(&code, other)
                     {
-                        out.push(RULE.at(
-                            cx.location,
-                            &at,
-                            format!(
-                                "{} and {} are not coded together (Excludes1 in ICD-10-CM): one of them is probably wrong. Keep both only if the conditions are unrelated.",
-                                table.display(other),
-                                table.display(&code)
-                            ),
-                        ));
+                        let text = text!(
+                            "excludes1-conflict",
+                            first = table.display(other),
+                            second = table.display(&code)
+                        );
+                        out.push(RULE.issue(cx.location, &at, cx.messages, text));
                     }
                 }
                 seen.push((patient, code, at));

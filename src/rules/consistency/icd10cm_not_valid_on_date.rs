@@ -15,8 +15,10 @@
 //! diagnosis code" for the discharge date); HIPAA code set rule, 45 CFR 162.1002 (the code set
 //! valid at the time of service).
 
-use super::{icd10cm, CM_TYPES};
+use super::{icd10cm, Validity, CM_TYPES};
 use crate::codes::CodeStatus;
+use crate::fhir::clock::{fiscal_year, show};
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -38,9 +40,27 @@ record_rule! {
             else {
                 continue;
             };
-            let message =
-                super::validity_message("ICD-10-CM", &table.display(code), windows, f.days.0);
-            let mut issue = RULE.at(cx.location, &f.coding.pointer, message);
+            let shown = table.display(code);
+            let (date, fy) = (show(f.days.0), fiscal_year(f.days.0));
+            let text = match Validity::of(windows, f.days.0) {
+                Validity::NotYet { start } => text!(
+                    "icd10cm-not-valid-on-date.not-yet",
+                    code = shown,
+                    date,
+                    fy,
+                    start = show(start),
+                    start_fy = fiscal_year(start)
+                ),
+                Validity::NoLonger { until } => text!(
+                    "icd10cm-not-valid-on-date",
+                    code = shown,
+                    date,
+                    fy,
+                    until = show(until),
+                    until_fy = fiscal_year(until)
+                ),
+            };
+            let mut issue = RULE.issue(cx.location, &f.coding.pointer, cx.messages, text);
             issue.suggestions = table
                 .nearest(code, f.days.0, f.days.1, 5)
                 .iter()

@@ -15,6 +15,7 @@
 use super::{icd10cm, CM_TYPES};
 use crate::codes::CodeStatus;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -44,21 +45,19 @@ record_rule! {
                 .iter()
                 .map(|c| table.display(c))
                 .collect();
-            let hint = match f.code.as_deref().and_then(|c| table.nearest(c, f.days.0, f.days.1, 1).pop()) {
-                Some(best) => format!(
-                    " Did you mean {}?",
-                    std::iter::once(cx.codes.icd10cm_label(&best))
+            let best = f.code.as_deref().and_then(|c| table.nearest(c, f.days.0, f.days.1, 1).pop());
+            let text = match best {
+                Some(best) => {
+                    // The first named in full once descriptions are loaded.
+                    let codes = std::iter::once(cx.codes.icd10cm_label(&best))
                         .chain(suggestions.iter().skip(1).cloned())
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                None => " An ICD-10-CM code is a letter, two digits and up to four more characters, like E11.9.".to_string(),
+                        .join(", ");
+                    text!("icd10cm-unknown", code = shown, suggestions = codes)
+                }
+                None => text!("icd10cm-unknown.form", code = shown),
             };
-            let mut issue = RULE.at(
-                cx.location,
-                &f.coding.pointer,
-                format!("'{shown}' is not an ICD-10-CM code.{hint}"),
-            );
+            let mut issue = RULE.issue(cx.location, &f.coding.pointer, cx.messages, text);
             issue.suggestions = suggestions;
             out.push(issue);
         }

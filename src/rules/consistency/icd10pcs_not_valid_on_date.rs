@@ -12,8 +12,10 @@
 //! **Authority**: CMS Medicare Code Editor v44.0 validity dates (MCE edit 1); HIPAA code set
 //! rule, 45 CFR 162.1002.
 
-use super::{icd10pcs, PCS_TYPES};
+use super::{icd10pcs, Validity, PCS_TYPES};
 use crate::codes::CodeStatus;
+use crate::fhir::clock::{fiscal_year, show};
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -34,8 +36,26 @@ record_rule! {
             else {
                 continue;
             };
-            let message = super::validity_message("ICD-10-PCS", code, windows, f.days.0);
-            out.push(RULE.at(cx.location, &f.coding.pointer, message));
+            let (date, fy) = (show(f.days.0), fiscal_year(f.days.0));
+            let text = match Validity::of(windows, f.days.0) {
+                Validity::NotYet { start } => text!(
+                    "icd10pcs-not-valid-on-date.not-yet",
+                    code,
+                    date,
+                    fy,
+                    start = show(start),
+                    start_fy = fiscal_year(start)
+                ),
+                Validity::NoLonger { until } => text!(
+                    "icd10pcs-not-valid-on-date",
+                    code,
+                    date,
+                    fy,
+                    until = show(until),
+                    until_fy = fiscal_year(until)
+                ),
+            };
+            out.push(RULE.issue(cx.location, &f.coding.pointer, cx.messages, text));
         }
     }
 }

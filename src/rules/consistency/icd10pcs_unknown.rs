@@ -16,6 +16,7 @@
 use super::{icd10pcs, PCS_TYPES};
 use crate::codes::CodeStatus;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -46,21 +47,18 @@ record_rule! {
             }
             let shown = path::escape_token(f.coding.code);
             let code = f.code.as_deref().unwrap_or("");
-            let (message, suggestions) = if well_formed(code) {
-                let near = table.nearest(code, f.days.0, f.days.1, 5);
-                let hint = if near.is_empty() {
-                    String::new()
-                } else {
-                    format!(" Did you mean {}?", near.join(", "))
-                };
-                (format!("'{shown}' is not an ICD-10-PCS code.{hint}"), near)
+            let (text, suggestions) = if !well_formed(code) {
+                (text!("icd10pcs-unknown.form", code = shown), Vec::new())
             } else {
-                (
-                    format!("'{shown}' is not an ICD-10-PCS code: a code is 7 characters, digits and letters other than I and O, like 0DTJ4ZZ."),
-                    Vec::new(),
-                )
+                let near = table.nearest(code, f.days.0, f.days.1, 5);
+                let text = if near.is_empty() {
+                    text!("icd10pcs-unknown.no-match", code = shown)
+                } else {
+                    text!("icd10pcs-unknown", code = shown, suggestions = near.join(", "))
+                };
+                (text, near)
             };
-            let mut issue = RULE.at(cx.location, &f.coding.pointer, message);
+            let mut issue = RULE.issue(cx.location, &f.coding.pointer, cx.messages, text);
             issue.suggestions = suggestions;
             out.push(issue);
         }

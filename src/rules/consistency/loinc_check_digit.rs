@@ -16,6 +16,7 @@ use super::ALL_TYPES;
 use crate::codes::checkdigit::{loinc, LoincError};
 use crate::fhir::coding::LOINC;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -42,19 +43,15 @@ record_rule! {
                     continue;
                 }
             }
-            let shown = path::escape_token(c.value);
-            let message = match loinc(c.value) {
+            let code = path::escape_token(c.value);
+            let text = match loinc(c.value) {
                 Ok(()) => continue,
-                Err(LoincError::Form) => format!(
-                    "'{shown}' is not a LOINC code: LOINC codes are digits, a hyphen and a check digit, like 8867-4."
-                ),
+                Err(LoincError::Form) => text!("loinc-check-digit.form", code),
                 // No suggestion: a wrong check digit usually means a mistyped number, and
                 // "fixing" the digit would give a different, wrong code.
-                Err(LoincError::CheckDigit(_)) => format!(
-                    "{shown} fails the LOINC check digit: a digit was probably mistyped. Check the code against its source."
-                ),
+                Err(LoincError::CheckDigit(_)) => text!("loinc-check-digit", code),
             };
-            out.push(RULE.at(cx.location, &c.pointer, message));
+            out.push(RULE.issue(cx.location, &c.pointer, cx.messages, text));
         }
     }
 }

@@ -20,6 +20,7 @@ use super::{icd10cm, CM_TYPES};
 use crate::codes::mce::age;
 use crate::codes::CodeStatus;
 use crate::fhir::clock::show;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -31,12 +32,34 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A diagnosis code for another age group than the patient's (CMS MCE age edit)",
 };
 
-const GROUPS: [(&str, &str); 4] = [
-    ("newborn", "a newborn code"),
-    ("pediatric", "a pediatric code"),
-    ("maternity", "a maternity code"),
-    ("adult", "an adult code"),
+/// The MCE age groups. The newborn group is a single age (0), the others are ranges: the
+/// messages say so, and a test checks the age table agrees.
+#[derive(Clone, Copy)]
+enum Group {
+    Newborn,
+    Pediatric,
+    Maternity,
+    Adult,
+}
+
+const GROUPS: [Group; 4] = [
+    Group::Newborn,
+    Group::Pediatric,
+    Group::Maternity,
+    Group::Adult,
 ];
+
+impl Group {
+    /// The MCE flag of its codes and age range.
+    fn flag(self) -> &'static str {
+        match self {
+            Group::Newborn => "newborn",
+            Group::Pediatric => "pediatric",
+            Group::Maternity => "maternity",
+            Group::Adult => "adult",
+        }
+    }
+}
 
 record_rule! {
     types: CM_TYPES,
@@ -55,35 +78,69 @@ record_rule! {
             let (day_first, day_last) = f.days;
             // The youngest and oldest the patient can be on the date of service.
             let (youngest, oldest) = (age(born_last, day_first), age(born_first, day_last));
-            for (flag, what) in GROUPS {
-                let bit = table.records().flag(flag).unwrap_or(0);
-                let Some(group) = cx.codes.ages.range(flag, day_first) else {
+            for group in GROUPS {
+                let bit = table.records().flag(group.flag()).unwrap_or(0);
+                let Some(range) = cx.codes.ages.range(group.flag(), day_first) else {
                     continue;
                 };
                 if window.2 & bit == 0
-                    || (oldest >= i64::from(group.min) && youngest <= i64::from(group.max))
+                    || (oldest >= i64::from(range.min) && youngest <= i64::from(range.max))
                 {
                     continue;
                 }
-                let ages = if group.min == group.max {
-                    format!("age {}", group.min)
-                } else {
-                    format!("ages {} to {}", group.min, group.max)
-                };
-                let patient_age = if youngest == oldest {
-                    youngest.to_string()
-                } else {
-                    format!("{youngest} to {oldest}")
-                };
-                out.push(RULE.at(
-                    cx.location,
-                    &f.coding.pointer,
-                    format!(
-                        "{} is {what}, for {ages}, but the patient is {patient_age} on {}. Check the code, or that this is the right patient.",
-                        cx.codes.icd10cm_label(code),
-                        show(day_first)
+                let (code, date) = (cx.codes.icd10cm_label(code), show(day_first));
+                let (min, max) = (range.min, range.max);
+                // The patient's age is uncertain when only the birth year (or month) is known.
+                let text = match (group, youngest == oldest) {
+                    (Group::Newborn, true) => {
+                        text!("mce-age-conflict.newborn", code, min, age = youngest, date)
+                    }
+                    (Group::Newborn, false) => text!(
+                        "mce-age-conflict.newborn-between",
+                        code,
+                        min,
+                        youngest,
+                        oldest,
+                        date
                     ),
-                ));
+                    (Group::Pediatric, true) => {
+                        text!("mce-age-conflict.pediatric", code, min, max, age = youngest, date)
+                    }
+                    (Group::Pediatric, false) => text!(
+                        "mce-age-conflict.pediatric-between",
+                        code,
+                        min,
+                        max,
+                        youngest,
+                        oldest,
+                        date
+                    ),
+                    (Group::Maternity, true) => {
+                        text!("mce-age-conflict.maternity", code, min, max, age = youngest, date)
+                    }
+                    (Group::Maternity, false) => text!(
+                        "mce-age-conflict.maternity-between",
+                        code,
+                        min,
+                        max,
+                        youngest,
+                        oldest,
+                        date
+                    ),
+                    (Group::Adult, true) => {
+                        text!("mce-age-conflict.adult", code, min, max, age = youngest, date)
+                    }
+                    (Group::Adult, false) => text!(
+                        "mce-age-conflict.adult-between",
+                        code,
+                        min,
+                        max,
+                        youngest,
+                        oldest,
+                        date
+                    ),
+                };
+                out.push(RULE.issue(cx.location, &f.coding.pointer, cx.messages, text));
             }
         }
     }
@@ -145,6 +202,20 @@ pub(crate) mod tests {
         assert_eq!(codes(&r), vec![("mce-age-conflict", "/code/coding/0/code")]);
         // Without a known patient the rule stays silent.
         assert_clean(condition);
+    }
+
+    #[test]
+    fn the_age_table_is_worded_right() {
+        // The messages call the newborn group one age and the others ranges.
+        let ages = crate::codes::mce::AgeGroups::load().unwrap();
+        for year in 1985..=2040 {
+            let day = year * 10_000 + 1001;
+            for group in super::GROUPS {
+                let range = ages.range(group.flag(), day).unwrap();
+                let single = matches!(group, super::Group::Newborn);
+                assert_eq!(range.min == range.max, single, "{} on {day}", group.flag());
+            }
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! MCE v42.0, FY2025); MCE v41.1 sex lists.
 
 use super::{icd10cm, icd10pcs, CM_TYPES};
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -31,8 +32,7 @@ record_rule! {
     types: CM_TYPES,
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
-        let gender = cx.patient().and_then(|p| p.gender.as_deref());
-        let other = match gender {
+        let other = match cx.patient().and_then(|p| p.gender.as_deref()) {
             Some("male") => "female",
             Some("female") => "male",
             _ => return,
@@ -53,15 +53,13 @@ record_rule! {
                 .windows(code)
                 .is_some_and(|ws| ws.iter().any(|w| w.2 & bit != 0));
             if listed {
-                out.push(RULE.at(
-                    cx.location,
-                    &f.coding.pointer,
-                    format!(
-                        "{} was a {other}-only code in CMS's sex edit, and the patient's gender is {}. CMS retired that edit on 2024-10-01; check the code, or that this is the right patient.",
-                        table.display(code),
-                        gender.unwrap_or_default()
-                    ),
-                ));
+                let code = table.display(code);
+                let text = if other == "female" {
+                    text!("mce-sex-conflict.female-only", code)
+                } else {
+                    text!("mce-sex-conflict.male-only", code)
+                };
+                out.push(RULE.issue(cx.location, &f.coding.pointer, cx.messages, text));
             }
         }
     }

@@ -139,39 +139,32 @@ pub(crate) fn icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
     found(resource, cx, &cx.codes.icd10pcs, PCS_ELEMENTS, ICD10PCS)
 }
 
-/// "C86.0 was deleted on 2024-10-01 (FY2025); it was valid until 2024-09-30." or
-/// "C78.31 takes effect on 2026-10-01 (FY2027); it is not valid on 2025-03-01 (FY2025)."
-pub(crate) fn validity_message(
-    system: &str,
-    shown: &str,
-    windows: &[crate::codes::Window],
-    day: Day,
-) -> String {
-    use crate::fhir::clock::{fiscal_year, show};
-    let on = format!("{} (FY{})", show(day), fiscal_year(day));
-    match windows
-        .iter()
-        .filter(|w| w.start() > day)
-        .map(|w| w.start())
-        .min()
-    {
-        Some(start) if windows.iter().all(|w| w.start() > day) => format!(
-            "{shown} is not yet an {system} code on {on}: it takes effect on {} (FY{}).",
-            show(start),
-            fiscal_year(start)
-        ),
-        _ => {
-            let last = windows
-                .iter()
-                .filter_map(|w| w.end())
-                .filter(|&e| e < day)
-                .max()
-                .unwrap_or(0);
-            format!(
-                "{shown} is no longer an {system} code on {on}: it was valid until {} (FY{}).",
-                show(last),
-                fiscal_year(last)
-            )
+/// Why a code is not valid on the date of service, with the days its message names.
+pub(crate) enum Validity {
+    /// Every window of the code starts after the day: it takes effect on `start`.
+    NotYet { start: Day },
+    /// The code was deleted: it was last valid on `until`.
+    NoLonger { until: Day },
+}
+
+impl Validity {
+    /// The validity of a code with these windows on `day`, on which it is not valid.
+    pub(crate) fn of(windows: &[crate::codes::Window], day: Day) -> Validity {
+        match windows
+            .iter()
+            .filter(|w| w.start() > day)
+            .map(|w| w.start())
+            .min()
+        {
+            Some(start) if windows.iter().all(|w| w.start() > day) => Validity::NotYet { start },
+            _ => Validity::NoLonger {
+                until: windows
+                    .iter()
+                    .filter_map(|w| w.end())
+                    .filter(|&e| e < day)
+                    .max()
+                    .unwrap_or(0),
+            },
         }
     }
 }
@@ -340,4 +333,135 @@ pub(crate) fn flagged_principals(
             (d, at)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::icd10cm_unknown::tests::condition;
+    use super::mce_age_conflict::tests::bundle as patient;
+    use super::principal_duplicate::tests::encounter_bundle as encounter;
+    use crate::fhir::coding::{CVX, ICD10CM, ICD10PCS, LOINC, NDC, NPI, SNOMED};
+    use crate::rules::testing::validator;
+    use crate::{Context, Validator};
+    use serde_json::{json, Value};
+
+    fn spanish() -> &'static Validator {
+        static ES: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
+        ES.get_or_init(|| {
+            Validator::new(crate::Options {
+                locale: Some("es".into()),
+                profile: Some(crate::ProfileChoice::BuiltIn("none".into())),
+                ..Default::default()
+            })
+            .expect("built-in schemas compile")
+        })
+    }
+
+    /// A resource with one coding (no system when `system` is empty) in `element`.
+    fn coded(resource_type: &str, element: &str, system: &str, code: &str) -> Value {
+        let mut coding = json!({"code": code});
+        if !system.is_empty() {
+            coding["system"] = json!(system);
+        }
+        json!({"resourceType": resource_type, "subject": {"reference": "Patient/1"},
+               "patient": {"reference": "Patient/1"}, element: {"coding": [coding]}})
+    }
+
+    /// The resource with this date of service.
+    fn on(mut resource: Value, date: &str) -> Value {
+        let element = match resource["resourceType"].as_str() {
+            Some("Procedure") => "performedDateTime",
+            _ => "recordedDate",
+        };
+        resource[element] = json!(date);
+        resource
+    }
+
+    /// Every consistency rule (and each of its messages) says something else in Spanish, in
+    /// full: the same issues at the same paths, each message translated, no parameter left
+    /// unfilled.
+    #[test]
+    fn every_message_speaks_spanish() {
+        let pcs = |code: &str, date: &str| on(coded("Procedure", "code", ICD10PCS, code), date);
+        let cm = |code: &str, date: &str| on(condition(ICD10CM, code), date);
+        let ndc = |code: &str| coded("MedicationRequest", "medicationCodeableConcept", NDC, code);
+        let npi = |value: &str| {
+            let id = json!({"system": NPI, "value": value});
+            json!({"resourceType": "Practitioner", "identifier": [id]})
+        };
+        #[rustfmt::skip]
+        let cases: Vec<(&str, Value)> = vec![
+            ("code-system-mismatch", condition(SNOMED, "E11.9")),
+            ("coding-system-missing", coded("Condition", "code", "", "E11.9")),
+            ("coding-system-missing", coded("Condition", "code", "", "xyz")),
+            ("cvx-format", coded("Immunization", "vaccineCode", CVX, "COVID")),
+            ("excludes1-conflict", encounter("E10.9", "E11.9", 1)),
+            ("icd10cm-not-billable", condition(ICD10CM, "E11")),
+            ("icd10cm-not-billable", condition(ICD10CM, "S72")),
+            ("icd10cm-not-billable", encounter("E11", "I10", 1)),
+            ("icd10cm-not-valid-on-date", cm("T81.32XA", "2025-03-01")),
+            ("icd10cm-not-valid-on-date", cm("C78.31", "2025-03-01")),
+            ("icd10cm-unknown", condition(ICD10CM, "E11.99")),
+            ("icd10cm-unknown", condition(ICD10CM, "diabetes")),
+            ("icd10pcs-not-valid-on-date", pcs("X27H385", "2025-01-15")),
+            ("icd10pcs-not-valid-on-date", pcs("X27H385", "2016-01-15")),
+            ("icd10pcs-unknown", pcs("0DTJ4ZX", "2026-04-01")),
+            ("icd10pcs-unknown", pcs("0DTJ4Z", "2026-04-01")),
+            ("icd10pcs-unknown", pcs("ZZZZZZZ", "2026-04-01")),
+            ("loinc-check-digit", coded("Observation", "code", LOINC, "8876-4")),
+            ("loinc-check-digit", coded("Observation", "code", LOINC, "heart rate")),
+            ("mce-age-conflict", patient("O80", "1955-01-10", "female")),
+            ("mce-age-conflict", patient("O80", "1955", "female")),
+            ("mce-age-conflict", patient("A33", "1980-05-01", "male")),
+            ("mce-age-conflict", patient("A33", "1980", "male")),
+            ("mce-age-conflict", patient("N40.0", "2020-05-01", "male")),
+            ("mce-sex-conflict", patient("C61", "1950-05-01", "female")),
+            ("mce-sex-conflict", patient("O80", "1990-05-01", "male")),
+            ("ndc-ambiguous", ndc("0777310502")),
+            ("ndc-format", ndc("777-3105-02")),
+            ("npi-check-digit", npi("1234567890")),
+            ("npi-check-digit", npi("12345")),
+            ("principal-duplicate", encounter("E11.9", "E11.9", 1)),
+            ("principal-external-cause", encounter("V00.01XA", "E11.9", 1)),
+            ("principal-manifestation", encounter("D63.1", "E11.9", 1)),
+            ("principal-unacceptable", encounter("B95.0", "E11.9", 1)),
+            ("snomed-check-digit", condition(SNOMED, "44054007")),
+            ("snomed-check-digit", condition(SNOMED, "diabetes")),
+            // A description id, a relationship id, partition 03: check digits right.
+            ("snomed-check-digit", condition(SNOMED, "125706012")),
+            ("snomed-check-digit", condition(SNOMED, "125706020")),
+            ("snomed-check-digit", condition(SNOMED, "125706031")),
+        ];
+        let mut covered = std::collections::BTreeSet::new();
+        for (code, record) in cases {
+            let of = |v: &Validator| -> Vec<(String, String)> {
+                v.validate(&record, &Context::default())
+                    .issues
+                    .into_iter()
+                    .filter(|i| i.code == code)
+                    .map(|i| (i.path, i.message))
+                    .collect()
+            };
+            let (en, es) = (of(validator()), of(spanish()));
+            assert!(!en.is_empty(), "no {code} in {record}");
+            assert_eq!(en.len(), es.len(), "{code}: {en:?} / {es:?}");
+            for ((en_path, en), (es_path, es)) in en.iter().zip(&es) {
+                assert_eq!(en_path, es_path, "{code}");
+                assert_ne!(en, es, "{code}: not translated");
+                assert!(
+                    !en.contains('{') && !es.contains('{'),
+                    "{code}: {en} / {es}"
+                );
+            }
+            covered.insert(code);
+        }
+        let mut family: Vec<&str> = crate::rules::ALL
+            .iter()
+            .filter(|r| r.category == crate::Category::Consistency)
+            .map(|r| r.code)
+            .collect();
+        family.sort_unstable();
+        let covered: Vec<&str> = covered.into_iter().collect();
+        assert_eq!(covered, family, "every consistency rule has a case");
+    }
 }

@@ -14,6 +14,7 @@ use super::ALL_TYPES;
 use crate::codes::checkdigit::{ndc, Ndc};
 use crate::fhir::coding::NDC;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -31,12 +32,8 @@ record_rule! {
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, NDC) {
             if ndc(c.value) == Ndc::Ambiguous {
-                let shown = path::escape_token(c.value);
-                out.push(RULE.at(
-                    cx.location,
-                    &c.pointer,
-                    format!("{shown} is a 10-digit NDC without hyphens: it could be 4-4-2, 5-3-2 or 5-4-1. Write it with hyphens, or as the 11-digit code from the package."),
-                ));
+                let text = text!("ndc-ambiguous", code = path::escape_token(c.value));
+                out.push(RULE.issue(cx.location, &c.pointer, cx.messages, text));
             }
         }
     }

@@ -15,6 +15,7 @@ use super::ALL_TYPES;
 use crate::codes::checkdigit::{ndc, Ndc};
 use crate::fhir::coding::NDC;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -32,12 +33,8 @@ record_rule! {
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, NDC) {
             if ndc(c.value) == Ndc::Invalid {
-                let shown = path::escape_token(c.value);
-                out.push(RULE.at(
-                    cx.location,
-                    &c.pointer,
-                    format!("'{shown}' is not an NDC: write it as 4-4-2, 5-3-2 or 5-4-1 digits with hyphens, or as 11 digits."),
-                ));
+                let text = text!("ndc-format", code = path::escape_token(c.value));
+                out.push(RULE.issue(cx.location, &c.pointer, cx.messages, text));
             }
         }
     }

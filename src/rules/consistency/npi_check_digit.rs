@@ -16,6 +16,7 @@ use super::ALL_TYPES;
 use crate::codes::checkdigit::{npi, NpiError};
 use crate::fhir::coding::NPI;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -32,15 +33,13 @@ record_rule! {
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in cx.ids_of(NPI).chain(cx.codes_of(NPI)) {
-            let shown = path::escape_token(c.value);
-            let message = match npi(c.value) {
+            let code = path::escape_token(c.value);
+            let text = match npi(c.value) {
                 Ok(()) => continue,
-                Err(NpiError::Form) => format!("'{shown}' is not an NPI: an NPI is 10 digits."),
-                Err(NpiError::CheckDigit(_)) => format!(
-                    "{shown} fails the NPI check digit: a digit was probably mistyped. Check it in the NPI registry."
-                ),
+                Err(NpiError::Form) => text!("npi-check-digit.form", code),
+                Err(NpiError::CheckDigit(_)) => text!("npi-check-digit", code),
             };
-            out.push(RULE.at(cx.location, &c.pointer, message));
+            out.push(RULE.issue(cx.location, &c.pointer, cx.messages, text));
         }
     }
 }

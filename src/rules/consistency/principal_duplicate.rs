@@ -13,6 +13,7 @@
 //! principal diagnosis).
 
 use super::diagnoses;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -30,11 +31,12 @@ record_rule! {
         let all = diagnoses(resource, cx);
         for d in all.iter().filter(|d| !d.principal) {
             if all.iter().any(|p| p.principal && p.code == d.code) {
-                let shown = cx.codes.icd10cm.display(&d.code);
-                out.push(RULE.at(
+                let text = text!("principal-duplicate", code = cx.codes.icd10cm.display(&d.code));
+                out.push(RULE.issue(
                     cx.location,
                     &format!("/diagnosis/{}/condition", d.index),
-                    format!("{shown} is already the principal diagnosis: remove this secondary copy, or enter the code that was meant."),
+                    cx.messages,
+                    text,
                 ));
             }
         }

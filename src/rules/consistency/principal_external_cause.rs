@@ -11,6 +11,7 @@
 //! **Authority**: CMS MCE edit 3 "E-code as principal diagnosis"; ICD-10-CM Official Guidelines I.C.20 (external cause codes are never principal).
 
 use super::flagged_principals;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -26,8 +27,8 @@ record_rule! {
     types: &["Encounter"],
     fn check(resource, cx, out) {
         for (d, at) in flagged_principals(resource, cx, "ecodepdx") {
-            let shown = cx.codes.icd10cm_label(&d.code);
-            out.push(RULE.at(cx.location, &at, format!("{shown} is an external cause code: it says how an injury happened and may not be the principal diagnosis. Sequence the injury itself first.")));
+            let text = text!("principal-external-cause", code = cx.codes.icd10cm_label(&d.code));
+            out.push(RULE.issue(cx.location, &at, cx.messages, text));
         }
     }
 }

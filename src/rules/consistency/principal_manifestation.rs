@@ -11,6 +11,7 @@
 //! **Authority**: the ICD-10-CM Official Guidelines I.A.13 (etiology/manifestation convention, "code first" notes); CMS MCE edit 7 "Manifestation code as principal diagnosis".
 
 use super::flagged_principals;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -26,8 +27,8 @@ record_rule! {
     types: &["Encounter"],
     fn check(resource, cx, out) {
         for (d, at) in flagged_principals(resource, cx, "manifestation") {
-            let shown = cx.codes.icd10cm_label(&d.code);
-            out.push(RULE.at(cx.location, &at, format!("{shown} is a manifestation code: it describes a consequence of another disease and may not be the principal diagnosis. Sequence the underlying condition first, then this code.")));
+            let text = text!("principal-manifestation", code = cx.codes.icd10cm_label(&d.code));
+            out.push(RULE.issue(cx.location, &at, cx.messages, text));
         }
     }
 }

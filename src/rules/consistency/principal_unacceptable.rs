@@ -11,6 +11,7 @@
 //! **Authority**: CMS MCE edit 8 "Unacceptable principal diagnosis"; ICD-10-CM Official Guidelines Section II (selection of principal diagnosis).
 
 use super::flagged_principals;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -26,8 +27,8 @@ record_rule! {
     types: &["Encounter"],
     fn check(resource, cx, out) {
         for (d, at) in flagged_principals(resource, cx, "unacceptable") {
-            let shown = cx.codes.icd10cm_label(&d.code);
-            out.push(RULE.at(cx.location, &at, format!("{shown} is not acceptable as a principal diagnosis: it does not describe a reason for the inpatient stay. Choose the condition that occasioned the admission as principal.")));
+            let text = text!("principal-unacceptable", code = cx.codes.icd10cm_label(&d.code));
+            out.push(RULE.issue(cx.location, &at, cx.messages, text));
         }
     }
 }

@@ -13,9 +13,10 @@
 //! partition identifier); ehrlint ships no SNOMED CT content.
 
 use super::ALL_TYPES;
-use crate::codes::checkdigit::{sctid_concept, SctidError};
+use crate::codes::checkdigit::{sctid_concept, Partition, SctidError};
 use crate::fhir::coding::SNOMED;
 use crate::fhir::path;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -36,20 +37,22 @@ record_rule! {
             if c.value.contains(['|', ':', '+', '{', '=']) {
                 continue;
             }
-            let shown = path::escape_token(c.value);
-            let message = match sctid_concept(c.value) {
+            let code = path::escape_token(c.value);
+            let text = match sctid_concept(c.value) {
                 Ok(()) => continue,
-                Err(SctidError::Form) => format!(
-                    "'{shown}' is not a SNOMED CT concept id: ids are 6 to 18 digits, like 44054006."
-                ),
-                Err(SctidError::CheckDigit) => format!(
-                    "{shown} fails the SNOMED CT check digit: a digit was probably mistyped. Check the code against its source."
-                ),
-                Err(SctidError::NotAConcept(what)) => format!(
-                    "{shown} is {what}, not a concept id: use the id of the concept itself."
-                ),
+                Err(SctidError::Form) => text!("snomed-check-digit.form", code),
+                Err(SctidError::CheckDigit) => text!("snomed-check-digit", code),
+                Err(SctidError::NotAConcept(Partition::Description)) => {
+                    text!("snomed-check-digit.description-id", code)
+                }
+                Err(SctidError::NotAConcept(Partition::Relationship)) => {
+                    text!("snomed-check-digit.relationship-id", code)
+                }
+                Err(SctidError::NotAConcept(Partition::Other(partition))) => {
+                    text!("snomed-check-digit.partition", code, partition)
+                }
             };
-            out.push(RULE.at(cx.location, &c.pointer, message));
+            out.push(RULE.issue(cx.location, &c.pointer, cx.messages, text));
         }
     }
 }
