@@ -29,6 +29,7 @@ use crate::codes::units;
 use crate::fhir::coding::LOINC;
 use crate::fhir::path;
 use crate::fhir::primitives::Moment;
+use crate::messages::{text, Text};
 use crate::rules::Cx;
 
 /// What a clinical date says.
@@ -422,6 +423,31 @@ impl Judged<'_> {
                     .contains(&v)
                     .then(|| (u.clone(), v))
             })
+    }
+}
+
+/// What a LOINC code of the range table measures, in words ("body temperature"): the
+/// table's `what`, in the validator's language.
+pub(crate) fn measure(loinc: &str) -> Text {
+    match loinc {
+        "8867-4" => text!("value-impossible.measure.heart-rate"),
+        "9279-1" => text!("value-impossible.measure.respiratory-rate"),
+        "8310-5" => text!("value-impossible.measure.body-temperature"),
+        "8480-6" => text!("value-impossible.measure.systolic-blood-pressure"),
+        "8462-4" => text!("value-impossible.measure.diastolic-blood-pressure"),
+        "8302-2" => text!("value-impossible.measure.body-height"),
+        "29463-7" => text!("value-impossible.measure.body-weight"),
+        "39156-5" => text!("value-impossible.measure.body-mass-index"),
+        "59408-5" => text!("value-impossible.measure.oxygen-saturation-pulse-oximetry"),
+        "2708-6" => text!("value-impossible.measure.oxygen-saturation-arterial"),
+        "9843-4" => text!("value-impossible.measure.head-circumference"),
+        "2339-0" => text!("value-impossible.measure.blood-glucose"),
+        "718-7" => text!("value-impossible.measure.blood-hemoglobin"),
+        "2823-3" => text!("value-impossible.measure.potassium"),
+        "2951-2" => text!("value-impossible.measure.sodium"),
+        "2160-0" => text!("value-impossible.measure.creatinine"),
+        // A code added to the table without a name here (a test catches it).
+        _ => text!("value-impossible.measure.other", loinc),
     }
 }
 
