@@ -42,87 +42,122 @@ pub(crate) enum Kind {
     Record,
 }
 
+/// What a clinician calls a clinical date, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Label {
+    Onset,
+    Abatement,
+    Recorded,
+    ObservationTime,
+    ObservationStart,
+    Issued,
+    ProcedureDate,
+    ProcedureStart,
+    Vaccination,
+    Prescription,
+    EncounterStart,
+}
+
+impl Label {
+    /// The date's name with its article, to begin a sentence: "The onset date".
+    pub fn text(self) -> Text {
+        match self {
+            Label::Onset => text!("date-in-future.label.onset"),
+            Label::Abatement => text!("date-in-future.label.abatement"),
+            Label::Recorded => text!("date-in-future.label.recorded"),
+            Label::ObservationTime => text!("date-in-future.label.observation-time"),
+            Label::ObservationStart => text!("date-in-future.label.observation-start"),
+            Label::Issued => text!("date-in-future.label.issued"),
+            Label::ProcedureDate => text!("date-in-future.label.procedure-date"),
+            Label::ProcedureStart => text!("date-in-future.label.procedure-start"),
+            Label::Vaccination => text!("date-in-future.label.vaccination"),
+            Label::Prescription => text!("date-in-future.label.prescription"),
+            Label::EncounterStart => text!("date-in-future.label.encounter-start"),
+        }
+    }
+}
+
 /// Where the clinical dates are, by resource type: (type, pointer, what a clinician calls it,
 /// kind). A Period counts by its start: an end is allowed to lie ahead (a planned end), and an
 /// end before a start is period-end-before-start's.
-const DATES: &[(&str, &str, &str, Kind)] = &[
-    ("Condition", "/onsetDateTime", "onset date", Kind::Event),
-    ("Condition", "/onsetPeriod/start", "onset date", Kind::Event),
+const DATES: &[(&str, &str, Label, Kind)] = &[
+    ("Condition", "/onsetDateTime", Label::Onset, Kind::Event),
+    ("Condition", "/onsetPeriod/start", Label::Onset, Kind::Event),
     (
         "Condition",
         "/abatementDateTime",
-        "abatement (resolution) date",
+        Label::Abatement,
         Kind::Event,
     ),
-    ("Condition", "/recordedDate", "recorded date", Kind::Record),
+    ("Condition", "/recordedDate", Label::Recorded, Kind::Record),
     (
         "Observation",
         "/effectiveDateTime",
-        "observation time",
+        Label::ObservationTime,
         Kind::Event,
     ),
     (
         "Observation",
         "/effectivePeriod/start",
-        "observation start",
+        Label::ObservationStart,
         Kind::Event,
     ),
     (
         "Observation",
         "/effectiveInstant",
-        "observation time",
+        Label::ObservationTime,
         Kind::Event,
     ),
-    (
-        "Observation",
-        "/issued",
-        "time the result was issued",
-        Kind::Record,
-    ),
+    ("Observation", "/issued", Label::Issued, Kind::Record),
     (
         "Procedure",
         "/performedDateTime",
-        "procedure date",
+        Label::ProcedureDate,
         Kind::Event,
     ),
     (
         "Procedure",
         "/performedPeriod/start",
-        "procedure start",
+        Label::ProcedureStart,
         Kind::Event,
     ),
     (
         "Immunization",
         "/occurrenceDateTime",
-        "vaccination date",
+        Label::Vaccination,
         Kind::Event,
     ),
-    ("Immunization", "/recorded", "recorded date", Kind::Record),
+    ("Immunization", "/recorded", Label::Recorded, Kind::Record),
     (
         "AllergyIntolerance",
         "/onsetDateTime",
-        "onset date",
+        Label::Onset,
         Kind::Event,
     ),
     (
         "AllergyIntolerance",
         "/onsetPeriod/start",
-        "onset date",
+        Label::Onset,
         Kind::Event,
     ),
     (
         "AllergyIntolerance",
         "/recordedDate",
-        "recorded date",
+        Label::Recorded,
         Kind::Record,
     ),
     (
         "MedicationRequest",
         "/authoredOn",
-        "prescription date",
+        Label::Prescription,
         Kind::Record,
     ),
-    ("Encounter", "/period/start", "encounter start", Kind::Event),
+    (
+        "Encounter",
+        "/period/start",
+        Label::EncounterStart,
+        Kind::Event,
+    ),
 ];
 
 /// The resource types that have clinical dates.
@@ -140,7 +175,7 @@ pub(crate) const DATED_TYPES: &[&str] = &[
 pub(crate) struct ClinicalDate<'a> {
     /// JSON Pointer below the resource.
     pub pointer: &'static str,
-    pub label: &'static str,
+    pub label: Label,
     pub text: &'a str,
     pub moment: Moment,
     pub kind: Kind,
