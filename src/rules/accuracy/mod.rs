@@ -650,16 +650,6 @@ pub(crate) fn foreign_state(address: &Map<String, Value>) -> bool {
         .is_some_and(|s| !s.is_empty() && usps_meant(s).is_none())
 }
 
-/// The sentence US address messages end with when the address has no country.
-pub(crate) fn foreign_hint(us: UsAddress) -> &'static str {
-    match us {
-        UsAddress::Stated => "",
-        UsAddress::Assumed => {
-            " The address has no country, so it was read as a US address; if it is outside the US, record its country."
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
