@@ -718,6 +718,202 @@ mod tests {
         assert_eq!(found, ["/extension/0/valueContactPoint"]);
     }
 
+    /// Every accuracy rule speaks Spanish: a failing record of each, checked in both locales.
+    #[test]
+    fn messages_are_in_the_validator_locale() {
+        use crate::rules::testing::validator;
+        use crate::{Context, Patient};
+        let es = crate::Validator::new(crate::Options {
+            locale: Some("es".into()),
+            profile: Some(crate::ProfileChoice::BuiltIn("none".into())),
+            ..Default::default()
+        })
+        .expect("the Spanish validator builds");
+        let obs = |loinc: &str, value: f64, unit: &str| {
+            json!({"resourceType": "Observation", "status": "final",
+                   "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+                   "valueQuantity": {"value": value, "system": UCUM, "code": unit}})
+        };
+        let telecom = |system: &str, value: &str| json!({"resourceType": "Patient", "telecom": [{"system": system, "value": value}]});
+        let address = |a: Value| json!({"resourceType": "Patient", "address": [a]});
+        let condition = |onset: &str, abatement: &str| {
+            json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                   "onsetDateTime": onset, "abatementDateTime": abatement})
+        };
+        let component = |loinc: &str, v: f64| {
+            json!({"code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+                   "valueQuantity": {"value": v, "system": UCUM, "code": "mm[Hg]"}})
+        };
+        let born_2000 = Context {
+            patient: Some(Patient {
+                birth_date: crate::fhir::primitives::parse_date("2000-01-01").ok(),
+                gender: None,
+            }),
+            ..Context::default()
+        };
+        let none = Context::default();
+        let cases = [
+            (
+                "address-us-state",
+                address(json!({"state": "XX", "country": "US"})),
+                &none,
+            ),
+            ("address-us-state", address(json!({"state": "Vic"})), &none),
+            ("address-us-state", address(json!({"state": "il"})), &none),
+            (
+                "address-us-state",
+                address(json!({"state": "Californa"})),
+                &none,
+            ),
+            (
+                "address-us-zip",
+                address(json!({"postalCode": "SW1A"})),
+                &none,
+            ),
+            (
+                "address-us-zip",
+                address(json!({"postalCode": "2134", "country": "US"})),
+                &none,
+            ),
+            (
+                "address-us-zip",
+                address(json!({"postalCode": "972011234"})),
+                &none,
+            ),
+            (
+                "birth-date-in-future",
+                json!({"resourceType": "Patient", "birthDate": "2999-01-01"}),
+                &none,
+            ),
+            (
+                "birth-date-too-old",
+                json!({"resourceType": "Patient", "birthDate": "1850"}),
+                &none,
+            ),
+            (
+                "birth-date-too-old",
+                json!({"resourceType": "Patient", "birthDate": "1750-01-01",
+                "deceasedDateTime": "1900-01-01"}),
+                &none,
+            ),
+            (
+                "date-before-birth",
+                condition("1990-01-01", "2010-01-01"),
+                &born_2000,
+            ),
+            (
+                "date-in-future",
+                json!({"resourceType": "Observation", "status": "final",
+                "code": {"text": "Heart rate"}, "effectiveDateTime": "2999-01-01T10:00:00Z"}),
+                &none,
+            ),
+            (
+                "date-in-future",
+                json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                "recordedDate": "2999-01-01"}),
+                &none,
+            ),
+            (
+                "deceased-before-birth",
+                json!({"resourceType": "Patient", "birthDate": "1974-05-02",
+                "deceasedDateTime": "1947-05-02"}),
+                &none,
+            ),
+            (
+                "diastolic-above-systolic",
+                json!({"resourceType": "Observation", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}]},
+                "component": [component("8480-6", 80.0), component("8462-4", 120.0)]}),
+                &none,
+            ),
+            (
+                "human-name-empty",
+                json!({"resourceType": "Patient", "name": [{"use": "official"}]}),
+                &none,
+            ),
+            (
+                "issued-before-effective",
+                json!({"resourceType": "Observation", "status": "final",
+                "code": {"text": "Serum potassium"}, "effectiveDateTime": "2024-05-02T10:00:00Z",
+                "issued": "2024-05-01T10:00:00Z"}),
+                &none,
+            ),
+            (
+                "onset-after-abatement",
+                condition("2024-05-02", "2024-05-01"),
+                &none,
+            ),
+            (
+                "onset-after-abatement",
+                json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                "onsetAge": {"value": 40, "system": UCUM, "code": "a"},
+                "abatementAge": {"value": 30, "system": UCUM, "code": "a"}}),
+                &none,
+            ),
+            (
+                "period-end-before-start",
+                json!({"resourceType": "Patient", "name": [{"family": "Chalmers",
+                "period": {"start": "2020-01-01", "end": "2019-01-01"}}]}),
+                &none,
+            ),
+            ("telecom-email-format", telecom("email", "jane.doe"), &none),
+            (
+                "telecom-email-format",
+                telecom("email", "jane@example"),
+                &none,
+            ),
+            ("telecom-phone-format", telecom("phone", "555-CALL"), &none),
+            ("telecom-phone-format", telecom("sms", "12"), &none),
+            ("telecom-phone-format", telecom("pager", "555*1234"), &none),
+            ("ucum-invalid", obs("8867-4", 72.0, "bpm"), &none),
+            ("ucum-invalid", obs("8867-4", 72.0, "mg/(kg"), &none),
+            ("unit-mismatch", obs("8867-4", 72.0, "kg"), &none),
+            ("value-implausible", obs("8867-4", 300.0, "/min"), &none),
+            ("value-implausible", obs("29463-7", 400.0, "kg"), &none),
+            ("value-impossible", obs("8310-5", 98.6, "Cel"), &none),
+            ("value-impossible", obs("8867-4", 900.0, "/min"), &none),
+        ];
+        let mut codes = std::collections::BTreeSet::new();
+        for (code, record, context) in cases {
+            let first = |v: &crate::Validator| {
+                let r = v.validate(&record, context);
+                let issue = r.issues.into_iter().find(|i| i.code == code);
+                issue.unwrap_or_else(|| panic!("no {code} for {record}"))
+            };
+            let (english, spanish) = (first(validator()), first(&es));
+            assert_eq!(english.path, spanish.path, "{code}");
+            assert_eq!(english.suggestions, spanish.suggestions, "{code}");
+            assert_ne!(english.message, spanish.message, "{code}");
+            assert!(
+                !spanish.message.contains('{'),
+                "{code}: {}",
+                spanish.message
+            );
+            codes.insert(code);
+        }
+        let ours: std::collections::BTreeSet<&str> = crate::rules::ALL
+            .iter()
+            .filter(|r| r.category == crate::Category::Accuracy)
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(codes, ours);
+    }
+
+    /// The range table's names of what its codes measure are the English catalogue's.
+    #[test]
+    fn every_measured_code_has_a_name() {
+        let ranges = crate::codes::ranges::Ranges::load().expect("the range table loads");
+        let english = crate::messages::Locale::En.catalogue();
+        for band in ranges.all() {
+            assert_eq!(
+                english.render(&measure(&band.loinc)),
+                band.what,
+                "{}",
+                band.loinc
+            );
+        }
+    }
+
     #[test]
     fn reads_the_country() {
         let us = |c: Value| us_address(json!({"country": c}).as_object().unwrap());
