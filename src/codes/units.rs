@@ -8,8 +8,30 @@ pub use ucum::Analysis;
 /// bounded whatever a record holds.
 const MAX_LEN: usize = 64;
 
+/// Why a unit is not UCUM, for the rules to put into words. Positions count characters
+/// from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// A piece that is no UCUM unit (`mmHg`, the `m^` of `m^2`).
+    UnknownUnit { code: String },
+    /// No unit where one must be: `mg/`, `mg//kg`, an empty code.
+    MissingUnit { position: usize },
+    /// A `(`, `[` or `{` that is never closed.
+    Unclosed { bracket: char },
+    /// A character that cannot stand where it is: `mg)`, a `{` inside an annotation.
+    Unexpected { symbol: char, position: usize },
+    /// An annotation (`{...}`) with a character that is not plain ASCII.
+    AnnotationCharacter,
+    /// A number that is no valid factor or exponent (`+10`).
+    Number { position: usize },
+    /// Any other way the expression cannot be read.
+    Malformed { position: usize },
+}
+
 /// What parsing a unit gave: its analysis, or why it is not UCUM.
-type Parsed = Result<Analysis, String>;
+type Parsed = Result<Analysis, Problem>;
 
 /// Units seen so far, parsed once: a record repeats a handful of units (mm[Hg], /min, kg), and
 /// parsing one costs about a microsecond. Bounded, so odd input cannot grow it without end.
@@ -19,7 +41,7 @@ const SEEN_MAX: usize = 2048;
 
 fn parsed(unit: &str) -> Parsed {
     if unit.len() > MAX_LEN {
-        return Err(format!("longer than {MAX_LEN} characters"));
+        return Err(Problem::TooLong { max: MAX_LEN });
     }
     let Ok(mut guard) = SEEN.lock() else {
         return parse(unit);
@@ -38,17 +60,43 @@ fn parsed(unit: &str) -> Parsed {
 
 fn parse(unit: &str) -> Parsed {
     ucum::analyze(unit).map_err(|e| match e {
-        ucum::UcumError::UnknownAtom { code } => format!("{code} is not a UCUM unit"),
-        e => e.to_string(),
+        ucum::UcumError::UnknownAtom { code } => Problem::UnknownUnit { code },
+        ucum::UcumError::Parse { pos, msg } => syntax(unit, pos, &msg),
+        // Not given by parsing; kept readable all the same.
+        _ => Problem::Malformed { position: 1 },
     })
+}
+
+/// The crate's parse error (`pos` a byte offset, `msg` its English description) as a
+/// `Problem`.
+fn syntax(unit: &str, pos: usize, msg: &str) -> Problem {
+    let position = unit.get(..pos).map_or(1, |s| s.chars().count() + 1);
+    let at = unit.get(pos..).and_then(|s| s.chars().next());
+    match msg {
+        "unexpected end of input, expected a unit" | "expected a unit" => {
+            Problem::MissingUnit { position }
+        }
+        "expected ')'" => Problem::Unclosed { bracket: '(' },
+        "unterminated '[' in unit" => Problem::Unclosed { bracket: '[' },
+        "unterminated annotation '{'" => Problem::Unclosed { bracket: '{' },
+        "annotation contains a non-ASCII or control character" => Problem::AnnotationCharacter,
+        "unexpected ')'" | "unexpected trailing input" | "nested '{' in annotation" => match at {
+            Some(symbol) => Problem::Unexpected { symbol, position },
+            None => Problem::Malformed { position },
+        },
+        _ if msg.contains("numeric factor") || msg.contains("exponent") => {
+            Problem::Number { position }
+        }
+        _ => Problem::Malformed { position },
+    }
 }
 
 pub fn analyze(unit: &str) -> Option<Analysis> {
     parsed(unit).ok()
 }
 
-/// Why a unit is not UCUM, in words.
-pub fn problem(unit: &str) -> Option<String> {
+/// Why a unit is not UCUM.
+pub fn problem(unit: &str) -> Option<Problem> {
     parsed(unit).err()
 }
 
@@ -107,12 +155,39 @@ mod tests {
     #[test]
     fn says_why_a_unit_is_not_ucum() {
         assert_eq!(problem("mm[Hg]"), None);
-        assert!(problem("mmHg").is_some());
-        assert!(
-            problem("bpm").unwrap().contains("bpm"),
-            "{:?}",
-            problem("bpm")
+        assert_eq!(
+            problem("bpm"),
+            Some(Problem::UnknownUnit { code: "bpm".into() })
         );
-        assert!(problem(&"m".repeat(10_000)).is_some());
+        assert_eq!(
+            problem(&"m".repeat(10_000)),
+            Some(Problem::TooLong { max: MAX_LEN })
+        );
+        for (unit, expected) in [
+            ("mg/", Problem::MissingUnit { position: 4 }),
+            ("mg//kg", Problem::MissingUnit { position: 4 }),
+            ("mg/(kg", Problem::Unclosed { bracket: '(' }),
+            ("[in_i", Problem::Unclosed { bracket: '[' }),
+            ("mg{x", Problem::Unclosed { bracket: '{' }),
+            ("mg{é}", Problem::AnnotationCharacter),
+            ("µg", Problem::UnknownUnit { code: "µg".into() }),
+            (
+                "/min)",
+                Problem::Unexpected {
+                    symbol: ')',
+                    position: 5,
+                },
+            ),
+            (
+                "mg{a{b}}",
+                Problem::Unexpected {
+                    symbol: '{',
+                    position: 5,
+                },
+            ),
+            ("+10.mg", Problem::Number { position: 1 }),
+        ] {
+            assert_eq!(problem(unit), Some(expected), "{unit}");
+        }
     }
 }

@@ -26,8 +26,9 @@
 //! possession abbreviations). The code
 //! list comes from data/usps-states.tsv (provenance in data/README.md).
 
-use super::{foreign_hint, of_datatype, us_address, usps_meant};
+use super::{of_datatype, us_address, usps_meant, UsAddress};
 use crate::codes::usps;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -54,22 +55,20 @@ record_rule! {
                 continue;
             }
             let meant = usps_meant(state);
-            let message = match meant {
-                Some(code) if code.eq_ignore_ascii_case(&state.replace('.', "")) => format!(
-                    "{} is not a USPS state code as written: write it as {code}.",
-                    quote(value)
+            let value = quote(value);
+            let text = match (meant, us) {
+                (Some(code), _) if code.eq_ignore_ascii_case(&state.replace('.', "")) => {
+                    text!("address-us-state.case", value, code)
+                }
+                (Some(code), _) => text!(
+                    "address-us-state.name",
+                    code,
+                    name = usps::name_of(code).unwrap_or(state)
                 ),
-                Some(code) => format!(
-                    "Write the state as its two-letter USPS code: {code} for {}.",
-                    usps::name_of(code).unwrap_or(state)
-                ),
-                None => format!(
-                    "{} is not a US state or territory: write the state's two-letter USPS code, such as NY or TX.{}",
-                    quote(value),
-                    foreign_hint(us)
-                ),
+                (None, UsAddress::Stated) => text!("address-us-state", value),
+                (None, UsAddress::Assumed) => text!("address-us-state.no-country", value),
             };
-            let mut issue = RULE.at(cx.location, &format!("{at}/state"), message);
+            let mut issue = RULE.issue(cx.location, &format!("{at}/state"), cx.messages, text);
             issue.suggestions.extend(meant.map(str::to_string));
             out.push(issue);
         }

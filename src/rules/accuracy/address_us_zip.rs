@@ -25,7 +25,8 @@
 //! (Postal Addressing Standards): a ZIP Code is 5 digits, a ZIP+4 code 5 digits, a hyphen
 //! and 4 digits.
 
-use super::{foreign_hint, foreign_state, of_datatype, us_address, UsAddress};
+use super::{foreign_state, of_datatype, us_address, UsAddress};
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -85,19 +86,16 @@ record_rule! {
                 continue;
             }
             let meant = zip_meant(code, us);
-            let message = match &meant {
-                Some(zip) if code.len() == 4 => format!(
-                    "{} is not a ZIP Code: ZIP Codes have 5 digits, and a leading 0 may have been lost ({zip}). Check it.",
-                    quote(value)
-                ),
-                Some(zip) => format!("Write this ZIP+4 code with its hyphen: {zip}."),
-                None => format!(
-                    "{} is not a US ZIP Code: a ZIP Code is 5 digits, or ZIP+4 such as 12345-6789.{}",
-                    quote(value),
-                    foreign_hint(us)
-                ),
+            let value = quote(value);
+            let text = match (&meant, us) {
+                (Some(zip), _) if code.len() == 4 => {
+                    text!("address-us-zip.leading-zero", value, zip)
+                }
+                (Some(zip), _) => text!("address-us-zip.plus4", zip),
+                (None, UsAddress::Stated) => text!("address-us-zip", value),
+                (None, UsAddress::Assumed) => text!("address-us-zip.no-country", value),
             };
-            let mut issue = RULE.at(cx.location, &format!("{at}/postalCode"), message);
+            let mut issue = RULE.issue(cx.location, &format!("{at}/postalCode"), cx.messages, text);
             issue.suggestions.extend(meant);
             out.push(issue);
         }

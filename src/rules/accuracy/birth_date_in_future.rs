@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::fhir::clock::show;
 use crate::fhir::primitives::day_range;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -33,10 +34,11 @@ record_rule! {
         let Some(text) = resource.get("birthDate").and_then(Value::as_str) else { return };
         let Some((first, _)) = day_range(text) else { return };
         if first > cx.today {
-            out.push(RULE.at(
+            out.push(RULE.issue(
                 cx.location,
                 "/birthDate",
-                format!("The birth date {text} is after today ({}). Check the year.", show(cx.today)),
+                cx.messages,
+                text!("birth-date-in-future", date = text, today = show(cx.today)),
             ));
         }
     }

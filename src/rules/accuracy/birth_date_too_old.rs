@@ -25,6 +25,7 @@ use serde_json::Value;
 use crate::codes::mce::age;
 use crate::fhir::clock::{show, Day};
 use crate::fhir::primitives::{parse_date, Moment, PartialDate};
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -51,7 +52,8 @@ record_rule! {
     fn check(resource, cx, out) {
         let Some(text) = resource.get("birthDate").and_then(Value::as_str) else { return };
         let Ok(birth) = parse_date(text) else { return };
-        let at_least = if birth.day.is_some() { "" } else { "at least " };
+        // A partial date gives the youngest age it allows.
+        let exact = birth.day.is_some();
         let died = resource.get("deceasedDateTime");
         let message = match died {
             Some(died) => {
@@ -59,24 +61,25 @@ record_rule! {
                 let Some(d) = died.as_str() else { return };
                 let Some(death) = Moment::parse(d) else { return };
                 let Some(age) = too_old(&birth, death.days.0) else { return };
-                format!(
-                    "The birth date {text} and the date of death {d} make the patient {at_least}{age} \
-                     years old at death; no one is known to have lived past 122. Check both years."
-                )
+                if exact {
+                    text!("birth-date-too-old.death", date = text, death = d, age)
+                } else {
+                    text!("birth-date-too-old.death-at-least", date = text, death = d, age)
+                }
             }
             // Deceased, date unknown: the age at death cannot be judged.
             None if resource.get("deceasedBoolean") == Some(&Value::Bool(true)) => return,
             None => {
                 let Some(age) = too_old(&birth, cx.today) else { return };
-                format!(
-                    "The birth date {text} makes the patient {at_least}{age} years old today ({}); \
-                     no one is known to have lived past 122. Check the year, and leave an unknown \
-                     birth date out rather than entering a placeholder.",
-                    show(cx.today)
-                )
+                let today = show(cx.today);
+                if exact {
+                    text!("birth-date-too-old", date = text, age, today)
+                } else {
+                    text!("birth-date-too-old.at-least", date = text, age, today)
+                }
             }
         };
-        out.push(RULE.at(cx.location, "/birthDate", message));
+        out.push(RULE.issue(cx.location, "/birthDate", cx.messages, message));
     }
 }
 

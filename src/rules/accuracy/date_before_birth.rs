@@ -32,6 +32,7 @@
 //! observation when it is not the patient of record representing something or someone
 //! associated with the patient such as a spouse, parent, fetus, or donor").
 
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::accuracy::{before_birth, birth_to_judge, clinical_dates, DATED_TYPES};
 use crate::rules::RuleMeta;
@@ -58,15 +59,12 @@ record_rule! {
             .and_then(|p| p.birth_date)
             .map(|b| b.to_string())
             .unwrap_or_default();
-        out.push(RULE.at(
+        let label = cx.messages.render(&date.label.text());
+        out.push(RULE.issue(
             cx.location,
             date.pointer,
-            format!(
-                "The {} {} is before this patient was born ({born}), earlier than any \
-                 pregnancy. Check the date, the birth date, and that the record belongs to this \
-                 patient.",
-                date.label, date.text
-            ),
+            cx.messages,
+            text!("date-before-birth", label, date = date.text, born),
         ));
     }
 }

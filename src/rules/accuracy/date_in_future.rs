@@ -46,6 +46,7 @@
 //! ObservationStatus and ImmunizationStatusCodes (http://hl7.org/fhir/R4/).
 
 use crate::fhir::clock::show_instant;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::accuracy::{clinical_dates, in_future, Kind, DATED_TYPES};
 use crate::rules::RuleMeta;
@@ -66,19 +67,12 @@ record_rule! {
                 continue;
             }
             let now = show_instant(cx.now);
-            let message = match date.kind {
-                Kind::Event => format!(
-                    "The {} {} is in the future (it is now {now}). Check the date; if this is \
-                     planned, record it with a status that says so.",
-                    date.label, date.text
-                ),
-                Kind::Record => format!(
-                    "The {} {} is in the future (it is now {now}): a record cannot be written \
-                     before it happens. Check the date.",
-                    date.label, date.text
-                ),
+            let label = cx.messages.render(&date.label.text());
+            let text = match date.kind {
+                Kind::Event => text!("date-in-future", label, date = date.text, now),
+                Kind::Record => text!("date-in-future.record", label, date = date.text, now),
             };
-            out.push(RULE.at(cx.location, date.pointer, message));
+            out.push(RULE.issue(cx.location, date.pointer, cx.messages, text));
         }
     }
 }

@@ -20,6 +20,7 @@
 use serde_json::Value;
 
 use crate::fhir::primitives::surely_before;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -42,13 +43,11 @@ record_rule! {
             return;
         };
         if surely_before(death, birth) {
-            out.push(RULE.at(
+            out.push(RULE.issue(
                 cx.location,
                 "/deceasedDateTime",
-                format!(
-                    "The date of death {death} is before the birth date {birth}. Check both \
-                     dates: one of them is likely mistyped or swapped."
-                ),
+                cx.messages,
+                text!("deceased-before-birth", death, birth),
             ));
         }
     }

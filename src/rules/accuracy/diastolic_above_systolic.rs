@@ -15,6 +15,7 @@
 //! blood pressure profile (http://hl7.org/fhir/R4/bp.html) for the codes.
 
 use crate::codes::units;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::accuracy::{measurements, show_number};
 use crate::rules::RuleMeta;
@@ -45,13 +46,14 @@ record_rule! {
             return;
         };
         if d > s {
-            out.push(RULE.at(
+            out.push(RULE.issue(
                 cx.location,
                 &format!("{}/value", dia.at),
-                format!(
-                    "The diastolic pressure ({} mm[Hg]) is above the systolic ({} mm[Hg]): the two are probably swapped.",
-                    show_number(d),
-                    show_number(s)
+                cx.messages,
+                text!(
+                    "diastolic-above-systolic",
+                    diastolic = show_number(d),
+                    systolic = show_number(s)
                 ),
             ));
         }

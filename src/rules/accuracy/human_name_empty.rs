@@ -27,6 +27,7 @@
 use serde_json::{Map, Value};
 
 use super::of_datatype;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -62,11 +63,7 @@ record_rule! {
     fn check(_resource, cx, out) {
         for (at, name) in of_datatype(cx.contact_values(), "name", "valueHumanName") {
             if is_empty(name) {
-                out.push(RULE.at(
-                    cx.location,
-                    at,
-                    "This name has no family name, given name or text. Fill in the person's name, or remove this empty name entry.".to_string(),
-                ));
+                out.push(RULE.issue(cx.location, at, cx.messages, text!("human-name-empty")));
             }
         }
     }

@@ -28,6 +28,7 @@
 use serde_json::Value;
 
 use crate::fhir::primitives::surely_before;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::accuracy::{already_reported, happened};
 use crate::rules::RuleMeta;
@@ -65,14 +66,11 @@ record_rule! {
         if already_reported(resource, cx, &judged) {
             return;
         }
-        out.push(RULE.at(
+        out.push(RULE.issue(
             cx.location,
             "/issued",
-            format!(
-                "The result was issued ({issued}) before the observation was made ({start}): a \
-                 result cannot be reported before it is observed. Check both times and their \
-                 time zones."
-            ),
+            cx.messages,
+            text!("issued-before-effective", issued, effective = start),
         ));
     }
 }

@@ -29,6 +29,7 @@ use crate::codes::units;
 use crate::fhir::coding::LOINC;
 use crate::fhir::path;
 use crate::fhir::primitives::Moment;
+use crate::messages::{text, Text};
 use crate::rules::Cx;
 
 /// What a clinical date says.
@@ -41,87 +42,122 @@ pub(crate) enum Kind {
     Record,
 }
 
+/// What a clinician calls a clinical date, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Label {
+    Onset,
+    Abatement,
+    Recorded,
+    ObservationTime,
+    ObservationStart,
+    Issued,
+    ProcedureDate,
+    ProcedureStart,
+    Vaccination,
+    Prescription,
+    EncounterStart,
+}
+
+impl Label {
+    /// The date's name with its article, to begin a sentence: "The onset date".
+    pub fn text(self) -> Text {
+        match self {
+            Label::Onset => text!("date-in-future.label.onset"),
+            Label::Abatement => text!("date-in-future.label.abatement"),
+            Label::Recorded => text!("date-in-future.label.recorded"),
+            Label::ObservationTime => text!("date-in-future.label.observation-time"),
+            Label::ObservationStart => text!("date-in-future.label.observation-start"),
+            Label::Issued => text!("date-in-future.label.issued"),
+            Label::ProcedureDate => text!("date-in-future.label.procedure-date"),
+            Label::ProcedureStart => text!("date-in-future.label.procedure-start"),
+            Label::Vaccination => text!("date-in-future.label.vaccination"),
+            Label::Prescription => text!("date-in-future.label.prescription"),
+            Label::EncounterStart => text!("date-in-future.label.encounter-start"),
+        }
+    }
+}
+
 /// Where the clinical dates are, by resource type: (type, pointer, what a clinician calls it,
 /// kind). A Period counts by its start: an end is allowed to lie ahead (a planned end), and an
 /// end before a start is period-end-before-start's.
-const DATES: &[(&str, &str, &str, Kind)] = &[
-    ("Condition", "/onsetDateTime", "onset date", Kind::Event),
-    ("Condition", "/onsetPeriod/start", "onset date", Kind::Event),
+const DATES: &[(&str, &str, Label, Kind)] = &[
+    ("Condition", "/onsetDateTime", Label::Onset, Kind::Event),
+    ("Condition", "/onsetPeriod/start", Label::Onset, Kind::Event),
     (
         "Condition",
         "/abatementDateTime",
-        "abatement (resolution) date",
+        Label::Abatement,
         Kind::Event,
     ),
-    ("Condition", "/recordedDate", "recorded date", Kind::Record),
+    ("Condition", "/recordedDate", Label::Recorded, Kind::Record),
     (
         "Observation",
         "/effectiveDateTime",
-        "observation time",
+        Label::ObservationTime,
         Kind::Event,
     ),
     (
         "Observation",
         "/effectivePeriod/start",
-        "observation start",
+        Label::ObservationStart,
         Kind::Event,
     ),
     (
         "Observation",
         "/effectiveInstant",
-        "observation time",
+        Label::ObservationTime,
         Kind::Event,
     ),
-    (
-        "Observation",
-        "/issued",
-        "time the result was issued",
-        Kind::Record,
-    ),
+    ("Observation", "/issued", Label::Issued, Kind::Record),
     (
         "Procedure",
         "/performedDateTime",
-        "procedure date",
+        Label::ProcedureDate,
         Kind::Event,
     ),
     (
         "Procedure",
         "/performedPeriod/start",
-        "procedure start",
+        Label::ProcedureStart,
         Kind::Event,
     ),
     (
         "Immunization",
         "/occurrenceDateTime",
-        "vaccination date",
+        Label::Vaccination,
         Kind::Event,
     ),
-    ("Immunization", "/recorded", "recorded date", Kind::Record),
+    ("Immunization", "/recorded", Label::Recorded, Kind::Record),
     (
         "AllergyIntolerance",
         "/onsetDateTime",
-        "onset date",
+        Label::Onset,
         Kind::Event,
     ),
     (
         "AllergyIntolerance",
         "/onsetPeriod/start",
-        "onset date",
+        Label::Onset,
         Kind::Event,
     ),
     (
         "AllergyIntolerance",
         "/recordedDate",
-        "recorded date",
+        Label::Recorded,
         Kind::Record,
     ),
     (
         "MedicationRequest",
         "/authoredOn",
-        "prescription date",
+        Label::Prescription,
         Kind::Record,
     ),
-    ("Encounter", "/period/start", "encounter start", Kind::Event),
+    (
+        "Encounter",
+        "/period/start",
+        Label::EncounterStart,
+        Kind::Event,
+    ),
 ];
 
 /// The resource types that have clinical dates.
@@ -139,7 +175,7 @@ pub(crate) const DATED_TYPES: &[&str] = &[
 pub(crate) struct ClinicalDate<'a> {
     /// JSON Pointer below the resource.
     pub pointer: &'static str,
-    pub label: &'static str,
+    pub label: Label,
     pub text: &'a str,
     pub moment: Moment,
     pub kind: Kind,
@@ -425,6 +461,31 @@ impl Judged<'_> {
     }
 }
 
+/// What a LOINC code of the range table measures, in words ("body temperature"): the
+/// table's `what`, in the validator's language.
+pub(crate) fn measure(loinc: &str) -> Text {
+    match loinc {
+        "8867-4" => text!("value-impossible.measure.heart-rate"),
+        "9279-1" => text!("value-impossible.measure.respiratory-rate"),
+        "8310-5" => text!("value-impossible.measure.body-temperature"),
+        "8480-6" => text!("value-impossible.measure.systolic-blood-pressure"),
+        "8462-4" => text!("value-impossible.measure.diastolic-blood-pressure"),
+        "8302-2" => text!("value-impossible.measure.body-height"),
+        "29463-7" => text!("value-impossible.measure.body-weight"),
+        "39156-5" => text!("value-impossible.measure.body-mass-index"),
+        "59408-5" => text!("value-impossible.measure.oxygen-saturation-pulse-oximetry"),
+        "2708-6" => text!("value-impossible.measure.oxygen-saturation-arterial"),
+        "9843-4" => text!("value-impossible.measure.head-circumference"),
+        "2339-0" => text!("value-impossible.measure.blood-glucose"),
+        "718-7" => text!("value-impossible.measure.blood-hemoglobin"),
+        "2823-3" => text!("value-impossible.measure.potassium"),
+        "2951-2" => text!("value-impossible.measure.sodium"),
+        "2160-0" => text!("value-impossible.measure.creatinine"),
+        // A code added to the table without a name here (a test catches it).
+        _ => text!("value-impossible.measure.other", loinc),
+    }
+}
+
 /// A number for messages: at most 2 decimals, no trailing zeros.
 pub(crate) fn show_number(v: f64) -> String {
     let s = format!("{v:.2}");
@@ -589,16 +650,6 @@ pub(crate) fn foreign_state(address: &Map<String, Value>) -> bool {
         .is_some_and(|s| !s.is_empty() && usps_meant(s).is_none())
 }
 
-/// The sentence US address messages end with when the address has no country.
-pub(crate) fn foreign_hint(us: UsAddress) -> &'static str {
-    match us {
-        UsAddress::Stated => "",
-        UsAddress::Assumed => {
-            " The address has no country, so it was read as a US address; if it is outside the US, record its country."
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,6 +716,202 @@ mod tests {
             .map(|(p, _)| p)
             .collect();
         assert_eq!(found, ["/extension/0/valueContactPoint"]);
+    }
+
+    /// Every accuracy rule speaks Spanish: a failing record of each, checked in both locales.
+    #[test]
+    fn messages_are_in_the_validator_locale() {
+        use crate::rules::testing::validator;
+        use crate::{Context, Patient};
+        let es = crate::Validator::new(crate::Options {
+            locale: Some("es".into()),
+            profile: Some(crate::ProfileChoice::BuiltIn("none".into())),
+            ..Default::default()
+        })
+        .expect("the Spanish validator builds");
+        let obs = |loinc: &str, value: f64, unit: &str| {
+            json!({"resourceType": "Observation", "status": "final",
+                   "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+                   "valueQuantity": {"value": value, "system": UCUM, "code": unit}})
+        };
+        let telecom = |system: &str, value: &str| json!({"resourceType": "Patient", "telecom": [{"system": system, "value": value}]});
+        let address = |a: Value| json!({"resourceType": "Patient", "address": [a]});
+        let condition = |onset: &str, abatement: &str| {
+            json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                   "onsetDateTime": onset, "abatementDateTime": abatement})
+        };
+        let component = |loinc: &str, v: f64| {
+            json!({"code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+                   "valueQuantity": {"value": v, "system": UCUM, "code": "mm[Hg]"}})
+        };
+        let born_2000 = Context {
+            patient: Some(Patient {
+                birth_date: crate::fhir::primitives::parse_date("2000-01-01").ok(),
+                gender: None,
+            }),
+            ..Context::default()
+        };
+        let none = Context::default();
+        let cases = [
+            (
+                "address-us-state",
+                address(json!({"state": "XX", "country": "US"})),
+                &none,
+            ),
+            ("address-us-state", address(json!({"state": "Vic"})), &none),
+            ("address-us-state", address(json!({"state": "il"})), &none),
+            (
+                "address-us-state",
+                address(json!({"state": "Californa"})),
+                &none,
+            ),
+            (
+                "address-us-zip",
+                address(json!({"postalCode": "SW1A"})),
+                &none,
+            ),
+            (
+                "address-us-zip",
+                address(json!({"postalCode": "2134", "country": "US"})),
+                &none,
+            ),
+            (
+                "address-us-zip",
+                address(json!({"postalCode": "972011234"})),
+                &none,
+            ),
+            (
+                "birth-date-in-future",
+                json!({"resourceType": "Patient", "birthDate": "2999-01-01"}),
+                &none,
+            ),
+            (
+                "birth-date-too-old",
+                json!({"resourceType": "Patient", "birthDate": "1850"}),
+                &none,
+            ),
+            (
+                "birth-date-too-old",
+                json!({"resourceType": "Patient", "birthDate": "1750-01-01",
+                "deceasedDateTime": "1900-01-01"}),
+                &none,
+            ),
+            (
+                "date-before-birth",
+                condition("1990-01-01", "2010-01-01"),
+                &born_2000,
+            ),
+            (
+                "date-in-future",
+                json!({"resourceType": "Observation", "status": "final",
+                "code": {"text": "Heart rate"}, "effectiveDateTime": "2999-01-01T10:00:00Z"}),
+                &none,
+            ),
+            (
+                "date-in-future",
+                json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                "recordedDate": "2999-01-01"}),
+                &none,
+            ),
+            (
+                "deceased-before-birth",
+                json!({"resourceType": "Patient", "birthDate": "1974-05-02",
+                "deceasedDateTime": "1947-05-02"}),
+                &none,
+            ),
+            (
+                "diastolic-above-systolic",
+                json!({"resourceType": "Observation", "status": "final",
+                "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}]},
+                "component": [component("8480-6", 80.0), component("8462-4", 120.0)]}),
+                &none,
+            ),
+            (
+                "human-name-empty",
+                json!({"resourceType": "Patient", "name": [{"use": "official"}]}),
+                &none,
+            ),
+            (
+                "issued-before-effective",
+                json!({"resourceType": "Observation", "status": "final",
+                "code": {"text": "Serum potassium"}, "effectiveDateTime": "2024-05-02T10:00:00Z",
+                "issued": "2024-05-01T10:00:00Z"}),
+                &none,
+            ),
+            (
+                "onset-after-abatement",
+                condition("2024-05-02", "2024-05-01"),
+                &none,
+            ),
+            (
+                "onset-after-abatement",
+                json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                "onsetAge": {"value": 40, "system": UCUM, "code": "a"},
+                "abatementAge": {"value": 30, "system": UCUM, "code": "a"}}),
+                &none,
+            ),
+            (
+                "period-end-before-start",
+                json!({"resourceType": "Patient", "name": [{"family": "Chalmers",
+                "period": {"start": "2020-01-01", "end": "2019-01-01"}}]}),
+                &none,
+            ),
+            ("telecom-email-format", telecom("email", "jane.doe"), &none),
+            (
+                "telecom-email-format",
+                telecom("email", "jane@example"),
+                &none,
+            ),
+            ("telecom-phone-format", telecom("phone", "555-CALL"), &none),
+            ("telecom-phone-format", telecom("sms", "12"), &none),
+            ("telecom-phone-format", telecom("pager", "555*1234"), &none),
+            ("ucum-invalid", obs("8867-4", 72.0, "bpm"), &none),
+            ("ucum-invalid", obs("8867-4", 72.0, "mg/(kg"), &none),
+            ("unit-mismatch", obs("8867-4", 72.0, "kg"), &none),
+            ("value-implausible", obs("8867-4", 300.0, "/min"), &none),
+            ("value-implausible", obs("29463-7", 400.0, "kg"), &none),
+            ("value-impossible", obs("8310-5", 98.6, "Cel"), &none),
+            ("value-impossible", obs("8867-4", 900.0, "/min"), &none),
+        ];
+        let mut codes = std::collections::BTreeSet::new();
+        for (code, record, context) in cases {
+            let first = |v: &crate::Validator| {
+                let r = v.validate(&record, context);
+                let issue = r.issues.into_iter().find(|i| i.code == code);
+                issue.unwrap_or_else(|| panic!("no {code} for {record}"))
+            };
+            let (english, spanish) = (first(validator()), first(&es));
+            assert_eq!(english.path, spanish.path, "{code}");
+            assert_eq!(english.suggestions, spanish.suggestions, "{code}");
+            assert_ne!(english.message, spanish.message, "{code}");
+            assert!(
+                !spanish.message.contains('{'),
+                "{code}: {}",
+                spanish.message
+            );
+            codes.insert(code);
+        }
+        let ours: std::collections::BTreeSet<&str> = crate::rules::ALL
+            .iter()
+            .filter(|r| r.category == crate::Category::Accuracy)
+            .map(|r| r.code)
+            .collect();
+        assert_eq!(codes, ours);
+    }
+
+    /// The range table's names of what its codes measure are the English catalogue's.
+    #[test]
+    fn every_measured_code_has_a_name() {
+        let ranges = crate::codes::ranges::Ranges::load().expect("the range table loads");
+        let english = crate::messages::Locale::En.catalogue();
+        for band in ranges.all() {
+            assert_eq!(
+                english.render(&measure(&band.loinc)),
+                band.what,
+                "{}",
+                band.loinc
+            );
+        }
     }
 
     #[test]

@@ -29,6 +29,7 @@
 use serde_json::Value;
 
 use crate::fhir::primitives::surely_before;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::accuracy::{already_reported, entered_in_error};
 use crate::rules::{quote, RuleMeta};
@@ -133,25 +134,27 @@ record_rule! {
                     &["/onsetDateTime", "/onsetPeriod/start", "/abatementDateTime"],
                 )
             {
-                out.push(RULE.at(
+                out.push(RULE.issue(
                     cx.location,
                     at,
-                    format!(
-                        "This condition resolved ({}) before it began ({}): the abatement \
-                         cannot come before the onset. Check both dates.",
-                        quote(&Value::from(abatement)),
-                        quote(&Value::from(onset))
+                    cx.messages,
+                    text!(
+                        "onset-after-abatement",
+                        abatement = quote(&Value::from(abatement)),
+                        onset = quote(&Value::from(onset))
                     ),
                 ));
             }
         } else if let Some((onset, abatement, at, onset_text, abatement_text)) = ages(resource) {
             if abatement < onset {
-                out.push(RULE.at(
+                out.push(RULE.issue(
                     cx.location,
                     at,
-                    format!(
-                        "This condition resolved at age {abatement_text}, before it began at age \
-                         {onset_text}: the abatement cannot come before the onset. Check both ages."
+                    cx.messages,
+                    text!(
+                        "onset-after-abatement.ages",
+                        abatement = abatement_text,
+                        onset = onset_text
                     ),
                 ));
             }

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use crate::fhir::path;
 use crate::fhir::primitives::surely_before;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
 
@@ -56,12 +57,13 @@ record_rule! {
             if crate::rules::accuracy::already_reported(resource, cx, &[&format!("{at}/start")]) {
                 continue;
             }
-            let s = crate::rules::quote(&Value::from(start));
-            let e = crate::rules::quote(&Value::from(end));
-            out.push(RULE.at(
+            let start = crate::rules::quote(&Value::from(start));
+            let end = crate::rules::quote(&Value::from(end));
+            out.push(RULE.issue(
                 cx.location,
                 &format!("{at}/end"),
-                format!("This period ends ({e}) before it starts ({s}). Check both dates."),
+                cx.messages,
+                text!("period-end-before-start", end, start),
             ));
         }
     }

@@ -24,6 +24,7 @@
 //! local-part "@" domain) and RFC 1035 section 2.3.1 (domain name labels).
 
 use super::contact_points;
+use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -35,8 +36,19 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "An email contact that is not an email address",
 };
 
+/// What can be wrong with an email address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    NoAt,
+    /// More than one address in one contact point, most often.
+    SeveralAt,
+    Space,
+    NothingBeforeAt,
+    NoDomain,
+}
+
 /// What is wrong with an email address, if anything.
-fn problem(value: &str) -> Option<&'static str> {
+fn problem(value: &str) -> Option<Problem> {
     let value = value.trim();
     let address = match value.get(..7) {
         Some(p) if p.eq_ignore_ascii_case("mailto:") => &value[7..],
@@ -45,16 +57,16 @@ fn problem(value: &str) -> Option<&'static str> {
     let mut parts = address.split('@');
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
         return Some(if address.contains('@') {
-            "it has more than one @ (record one address per contact point)"
+            Problem::SeveralAt
         } else {
-            "it has no @"
+            Problem::NoAt
         });
     };
     if address.chars().any(char::is_whitespace) {
-        return Some("it contains a space");
+        return Some(Problem::Space);
     }
     if local.is_empty() {
-        return Some("nothing comes before the @");
+        return Some(Problem::NothingBeforeAt);
     }
     let labels_ok = domain.split('.').all(|label| {
         !label.is_empty()
@@ -63,7 +75,7 @@ fn problem(value: &str) -> Option<&'static str> {
             && !label.ends_with('-')
     });
     if !domain.contains('.') || !labels_ok {
-        return Some("what follows the @ is not a domain name such as example.org");
+        return Some(Problem::NoDomain);
     }
     None
 }
@@ -77,14 +89,15 @@ record_rule! {
                 continue;
             }
             let Some(why) = value.as_str().and_then(problem) else { continue };
-            out.push(RULE.at(
-                cx.location,
-                &at,
-                format!(
-                    "{} is not an email address: {why}. Correct the address, or if this is not an email, choose the right kind of contact (phone, url or other).",
-                    quote(value)
-                ),
-            ));
+            let value = quote(value);
+            let text = match why {
+                Problem::NoAt => text!("telecom-email-format", value),
+                Problem::SeveralAt => text!("telecom-email-format.several-at", value),
+                Problem::Space => text!("telecom-email-format.space", value),
+                Problem::NothingBeforeAt => text!("telecom-email-format.nothing-before-at", value),
+                Problem::NoDomain => text!("telecom-email-format.no-domain", value),
+            };
+            out.push(RULE.issue(cx.location, &at, cx.messages, text));
         }
     }
 }

@@ -27,6 +27,7 @@
 //! digits in an international number); RFC 3966 (the `tel:` URI and its `ext` parameter).
 
 use super::contact_points;
+use crate::messages::{text, Text};
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
 
@@ -63,8 +64,25 @@ fn is_extension(rest: &str) -> bool {
         .is_some_and(|d| (1..=8).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// What can be wrong with a phone number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    /// An email address under a phone system.
+    Email,
+    Letters,
+    /// A character that has no place in a phone number.
+    Character(char),
+    /// A `+` other than before the country code.
+    Plus,
+    NoDigits,
+    /// Fewer digits than any number has.
+    FewDigits(usize),
+    /// More digits after the international prefix than E.164 allows.
+    TooManyDigits(usize),
+}
+
 /// What is wrong with a phone number, if anything.
-fn problem(value: &str) -> Option<String> {
+fn problem(value: &str) -> Option<Problem> {
     let value = value.trim();
     let value = match value.get(..4) {
         Some(p) if p.eq_ignore_ascii_case("tel:") => &value[4..],
@@ -75,18 +93,18 @@ fn problem(value: &str) -> Option<String> {
     if let Some(c) = rest.chars().next() {
         if !is_extension(rest) {
             return Some(if rest.contains('@') {
-                "it looks like an email address (if it is one, set its system to email)".into()
+                Problem::Email
             } else if c.is_alphabetic() {
-                "it contains letters".into()
+                Problem::Letters
             } else {
-                format!("it contains \"{c}\"")
+                Problem::Character(c)
             });
         }
     }
     let digits: String = number.chars().filter(char::is_ascii_digit).collect();
     if let Some(plus) = number.find('+') {
         if number.matches('+').count() > 1 || number[..plus].chars().any(|c| c.is_ascii_digit()) {
-            return Some("a + can only come first, before the country code".into());
+            return Some(Problem::Plus);
         }
     }
     let international = if number.contains('+') {
@@ -99,16 +117,23 @@ fn problem(value: &str) -> Option<String> {
         digits.len()
     };
     match digits.len() {
-        0 => Some("it has no digits".into()),
-        n if n < MIN_DIGITS => Some(format!(
-            "it has only {n} digit{}",
-            if n == 1 { "" } else { "s" }
-        )),
-        n if international > MAX_DIGITS => Some(format!(
-            "it has {n} digits, more than a phone number can have"
-        )),
+        0 => Some(Problem::NoDigits),
+        n if n < MIN_DIGITS => Some(Problem::FewDigits(n)),
+        n if international > MAX_DIGITS => Some(Problem::TooManyDigits(n)),
         _ => None,
     }
+}
+
+/// The kind of number a ContactPoint system calls for ("a phone"), for the message; None for
+/// the systems that are no phone numbers.
+fn kind(system: &str) -> Option<Text> {
+    Some(match system {
+        "phone" => text!("telecom-phone-format.kind.phone"),
+        "fax" => text!("telecom-phone-format.kind.fax"),
+        "sms" => text!("telecom-phone-format.kind.sms"),
+        "pager" => text!("telecom-phone-format.kind.pager"),
+        _ => return None,
+    })
 }
 
 record_rule! {
@@ -116,22 +141,27 @@ record_rule! {
     reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
         for (at, system, value) in contact_points(cx) {
-            let kind = match system {
-                "phone" => "a phone",
-                "fax" => "a fax",
-                "sms" => "an SMS",
-                "pager" => "a pager",
-                _ => continue,
-            };
+            let Some(kind) = kind(system) else { continue };
             let Some(why) = value.as_str().and_then(problem) else { continue };
-            out.push(RULE.at(
-                cx.location,
-                &at,
-                format!(
-                    "{} is not {kind} number: {why}. Write the full number in digits, such as (555) 555-1234 or +44 20 7946 0958; an extension can follow \"ext\".",
-                    quote(value)
-                ),
-            ));
+            let kind = cx.messages.render(&kind);
+            let value = quote(value);
+            let text = match why {
+                Problem::Letters => text!("telecom-phone-format", value, kind),
+                Problem::Email => text!("telecom-phone-format.email", value, kind),
+                Problem::Character(symbol) => {
+                    text!("telecom-phone-format.character", value, kind, symbol)
+                }
+                Problem::Plus => text!("telecom-phone-format.plus", value, kind),
+                Problem::NoDigits => text!("telecom-phone-format.no-digits", value, kind),
+                Problem::FewDigits(1) => text!("telecom-phone-format.one-digit", value, kind),
+                Problem::FewDigits(count) => {
+                    text!("telecom-phone-format.few-digits", value, kind, count)
+                }
+                Problem::TooManyDigits(count) => {
+                    text!("telecom-phone-format.too-many-digits", value, kind, count)
+                }
+            };
+            out.push(RULE.issue(cx.location, &at, cx.messages, text));
         }
     }
 }

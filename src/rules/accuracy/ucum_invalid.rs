@@ -18,7 +18,8 @@
 //! FHIR R4 Quantity ("the code SHALL be a UCUM code when the system is UCUM") and the vital
 //! signs profile.
 
-use crate::codes::units;
+use crate::codes::units::{self, Problem};
+use crate::messages::{text, Text};
 use crate::report::{Category, Severity};
 use crate::rules::accuracy::UCUM;
 use crate::rules::{quote, RuleMeta};
@@ -91,6 +92,22 @@ fn meant(code: &str) -> Option<String> {
     (changed && units::problem(&fixed).is_none()).then_some(fixed)
 }
 
+/// Why a unit is not UCUM, in words for the message's parentheses.
+fn why(problem: &Problem) -> Text {
+    match problem {
+        Problem::TooLong { max } => text!("ucum-invalid.problem.too-long", max),
+        Problem::UnknownUnit { code } => text!("ucum-invalid.problem.unknown-unit", code),
+        Problem::MissingUnit { position } => text!("ucum-invalid.problem.missing-unit", position),
+        Problem::Unclosed { bracket } => text!("ucum-invalid.problem.unclosed", bracket),
+        Problem::Unexpected { symbol, position } => {
+            text!("ucum-invalid.problem.unexpected", symbol, position)
+        }
+        Problem::AnnotationCharacter => text!("ucum-invalid.problem.annotation-character"),
+        Problem::Number { position } => text!("ucum-invalid.problem.number", position),
+        Problem::Malformed { position } => text!("ucum-invalid.problem.malformed", position),
+    }
+}
+
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
@@ -98,15 +115,13 @@ record_rule! {
         for c in cx.codes_of(UCUM) {
             let Some(problem) = units::problem(c.value) else { continue };
             let meant = meant(c.value);
-            let fix = match &meant {
-                Some(ucum) => format!(" Use {ucum}."),
-                None => " Use a UCUM code (for example mm[Hg], /min, Cel, kg, cm, mg/dL).".to_string(),
+            let unit = quote(&serde_json::Value::from(c.value));
+            let problem = cx.messages.render(&why(&problem));
+            let text = match &meant {
+                Some(ucum) => text!("ucum-invalid", unit, problem, ucum),
+                None => text!("ucum-invalid.no-guess", unit, problem),
             };
-            let mut issue = RULE.at(
-                cx.location,
-                &c.pointer,
-                format!("{} is not a valid UCUM unit ({problem}).{fix}", quote(&serde_json::Value::from(c.value))),
-            );
+            let mut issue = RULE.issue(cx.location, &c.pointer, cx.messages, text);
             issue.suggestions.extend(meant);
             out.push(issue);
         }

@@ -20,8 +20,9 @@
 //! profile, which fixes each vital sign's UCUM unit.
 
 use crate::codes::units;
+use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::measurements;
+use crate::rules::accuracy::{measure, measurements};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -46,12 +47,17 @@ record_rule! {
             {
                 continue;
             }
-            let mut issue = RULE.at(
+            let measure = cx.messages.render(&measure(m.loinc));
+            let mut issue = RULE.issue(
                 cx.location,
                 &format!("{}/code", m.at),
-                format!(
-                    "{unit} cannot measure a {} (LOINC {}): give it in {} or a unit of the same kind.",
-                    band.what, m.loinc, band.unit
+                cx.messages,
+                text!(
+                    "unit-mismatch",
+                    unit,
+                    measure,
+                    loinc = m.loinc,
+                    expected = band.unit
                 ),
             );
             issue.suggestions.push(band.unit.clone());

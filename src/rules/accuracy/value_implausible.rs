@@ -16,8 +16,9 @@
 //! **Authority**: age-specific vital-sign references (PALS/ACLS), CDC growth charts, laboratory
 //! critical-value lists; sources per code in data/README.md.
 
+use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{judged, show_number};
+use crate::rules::accuracy::{judged, measure, show_number};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -39,18 +40,25 @@ record_rule! {
                 continue;
             }
             let unit = m.unit.unwrap_or_default();
-            let mut message = format!(
-                "A {} of {} {unit} is implausible (expected between {} and {} {}). Confirm the value.",
-                j.band.what, m.shown, show_number(lo), show_number(hi), j.band.unit
-            );
+            let measure = cx.messages.render(&measure(m.loinc));
+            let (value, low, high) = (&m.shown, show_number(lo), show_number(hi));
+            let bounds_unit = &j.band.unit;
             let likely = j.likely_unit(&m);
-            if let Some((u, v)) = &likely {
-                message.push_str(&format!(
-                    " It may be in {u}: {} {u} is {} {}.",
-                    m.shown, show_number(*v), j.band.unit
-                ));
-            }
-            let mut issue = RULE.at(cx.location, &format!("{}/value", m.at), message);
+            let text = match &likely {
+                Some((u, v)) => text!(
+                    "value-implausible.likely-unit",
+                    measure,
+                    value,
+                    unit,
+                    low,
+                    high,
+                    bounds_unit,
+                    likely = u,
+                    converted = show_number(*v)
+                ),
+                None => text!("value-implausible", measure, value, unit, low, high, bounds_unit),
+            };
+            let mut issue = RULE.issue(cx.location, &format!("{}/value", m.at), cx.messages, text);
             issue.suggestions.extend(likely.map(|(u, _)| u));
             out.push(issue);
         }

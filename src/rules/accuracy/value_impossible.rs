@@ -20,8 +20,9 @@
 //! the MIMIC-III benchmark outlier ranges (cross-checked in tests); sources per code in
 //! data/README.md. FHIR R4 vital signs profile for the codes and units.
 
+use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{judged, show_number};
+use crate::rules::accuracy::{judged, measure, show_number};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -42,19 +43,25 @@ record_rule! {
                 continue;
             }
             let unit = m.unit.unwrap_or_default();
-            let mut message = format!(
-                "A {} of {} {unit} is not possible (a living patient's lies between {} and {} {}).",
-                j.band.what, m.shown, show_number(lo), show_number(hi), j.band.unit
-            );
+            let measure = cx.messages.render(&measure(m.loinc));
+            let (value, low, high) = (&m.shown, show_number(lo), show_number(hi));
+            let bounds_unit = &j.band.unit;
             let likely = j.likely_unit(&m);
-            match &likely {
-                Some((u, v)) => message.push_str(&format!(
-                    " It looks like {u}: {} {u} is {} {}. Correct the unit or the value.",
-                    m.shown, show_number(*v), j.band.unit
-                )),
-                None => message.push_str(" Check the value and its unit."),
-            }
-            let mut issue = RULE.at(cx.location, &format!("{}/value", m.at), message);
+            let text = match &likely {
+                Some((u, v)) => text!(
+                    "value-impossible.likely-unit",
+                    measure,
+                    value,
+                    unit,
+                    low,
+                    high,
+                    bounds_unit,
+                    likely = u,
+                    converted = show_number(*v)
+                ),
+                None => text!("value-impossible", measure, value, unit, low, high, bounds_unit),
+            };
+            let mut issue = RULE.issue(cx.location, &format!("{}/value", m.at), cx.messages, text);
             issue.suggestions.extend(likely.map(|(u, _)| u));
             out.push(issue);
         }
