@@ -335,5 +335,8 @@ fn locale_option_speaks_spanish_with_the_same_codes() {
     let out = ehrlint(&["validate", "--locale", "fr", "valid/patient.json"], None);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("--locale: \"fr\" is not supported (use en or es)"), "{err}");
+    assert!(
+        err.contains("--locale: \"fr\" is not supported (use en or es)"),
+        "{err}"
+    );
 }

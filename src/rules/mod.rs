@@ -283,7 +283,7 @@ impl RuleMeta {
     }
 
     /// An issue of this rule at `suffix` below `location`.
-    pub(crate) fn at(&'static self, location: &Location, suffix: &str, message: String) -> Issue {
+    fn at(&'static self, location: &Location, suffix: &str, message: String) -> Issue {
         Issue {
             severity: self.severity,
             category: self.category,
