@@ -68,11 +68,19 @@ impl Options {
     /// a sequence`.
     pub fn from_json(value: Value) -> Result<Options, String> {
         serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                format!("invalid options: {}", e.inner())
+            let inner = e.inner().to_string();
+            let mut path = e.path().to_string();
+            // An unknown key's path ends with the key itself, which the message names.
+            if inner.starts_with("unknown field") {
+                path = path
+                    .rsplit_once('.')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default();
+            }
+            if path.is_empty() || path == "." {
+                format!("invalid options: {inner}")
             } else {
-                format!("invalid options: {path}: {}", e.inner())
+                format!("invalid options: {path}: {inner}")
             }
         })
     }

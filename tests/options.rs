@@ -98,7 +98,8 @@ fn as_of_is_the_default_date_of_service() {
 fn bad_options_name_the_bad_key() {
     let cases = [
         (json!({"rule": {}}), "unknown field `rule`"),
-        (json!({"rules": {"disabel": []}}), "unknown field `disabel`"),
+        (json!({"rules": {"disabel": []}}), "invalid options: rules: unknown field `disabel`"),
+        (json!({"bogus": 1}), "invalid options: unknown field `bogus`, expected one of"),
         (json!({"rules": {"disable": ["value-implausable"]}}), "rules.disable: \"value-implausable\" is not a rule code (did you mean value-implausible?)"),
         (json!({"rules": {"severity": {"ucum-invalid": "fatal"}}}), "rules.severity.ucum-invalid: \"fatal\" is not a severity"),
         (json!({"rules": {"severity": {"nope": "error"}}}), "rules.severity: \"nope\" is not a rule code"),
