@@ -36,5 +36,8 @@ fn every_released_code_is_still_a_rule_and_every_rule_is_listed() {
         "new rule codes missing from docs/issue-codes.txt: {unlisted:?}"
     );
     let revived: Vec<_> = retired.intersection(&rules).collect();
-    assert!(revived.is_empty(), "retired codes are never reused: {revived:?}");
+    assert!(
+        revived.is_empty(),
+        "retired codes are never reused: {revived:?}"
+    );
 }
