@@ -1,5 +1,8 @@
 // Assembles the npm package target/npm/ehrlint from wasm-pack's three outputs
 // (target/wasm/{web,nodejs,bundler}) and pkg-templates/, then packs it with `npm pack`.
+// pkg-templates/ holds what is hand-written: package.json (its exports map says which build
+// each consumer gets), the npm README and node/ (Node's ES module entry, added to the nodejs
+// build).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -29,6 +32,10 @@ for (const [target, [dir, type]] of Object.entries(parts)) {
   // Each build says how Node should load it, whatever the consumer's own package type is.
   writeFileSync(join(dest, 'package.json'), JSON.stringify({ type, sideEffects: target === 'bundler' ? ['./ehrlint.js'] : false }, null, 2) + '\n');
 }
+
+// Hand-written entries, next to the builds they use (node/ehrlint.mjs is an ES module by its
+// extension).
+cpSync(join(root, 'pkg-templates', 'node'), join(out, 'node'), { recursive: true });
 
 const pkg = JSON.parse(readFileSync(join(root, 'pkg-templates', 'package.json'), 'utf8'));
 pkg.version = version;
