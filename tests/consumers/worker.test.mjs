@@ -4,7 +4,7 @@
 // Validator answers in Node, and reject with the Error messages a Validator throws.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { openInChromium, project, recordsModule, viteBuild, webpackBuild } from '../../tools/consumers.mjs';
@@ -14,8 +14,10 @@ const SIZE_HINTS = ['AssetsOverSizeLimitWarning', 'EntrypointsOverSizeLimitWarni
 
 /** What the installed package's Validator gives in Node for the calls the page makes. */
 function inNode(dir) {
-  const { Validator } = createRequire(join(dir, 'package.json'))('ehrlint');
+  const require = createRequire(join(dir, 'package.json'));
+  const { Validator } = require('ehrlint');
   const validator = new Validator();
+  const descriptions = readFileSync(require.resolve('ehrlint/data/icd10cm-descriptions.tsv'), 'utf8');
   const message = (call) => {
     try {
       call();
@@ -30,11 +32,21 @@ function inNode(dir) {
     field: validator.validateField('Patient', 'Patient.birthDate', '2020-02-30').map((i) => [i.code, i.path]),
     lookup: validator.lookup('icd10cm', 'E11.6', { limit: 3, asOf: '2024-05-01' }).map((r) => r.code),
     types: validator.supportedTypes,
+    descriptions: validator.loadDescriptions(descriptions),
+    byWords: validator.lookup('icd10cm', 'type 2 diabetes', { limit: 3, asOf: '2024-05-01' }),
     notJson: message(() => validator.validateJson('{not json')),
     noType: message(() => validator.validate({ id: 'x' })),
     unknownSystem: message(() => validator.lookup('icd9', '250')),
     badOptions: message(() => new Validator({ profile: 'strictest' })),
   };
+}
+
+/** What the app's build folder gets besides the bundle: its icon and the descriptions file. */
+function publish(dir) {
+  const dist = join(dir, 'dist');
+  copyFileSync(join(dir, 'public', 'favicon.svg'), join(dist, 'favicon.svg'));
+  copyFileSync(join(dir, 'node_modules', 'ehrlint', 'data', 'icd10cm-descriptions.tsv'), join(dist, 'icd10cm-descriptions.tsv'));
+  return dist;
 }
 
 function check(page, dir) {
@@ -54,6 +66,10 @@ function check(page, dir) {
   assert.deepEqual(got.lookup, node.lookup);
   assert.ok(got.lookup.length > 0 && got.lookup.every((c) => c.startsWith('E11.6')), String(got.lookup));
   assert.deepEqual(got.types, node.types);
+  assert.equal(got.descriptions, node.descriptions);
+  assert.ok(got.descriptions > 70_000, String(got.descriptions));
+  assert.deepEqual(got.byWords, node.byWords);
+  assert.ok(got.byWords.length > 0 && got.byWords.every((r) => r.code.startsWith('E11') && r.display), JSON.stringify(got.byWords));
 
   assert.deepEqual(got.session.added, [['invalid-value', '/gender']]);
   assert.deepEqual(got.session.removed, [['invalid-value', '/gender']]);
@@ -79,7 +95,7 @@ function check(page, dir) {
 test('Web Worker (Vite): createValidatorWorker answers as a Validator does, in Promises', async () => {
   const dir = project('worker-vite', { from: fixture('worker'), files: { 'src/records.js': recordsModule(records()) } });
   assert.deepEqual(await viteBuild(dir), [], 'vite build warns');
-  check(await openInChromium(join(dir, 'dist')), dir);
+  check(await openInChromium(publish(dir)), dir);
 });
 
 test('Web Worker (webpack 5): createValidatorWorker answers as a Validator does, in Promises', async () => {
@@ -87,6 +103,5 @@ test('Web Worker (webpack 5): createValidatorWorker answers as a Validator does,
   const warnings = await webpackBuild(dir);
   assert.deepEqual(warnings.filter((w) => !SIZE_HINTS.includes(w.name)).map((w) => w.message), [], 'webpack warns');
   copyFileSync(join(dir, 'webpack.html'), join(dir, 'dist', 'index.html'));
-  copyFileSync(join(dir, 'public', 'favicon.svg'), join(dir, 'dist', 'favicon.svg'));
-  check(await openInChromium(join(dir, 'dist')), dir);
+  check(await openInChromium(publish(dir)), dir);
 });
