@@ -1,12 +1,13 @@
 // Serves a folder on 127.0.0.1 with a strict Content-Security-Policy: the demo runs with no
 // inline script and no eval ('wasm-unsafe-eval' only lets WebAssembly compile).
 // Usage: node tools/serve.mjs DIR [PORT]   (PORT 0: any free port; the address is printed)
+// Also imported by the consumer tests: serve(dir) starts the same server and resolves to
+// { url, close }.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const dir = resolve(process.argv[2] ?? 'www');
-const port = Number(process.argv[3] ?? process.env.PORT ?? 8080);
 const host = '127.0.0.1';
 
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -21,31 +22,70 @@ const TYPES = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
-const server = createServer(async (req, res) => {
-  const headers = {
-    'Content-Security-Policy': CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-cache',
-  };
-  try {
-    const url = new URL(req.url ?? '/', `http://${host}`);
-    let path = normalize(join(dir, decodeURIComponent(url.pathname)));
-    if (path !== dir && !path.startsWith(dir + sep)) throw new Error('outside');
-    if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
-    const body = await readFile(path);
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  } catch {
-    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('Not found\n');
-  }
-});
+// Where browsers report CSP violations when serve() is given onViolation.
+const REPORTS = '/__csp-report';
 
-server.on('error', (e) => {
-  console.error(`ehrlint demo: cannot listen on ${host}:${port}: ${e.message} (set PORT to another port)`);
-  process.exit(2);
-});
-server.listen(port, host, () => {
-  console.log(`ehrlint demo: http://${host}:${server.address().port}/  (Ctrl-C to stop)`);
-});
+function handler(dir, onViolation) {
+  const csp = onViolation ? `${CSP}; report-uri ${REPORTS}` : CSP;
+  return async (req, res) => {
+    if (onViolation && req.method === 'POST' && req.url === REPORTS) {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      try {
+        onViolation(JSON.parse(body)['csp-report'] ?? JSON.parse(body));
+      } catch {
+        onViolation({ unreadable: body });
+      }
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    const headers = {
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-cache',
+    };
+    try {
+      const url = new URL(req.url ?? '/', `http://${host}`);
+      let path = normalize(join(dir, decodeURIComponent(url.pathname)));
+      if (path !== dir && !path.startsWith(dir + sep)) throw new Error('outside');
+      if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+      const body = await readFile(path);
+      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Not found\n');
+    }
+  };
+}
+
+/**
+ * Serves `dir` on 127.0.0.1:`port` (0: any free port). With `onViolation`, the CSP also asks
+ * browsers to report violations (pages and workers alike), and each report is passed to it.
+ */
+export function serve(dir, port = 0, { onViolation } = {}) {
+  const server = createServer(handler(resolve(dir), onViolation));
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      done({
+        server,
+        url: `http://${host}:${server.address().port}/`,
+        close: () => new Promise((closed) => server.close(() => closed())),
+      });
+    });
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const port = Number(process.argv[3] ?? process.env.PORT ?? 8080);
+  serve(process.argv[2] ?? 'www', port).then(
+    ({ url }) => console.log(`ehrlint demo: ${url}  (Ctrl-C to stop)`),
+    (e) => {
+      console.error(`ehrlint demo: cannot listen on ${host}:${port}: ${e.message} (set PORT to another port)`);
+      process.exit(2);
+    },
+  );
+}
