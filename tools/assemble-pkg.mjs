@@ -45,6 +45,7 @@ pkg.version = version;
 writeFileSync(join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 copyFileSync(join(root, 'pkg-templates', 'README.md'), join(out, 'README.md'));
 copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+copyFileSync(join(root, 'CHANGELOG.md'), join(out, 'CHANGELOG.md'));
 // Loaded on demand by callers (validator.loadDescriptions), never built into the Wasm.
 mkdirSync(join(out, 'data'), { recursive: true });
 copyFileSync(join(root, 'data', 'icd10cm-descriptions.tsv'), join(out, 'data', 'icd10cm-descriptions.tsv'));
