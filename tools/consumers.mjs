@@ -76,6 +76,21 @@ export async function webpackBuild(dir) {
 }
 
 /**
+ * Debian's Chromium (/usr/bin/chromium) driven by playwright-core, headless, with the flags that
+ * work on these machines, on the fresh profile folder `profile`: a persistent browser context.
+ */
+export async function launchChromium(profile, options = {}) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...options,
+  });
+}
+
+/**
  * Opens `dir` (served with the strict CSP) in Chromium and waits until the page sets
  * body[data-status]. Resolves to { status, text (of #out), errors, workers }: errors lists every
  * console error (page and workers), uncaught exception, failed request, HTTP error and CSP
@@ -84,7 +99,6 @@ export async function webpackBuild(dir) {
  * the page is closed.
  */
 export async function openInChromium(dir, { until } = {}) {
-  const { chromium } = await import('playwright-core');
   const errors = [];
   // Violations in workers reach no page listener: the browser's own reports catch them.
   const reported = (r) => {
@@ -95,12 +109,7 @@ export async function openInChromium(dir, { until } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'ehrlint-chromium-'));
   let context;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium(profile);
     let workers = 0;
     await context.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {

@@ -1,6 +1,7 @@
 // Serves a folder on 127.0.0.1 with a strict Content-Security-Policy: the demo runs with no
 // inline script and no eval ('wasm-unsafe-eval' only lets WebAssembly compile).
-// Usage: node tools/serve.mjs DIR [PORT]   (PORT 0: any free port; the address is printed)
+// Usage: node tools/serve.mjs [DIR] [PORT]   (DIR: target/www, the built demo page; PORT 0: any
+// free port; the address is printed)
 // Also imported by the consumer tests: serve(dir) starts the same server and resolves to
 // { url, close }.
 import { createServer } from 'node:http';
@@ -81,7 +82,7 @@ export function serve(dir, port = 0, { onViolation } = {}) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const port = Number(process.argv[3] ?? process.env.PORT ?? 8080);
-  serve(process.argv[2] ?? 'www', port).then(
+  serve(process.argv[2] ?? 'target/www', port).then(
     ({ url }) => console.log(`ehrlint demo: ${url}  (Ctrl-C to stop)`),
     (e) => {
       console.error(`ehrlint demo: cannot listen on ${host}:${port}: ${e.message} (set PORT to another port)`);
