@@ -8,6 +8,10 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+
+const gzip = promisify(gzipCallback);
 
 const host = '127.0.0.1';
 
@@ -21,7 +25,17 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
   '.md': 'text/markdown; charset=utf-8',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
 };
+
+// Compressed once per file version, as a production server or CDN would send them: the demo's
+// transferred size is then what an embedder's users download.
+const zipped = new Map();
+async function gzipped(path, body, mtimeMs) {
+  const key = `${path}:${mtimeMs}`;
+  if (!zipped.has(key)) zipped.set(key, gzip(body, { level: 9 }));
+  return zipped.get(key);
+}
 
 // Where browsers report CSP violations when serve() is given onViolation.
 const REPORTS = '/__csp-report';
@@ -52,8 +66,15 @@ function handler(dir, onViolation) {
       let path = normalize(join(dir, decodeURIComponent(url.pathname)));
       if (path !== dir && !path.startsWith(dir + sep)) throw new Error('outside');
       if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
-      const body = await readFile(path);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      const { mtimeMs } = await stat(path);
+      let body = await readFile(path);
+      const type = TYPES[extname(path)];
+      const fileHeaders = { ...headers, 'Content-Type': type ?? 'application/octet-stream', Vary: 'Accept-Encoding' };
+      if (type && body.length > 1024 && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        body = await gzipped(path, body, mtimeMs);
+        fileHeaders['Content-Encoding'] = 'gzip';
+      }
+      res.writeHead(200, { ...fileHeaders, 'Content-Length': body.length });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
