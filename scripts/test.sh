@@ -35,8 +35,9 @@ cargo test 2>&1 | tee -a "$log"
 
 scripts/build.sh
 echo "== demo page: type check (tsc --strict) and build (target/www)"
-tools/node_modules/.bin/tsc -p www --noEmit --strict
+# build-www links www/node_modules/ehrlint to the built package, which the type check reads.
 node tools/build-www.mjs
+tools/node_modules/.bin/tsc -p www --noEmit --strict
 
 echo "== Node tests of the npm package"
 mkdir -p tests/js/node_modules
