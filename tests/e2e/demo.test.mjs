@@ -28,15 +28,16 @@ before(async () => {
   });
   profile = mkdtempSync(join(tmpdir(), 'ehrlint-e2e-'));
   context = await launchChromium(profile, { viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-  // Bytes on the wire per URL: the headers as Chromium reports them and the body, which this
-  // server sends whole and uncompressed, so the served file's size (Chromium reports 0 for a
-  // body its worker fetched in some cases).
+  // Bytes on the wire per URL: the headers as Chromium reports them and the body as sent (gzip
+  // when the server compresses it). Chromium reports 0 for a body its worker fetched in some
+  // cases: then the response's Content-Length, else the served file's size.
   context.on('requestfinished', async (request) => {
     const sizes = await request.sizes().catch(() => null);
     if (!sizes || !request.url().startsWith(server.url)) return;
     let file = join(site, decodeURIComponent(new URL(request.url()).pathname));
     if (file.endsWith('/')) file = join(file, 'index.html');
-    const body = Math.max(sizes.responseBodySize, statSync(file, { throwIfNoEntry: false })?.size ?? 0);
+    const sent = Number((await request.response())?.headers()['content-length'] ?? 0);
+    const body = sizes.responseBodySize || sent || (statSync(file, { throwIfNoEntry: false })?.size ?? 0);
     transferred.set(request.url(), Math.max(body + sizes.responseHeadersSize, transferred.get(request.url()) ?? 0));
   });
 });
