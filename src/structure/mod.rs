@@ -258,10 +258,15 @@ impl Structure {
             resource.get("resourceType").and_then(Value::as_str),
             Some(resource_type)
         );
-        if !self.is_supported(resource_type) || FhirSchema::is_valid(resource) {
+        if !self.is_supported(resource_type) {
             return;
         }
+        // No `is_valid` pass first: collecting the errors of a valid record costs the same, and
+        // the Wasm then carries one generated walk of the schema, not two.
         let errors: Vec<_> = FhirSchema::iter_errors(resource).collect();
+        if errors.is_empty() {
+            return;
+        }
         translate(self, resource_type, location, messages, &errors, out);
     }
 }
