@@ -193,6 +193,16 @@ for (const sd of sds) {
   }
 }
 
+// Each definition's choice rule sits in a subschema of its own (`allOf: [{fhirChoices}]`): the
+// build-time validator embeds the object around a custom keyword in the Wasm, twice, and that
+// object is then one short line rather than the whole definition.
+for (const def of Object.values(out)) {
+  if (def.fhirChoices) {
+    def.allOf = [{ fhirChoices: def.fhirChoices }];
+    delete def.fhirChoices;
+  }
+}
+
 for (const [name] of Object.entries(out)) {
   if (!sdByType.has(name.replace(/_nullable$/, '')) && !name.includes('_')) {
     throw new Error(`${name} is not an HL7 R4 type`);

@@ -154,10 +154,13 @@ impl Structure {
         };
         let base = key.strip_prefix('_').unwrap_or(key);
         let known = def.get("properties").and_then(|p| p.get(base)).is_some();
+        // A definition's choice elements: `allOf: [{"fhirChoices": [...]}]`.
         let choice = def
-            .get("fhirChoices")
+            .get("allOf")
             .and_then(Value::as_array)
             .into_iter()
+            .flatten()
+            .filter_map(|s| s.get("fhirChoices").and_then(Value::as_array))
             .flatten()
             .filter_map(|c| c.get("props").and_then(Value::as_array))
             .flatten()

@@ -333,3 +333,14 @@ fn ehrlint_pattern_matches_as_pattern_does() {
         assert!(keyword.is_valid(&json!(7)), "a constraint on strings only");
     }
 }
+
+#[test]
+fn choice_forms_are_not_checked_alone() {
+    let structure = Structure::new().unwrap();
+    assert!(structure.element_local("Observation", "status"));
+    assert!(structure.element_local("Observation", "_status"));
+    assert!(!structure.element_local("Observation", "valueQuantity"));
+    assert!(!structure.element_local("Patient", "deceasedBoolean"));
+    assert!(!structure.element_local("Patient", "resourceType"));
+    assert!(!structure.element_local("Patient", "nonsense"));
+}
