@@ -257,7 +257,7 @@ pub struct Validator {
 }
 
 impl Validator {
-    /// Compiles the structure schemas of every supported resource type.
+    /// Builds the rule set and profile; the structure schemas are compiled into the crate.
     pub fn new(options: Options) -> Result<Self, String> {
         Ok(Validator {
             engine: engine::Engine::new(&options)?,

@@ -14,6 +14,8 @@ use crate::report::Severity;
 use crate::structure::Structure;
 
 const DEFAULT_TEXT: &str = include_str!("../schemas/profiles/default.json");
+/// The published profile schema; the build-time validator reads its copy in schemas/build/.
+#[cfg(test)]
 const SCHEMA_TEXT: &str = include_str!("../schemas/profile.schema.json");
 
 /// Which profile a validator applies: a built-in one by name, or a vendor's own.
@@ -456,14 +458,10 @@ impl Profile {
     }
 }
 
-/// Checks a profile document against schemas/profile.schema.json.
+/// Checks a profile document against schemas/profile.schema.json (compiled into the crate at
+/// build time: `structure::ProfileSchema`).
 fn check_schema(doc: &Value) -> Result<(), String> {
-    let schema: Value = serde_json::from_str(SCHEMA_TEXT)
-        .map_err(|e| format!("the profile schema does not parse: {e}"))?;
-    let validator = jsonschema::validator_for(&schema)
-        .map_err(|e| format!("the profile schema does not compile: {e}"))?;
-    let errors: Vec<String> = validator
-        .iter_errors(doc)
+    let errors: Vec<String> = crate::structure::ProfileSchema::iter_errors(doc)
         .take(5)
         .map(|e| {
             let at = e.instance_path().as_str().to_string();

@@ -211,7 +211,8 @@ pub struct WasmValidator {
 
 #[wasm_bindgen(js_class = Validator)]
 impl WasmValidator {
-    /// Compiles the schemas and rules. Throws on unknown or malformed options.
+    /// Builds the rule set and profile (the schemas are compiled in). Throws on unknown or
+    /// malformed options.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,

@@ -1,79 +1,109 @@
 //! The structure layer: is this a well-formed FHIR R4 resource?
 //!
-//! One JSON Schema per supported resource type, compiled once (`jsonschema` crate) from the
-//! generated `schemas/fhir-r4.schema.json`; dispatch is on `resourceType`, never through a
-//! `oneOf` over every resource. Schema errors are translated into issues by `translate`.
+//! The generated `schemas/fhir-r4.schema.json` is compiled into Rust when the crate is built
+//! (the `jsonschema` crate's `validator` macro): no schema is parsed or compiled at run time,
+//! and the Wasm carries no JSON Schema compiler. The schema's root dispatches on
+//! `resourceType` (never through a `oneOf` over every resource). Schema errors are translated
+//! into issues by `translate`.
 
 mod choices;
+mod pattern;
+#[cfg(test)]
+mod tests;
 mod translate;
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::collections::HashSet;
 
-use jsonschema::Draft;
 use serde_json::{Map, Value};
 
 use crate::fhir::path::{self, Location};
-use crate::fhir::primitives;
 use crate::messages::Catalogue;
 use crate::report::Issue;
 
 pub(crate) use translate::{pointer_order, translate};
 
-/// The generated schema document (see tools/gen-schemas.mjs).
+/// The generated schema document (see tools/gen-schemas.mjs): read at run time for the
+/// definitions (element names, lists, required elements), checked with `FhirSchema`.
 const SCHEMA_TEXT: &str = include_str!("../../schemas/fhir-r4.schema.json");
+
+/// The FHIR formats, each a function for the build-time validator (`primitives::FORMATS`).
+macro_rules! formats {
+    ($($name:ident => $format:literal),* $(,)?) => {
+        mod formats {
+            use crate::fhir::primitives;
+            $(
+                pub(crate) fn $name(s: &str) -> bool {
+                    !s.is_empty() && primitives::check_format($format, s).is_ok()
+                }
+            )*
+            #[cfg(test)]
+            pub(crate) const ALL: &[&str] = &[$($format),*];
+        }
+    };
+}
+
+formats! {
+    date => "fhir-date",
+    date_time => "fhir-dateTime",
+    instant => "fhir-instant",
+    time => "fhir-time",
+    id => "fhir-id",
+    code => "fhir-code",
+    string => "fhir-string",
+    uri => "fhir-uri",
+    oid => "fhir-oid",
+    uuid => "fhir-uuid",
+    base64_binary => "fhir-base64Binary",
+    xhtml => "fhir-xhtml",
+}
+
+/// schemas/fhir-r4.schema.json as Rust: a resource of a supported type against its definition.
+#[jsonschema::validator(
+    path = "schemas/fhir-r4.schema.json",
+    draft = Draft7,
+    validate_formats = true,
+    formats = {
+        "fhir-date" => crate::structure::formats::date,
+        "fhir-dateTime" => crate::structure::formats::date_time,
+        "fhir-instant" => crate::structure::formats::instant,
+        "fhir-time" => crate::structure::formats::time,
+        "fhir-id" => crate::structure::formats::id,
+        "fhir-code" => crate::structure::formats::code,
+        "fhir-string" => crate::structure::formats::string,
+        "fhir-uri" => crate::structure::formats::uri,
+        "fhir-oid" => crate::structure::formats::oid,
+        "fhir-uuid" => crate::structure::formats::uuid,
+        "fhir-base64Binary" => crate::structure::formats::base64_binary,
+        "fhir-xhtml" => crate::structure::formats::xhtml,
+    },
+    keywords = { "fhirChoices" => crate::structure::choices::factory },
+)]
+struct FhirSchema;
+
+/// schemas/profile.schema.json as Rust (from its build-time copy, see tools/gen-schemas.mjs).
+#[jsonschema::validator(
+    path = "schemas/build/profile.schema.json",
+    keywords = { "ehrlintPattern" => crate::structure::pattern::factory },
+)]
+pub(crate) struct ProfileSchema;
 
 pub struct Structure {
     schema: Value,
-    /// Compiled on first use of each type: a page that creates a validator at load pays only
-    /// for the types it validates (compiling all ten takes ~20 ms native, ~90 ms in Wasm).
-    validators: HashMap<String, OnceLock<Option<jsonschema::Validator>>>,
+    supported: HashSet<String>,
 }
 
 impl Structure {
     pub fn new() -> Result<Self, String> {
         let schema: Value = serde_json::from_str(SCHEMA_TEXT)
             .map_err(|e| format!("the built-in schema does not parse: {e}"))?;
-        let validators = string_list(&schema, "supported")
-            .map(|name| (name.to_string(), OnceLock::new()))
+        let supported = string_list(&schema, "supported")
+            .map(str::to_string)
             .collect();
-        let structure = Structure { schema, validators };
-        // Fail at construction, not at some later validation, if the built-in schema is broken.
-        if let Some(first) = structure.supported_types().next() {
-            structure.compile(first)?;
-        }
-        Ok(structure)
-    }
-
-    fn compile(&self, name: &str) -> Result<jsonschema::Validator, String> {
-        let root = serde_json::json!({
-            "$schema": "http://json-schema.org/draft-07/schema#",
-            "$ref": format!("#/definitions/{name}"),
-            "definitions": self.schema.get("definitions"),
-        });
-        let mut options = jsonschema::options()
-            .with_draft(Draft::Draft7)
-            .should_validate_formats(true)
-            .with_keyword("fhirChoices", choices::factory);
-        for format in primitives::FORMATS {
-            options = options.with_format(format, move |s: &str| {
-                !s.is_empty() && primitives::check_format(format, s).is_ok()
-            });
-        }
-        options
-            .build(&root)
-            .map_err(|e| format!("the schema of {name} does not compile: {e}"))
-    }
-
-    pub fn validator(&self, resource_type: &str) -> Option<&jsonschema::Validator> {
-        self.validators
-            .get(resource_type)?
-            .get_or_init(|| self.compile(resource_type).ok())
-            .as_ref()
+        Ok(Structure { schema, supported })
     }
 
     pub fn is_supported(&self, resource_type: &str) -> bool {
-        self.validators.contains_key(resource_type)
+        self.supported.contains(resource_type)
     }
 
     /// Every resource type of FHIR R4, supported or not.
@@ -124,10 +154,13 @@ impl Structure {
         };
         let base = key.strip_prefix('_').unwrap_or(key);
         let known = def.get("properties").and_then(|p| p.get(base)).is_some();
+        // A definition's choice elements: `allOf: [{"fhirChoices": [...]}]`.
         let choice = def
-            .get("fhirChoices")
+            .get("allOf")
             .and_then(Value::as_array)
             .into_iter()
+            .flatten()
+            .filter_map(|s| s.get("fhirChoices").and_then(Value::as_array))
             .flatten()
             .filter_map(|c| c.get("props").and_then(Value::as_array))
             .flatten()
@@ -223,13 +256,20 @@ impl Structure {
         messages: &Catalogue,
         out: &mut Vec<Issue>,
     ) {
-        let Some(validator) = self.validator(resource_type) else {
-            return;
-        };
-        if validator.is_valid(resource) {
+        // The schema's root checks a resource against the definition its resourceType names.
+        debug_assert_eq!(
+            resource.get("resourceType").and_then(Value::as_str),
+            Some(resource_type)
+        );
+        if !self.is_supported(resource_type) {
             return;
         }
-        let errors: Vec<_> = validator.iter_errors(resource).collect();
+        // No `is_valid` pass first: collecting the errors of a valid record costs the same, and
+        // the Wasm then carries one generated walk of the schema, not two.
+        let errors: Vec<_> = FhirSchema::iter_errors(resource).collect();
+        if errors.is_empty() {
+            return;
+        }
         translate(self, resource_type, location, messages, &errors, out);
     }
 }

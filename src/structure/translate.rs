@@ -23,14 +23,40 @@ use crate::rules::structure::{
 };
 
 /// Which issue wins when two land on one path (lower first).
-fn rank(kind: &ValidationErrorKind) -> u8 {
-    match kind {
+fn rank(error: &ValidationError<'_>) -> u8 {
+    match error.kind() {
         ValidationErrorKind::Type { .. } => 0,
+        ValidationErrorKind::Enum { options }
+            if implied_type_missed(options, error.instance()).is_some() =>
+        {
+            0
+        }
         ValidationErrorKind::AdditionalProperties { .. } | ValidationErrorKind::Required { .. } => {
             1
         }
         ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinProperties { .. } => 2,
         _ => 3,
+    }
+}
+
+/// The JSON type every allowed value of an enum has, when `instance` is not of it. The schema
+/// gives each enum the `type` of its values (a test in `structure` checks it), and the
+/// build-time validator leaves out that `type` check as implied by the enum: a value of the
+/// wrong type arrives as an enum error only, and is a wrong-type defect.
+fn implied_type_missed(options: &Value, instance: &Value) -> Option<&'static str> {
+    let first = json_type(options.as_array()?.first()?);
+    let one_type = options.as_array()?.iter().all(|o| json_type(o) == first);
+    (one_type && json_type(instance) != first).then_some(first)
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
     }
 }
 
@@ -116,8 +142,12 @@ pub(crate) fn translate(
                 wrong_type::issue(location, messages, suffix, &expected, instance)
             }
             ValidationErrorKind::Enum { options } => {
-                let allowed = options.as_array().map(Vec::as_slice).unwrap_or_default();
-                invalid_value::issue(location, messages, suffix, instance, allowed)
+                if let Some(expected) = implied_type_missed(options, instance) {
+                    wrong_type::issue(location, messages, suffix, expected, instance)
+                } else {
+                    let allowed = options.as_array().map(Vec::as_slice).unwrap_or_default();
+                    invalid_value::issue(location, messages, suffix, instance, allowed)
+                }
             }
             ValidationErrorKind::Constant { expected_value } => invalid_value::issue(
                 location,
@@ -191,7 +221,7 @@ pub(crate) fn translate(
             // schema library.
             _ => invalid_value::issue_generic(location, messages, suffix, &error.to_string()),
         };
-        found.push((rank(error.kind()), issue));
+        found.push((rank(error), issue));
     }
 
     found.sort_by(|a, b| pointer_order(&a.1.path, &b.1.path).then(a.0.cmp(&b.0)));
