@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything from source: the native CLI, the Wasm package for web, Node and bundlers,
-# the npm package (target/npm/ehrlint and its tarball), and the demo page's copy of the web build.
+# the npm package (target/npm/ehrlint and its tarball).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,7 +26,5 @@ done
 
 node tools/assemble-pkg.mjs
 
+# The demo page imports the package like any app (tools/build-www.mjs): no copy into www/.
 rm -rf www/pkg
-mkdir -p www/pkg
-cp target/npm/ehrlint/web/ehrlint.js target/npm/ehrlint/web/ehrlint_bg.wasm \
-  target/npm/ehrlint/data/icd10cm-descriptions.tsv www/pkg/

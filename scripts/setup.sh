@@ -37,3 +37,13 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_sum" ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" > "$stamp"
 fi
+
+# Chromium, for the consumer tests' browser apps: Debian's package (playwright-core drives it;
+# browser downloads fail here). Skipped when /usr/bin/chromium is there.
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium with apt-get (once; needs root, so sudo when not root)"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, generated files up to date, Rust unit and integration
 # tests (fixtures, CLI, bad input, the FHIR spec examples), the Wasm/npm package's Node tests
-# (API, CommonJS, Rust/CLI/Wasm parity), and agreement with the HL7 validator's test cases.
+# (API, CommonJS, Rust/CLI/Wasm parity), the consumer tests (the packed tarball installed in
+# fresh Node ESM, CommonJS, Vite, webpack, Web Worker and unbundled projects, the browser ones
+# run in Chromium), the demo page's end-to-end tests in Chromium (tests/e2e/: typing into the
+# form, issues, fixes, accessibility, CSP; screenshots and latency in test-output/), and
+# agreement with the HL7 validator's test cases.
 # Installs what is missing first (scripts/setup.sh). Exit 0 only if all of it passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,11 +34,21 @@ echo "== cargo test"
 cargo test 2>&1 | tee -a "$log"
 
 scripts/build.sh
+echo "== demo page: type check (tsc --strict) and build (target/www)"
+# build-www links www/node_modules/ehrlint to the built package, which the type check reads.
+node tools/build-www.mjs
+tools/node_modules/.bin/tsc -p www --noEmit --strict
 
 echo "== Node tests of the npm package"
 mkdir -p tests/js/node_modules
 ln -sfn ../../../target/npm/ehrlint tests/js/node_modules/ehrlint
 node --test tests/js/ 2>&1 | tee -a "$log"
+
+echo "== consumer tests: the packed tarball in fresh projects (target/consumers/)"
+node --test tests/consumers/ 2>&1 | tee -a "$log"
+
+echo "== demo page: end-to-end tests in Chromium (tests/e2e/; screenshots and latency in test-output/)"
+node --test tests/e2e/ 2>&1 | tee -a "$log"
 
 echo "== agreement with the HL7 FHIR validator's R4 test cases (docs/conformance.md)"
 # The baseline only goes up: a change that loses agreement fails here.

@@ -62,6 +62,8 @@ pub(crate) struct Plan {
     /// The top-level element the next check follows an edit of: only it needs its structure
     /// checked again, when it can be checked on its own.
     pub scope: Option<String>,
+    /// A single field's check: the pointer of the field, the only place issues are wanted.
+    pub field: Option<String>,
 }
 
 impl Plan {
@@ -73,6 +75,7 @@ impl Plan {
             last: Vec::new(),
             structure: None,
             scope: None,
+            field: None,
         }
     }
 
@@ -100,6 +103,7 @@ impl Plan {
             last: Vec::new(),
             structure: None,
             scope: None,
+            field: None,
         }
     }
 }
@@ -287,6 +291,10 @@ impl Engine {
             today: run.today,
             now: run.now,
         };
+        let field = match &run.plan {
+            Some(plan) if location.pointer.is_empty() => plan.field.clone(),
+            _ => None,
+        };
         // Only the root resource follows a plan; nested ones always run every rule.
         let plan = if location.pointer.is_empty() {
             run.plan.as_deref_mut()
@@ -329,6 +337,7 @@ impl Engine {
             &mut run.counts,
             &mut run.issues,
             first,
+            field.as_deref(),
         );
         self.nested(rt, resource, location, bundle, run);
     }

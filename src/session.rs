@@ -403,6 +403,7 @@ pub(crate) fn validate_field(
     let old = set_at(&mut resource, &pointer, Some(value.clone()))?;
     let stale = affected(&resource, &pointer, old.as_ref(), Some(&value));
     let mut plan = Plan::only(stale.clone());
+    plan.field = Some(pointer.clone());
     let report = validator
         .engine()
         .run_planned(&resource, context, Some(&mut plan));

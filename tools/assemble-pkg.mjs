@@ -1,5 +1,8 @@
 // Assembles the npm package target/npm/ehrlint from wasm-pack's three outputs
 // (target/wasm/{web,nodejs,bundler}) and pkg-templates/, then packs it with `npm pack`.
+// pkg-templates/ holds what is hand-written: package.json (its exports map says which build
+// each consumer gets), the npm README, node/ (Node's ES module entry, added to the nodejs
+// build) and worker/ (createValidatorWorker and its worker script, which run the web build).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -30,11 +33,19 @@ for (const [target, [dir, type]] of Object.entries(parts)) {
   writeFileSync(join(dest, 'package.json'), JSON.stringify({ type, sideEffects: target === 'bundler' ? ['./ehrlint.js'] : false }, null, 2) + '\n');
 }
 
+// Hand-written entries, next to the builds they use. worker/ is ES modules whatever the
+// consumer's package type; node/ehrlint.mjs is one by its extension.
+for (const dir of ['node', 'worker']) {
+  cpSync(join(root, 'pkg-templates', dir), join(out, dir), { recursive: true });
+}
+writeFileSync(join(out, 'worker', 'package.json'), JSON.stringify({ type: 'module', sideEffects: false }, null, 2) + '\n');
+
 const pkg = JSON.parse(readFileSync(join(root, 'pkg-templates', 'package.json'), 'utf8'));
 pkg.version = version;
 writeFileSync(join(out, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 copyFileSync(join(root, 'pkg-templates', 'README.md'), join(out, 'README.md'));
 copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE'));
+copyFileSync(join(root, 'CHANGELOG.md'), join(out, 'CHANGELOG.md'));
 // Loaded on demand by callers (validator.loadDescriptions), never built into the Wasm.
 mkdirSync(join(out, 'data'), { recursive: true });
 copyFileSync(join(root, 'data', 'icd10cm-descriptions.tsv'), join(out, 'data', 'icd10cm-descriptions.tsv'));

@@ -39,7 +39,15 @@ pub(crate) fn check_profile(
     counts: &mut Counts,
     out: &mut Vec<Issue>,
     first: usize,
+    only_under: Option<&str>,
 ) {
+    // A single field's check reports only at or below the field: the other missing elements
+    // are still counted, but no message is made for them.
+    let wanted = |pointer: &str| {
+        only_under.is_none_or(|f| {
+            pointer.starts_with(f) && matches!(pointer.as_bytes().get(f.len()), None | Some(b'/'))
+        })
+    };
     let flagged: Vec<String> = out[first.min(out.len())..]
         .iter()
         .map(|i| i.path.clone())
@@ -103,7 +111,9 @@ pub(crate) fn check_profile(
         }
         each(element, &mut |suffix, present| {
             counts.required.count(present);
-            if !present && missing(format!("{}{suffix}", location.pointer), counts, true) {
+            let pointer = format!("{}{suffix}", location.pointer);
+            let report = wanted(&pointer);
+            if !present && missing(pointer, counts, true) && report {
                 out.push(profile_required::issue(
                     location,
                     messages,
@@ -122,7 +132,9 @@ pub(crate) fn check_profile(
         }
         each(&conditional.require, &mut |suffix, present| {
             counts.required.count(present);
-            if !present && missing(format!("{}{suffix}", location.pointer), counts, true) {
+            let pointer = format!("{}{suffix}", location.pointer);
+            let report = wanted(&pointer);
+            if !present && missing(pointer, counts, true) && report {
                 out.push(conditional_required::issue(
                     location,
                     messages,
@@ -136,7 +148,9 @@ pub(crate) fn check_profile(
     for element in &spec.must_support {
         each(element, &mut |suffix, present| {
             counts.must_support.count(present);
-            if !present && missing(format!("{}{suffix}", location.pointer), counts, false) {
+            let pointer = format!("{}{suffix}", location.pointer);
+            let report = wanted(&pointer);
+            if !present && missing(pointer, counts, false) && report {
                 out.push(must_support_missing::issue(
                     location,
                     messages,

@@ -1,6 +1,6 @@
 // A TypeScript consumer of the built package, compiled with --strict by types.test.mjs: every
 // API is typed precisely (the @ts-expect-error lines fail to compile if a type were `any`).
-import {
+import init, {
   Validator,
   toOperationOutcome,
   type Change,
@@ -11,6 +11,9 @@ import {
   type Report,
   type Severity,
 } from 'ehrlint';
+
+// The same start in Node and in browsers: in Node, init() has nothing left to do.
+await init();
 
 const options: Options = {
   profile: 'default',

@@ -1,0 +1,149 @@
+// createValidatorWorker(): the Validator in a module Web Worker, so that checking a large record
+// (or loading the ICD-10-CM descriptions) never blocks the page. Same methods as Validator, each
+// returning a Promise. The worker script is found with `new URL('./worker.js', import.meta.url)`,
+// which Vite and webpack 5 bundle as a worker by themselves, and which a browser without a
+// bundler loads from next to this file: no blob: or data: URL, no eval (fits a strict CSP).
+
+/** Starts a worker with a Validator built from `options`. */
+export function createValidatorWorker(options) {
+  if (typeof Worker !== 'function') {
+    throw new Error('ehrlint: createValidatorWorker needs Web Workers (a browser); elsewhere use new Validator()');
+  }
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  return new ValidatorWorker(worker, options);
+}
+
+class ValidatorWorker {
+  #worker;
+  #pending = new Map();
+  #next = 1;
+  #failure = null;
+
+  constructor(worker, options) {
+    this.#worker = worker;
+    worker.onmessage = (event) => {
+      const { id, value, error } = event.data ?? {};
+      const pending = this.#pending.get(id);
+      if (!pending) return;
+      this.#pending.delete(id);
+      if (error) pending.reject(rebuild(error));
+      else pending.resolve(value);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      const detail = event.message ? `: ${event.message}` : ' (could not load the worker script or the WebAssembly)';
+      this.#fail(new Error(`ehrlint: the validator worker failed${detail}`));
+    };
+    worker.onmessageerror = () => {
+      this.#fail(new Error('ehrlint: a message from the validator worker could not be read'));
+    };
+    /** Resolves once the validator is built; rejects if it cannot be (bad options, no Wasm). */
+    this.ready = this.#call('start', [options ?? null]);
+    // Callers need not wait for `ready`: every call waits for the start and rejects with its
+    // error. Not handling `ready` itself is therefore no unhandled rejection.
+    this.ready.catch(() => {});
+  }
+
+  validate(resource, context) {
+    return this.#call('validate', [resource, context]);
+  }
+
+  validateJson(text, context) {
+    return this.#call('validateJson', [text, context]);
+  }
+
+  validateField(resourceType, path, value, context) {
+    return this.#call('validateField', [resourceType, path, value, context]);
+  }
+
+  lookup(system, text, options) {
+    return this.#call('lookup', [system, text, options]);
+  }
+
+  /** The descriptions' text, or a URL the worker fetches them from (off the main thread). */
+  loadDescriptions(textOrUrl) {
+    return textOrUrl instanceof URL
+      ? this.#call('loadDescriptionsFrom', [textOrUrl.href])
+      : this.#call('loadDescriptions', [textOrUrl]);
+  }
+
+  get supportedTypes() {
+    return this.#call('supportedTypes', []);
+  }
+
+  toOperationOutcome(report) {
+    return this.#call('toOperationOutcome', [report]);
+  }
+
+  async session(resourceType, initial, context) {
+    const id = await this.#call('session', [resourceType, initial, context]);
+    return new WorkerSession((op, args) => this.#call(op, args, id));
+  }
+
+  /** Stops the worker at once; calls not yet answered reject. */
+  terminate() {
+    this.#worker.terminate();
+    this.#fail(new Error('ehrlint: the validator worker was terminated'));
+  }
+
+  #call(op, args, session) {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      try {
+        this.#worker.postMessage({ id, op, args, session });
+      } catch (e) {
+        // Something that cannot be sent to a worker (a function, a DOM node): as Validator
+        // does for input it cannot read, an Error with the reason.
+        this.#pending.delete(id);
+        reject(new Error(`ehrlint: cannot pass this input to the worker: ${e?.message ?? e}`));
+      }
+    });
+  }
+
+  #fail(error) {
+    if (!this.#failure) this.#failure = error;
+    for (const { reject } of this.#pending.values()) reject(this.#failure);
+    this.#pending.clear();
+  }
+}
+
+class WorkerSession {
+  #call;
+
+  constructor(call) {
+    this.#call = call;
+  }
+
+  set(path, value) {
+    return this.#call('set', [path, value]);
+  }
+
+  report() {
+    return this.#call('report', []);
+  }
+
+  resource() {
+    return this.#call('resource', []);
+  }
+
+  get lastRun() {
+    return this.#call('lastRun', []);
+  }
+
+  get ruleRuns() {
+    return this.#call('ruleRuns', []);
+  }
+
+  /** Releases the session in the worker; later calls on it reject. */
+  free() {
+    return this.#call('free', []);
+  }
+}
+
+function rebuild({ name, message }) {
+  const error = new Error(message);
+  if (name && name !== 'Error') error.name = name;
+  return error;
+}

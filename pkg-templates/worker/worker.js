@@ -1,0 +1,96 @@
+// The validator inside a module Web Worker, started by createValidatorWorker() (./index.js).
+// It runs the browser build and answers one message per call, in the order the calls were made:
+// { id, op, args, session? } in, { id, value } or { id, error: { name, message } } out.
+import init, { Validator, toOperationOutcome } from '../web/ehrlint.js';
+
+let validator;
+let startError = new Error('ehrlint: the validator worker has not been started');
+const sessions = new Map();
+let nextSession = 1;
+// Calls run one after the other, even those that wait (start, loading descriptions from a URL).
+let queue = Promise.resolve();
+
+self.onmessage = (event) => {
+  const message = event.data;
+  queue = queue.then(() => answer(message));
+};
+
+async function answer({ id, op, args, session }) {
+  let reply;
+  try {
+    reply = { id, value: await run(op, args ?? [], session) };
+  } catch (e) {
+    reply = { id, error: describe(e) };
+  }
+  try {
+    self.postMessage(reply);
+  } catch (e) {
+    self.postMessage({ id, error: describe(e) });
+  }
+}
+
+function describe(e) {
+  return e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
+}
+
+async function run(op, args, session) {
+  if (op === 'start') {
+    try {
+      await init();
+      validator = new Validator(args[0] ?? undefined);
+    } catch (e) {
+      startError = e;
+      throw e;
+    }
+    return undefined;
+  }
+  if (!validator) throw startError;
+  if (session !== undefined) return sessionCall(session, op, args);
+  switch (op) {
+    case 'validate':
+    case 'validateJson':
+    case 'validateField':
+    case 'lookup':
+    case 'loadDescriptions':
+      return validator[op](...args);
+    case 'loadDescriptionsFrom': {
+      const response = await fetch(args[0]);
+      if (!response.ok) throw new Error(`ehrlint: cannot load descriptions from ${args[0]}: HTTP ${response.status}`);
+      return validator.loadDescriptions(await response.text());
+    }
+    case 'supportedTypes':
+      return validator.supportedTypes;
+    case 'toOperationOutcome':
+      return toOperationOutcome(args[0]);
+    case 'session': {
+      const id = nextSession++;
+      sessions.set(id, validator.session(...args));
+      return id;
+    }
+    default:
+      throw new Error(`ehrlint: unknown worker call ${op}`);
+  }
+}
+
+function sessionCall(id, op, args) {
+  const session = sessions.get(id);
+  if (!session) throw new Error('ehrlint: this session has been freed');
+  switch (op) {
+    case 'set':
+      return session.set(args[0], args[1]);
+    case 'report':
+      return session.report();
+    case 'resource':
+      return session.resource();
+    case 'lastRun':
+      return session.lastRun;
+    case 'ruleRuns':
+      return session.ruleRuns;
+    case 'free':
+      sessions.delete(id);
+      session.free();
+      return undefined;
+    default:
+      throw new Error(`ehrlint: unknown session call ${op}`);
+  }
+}
