@@ -76,9 +76,15 @@ fn excludes1_keeps_every_source_pair() {
         "/data/icd10cm-excludes1.tsv"
     ))
     .unwrap();
-    let pairs = table.lines().filter(|l| !l.starts_with('#')).count();
+    // `code<TAB>excluded excluded ...`: one pair per excluded code or range.
+    let pairs: usize = table
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split_once('\t').unwrap().1.split(' ').count())
+        .sum();
     // Duplicates collapse once dots and "-" are dropped (E10.- and E10 are one subtree).
     assert_eq!(pairs, 5_179);
+    assert_eq!(Codes::load().unwrap().excludes1.len(), 5_179);
 }
 
 #[test]

@@ -22,12 +22,21 @@ fn within(code: &str, low: &str, high: &str) -> bool {
 impl Excludes1 {
     fn pairs(&self) -> &[Pair] {
         self.pairs.get_or_init(|| {
+            // `code<TAB>excluded excluded ...`, each a code or a LOW-HIGH range.
+            let range = |r: &str| match r.split_once('-') {
+                Some((lo, hi)) => (lo.to_string(), hi.to_string()),
+                None => (r.to_string(), r.to_string()),
+            };
             include_str!("../../data/icd10cm-excludes1.tsv")
                 .lines()
                 .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| {
-                    let mut c = l.split('\t').map(str::to_string);
-                    Some((c.next()?, c.next()?, c.next()?, c.next()?))
+                .filter_map(|l| l.split_once('\t'))
+                .flat_map(|(noted, excluded)| {
+                    let (lo, hi) = range(noted);
+                    excluded.split(' ').map(move |x| {
+                        let (xlo, xhi) = range(x);
+                        (lo.clone(), hi.clone(), xlo, xhi)
+                    })
                 })
                 .collect()
         })

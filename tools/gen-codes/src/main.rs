@@ -154,7 +154,9 @@ fn main() {
     json += "]}\n";
     std::fs::write(out.join("icd10-records.json"), json).expect("write");
 
-    let mut ex = String::from("# code_low\tcode_high\texcluded_low\texcluded_high (ICD-10-CM FY2026 Excludes1; codes without dots; a range covers every code whose prefix lies in it)\n");
+    // One line per noted code or range, then the codes and ranges it excludes: a third of the
+    // size of one line per pair, and of its gzipped size in the Wasm.
+    let mut ex = String::from("# code\texcluded (ICD-10-CM FY2026 Excludes1; codes without dots; LOW-HIGH is a range, covering every code whose prefix lies in it; the excluded codes and ranges of each noted one, separated by spaces)\n");
     let mut pairs = BTreeSet::new();
     for line in read(&shared.join("icd10cm/icd10cm_2026apr_excludes1_pairs.tsv")).lines() {
         let Some((a, b)) = line.split_once('\t') else { continue };
@@ -162,9 +164,21 @@ fn main() {
         let (bl, bh) = code_range(b);
         pairs.insert((al, ah, bl, bh));
     }
+    let range = |lo: &str, hi: &str| if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") };
+    let mut noted: Option<(&str, &str)> = None;
     for (al, ah, bl, bh) in &pairs {
-        let _ = writeln!(ex, "{al}\t{ah}\t{bl}\t{bh}");
+        if noted == Some((al, ah)) {
+            ex.push(' ');
+        } else {
+            if noted.is_some() {
+                ex.push('\n');
+            }
+            noted = Some((al, ah));
+            let _ = write!(ex, "{}\t", range(al, ah));
+        }
+        ex += &range(bl, bh);
     }
+    ex.push('\n');
     std::fs::write(out.join("icd10cm-excludes1.tsv"), ex).expect("write");
 
     // Descriptions: not built into the library (6 MB); loaded on demand by callers that want
