@@ -444,6 +444,68 @@ pub(crate) fn judged<'a, 'b>(
         .collect()
 }
 
+/// The issue of a value outside `bounds` (value-impossible or value-implausible): the value,
+/// the bounds in their unit, and the unit the value would fit, offered as the suggestion.
+pub(crate) fn out_of_range(
+    rule: &'static crate::rules::RuleMeta,
+    m: &Measurement,
+    j: &Judged,
+    bounds: (f64, f64),
+    cx: &Cx,
+) -> crate::report::Issue {
+    let impossible = std::ptr::eq(rule, &value_impossible::RULE);
+    let unit = m.unit.unwrap_or_default();
+    let measure = cx.messages.render(&measure(m.loinc));
+    let (value, low, high) = (&m.shown, show_number(bounds.0), show_number(bounds.1));
+    let bounds_unit = &j.band.unit;
+    let likely = j.likely_unit(m);
+    let text = match (&likely, impossible) {
+        (Some((u, v)), true) => text!(
+            "value-impossible.likely-unit",
+            measure,
+            value,
+            unit,
+            low,
+            high,
+            bounds_unit,
+            likely = u,
+            converted = show_number(*v)
+        ),
+        (None, true) => text!(
+            "value-impossible",
+            measure,
+            value,
+            unit,
+            low,
+            high,
+            bounds_unit
+        ),
+        (Some((u, v)), false) => text!(
+            "value-implausible.likely-unit",
+            measure,
+            value,
+            unit,
+            low,
+            high,
+            bounds_unit,
+            likely = u,
+            converted = show_number(*v)
+        ),
+        (None, false) => text!(
+            "value-implausible",
+            measure,
+            value,
+            unit,
+            low,
+            high,
+            bounds_unit
+        ),
+    };
+    let mut issue = rule.issue(cx.location, &format!("{}/value", m.at), cx.messages, text);
+    issue.suggestions.extend(likely.map(|(u, _)| u));
+    issue
+}
+
 impl Judged<'_> {
     /// A unit the value would be plausible in, when the one given makes it out of range:
     /// 98.6 with Cel reads as [degF].

@@ -20,9 +20,8 @@
 //! the MIMIC-III benchmark outlier ranges (cross-checked in tests); sources per code in
 //! data/README.md. FHIR R4 vital signs profile for the codes and units.
 
-use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{judged, measure, show_number};
+use crate::rules::accuracy::{judged, out_of_range};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -42,28 +41,7 @@ record_rule! {
             if (lo..=hi).contains(&j.value) {
                 continue;
             }
-            let unit = m.unit.unwrap_or_default();
-            let measure = cx.messages.render(&measure(m.loinc));
-            let (value, low, high) = (&m.shown, show_number(lo), show_number(hi));
-            let bounds_unit = &j.band.unit;
-            let likely = j.likely_unit(&m);
-            let text = match &likely {
-                Some((u, v)) => text!(
-                    "value-impossible.likely-unit",
-                    measure,
-                    value,
-                    unit,
-                    low,
-                    high,
-                    bounds_unit,
-                    likely = u,
-                    converted = show_number(*v)
-                ),
-                None => text!("value-impossible", measure, value, unit, low, high, bounds_unit),
-            };
-            let mut issue = RULE.issue(cx.location, &format!("{}/value", m.at), cx.messages, text);
-            issue.suggestions.extend(likely.map(|(u, _)| u));
-            out.push(issue);
+            out.push(out_of_range(&RULE, &m, &j, (lo, hi), cx));
         }
     }
 }
