@@ -278,8 +278,8 @@ impl Engine {
                 .check(rt, resource, location, self.messages, &mut run.issues),
         }
         let cx = Cx {
-            contacts: std::cell::OnceCell::new(),
             found: std::cell::OnceCell::new(),
+            dates: std::cell::OnceCell::new(),
             resource,
             patient: std::cell::OnceCell::new(),
             bundle,

@@ -182,7 +182,7 @@ impl Element {
     pub fn parents<'a>(&self, resource: &'a Value) -> Vec<(String, &'a Value)> {
         let mut out = Vec::new();
         let parent_steps = &self.steps[..self.steps.len().saturating_sub(1)];
-        collect(resource, parent_steps, String::new(), &mut out);
+        collect(resource, parent_steps, &mut String::new(), &mut out);
         out.retain(|(_, v)| v.is_object());
         out
     }
@@ -207,7 +207,7 @@ impl Element {
 
     fn values<'a>(&self, resource: &'a Value) -> Vec<&'a Value> {
         let mut out = Vec::new();
-        collect(resource, &self.steps, String::new(), &mut out);
+        collect(resource, &self.steps, &mut String::new(), &mut out);
         out.into_iter().map(|(_, v)| v).collect()
     }
 }
@@ -236,25 +236,32 @@ fn find<'a>(object: &'a Value, step: &Step) -> Option<(&'a str, &'a Value)> {
 }
 
 /// Every value at `steps` below `value`, arrays flattened, with pointers.
-fn collect<'a>(value: &'a Value, steps: &[Step], at: String, out: &mut Vec<(String, &'a Value)>) {
+fn collect<'a>(
+    value: &'a Value,
+    steps: &[Step],
+    at: &mut String,
+    out: &mut Vec<(String, &'a Value)>,
+) {
+    // One pointer buffer for the whole descent: only the values found get a string.
+    let len = at.len();
     if let Value::Array(items) = value {
         for (i, item) in items.iter().enumerate() {
-            collect(item, steps, format!("{at}/{i}"), out);
+            path::push_index(at, i);
+            collect(item, steps, at, out);
+            at.truncate(len);
         }
         return;
     }
     let Some((step, rest)) = steps.split_first() else {
-        out.push((at, value));
+        out.push((at.clone(), value));
         return;
     };
     // `_name` siblings hold extensions, not the values a path leads to.
     if let Some((key, child)) = find(value, step).filter(|(k, _)| !k.starts_with('_')) {
-        collect(
-            child,
-            rest,
-            format!("{at}/{}", path::escape_token(key)),
-            out,
-        );
+        at.push('/');
+        at.push_str(&path::escape_token(key));
+        collect(child, rest, at, out);
+        at.truncate(len);
     }
 }
 

@@ -2,6 +2,7 @@
 //! that re-run only the rules an edit can affect (`Validator::session`). Which rules those are
 //! comes from what each rule declares it reads (`rules::Reads`).
 
+use crate::fhir::path::AtPointer;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -289,7 +290,7 @@ impl SessionState {
         let parent = pointer.rfind('/').map_or("", |i| &pointer[..i]);
         let in_place = self
             .resource
-            .pointer(parent)
+            .at_pointer(parent)
             .is_some_and(|v| v.is_object() || v.is_array());
         let old = if in_place {
             set_at(&mut self.resource, &pointer, value)?

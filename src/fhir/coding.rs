@@ -50,7 +50,9 @@ pub struct SystemValue<'a> {
     pub value: &'a str,
 }
 
-/// What one walk of a resource finds.
+/// What one walk of a resource finds for the rules that read codes, identifiers, contact
+/// datatypes and periods: one walk serves them all, as walking a record costs more than most
+/// rules.
 #[derive(Default)]
 pub struct Found<'a> {
     /// Codings with a system and a code (and Quantities' system + code).
@@ -59,36 +61,66 @@ pub struct Found<'a> {
     pub ids: Vec<SystemValue<'a>>,
     /// Codings (in a `coding` list) with a code but no system: pointer of the code, and code.
     pub unsystemed: Vec<(String, &'a str)>,
+    /// ContactPoints, Addresses and HumanNames (`rules::accuracy::contact_values`).
+    pub(crate) contacts: crate::rules::accuracy::ContactValues<'a>,
+    /// Objects with a string `start` and `end` (Periods): (pointer, start, end).
+    pub periods: Vec<(String, &'a str, &'a str)>,
 }
 
-/// Every Coding and Identifier in a resource, in document order, not descending into nested
-/// resources (they are checked at their own place).
+/// `pointer` + `suffix`, in one allocation.
+fn joined(pointer: &str, suffix: &str) -> String {
+    let mut s = String::with_capacity(pointer.len() + suffix.len());
+    s.push_str(pointer);
+    s.push_str(suffix);
+    s
+}
+
+/// Every Coding, Identifier, contact datatype and Period in a resource, in document order,
+/// not descending into nested resources (they are checked at their own place).
 pub fn system_values(resource: &Value) -> Found<'_> {
     let mut found = Found::default();
+    let contacts = crate::rules::accuracy::ContactWalk::new(resource);
     crate::fhir::path::objects(resource, &mut |at, key, map| {
-        let code = map.get("code").and_then(Value::as_str);
-        match (map.get("system").and_then(Value::as_str), code) {
+        // One pass over the keys, not a map search per key: objects have few keys, and this
+        // runs for every object of every record.
+        let (mut system, mut code, mut value, mut start, mut end) = (None, None, None, None, None);
+        for (k, v) in map {
+            match k.as_str() {
+                "system" => system = v.as_str(),
+                "code" => code = v.as_str(),
+                "value" => value = v.as_str(),
+                "start" => start = v.as_str(),
+                "end" => end = v.as_str(),
+                name if contacts.holds(name) => contacts.entry(at, key, k, v, &mut found.contacts),
+                _ => {}
+            }
+        }
+        match (system, code) {
             (Some(system), _) => {
                 if let Some(v) = code {
                     found.codes.push(SystemValue {
-                        pointer: format!("{at}/code"),
+                        pointer: joined(at, "/code"),
                         system,
                         value: v,
                     });
                 }
-                if let Some(v) = map.get("value").and_then(Value::as_str) {
+                if let Some(v) = value {
                     found.ids.push(SystemValue {
-                        pointer: format!("{at}/value"),
+                        pointer: joined(at, "/value"),
                         system,
                         value: v,
                     });
                 }
             }
             // A Coding is an item of a `coding` list.
-            (None, Some(v)) if key == "coding" => found.unsystemed.push((format!("{at}/code"), v)),
+            (None, Some(v)) if key == "coding" => found.unsystemed.push((joined(at, "/code"), v)),
             _ => {}
         }
+        if let (Some(s), Some(e)) = (start, end) {
+            found.periods.push((at.to_string(), s, e));
+        }
     });
+    contacts.finish(&mut found.contacts);
     found
 }
 

@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 
 /// Escapes one JSON Pointer reference token (`~` -> `~0`, `/` -> `~1`).
 pub fn escape_token(token: &str) -> Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    // Bytes, not a char-set search: element names are ASCII and this runs for every key.
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
     } else {
         Cow::Borrowed(token)
@@ -63,7 +64,7 @@ fn walk<'a>(
                     continue;
                 }
                 let len = at.len();
-                let _ = write!(at, "/{i}"); // no allocation per item
+                push_index(at, i);
                 walk(v, at, key, false, visit);
                 at.truncate(len);
             }
@@ -72,9 +73,25 @@ fn walk<'a>(
     }
 }
 
+/// Appends `/index` to a pointer, without the formatting machinery (it runs for every list
+/// item of every record).
+pub fn push_index(at: &mut String, index: usize) {
+    at.push('/');
+    if index < 10 {
+        at.push(char::from(b'0' + index as u8));
+    } else {
+        let _ = write!(at, "{index}");
+    }
+}
+
 /// Appends `key` to a pointer.
 pub fn join(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", escape_token(key))
+    let key = escape_token(key);
+    let mut s = String::with_capacity(pointer.len() + key.len() + 1);
+    s.push_str(pointer);
+    s.push('/');
+    s.push_str(&key);
+    s
 }
 
 /// Appends a pointer suffix to an expression: `/code/coding/0/code` after `Condition` gives
@@ -99,6 +116,38 @@ pub fn expression(base: &str, pointer_suffix: &str) -> String {
 /// The unescaped tokens of a pointer.
 pub fn tokens(pointer: &str) -> impl Iterator<Item = Cow<'_, str>> {
     pointer.split('/').skip(1).map(unescape_token)
+}
+
+/// `Value::pointer` without its allocations: serde_json's unescapes every token into a new
+/// String, and the rules look up a few pointers in every record.
+pub trait AtPointer {
+    fn at_pointer(&self, pointer: &str) -> Option<&Value>;
+}
+
+impl AtPointer for Value {
+    fn at_pointer(&self, pointer: &str) -> Option<&Value> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut value = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            value = match value {
+                Value::Object(map) => map.get(unescape_token(token).as_ref())?,
+                Value::Array(items) => items.get(array_index(token)?)?,
+                _ => return None,
+            };
+        }
+        Some(value)
+    }
+}
+
+/// An array index token as RFC 6901 has it: digits, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let digits = token.bytes().all(|b| b.is_ascii_digit());
+    if !digits || token.is_empty() || (token.len() > 1 && token.starts_with('0')) {
+        return None;
+    }
+    token.parse().ok()
 }
 
 /// Where a resource sits inside the input: its pointer and its expression prefix. The root
@@ -145,6 +194,29 @@ mod tests {
                 .expression,
             "Bundle.entry[2].resource.code"
         );
+    }
+
+    #[test]
+    fn at_pointer_is_value_pointer() {
+        let v = serde_json::json!({"a": [{"b/c": 1, "d~e": [true]}], "": {"x": 2}, "01": 3});
+        for p in [
+            "",
+            "/a",
+            "/a/0",
+            "/a/0/b~1c",
+            "/a/0/d~0e/0",
+            "/a/01",
+            "/a/1",
+            "/a/x",
+            "/",
+            "//x",
+            "/01",
+            "/a/0/b",
+            "a",
+            "/a/-",
+        ] {
+            assert_eq!(v.at_pointer(p), v.pointer(p), "{p}");
+        }
     }
 
     #[test]

@@ -55,8 +55,11 @@ use crate::Context;
 
 /// What a record rule sees besides the resource.
 pub struct Cx<'a> {
-    /// The resource's codings and identifiers, found once for all rules.
+    /// The resource's codings, identifiers, contact datatypes and periods, found in one walk
+    /// for all rules.
     pub(crate) found: std::cell::OnceCell<crate::fhir::coding::Found<'a>>,
+    /// The resource's clinical dates (`accuracy::clinical_dates`), read once for the date rules.
+    pub(crate) dates: std::cell::OnceCell<Vec<accuracy::ClinicalDate<'a>>>,
     pub(crate) resource: &'a Value,
     /// The patient the resource is about (see `patient()`), found on first use: in a large
     /// Bundle, looking it up for every entry would cost more than all the rules that need it.
@@ -75,9 +78,6 @@ pub struct Cx<'a> {
     pub today: Day,
     /// Now, in seconds since 1970-01-01 UTC, for "not in the future" of timed values.
     pub now: i64,
-    /// The resource's ContactPoints, Addresses and HumanNames, found once for the five
-    /// contact rules.
-    pub(crate) contacts: std::cell::OnceCell<accuracy::ContactValues<'a>>,
 }
 
 impl<'a> Cx<'a> {
@@ -92,12 +92,16 @@ impl<'a> Cx<'a> {
             .as_ref()
     }
 
-    pub(crate) fn contact_values(&self) -> &accuracy::ContactValues<'a> {
-        self.contacts
-            .get_or_init(|| accuracy::contact_values(self.resource))
+    pub(crate) fn clinical_dates(&self) -> &[accuracy::ClinicalDate<'a>] {
+        self.dates
+            .get_or_init(|| accuracy::clinical_dates(self.resource))
     }
 
-    fn found(&self) -> &crate::fhir::coding::Found<'a> {
+    pub(crate) fn contact_values(&self) -> &accuracy::ContactValues<'a> {
+        &self.found().contacts
+    }
+
+    pub(crate) fn found(&self) -> &crate::fhir::coding::Found<'a> {
         self.found
             .get_or_init(|| crate::fhir::coding::system_values(self.resource))
     }

@@ -34,7 +34,7 @@
 
 use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{before_birth, birth_to_judge, clinical_dates, DATED_TYPES};
+use crate::rules::accuracy::{before_birth, birth_to_judge, DATED_TYPES};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -48,7 +48,7 @@ pub static RULE: RuleMeta = RuleMeta {
 record_rule! {
     types: DATED_TYPES,
     fn check(resource, cx, out) {
-        let dates = clinical_dates(resource);
+        let dates = cx.clinical_dates();
         if dates.is_empty() {
             return;
         }

@@ -48,7 +48,7 @@
 use crate::fhir::clock::show_instant;
 use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{clinical_dates, in_future, Kind, DATED_TYPES};
+use crate::rules::accuracy::{in_future, Kind, DATED_TYPES};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -62,8 +62,8 @@ pub static RULE: RuleMeta = RuleMeta {
 record_rule! {
     types: DATED_TYPES,
     fn check(resource, cx, out) {
-        for date in clinical_dates(resource) {
-            if !in_future(resource, &date, cx) {
+        for date in cx.clinical_dates() {
+            if !in_future(resource, date, cx) {
                 continue;
             }
             let now = show_instant(cx.now);

@@ -25,6 +25,7 @@
 //! to providers, typically after the results have been reviewed and verified")
 //! (http://hl7.org/fhir/R4/observation.html).
 
+use crate::fhir::path::AtPointer;
 use serde_json::Value;
 
 use crate::fhir::primitives::surely_before;
@@ -53,7 +54,7 @@ record_rule! {
         let Some(issued) = resource.get("issued").and_then(Value::as_str) else { return };
         let Some(start) = EFFECTIVE_STARTS
             .iter()
-            .find_map(|p| resource.pointer(p))
+            .find_map(|p| resource.at_pointer(p))
             .and_then(Value::as_str)
         else {
             return;

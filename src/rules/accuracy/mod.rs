@@ -23,6 +23,7 @@ pub mod unit_mismatch;
 pub mod value_implausible;
 pub mod value_impossible;
 
+use crate::fhir::path::AtPointer;
 use serde_json::{Map, Value};
 
 use crate::codes::units;
@@ -192,7 +193,7 @@ pub(crate) fn clinical_dates(resource: &Value) -> Vec<ClinicalDate<'_>> {
         .iter()
         .filter(|d| d.0 == rt)
         .filter_map(|&(_, pointer, label, kind)| {
-            let text = resource.pointer(pointer)?.as_str()?;
+            let text = resource.at_pointer(pointer)?.as_str()?;
             Some(ClinicalDate {
                 pointer,
                 label,
@@ -209,7 +210,7 @@ pub(crate) fn clinical_dates(resource: &Value) -> Vec<ClinicalDate<'_>> {
 pub(crate) fn entered_in_error(resource: &Value) -> bool {
     resource.get("status").and_then(Value::as_str) == Some("entered-in-error")
         || resource
-            .pointer("/verificationStatus/coding")
+            .at_pointer("/verificationStatus/coding")
             .and_then(Value::as_array)
             .is_some_and(|cs| {
                 cs.iter()
@@ -313,7 +314,7 @@ pub(crate) fn before_birth(date: &ClinicalDate, birth: &Moment) -> bool {
 /// date-in-future or date-before-birth: then a rule comparing two dates stays silent, the
 /// mistyped date has its issue.
 pub(crate) fn already_reported(resource: &Value, cx: &Cx, pointers: &[&str]) -> bool {
-    let dates = clinical_dates(resource);
+    let dates = cx.clinical_dates();
     let mut judged = dates.iter().filter(|d| pointers.contains(&d.pointer));
     let birth = birth_to_judge(resource, cx);
     judged.any(|d| in_future(resource, d, cx) || birth.as_ref().is_some_and(|b| before_birth(d, b)))
@@ -570,40 +571,88 @@ pub(crate) type ContactValues<'a> = Vec<(String, &'a str, &'a Map<String, Value>
 /// `address` and `name` in the person resources, and under `valueContactPoint`,
 /// `valueAddress` and `valueHumanName` in any resource. Elsewhere `name` and the others are
 /// not those datatypes: the structure check reports a stray one, and the rules stay silent.
+#[cfg(test)]
 pub(crate) fn contact_values(resource: &Value) -> ContactValues<'_> {
-    const PERSON: &[&str] = &[
-        "telecom",
-        "address",
-        "name",
-        "valueContactPoint",
-        "valueAddress",
-        "valueHumanName",
-    ];
-    let person = resource
-        .get("resourceType")
-        .and_then(Value::as_str)
-        .is_some_and(|rt| PERSON_TYPES.contains(&rt));
-    let names = if person { PERSON } else { &PERSON[3..] };
+    let walk = ContactWalk::new(resource);
     let mut found: ContactValues = Vec::new();
     path::objects(resource, &mut |at, container, map| {
-        for (k, v) in map.iter().filter(|(k, _)| names.contains(&k.as_str())) {
-            let here = path::join(at, k);
-            match v {
-                Value::Object(m) if single(k, container) => found.push((here, k.as_str(), m)),
-                Value::Array(items) if !single(k, container) => {
-                    for (i, item) in items.iter().enumerate() {
-                        if let Value::Object(m) = item {
-                            found.push((format!("{here}/{i}"), k.as_str(), m));
-                        }
+        walk.visit(at, container, map, &mut found)
+    });
+    walk.finish(&mut found);
+    found
+}
+
+/// `contact_values` as one visitor of the shared walk (`fhir::coding::system_values`).
+pub(crate) struct ContactWalk {
+    names: &'static [&'static str],
+}
+
+impl ContactWalk {
+    pub(crate) fn new(resource: &Value) -> Self {
+        const PERSON: &[&str] = &[
+            "telecom",
+            "address",
+            "name",
+            "valueContactPoint",
+            "valueAddress",
+            "valueHumanName",
+        ];
+        let person = resource
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .is_some_and(|rt| PERSON_TYPES.contains(&rt));
+        ContactWalk {
+            names: if person { PERSON } else { &PERSON[3..] },
+        }
+    }
+
+    #[cfg(test)]
+    fn visit<'a>(
+        &self,
+        at: &str,
+        container: &str,
+        map: &'a Map<String, Value>,
+        found: &mut ContactValues<'a>,
+    ) {
+        for (k, v) in map.iter().filter(|(k, _)| self.holds(k)) {
+            self.entry(at, container, k, v, found);
+        }
+    }
+
+    /// Is `key` an element that holds contact datatypes here?
+    pub(crate) fn holds(&self, key: &str) -> bool {
+        self.names.contains(&key)
+    }
+
+    /// The contact values under `key` (one that `holds`) of an object at `at`.
+    pub(crate) fn entry<'a>(
+        &self,
+        at: &str,
+        container: &str,
+        key: &'a str,
+        value: &'a Value,
+        found: &mut ContactValues<'a>,
+    ) {
+        let here = path::join(at, key);
+        match value {
+            Value::Object(m) if single(key, container) => found.push((here, key, m)),
+            Value::Array(items) if !single(key, container) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Value::Object(m) = item {
+                        let mut at = here.clone();
+                        path::push_index(&mut at, i);
+                        found.push((at, key, m));
                     }
                 }
-                _ => {}
             }
+            _ => {}
         }
-    });
-    // Document order, as the rules report in it.
-    found.sort_by(|a, b| crate::structure::pointer_order(&a.0, &b.0));
-    found
+    }
+
+    /// Document order, as the rules report in it.
+    pub(crate) fn finish(&self, found: &mut ContactValues<'_>) {
+        found.sort_by(|a, b| crate::structure::pointer_order(&a.0, &b.0));
+    }
 }
 
 /// The values of one datatype among a resource's contact values: those under `element`

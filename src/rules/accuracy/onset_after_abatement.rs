@@ -26,6 +26,7 @@
 //! invariant con-4 (an abated condition is inactive, resolved or in remission): an abatement
 //! ends what the onset began.
 
+use crate::fhir::path::AtPointer;
 use serde_json::Value;
 
 use crate::fhir::primitives::surely_before;
@@ -75,13 +76,13 @@ fn age_seconds(q: &Value) -> Option<f64> {
 fn dates(resource: &Value) -> Option<(&str, &str, &'static str)> {
     let onset = resource
         .get("onsetDateTime")
-        .or_else(|| resource.pointer("/onsetPeriod/start"))?
+        .or_else(|| resource.at_pointer("/onsetPeriod/start"))?
         .as_str()?;
     let (abatement, at) = if let Some(a) = resource.get("abatementDateTime") {
         (a, "/abatementDateTime")
     } else {
         (
-            resource.pointer("/abatementPeriod/end")?,
+            resource.at_pointer("/abatementPeriod/end")?,
             "/abatementPeriod/end",
         )
     };
@@ -93,12 +94,12 @@ fn dates(resource: &Value) -> Option<(&str, &str, &'static str)> {
 fn ages(resource: &Value) -> Option<(f64, f64, &'static str, String, String)> {
     let onset = resource
         .get("onsetAge")
-        .or_else(|| resource.pointer("/onsetRange/low"))?;
+        .or_else(|| resource.at_pointer("/onsetRange/low"))?;
     let (abatement, at) = if let Some(a) = resource.get("abatementAge") {
         (a, "/abatementAge")
     } else {
         (
-            resource.pointer("/abatementRange/high")?,
+            resource.at_pointer("/abatementRange/high")?,
             "/abatementRange/high",
         )
     };

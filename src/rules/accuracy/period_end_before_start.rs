@@ -19,7 +19,6 @@
 
 use serde_json::Value;
 
-use crate::fhir::path;
 use crate::fhir::primitives::surely_before;
 use crate::messages::text;
 use crate::report::{Category, Severity};
@@ -33,32 +32,16 @@ pub static RULE: RuleMeta = RuleMeta {
     title: "A period that ends before it starts",
 };
 
-/// Pointers of the objects with `start` and `end` that cannot be in order, not descending
-/// into nested resources.
-fn out_of_order(resource: &Value) -> Vec<(String, &str, &str)> {
-    let mut found = Vec::new();
-    path::objects(resource, &mut |at, _, map| {
-        if let (Some(s), Some(e)) = (
-            map.get("start").and_then(Value::as_str),
-            map.get("end").and_then(Value::as_str),
-        ) {
-            if surely_before(e, s) {
-                found.push((at.to_string(), s, e));
-            }
-        }
-    });
-    found
-}
-
 record_rule! {
     types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
-        for (at, start, end) in out_of_order(resource) {
+        let periods = cx.found().periods.iter();
+        for (at, start, end) in periods.filter(|(_, s, e)| surely_before(e, s)) {
             if crate::rules::accuracy::already_reported(resource, cx, &[&format!("{at}/start")]) {
                 continue;
             }
-            let start = crate::rules::quote(&Value::from(start));
-            let end = crate::rules::quote(&Value::from(end));
+            let start = crate::rules::quote(&Value::from(*start));
+            let end = crate::rules::quote(&Value::from(*end));
             out.push(RULE.issue(
                 cx.location,
                 &format!("{at}/end"),

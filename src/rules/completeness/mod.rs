@@ -95,12 +95,20 @@ pub(crate) fn check_profile(
     let Some(spec) = profile.resource(resource_type) else {
         return;
     };
-    let each = |element: &crate::profile::Element, f: &mut dyn FnMut(String, bool)| {
+    // f(pointer, pointer suffix below the resource, present): one pointer buffer for all,
+    // as most elements are present and need no string of their own.
+    let mut pointer = String::new();
+    let mut each = |element: &crate::profile::Element, f: &mut dyn FnMut(&str, &str, bool)| {
+        let last = element.last_suffix();
         for (at, parent) in element.parents(resource) {
-            let suffix = format!("{at}{}", element.last_suffix());
-            match flagged_at(&format!("{}{suffix}", location.pointer)) {
-                None => f(suffix, element.present_in(parent)),
-                Some(true) => f(suffix, true),
+            pointer.clear();
+            pointer.push_str(&location.pointer);
+            pointer.push_str(&at);
+            pointer.push_str(&last);
+            let suffix = &pointer[location.pointer.len()..];
+            match flagged_at(&pointer) {
+                None => f(&pointer, suffix, element.present_in(parent)),
+                Some(true) => f(&pointer, suffix, true),
                 Some(false) => {}
             }
         }
@@ -109,16 +117,14 @@ pub(crate) fn check_profile(
         if element.single().is_some_and(|e| base_required.contains(&e)) {
             continue; // FHIR requires it too: counted above, reported by the structure layer
         }
-        each(element, &mut |suffix, present| {
+        each(element, &mut |pointer, suffix, present| {
             counts.required.count(present);
-            let pointer = format!("{}{suffix}", location.pointer);
-            let report = wanted(&pointer);
-            if !present && missing(pointer, counts, true) && report {
+            if !present && missing(pointer.to_string(), counts, true) && wanted(pointer) {
                 out.push(profile_required::issue(
                     location,
                     messages,
                     resource_type,
-                    &suffix,
+                    suffix,
                     &element.text,
                     &profile.id,
                     profile.required_severity,
@@ -130,15 +136,13 @@ pub(crate) fn check_profile(
         if !conditional.applies(resource) {
             continue;
         }
-        each(&conditional.require, &mut |suffix, present| {
+        each(&conditional.require, &mut |pointer, suffix, present| {
             counts.required.count(present);
-            let pointer = format!("{}{suffix}", location.pointer);
-            let report = wanted(&pointer);
-            if !present && missing(pointer, counts, true) && report {
+            if !present && missing(pointer.to_string(), counts, true) && wanted(pointer) {
                 out.push(conditional_required::issue(
                     location,
                     messages,
-                    &suffix,
+                    suffix,
                     conditional.message(messages.locale()),
                     conditional.severity,
                 ));
@@ -146,16 +150,14 @@ pub(crate) fn check_profile(
         });
     }
     for element in &spec.must_support {
-        each(element, &mut |suffix, present| {
+        each(element, &mut |pointer, suffix, present| {
             counts.must_support.count(present);
-            let pointer = format!("{}{suffix}", location.pointer);
-            let report = wanted(&pointer);
-            if !present && missing(pointer, counts, false) && report {
+            if !present && missing(pointer.to_string(), counts, false) && wanted(pointer) {
                 out.push(must_support_missing::issue(
                     location,
                     messages,
                     resource_type,
-                    &suffix,
+                    suffix,
                     &element.text,
                     &profile.id,
                 ));

@@ -15,6 +15,7 @@
 //! **Authority**: ICD-10-CM Official Guidelines for Coding and Reporting FY2026, Section
 //! I.A.12.a "Excludes1"; ICD-10-CM tabular list, FY2026 (data/icd10cm-excludes1.tsv).
 
+use crate::fhir::path::AtPointer;
 use serde_json::Value;
 
 use super::{icd10cm, CodeStatus};
@@ -47,7 +48,7 @@ record_rule! {
                 continue;
             };
             let patient = condition
-                .pointer("/subject/reference")
+                .at_pointer("/subject/reference")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             for f in icd10cm(condition, cx) {

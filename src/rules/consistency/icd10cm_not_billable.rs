@@ -13,6 +13,7 @@
 //! I.A.6 / I.B.2 ("a code is invalid if it has not been coded to the full number of characters
 //! required"); CMS MCE edit 1.
 
+use crate::fhir::path::AtPointer;
 use serde_json::Value;
 
 use super::{icd10cm, CM_TYPES};
@@ -92,7 +93,7 @@ fn billed(condition: &Value, cx: &Cx) -> bool {
                 .into_iter()
                 .flatten()
                 .filter(|d| super::is_principal(d))
-                .filter_map(|d| d.pointer("/condition/reference").and_then(Value::as_str))
+                .filter_map(|d| d.at_pointer("/condition/reference").and_then(Value::as_str))
                 .filter_map(|r| crate::fhir::reference::resolve(r, encounter, cx.bundle))
                 .any(|target| std::ptr::eq(target, condition))
         })

@@ -36,6 +36,7 @@ pub(crate) const ALL_TYPES: &[&str] = &[
     "Immunization",
 ];
 
+use crate::fhir::path::AtPointer;
 use serde_json::Value;
 
 use crate::codes::checkdigit;
@@ -74,7 +75,7 @@ pub(crate) fn service_days(resource: &Value, cx: &Cx) -> (Day, Day) {
     .iter()
     .find_map(|p| {
         resource
-            .pointer(p)
+            .at_pointer(p)
             .and_then(Value::as_str)
             .and_then(day_range)
     });
@@ -278,7 +279,7 @@ pub(crate) fn diagnoses(encounter: &Value, cx: &Cx) -> Vec<Diagnosis> {
     let mut out = Vec::new();
     for (index, d) in list.iter().enumerate() {
         let Some(condition) = d
-            .pointer("/condition/reference")
+            .at_pointer("/condition/reference")
             .and_then(Value::as_str)
             .and_then(|r| crate::fhir::reference::resolve(r, encounter, cx.bundle))
         else {
@@ -310,7 +311,7 @@ pub(crate) fn diagnoses(encounter: &Value, cx: &Cx) -> Vec<Diagnosis> {
 pub(crate) fn is_principal(diagnosis: &Value) -> bool {
     diagnosis.get("rank").and_then(Value::as_u64) == Some(1)
         || diagnosis
-            .pointer("/use/coding")
+            .at_pointer("/use/coding")
             .and_then(Value::as_array)
             .is_some_and(|cs| {
                 cs.iter()
