@@ -18,7 +18,8 @@ cargo build --release --quiet
 
 for target in web nodejs bundler; do
   echo "== wasm-pack build --target $target"
-  wasm-pack --quiet --log-level error build --release --target "$target" \
+  # Size over speed for the download (Cargo.toml's release profile is for native builds).
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack --quiet --log-level error build --release --target "$target" \
     --out-dir "target/wasm/$target" --out-name ehrlint --no-pack
   # shellcheck disable=SC2086
   "$wasm_opt" -Oz $features "target/wasm/$target/ehrlint_bg.wasm" -o "target/wasm/$target/ehrlint_bg.wasm"
