@@ -7,6 +7,7 @@
 // Options: --size-mb N, --runs N. Run after scripts/build.sh (target/release/ehrlint).
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from './records.mjs';
@@ -71,9 +72,23 @@ function getconf(name) {
   return clk;
 }
 
+/** Busy CPU time of the whole machine in seconds (Linux /proc/stat, steal included). */
+function machineBusySeconds() {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    return (user + nice + system + irq + softirq + steal) / 100; // USER_HZ
+  } catch {
+    return null;
+  }
+}
+
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const runs = [];
+// What other work took of the machine meanwhile: all busy time minus the CLI's own.
+const busy0 = machineBusySeconds();
+const cpuStart = childCpuSeconds();
+const wallStart = performance.now();
 for (const format of ['json', 'text']) {
   for (const pinned of hasTaskset ? [false, true] : [false]) {
     const cmd = [...(pinned ? ['taskset', '-c', '0'] : []), bin, 'validate', '--format', format, '--as-of', AS_OF, file];
@@ -100,13 +115,18 @@ for (const format of ['json', 'text']) {
   }
 }
 
+const busy1 = machineBusySeconds();
+const cpuEnd = childCpuSeconds();
+const otherCpuShare = [busy0, busy1, cpuStart, cpuEnd].includes(null) ? null
+  : Math.max(0, (busy1 - busy0 - (cpuEnd - cpuStart)) / (((performance.now() - wallStart) / 1000) * os.cpus().length));
+
 const commit = (() => {
   const g = spawnSync('git', ['-C', root, 'describe', '--always', '--dirty'], { encoding: 'utf8' });
   return g.status === 0 ? g.stdout.trim() : 'unknown';
 })();
 const result = {
   kind: 'cli', quick, started: new Date().toISOString(), commit, command: `ehrlint validate --format json|text --as-of ${AS_OF} FILE.ndjson`,
-  file: file.slice(root.length + 1), fileBytes, lines: lines.length * copies, composition, runsEach, runs,
+  file: file.slice(root.length + 1), fileBytes, lines: lines.length * copies, composition, runsEach, otherCpuShare, runs,
 };
 const out = join(root, 'target', 'bench', quick ? 'cli-quick.json' : 'cli.json');
 writeFileSync(out, `${JSON.stringify(result, null, 1)}\n`);

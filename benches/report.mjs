@@ -30,7 +30,7 @@ const table = (head, rows, align = `l${'r'.repeat(head.length - 1)}`) => [
 
 export function render({ peers, cli, core }) {
   const out = ['# ehrlint benchmark results', ''];
-  out.push('Regenerate everything with `bash scripts/bench.sh` (installs, builds, then runs the three parts below and writes this file; about ten minutes on 2 cores). '
+  out.push('Regenerate everything with `bash scripts/bench.sh` (installs, builds, then runs the three parts below and writes this file; about ten minutes on 2 quiet cores once built, longer when other work shares the CPU). '
     + 'Parts alone, after `bash scripts/build.sh`: `node benches/peers.mjs` (Node: ehrlint beside Medplum and ajv, cold start, entry-time calls, memory), '
     + '`node benches/cli.mjs` (native CLI throughput), `cargo bench --bench core` (criterion, native core). '
     + '`node benches/peers.mjs --quick` is a smoke run (writes `target/bench/results-quick.md`, not this file).', '');
@@ -180,7 +180,8 @@ function cliSection(c) {
   const lines = ['## Native CLI throughput', ''];
   lines.push(`\`${c.command}\` on ${mb(c.fileBytes)} of NDJSON (${c.lines.toLocaleString('en-US')} resources, one per line, minified: ${c.composition}), `
     + `output to /dev/null; file bytes ÷ wall time, median of ${c.runsEach} runs. The CLI runs on one thread; "one core" pins it with \`taskset -c 0\`. `
-    + `Measured ${c.started.slice(0, 16).replace('T', ' ')} UTC at \`${c.commit}\`.`, '');
+    + `Measured ${c.started.slice(0, 16).replace('T', ' ')} UTC at \`${c.commit}\``
+    + (c.otherCpuShare == null ? '.' : `; other work used ${(c.otherCpuShare * 100).toFixed(0)} % of the machine's CPU meanwhile.`), '');
   lines.push(table(['output', 'CPU', 'median MB/s', 'MB per CPU-second', 'wall s (median)'], c.runs.map((r) => [
     `\`--format ${r.format}\``, r.pinned ? 'one core (`taskset -c 0`)' : 'unpinned', r.medianMBs.toFixed(0),
     r.mbPerCpuSecond == null ? '–' : r.mbPerCpuSecond.toFixed(0), r.medianSeconds.toFixed(2)]), 'llrrr'));

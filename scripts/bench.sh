@@ -7,7 +7,7 @@
 #      Wasm memory over 1M validations                         (benches/peers.mjs)
 # and writes benches/results.md (printed at the end). Figures and files in target/bench/.
 # Arguments go to benches/peers.mjs (e.g. --quick for a smoke run, which writes
-# target/bench/results-quick.md instead). About ten minutes on 2 cores, builds excluded.
+# target/bench/results-quick.md instead). About ten minutes on 2 quiet cores, builds excluded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
