@@ -65,10 +65,12 @@ test('deep nesting and huge strings neither trap nor hang', () => {
   let deep = { resourceType: 'Patient' };
   let cur = deep;
   for (let i = 0; i < 10_000; i++) cur = cur.extension = {};
-  assert.throws(() => validator.validate(deep), Error);
-  assert.throws(() => validator.validateJson('{"resourceType":"Patient","a":' + '['.repeat(10_000)), /recursion limit/);
+  assert.throws(() => validator.validate(deep), /nesting deeper than 64 levels at \/extension\/extension\//);
+  assert.throws(() => validator.validateJson('{"resourceType":"Patient","a":' + '['.repeat(10_000)), /nesting deeper than 64 levels at \/a\/0\/0\//);
+  // 50 MB: above the default size limit (10 MB); checked within a raised one.
   const big = { resourceType: 'Patient', name: [{ text: 'x'.repeat(50 * 1024 * 1024) }], gender: 'mal' };
-  const report = bare.validate(big);
+  assert.throws(() => bare.validate(big), /above the limit of 10 MB \(limits\.maxBytes\)/);
+  const report = new Validator({ profile: 'none', limits: { maxBytes: 60_000_000, maxStringLength: 60_000_000 } }).validate(big);
   assert.deepEqual(pairs(report.issues), [['invalid-value', '/gender']]);
   assert.ok(validator.validate({ resourceType: 'Patient', gender: 'x'.repeat(1_000_000) }).issues[0].message.length < 300);
   assert.equal(validator.validate({ resourceType: 'Patient' }).valid, true);
