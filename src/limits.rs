@@ -19,17 +19,17 @@
 use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Number, Value};
 
 /// The deepest `maxDepth` allowed: the JSON parser itself refuses 128 levels.
 pub const MAX_DEPTH_CEILING: u64 = 100;
 
 /// The limits on one input. Each has a default chosen so that real records never reach it
-/// (docs/limits.md gives the reasons); every one can be lowered or raised in the options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+/// (docs/limits.md gives the reasons); every one can be lowered or raised in the options, as
+/// `{"maxBytes": 20000000}` (the ones not given keep their defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Most bytes (UTF-8) of one input: a record, or one NDJSON line. Default 10,000,000
     /// (10 MB).
@@ -57,6 +57,33 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The limits from their JSON form, `{"maxBytes": 20000000, "maxDepth": 32}`: each a
+    /// whole number; those not given keep their defaults. (Read by hand rather than derived:
+    /// the derived reader costs the Wasm some kilobytes.)
+    pub fn from_json(value: &Value) -> Result<Limits, String> {
+        let Some(map) = value.as_object() else {
+            return Err(r#"must be an object such as {"maxBytes": 20000000}"#.to_string());
+        };
+        let mut limits = Limits::default();
+        for (key, value) in map {
+            let field = match key.as_str() {
+                "maxBytes" => &mut limits.max_bytes,
+                "maxDepth" => &mut limits.max_depth,
+                "maxArrayLength" => &mut limits.max_array_length,
+                "maxStringLength" => &mut limits.max_string_length,
+                _ => {
+                    return Err(format!(
+                        "unknown limit `{key}`: use maxBytes, maxDepth, maxArrayLength or maxStringLength"
+                    ))
+                }
+            };
+            *field = value
+                .as_u64()
+                .ok_or_else(|| format!("{key} must be a whole number, not {value}"))?;
+        }
+        Ok(limits)
+    }
+
     /// Checks the limits themselves: each at least 1, the depth at most 100.
     pub fn check(&self) -> Result<(), String> {
         for (name, value) in [
@@ -249,10 +276,26 @@ impl fmt::Display for LimitError {
 
 impl std::error::Error for LimitError {}
 
-/// `12.3 MB (12,345,678 bytes)`, or `950 bytes`.
+/// `Options::limits` from options JSON, through `Limits::from_json`.
+pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Limits>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None => Ok(None),
+        Some(v) => Limits::from_json(&v).map(Some).map_err(de::Error::custom),
+    }
+}
+
+/// `12.3 MB (12,345,678 bytes)` (tenths cut, not rounded, so never the limit's own figure),
+/// or `950 bytes`. Integer arithmetic: no float formatting in the Wasm.
 fn size(bytes: u64) -> String {
     if bytes >= 1_000_000 {
-        format!("{:.1} MB ({} bytes)", bytes as f64 / 1e6, thousands(bytes))
+        format!(
+            "{}.{} MB ({} bytes)",
+            bytes / 1_000_000,
+            bytes % 1_000_000 / 100_000,
+            thousands(bytes)
+        )
     } else {
         format!("{} bytes", thousands(bytes))
     }
@@ -395,18 +438,7 @@ impl<'de> Visitor<'de> for Build<'_> {
         Ok(Value::String(v.to_owned()))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        self.limits
-            .string(&v, self.at, None)
-            .map_err(|l| self.fail(l))?;
-        Ok(Value::String(v))
-    }
-
     fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
         Ok(Value::Null)
     }
 
@@ -416,13 +448,6 @@ impl<'de> Visitor<'de> for Build<'_> {
             .map_err(|l| self.fail(l))?;
         let mut items = Vec::new();
         loop {
-            if items.len() as u64 >= self.limits.max_array_length {
-                // One more item, skipped unbuilt, is one too many.
-                if seq.next_element::<IgnoredAny>()?.is_some() {
-                    return Err(self.fail(self.limits.too_long(self.at)));
-                }
-                break;
-            }
             let node = Node {
                 parent: self.at,
                 seg: Seg::Index(items.len()),
@@ -433,6 +458,10 @@ impl<'de> Visitor<'de> for Build<'_> {
                 ..self
             };
             match seq.next_element_seed(child)? {
+                // One item more than the limit is one too many.
+                Some(_) if items.len() as u64 >= self.limits.max_array_length => {
+                    return Err(self.fail(self.limits.too_long(self.at)));
+                }
                 Some(v) => items.push(v),
                 None => break,
             }
