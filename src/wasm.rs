@@ -190,28 +190,32 @@ fn js_error(message: impl std::fmt::Display) -> JsError {
 /// A JS string as Rust text. One longer than `maxBytes` in UTF-16 units is refused before it
 /// is copied into Wasm memory (its UTF-8 bytes are never fewer), so an oversized input leaves
 /// no lasting growth of the Wasm memory; the exact byte count is checked when parsing.
-fn js_text(text: &JsValue, limits: &Limits, what: &str) -> Result<String, JsError> {
+fn js_text(text: &JsValue, limits: &Limits) -> Result<String, String> {
     let Some(js) = text.dyn_ref::<js_sys::JsString>() else {
-        return Err(js_error(format!("{what} must be a string of JSON text")));
+        return Err("JSON text must be a string".into());
     };
     limits
         .check_size(u64::from(js.length()))
-        .map_err(|e| js_error(e.to_string().replacen("is ", "is at least ", 1)))?;
+        .map_err(|e| e.to_string().replacen("is ", "is at least ", 1))?;
     Ok(String::from(js))
 }
 
 /// The JSON text of a JS value (JSON.stringify, which refuses cycles and BigInts with a clear
-/// error), or None for one that has none (a function, a symbol).
-fn stringify(value: &JsValue, what: &str) -> Result<JsValue, JsError> {
-    js_sys::JSON::stringify(value)
-        .map(JsValue::from)
-        .map_err(|e| {
-            let detail = e
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-                .unwrap_or_default();
-            js_error(format!("{what} cannot be read as JSON: {detail}"))
-        })
+/// error), or undefined for one that has none (a function, a symbol). JSON.stringify itself
+/// overflows the JS stack on an object some thousands of levels deep: that is the depth limit.
+fn stringify(value: &JsValue, what: &str, limits: &Limits) -> Result<JsValue, JsError> {
+    js_sys::JSON::stringify(value).map(JsValue::from).map_err(|e| {
+        let error = e.dyn_ref::<js_sys::Error>();
+        let name = error.map(|e| String::from(e.name())).unwrap_or_default();
+        if name == "RangeError" || name == "InternalError" {
+            return js_error(format!(
+                "{what}: nesting deeper than {} levels, too deep even to be read as JSON (limits.maxDepth)",
+                limits.max_depth
+            ));
+        }
+        let detail = error.map(|e| String::from(e.message())).unwrap_or_default();
+        js_error(format!("{what} cannot be read as JSON: {detail}"))
+    })
 }
 
 /// A JS value given as JSON (options, context, a field's value); `undefined` and `null` mean
@@ -225,12 +229,12 @@ fn json_arg(
     let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(None);
     };
-    let text = stringify(value, what)?;
+    let text = stringify(value, what, limits)?;
     // A function or a symbol stringifies to undefined, not to text.
     if text.is_undefined() {
         return Err(js_error(format!("{what} cannot be read as JSON")));
     }
-    let text = js_text(&text, limits, what)?;
+    let text = js_text(&text, limits).map_err(|e| js_error(format!("{what}: {e}")))?;
     crate::parse_with_limits(&text, limits)
         .map(Some)
         .map_err(|e| js_error(format!("{what}: {e}")))
@@ -306,7 +310,7 @@ impl WasmValidator {
         }
         // JSON text crosses into Wasm faster than a walk of the object (measured: see
         // ENVIRONMENT.md); JSON.stringify also refuses cycles and BigInts with a clear error.
-        let text = stringify(&resource, "the resource")?;
+        let text = stringify(&resource, "the resource", self.inner.limits())?;
         self.validate_json(text, context)
     }
 
@@ -319,7 +323,7 @@ impl WasmValidator {
         #[wasm_bindgen(unchecked_optional_param_type = "Context")] context: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         let limits = self.inner.limits();
-        let text = js_text(&text, limits, "validateJson")?;
+        let text = js_text(&text, limits).map_err(js_error)?;
         let context = context_arg(context.as_ref(), limits)?;
         let report = self
             .inner
