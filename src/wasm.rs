@@ -1,5 +1,8 @@
 //! JavaScript bindings (wasm-bindgen). Thin: convert the input, call the core, convert back.
-//! Bad input throws a JS `Error`; nothing here can trap, so the instance stays usable.
+//! Bad input throws a JS `Error`; nothing here can trap, so the instance stays usable. Should
+//! the Wasm trap all the same, the package's JS wrapper restarts it (pkg-templates/guard.js).
+//! No panic hook is set: a panic writes nothing to the console (its message could quote the
+//! record); the wrapper's Error is the report.
 
 #![deny(
     clippy::unwrap_used,
@@ -197,8 +200,29 @@ fn js_text(text: &JsValue, limits: &Limits) -> Result<String, String> {
     limits
         .check_size(u64::from(js.length()))
         .map_err(|e| e.to_string().replacen("is ", "is at least ", 1))?;
-    Ok(String::from(js))
+    let text = String::from(js);
+    fault_injection(&text);
+    Ok(text)
 }
+
+/// Test builds only (the `fault-injection` feature, never in the published package): input
+/// holding a marker makes the Wasm fail as a bug would, so that tests/js can show that the
+/// package's JS wrapper reports it and restarts the validator.
+#[cfg(feature = "fault-injection")]
+#[allow(clippy::panic)]
+fn fault_injection(text: &str) {
+    if text.contains("ehrlint-fault-injection:panic") {
+        panic!("fault injection");
+    }
+    if text.contains("ehrlint-fault-injection:memory") {
+        // Past the end of any Wasm memory: the engine traps ("memory access out of bounds").
+        // SAFETY: none; the point is the trap, in test builds only.
+        unsafe { core::ptr::read_volatile(0xffff_fff0 as *const u64) };
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn fault_injection(_: &str) {}
 
 /// The JSON text of a JS value (JSON.stringify, which refuses cycles and BigInts with a clear
 /// error), or undefined for one that has none (a function, a symbol). JSON.stringify itself
