@@ -16,13 +16,37 @@ features="--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-flo
 echo "== cargo build --release (CLI)"
 cargo build --release --quiet
 
+# The Wasm, then its JS glue for each target, by wasm-bindgen (what wasm-pack runs, called here
+# directly for one more flag): --experimental-reset-state-function gives the web and Node glue
+# a way to start a fresh instance of the module, which the package's wrapper
+# (pkg-templates/guard.js) uses after a trap. wasm-bindgen offers it for those two targets only.
+wasm=target/wasm32-unknown-unknown/release/ehrlint.wasm
+glue() { # OUT-DIR TARGET
+  local reset=--experimental-reset-state-function
+  [ "$2" = bundler ] && reset=""
+  wasm-bindgen "$wasm" --out-dir "$1" --out-name ehrlint --typescript --target "$2" $reset
+}
+
+echo "== cargo build --release --target wasm32-unknown-unknown (the Wasm)"
+# Size over speed for the download (Cargo.toml's release profile, opt-level 3, is for native).
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --quiet --lib --target wasm32-unknown-unknown
 for target in web nodejs bundler; do
-  echo "== wasm-pack build --target $target"
-  # Size over speed for the download (Cargo.toml's release profile is for native builds).
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack --quiet --log-level error build --release --target "$target" \
-    --out-dir "target/wasm/$target" --out-name ehrlint --no-pack
+  echo "== wasm-bindgen --target $target, wasm-opt"
+  rm -rf "target/wasm/$target"
+  glue "target/wasm/$target" "$target"
   # shellcheck disable=SC2086
   "$wasm_opt" -Oz $features "target/wasm/$target/ehrlint_bg.wasm" -o "target/wasm/$target/ehrlint_bg.wasm"
+done
+
+# A test build that is never published: the same Wasm with the `fault-injection` feature, whose
+# input markers make it panic or trap, so that tests/js/guard.test.mjs can show the wrapper
+# reporting the fault and restarting the validator (web and Node glue; no wasm-opt).
+echo "== the test-only Wasm with fault injection (target/wasm-fault/)"
+# Size over speed for the download (Cargo.toml's release profile, opt-level 3, is for native).
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --quiet --lib --target wasm32-unknown-unknown --features fault-injection
+for target in web nodejs; do
+  rm -rf "target/wasm-fault/$target"
+  glue "target/wasm-fault/$target" "$target"
 done
 
 node tools/assemble-pkg.mjs

@@ -17,6 +17,7 @@ pub mod codes;
 mod config;
 mod engine;
 pub mod fhir;
+pub mod limits;
 pub mod messages;
 mod profile;
 pub mod report;
@@ -34,6 +35,7 @@ use serde_json::Value;
 
 pub use config::RuleOptions;
 pub use fhir::primitives::PartialDate;
+pub use limits::{Limit, LimitError, Limits};
 pub use messages::Locale;
 pub use profile::ProfileChoice;
 pub use report::{Category, Completeness, Issue, Report, Severity, Tally};
@@ -60,29 +62,78 @@ pub struct Options {
     /// The language of issue messages: `"en"` (the default) or `"es"`. Issue codes, paths
     /// and suggestions are the same in every locale.
     pub locale: Option<String>,
+    /// How large, deep, long-listed and long-stringed one input may be (docs/limits.md); the
+    /// limits not given keep their defaults.
+    #[serde(default, deserialize_with = "limits::deserialize_option")]
+    pub limits: Option<Limits>,
 }
 
 impl Options {
     /// Options from their JSON form (what the JS API and the CLI's --config take). The error
     /// names the bad key: `invalid options: rules.disable: invalid type: string "x", expected
-    /// a sequence`.
+    /// a sequence`. Read key by key rather than through a path-tracking deserializer, which
+    /// cost the Wasm some 20 KB; `null` is as good as absent.
     pub fn from_json(value: Value) -> Result<Options, String> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let inner = e.inner().to_string();
-            let mut path = e.path().to_string();
-            // An unknown key's path ends with the key itself, which the message names.
-            if inner.starts_with("unknown field") {
-                path = path
-                    .rsplit_once('.')
-                    .map(|(p, _)| p.to_string())
-                    .unwrap_or_default();
+        fn field<T: serde::de::DeserializeOwned>(path: &str, v: Value) -> Result<T, String> {
+            serde_json::from_value(v).map_err(|e| format!("invalid options: {path}: {e}"))
+        }
+        let map = match value {
+            Value::Object(map) => map,
+            Value::Null => return Ok(Options::default()),
+            other => {
+                return Err(format!(
+                    "invalid options: options are an object, not {}",
+                    json_type_name(&other)
+                ))
             }
-            if path.is_empty() || path == "." {
-                format!("invalid options: {inner}")
-            } else {
-                format!("invalid options: {path}: {inner}")
+        };
+        let mut options = Options::default();
+        for (key, v) in map {
+            if v.is_null() {
+                continue;
             }
-        })
+            match key.as_str() {
+                "profile" => {
+                    options.profile = Some(match v {
+                        Value::String(name) => ProfileChoice::BuiltIn(name),
+                        doc => ProfileChoice::Custom(doc),
+                    })
+                }
+                "require" => options.require = Some(v),
+                "rules" => {
+                    let Value::Object(rules) = v else {
+                        return Err(format!(
+                            "invalid options: rules: invalid type: {}, expected an object",
+                            json_type_name(&v)
+                        ));
+                    };
+                    let mut r = RuleOptions::default();
+                    for (key, v) in rules {
+                        match key.as_str() {
+                            "disable" => r.disable = field("rules.disable", v)?,
+                            "severity" => r.severity = field("rules.severity", v)?,
+                            _ => {
+                                return Err(format!(
+                                "invalid options: rules: unknown field `{key}`, expected `disable` or `severity`"
+                            ))
+                            }
+                        }
+                    }
+                    options.rules = Some(r);
+                }
+                "asOf" => options.as_of = Some(field("asOf", v)?),
+                "locale" => options.locale = Some(field("locale", v)?),
+                "limits" => {
+                    options.limits = Some(
+                        Limits::from_json(&v).map_err(|e| format!("invalid options: limits: {e}"))?,
+                    )
+                }
+                _ => return Err(format!(
+                    "invalid options: unknown field `{key}`, expected one of `profile`, `require`, `rules`, `asOf`, `locale`, `limits`"
+                )),
+            }
+        }
+        Ok(options)
     }
 
     /// Options with this profile.
@@ -210,6 +261,8 @@ pub enum InputError {
     NoResourceType,
     /// The context or options are malformed.
     Context(String),
+    /// Over one of the input limits (`Options::limits`): refused whole, before validation.
+    Limit(LimitError),
 }
 
 impl fmt::Display for InputError {
@@ -232,6 +285,7 @@ impl fmt::Display for InputError {
                 "this JSON object has no \"resourceType\" string, so it is not a FHIR resource"
             ),
             InputError::Context(message) => write!(f, "{message}"),
+            InputError::Limit(limit) => write!(f, "{limit}"),
         }
     }
 }
@@ -254,29 +308,60 @@ pub struct Validator {
     engine: engine::Engine,
     #[allow(dead_code)] // read by options-driven rules as they arrive
     options: Options,
+    limits: Limits,
 }
 
 impl Validator {
     /// Builds the rule set and profile; the structure schemas are compiled into the crate.
     pub fn new(options: Options) -> Result<Self, String> {
+        let limits = options.limits.unwrap_or_default();
+        limits.check()?;
         Ok(Validator {
             engine: engine::Engine::new(&options)?,
             options,
+            limits,
         })
     }
 
     /// Validates a parsed record. Anything can be passed: a value that is not a resource gets
-    /// a report with one error saying so.
+    /// a report with one error saying so. The value is trusted to be within the limits (it
+    /// was parsed with `Validator::parse`, or built by the program); `validate_value` checks
+    /// them first.
     pub fn validate(&self, resource: &Value, context: &Context) -> Report {
         self.engine.run(resource, context)
     }
 
+    /// Validates a value that did not come through `Validator::parse`: over a limit
+    /// (`Options::limits`: depth, list length, string length) it is an `InputError`, as from
+    /// `validate_json`; within them, the report of `validate`.
+    pub fn validate_value(
+        &self,
+        resource: &Value,
+        context: &Context,
+    ) -> Result<Report, InputError> {
+        self.limits
+            .check_value(resource)
+            .map_err(InputError::Limit)?;
+        Ok(self.validate(resource, context))
+    }
+
     /// Parses and validates JSON text. Input that is not a resource (not JSON, not an object,
-    /// no resourceType) is an `InputError`, as the JS API throws and the CLI reports.
+    /// no resourceType) or over a limit is an `InputError`, as the JS API throws and the CLI
+    /// reports.
     pub fn validate_json(&self, text: &str, context: &Context) -> Result<Report, InputError> {
-        let value = parse(text)?;
+        let value = self.parse(text)?;
         check_input(&value)?;
         Ok(self.validate(&value, context))
+    }
+
+    /// Parses JSON text within this validator's limits (`Options::limits`).
+    pub fn parse(&self, text: &str) -> Result<Value, InputError> {
+        parse_with_limits(text, &self.limits)
+    }
+
+    /// The input limits this validator applies.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// Loads the ICD-10-CM descriptions (the text of data/icd10cm-descriptions.tsv, shipped
@@ -388,16 +473,25 @@ impl Validator {
     }
 }
 
-/// Parses JSON text into a value, with a clear error. serde_json refuses nesting deeper than
-/// 128, which keeps recursion (and the Wasm stack) bounded.
+/// Parses JSON text into a value, with a clear error, within the default limits
+/// (`Limits::default()`: 10 MB, 64 levels deep, lists of 100,000 items).
 pub fn parse(text: &str) -> Result<Value, InputError> {
+    parse_with_limits(text, &Limits::default())
+}
+
+/// Parses JSON text into a value within `limits`: over one, an `InputError::Limit` naming it
+/// and where; not JSON, an `InputError::Json` with the line and column.
+pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<Value, InputError> {
     // A UTF-8 byte-order mark is common in files saved on Windows; RFC 8259 lets a parser
     // ignore it, and rejecting the file for it helps nobody.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str(text).map_err(|e| InputError::Json {
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
+    limits::parse(text, limits).map_err(|e| match e {
+        Ok(limit) => InputError::Limit(limit),
+        Err(e) => InputError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        },
     })
 }
 

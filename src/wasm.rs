@@ -1,11 +1,21 @@
 //! JavaScript bindings (wasm-bindgen). Thin: convert the input, call the core, convert back.
-//! Bad input throws a JS `Error`; nothing here can trap, so the instance stays usable.
+//! Bad input throws a JS `Error`; nothing here can trap, so the instance stays usable. Should
+//! the Wasm trap all the same, the package's JS wrapper restarts it (pkg-templates/guard.js).
+//! No panic hook is set: a panic writes nothing to the console (its message could quote the
+//! record); the wrapper's Error is the report.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::{Context, InputError, Options};
+use crate::{Context, InputError, Limits, Options};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -115,6 +125,20 @@ export interface Options {
   asOf?: string;
   /** Language of issue messages (default "en"); a region tag such as "es-MX" picks its language. Codes, paths and suggestions are the same in every locale. */
   locale?: "en" | "es" | `en-${string}` | `es-${string}`;
+  /** How large one input may be; over a limit, the call throws an Error naming it (docs/limits.md). */
+  limits?: Limits;
+}
+
+/** Input limits, each optional (the others keep their defaults). */
+export interface Limits {
+  /** Most bytes (UTF-8) of one record, or of a value given to validateField or a session (default 10,000,000: 10 MB). */
+  maxBytes?: number;
+  /** Deepest nesting of objects and arrays, the record being level 1 (default 64, at most 100). */
+  maxDepth?: number;
+  /** Most items of any one array (default 100,000). */
+  maxArrayLength?: number;
+  /** Longest string or property name, in characters (default 10,000,000, as attachments travel inline as base64). */
+  maxStringLength?: number;
 }
 
 /** Context of `validateField`: the record being edited supplies the other fields. */
@@ -166,33 +190,94 @@ fn js_error(message: impl std::fmt::Display) -> JsError {
     JsError::new(&message.to_string())
 }
 
+/// A JS string as Rust text. One longer than `maxBytes` in UTF-16 units is refused before it
+/// is copied into Wasm memory (its UTF-8 bytes are never fewer), so an oversized input leaves
+/// no lasting growth of the Wasm memory; the exact byte count is checked when parsing.
+fn js_text(text: &JsValue, limits: &Limits) -> Result<String, String> {
+    let Some(js) = text.dyn_ref::<js_sys::JsString>() else {
+        return Err("JSON text must be a string".into());
+    };
+    limits
+        .check_size(u64::from(js.length()))
+        .map_err(|e| e.to_string().replacen("is ", "is at least ", 1))?;
+    let text = String::from(js);
+    fault_injection(&text);
+    Ok(text)
+}
+
+/// Test builds only (the `fault-injection` feature, never in the published package): input
+/// holding a marker makes the Wasm fail as a bug would, so that tests/js can show that the
+/// package's JS wrapper reports it and restarts the validator.
+#[cfg(feature = "fault-injection")]
+#[allow(clippy::panic)]
+fn fault_injection(text: &str) {
+    if text.contains("ehrlint-fault-injection:panic") {
+        panic!("fault injection");
+    }
+    if text.contains("ehrlint-fault-injection:memory") {
+        // Past the end of any Wasm memory: the engine traps ("memory access out of bounds").
+        // SAFETY: none; the point is the trap, in test builds only.
+        unsafe { core::ptr::read_volatile(0xffff_fff0 as *const u64) };
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn fault_injection(_: &str) {}
+
+/// The JSON text of a JS value (JSON.stringify, which refuses cycles and BigInts with a clear
+/// error), or undefined for one that has none (a function, a symbol). JSON.stringify itself
+/// overflows the JS stack on an object some thousands of levels deep: that is the depth limit.
+fn stringify(value: &JsValue, what: &str, limits: &Limits) -> Result<JsValue, JsError> {
+    js_sys::JSON::stringify(value).map(JsValue::from).map_err(|e| {
+        let error = e.dyn_ref::<js_sys::Error>();
+        let name = error.map(|e| String::from(e.name())).unwrap_or_default();
+        if name == "RangeError" || name == "InternalError" {
+            return js_error(format!(
+                "{what}: nesting deeper than {} levels, too deep even to be read as JSON (limits.maxDepth)",
+                limits.max_depth
+            ));
+        }
+        let detail = error.map(|e| String::from(e.message())).unwrap_or_default();
+        js_error(format!("{what} cannot be read as JSON: {detail}"))
+    })
+}
+
 /// A JS value given as JSON (options, context, a field's value); `undefined` and `null` mean
-/// none. It goes through JSON.stringify and serde_json, whose nesting limit keeps a
-/// 10,000-deep value from overflowing the Wasm stack; cycles and BigInts get a clear error.
-fn json_arg(value: Option<&JsValue>, what: &str) -> Result<Option<Value>, JsError> {
+/// none. It goes through JSON.stringify and the parser, within `limits`: a 10,000-deep value is
+/// refused at the depth limit, never overflowing the Wasm stack.
+fn json_arg(
+    value: Option<&JsValue>,
+    what: &str,
+    limits: &Limits,
+) -> Result<Option<Value>, JsError> {
     let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(None);
     };
-    let text = js_sys::JSON::stringify(value).map_err(|e| {
-        let detail = e
-            .dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .unwrap_or_default();
-        js_error(format!("{what} cannot be read as JSON: {detail}"))
-    })?;
+    let text = stringify(value, what, limits)?;
     // A function or a symbol stringifies to undefined, not to text.
-    let text = JsValue::from(text)
-        .as_string()
-        .ok_or_else(|| js_error(format!("{what} cannot be read as JSON")))?;
-    crate::parse(&text)
+    if text.is_undefined() {
+        return Err(js_error(format!("{what} cannot be read as JSON")));
+    }
+    let text = js_text(&text, limits).map_err(|e| js_error(format!("{what}: {e}")))?;
+    crate::parse_with_limits(&text, limits)
         .map(Some)
         .map_err(|e| js_error(format!("{what}: {e}")))
 }
 
-fn context_arg(value: Option<&JsValue>) -> Result<Context, JsError> {
-    match json_arg(value, "context")? {
+fn context_arg(value: Option<&JsValue>, limits: &Limits) -> Result<Context, JsError> {
+    match json_arg(value, "context", limits)? {
         None => Ok(Context::default()),
         Some(v) => Context::from_json(&v).map_err(|e| js_error(format!("context: {e}"))),
+    }
+}
+
+/// Reports and report-shaped values are the library's own output: only depth is limited.
+fn unlimited() -> Limits {
+    Limits {
+        max_bytes: u64::MAX,
+        max_array_length: u64::MAX,
+        max_string_length: u64::MAX,
+        ..Limits::default()
     }
 }
 
@@ -217,7 +302,7 @@ impl WasmValidator {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
     ) -> Result<WasmValidator, JsError> {
-        let options: Options = match json_arg(options.as_ref(), "options")? {
+        let options: Options = match json_arg(options.as_ref(), "options", &unlimited())? {
             None => Options::default(),
             Some(v) => Options::from_json(v).map_err(js_error)?,
         };
@@ -249,27 +334,25 @@ impl WasmValidator {
         }
         // JSON text crosses into Wasm faster than a walk of the object (measured: see
         // ENVIRONMENT.md); JSON.stringify also refuses cycles and BigInts with a clear error.
-        let text: String = js_sys::JSON::stringify(&resource)
-            .map_err(|e| {
-                let detail = e
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_default();
-                js_error(format!("the resource cannot be read as JSON: {detail}"))
-            })?
-            .into();
-        self.validate_json(&text, context)
+        let text = stringify(&resource, "the resource", self.inner.limits())?;
+        self.validate_json(text, context)
     }
 
-    /// Validates a resource given as JSON text. Throws if it is not JSON or not a resource.
+    /// Validates a resource given as JSON text. Throws if it is not JSON, not a resource, or
+    /// over a limit (`options.limits`).
     #[wasm_bindgen(js_name = validateJson, unchecked_return_type = "Report")]
     pub fn validate_json(
         &self,
-        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Context")] context: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        let context = context_arg(context.as_ref())?;
-        let report = self.inner.validate_json(text, &context).map_err(js_error)?;
+        let limits = self.inner.limits();
+        let text = js_text(&text, limits).map_err(js_error)?;
+        let context = context_arg(context.as_ref(), limits)?;
+        let report = self
+            .inner
+            .validate_json(&text, &context)
+            .map_err(js_error)?;
         to_js(&report)
     }
 
@@ -298,7 +381,7 @@ impl WasmValidator {
             limit: Option<u32>,
             as_of: Option<String>,
         }
-        let raw: Raw = match json_arg(options.as_ref(), "lookup options")? {
+        let raw: Raw = match json_arg(options.as_ref(), "lookup options", &Limits::default())? {
             None => Raw::default(),
             Some(v) => {
                 serde_json::from_value(v).map_err(|e| js_error(format!("lookup options: {e}")))?
@@ -329,10 +412,11 @@ impl WasmValidator {
         value: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "FieldContext")] context: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        let value = json_arg(Some(&value), "value")?.ok_or_else(|| {
+        let limits = self.inner.limits();
+        let value = json_arg(Some(&value), "value", limits)?.ok_or_else(|| {
             js_error("validateField: give a value (undefined and null are not values)")
         })?;
-        let context = context_arg(context.as_ref())?;
+        let context = context_arg(context.as_ref(), limits)?;
         let issues = self
             .inner
             .validate_field(resource_type, path, value, &context)
@@ -347,8 +431,9 @@ impl WasmValidator {
         #[wasm_bindgen(unchecked_optional_param_type = "object")] initial: Option<JsValue>,
         #[wasm_bindgen(unchecked_optional_param_type = "Context")] context: Option<JsValue>,
     ) -> Result<WasmSession, JsError> {
-        let initial = json_arg(initial.as_ref(), "initial")?;
-        let context = context_arg(context.as_ref())?;
+        let limits = self.inner.limits();
+        let initial = json_arg(initial.as_ref(), "initial", limits)?;
+        let context = context_arg(context.as_ref(), limits)?;
         let state = self
             .inner
             .session_state(resource_type, initial, context)
@@ -379,7 +464,7 @@ impl WasmSession {
     /// it. Returns the issues added and removed by the edit, and all of them.
     #[wasm_bindgen(unchecked_return_type = "Change")]
     pub fn set(&mut self, path: &str, value: JsValue) -> Result<JsValue, JsError> {
-        let value = json_arg(Some(&value), "value")?;
+        let value = json_arg(Some(&value), "value", self.validator.limits())?;
         let change = self
             .validator
             .session_set(&mut self.state, path, value)
@@ -417,7 +502,7 @@ impl WasmSession {
 pub fn to_operation_outcome(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
 ) -> Result<JsValue, JsError> {
-    let report = json_arg(Some(&report), "report")?
+    let report = json_arg(Some(&report), "report", &unlimited())?
         .ok_or_else(|| js_error("toOperationOutcome needs a report"))?;
     let outcome = crate::report::operation_outcome_from_json(&report).map_err(js_error)?;
     to_js(&outcome)

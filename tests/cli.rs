@@ -340,3 +340,103 @@ fn locale_option_speaks_spanish_with_the_same_codes() {
         "{err}"
     );
 }
+
+#[test]
+fn ndjson_lines_are_limited_one_by_one_and_the_rest_go_on() {
+    let dir = std::env::temp_dir().join(format!("ehrlint-cli-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let long_name = "x".repeat(300);
+    let lines = [
+        r#"{"resourceType":"Patient","gender":"male"}"#.to_string(),
+        String::new(),
+        format!(r#"{{"resourceType":"Patient","name":[{{"text":"{long_name}"}}]}}"#),
+        r#"{"resourceType":"Patient","gender":"mal"}"#.to_string(),
+        format!("{}{}", "[".repeat(70), "]".repeat(70)),
+        r#"{"resourceType":"Patient"}"#.to_string(),
+    ];
+    let size = lines[2].len();
+    assert_eq!(size, 347);
+    let ndjson = dir.join("batch.ndjson");
+    std::fs::write(&ndjson, lines.join("\n")).unwrap();
+    let path = ndjson.to_str().unwrap();
+    let out = ehrlint(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--profile",
+            "none",
+            "--max-bytes",
+            "200",
+            path,
+        ],
+        None,
+    );
+    let got: Vec<(String, Value, Value)> = json_lines(&out)
+        .into_iter()
+        .map(|l| {
+            (
+                l["source"].as_str().unwrap().to_string(),
+                l["valid"].clone(),
+                l["error"].clone(),
+            )
+        })
+        .collect();
+    let src = |n: usize| format!("{path}:{n}");
+    assert_eq!(
+        got,
+        vec![
+            (src(1), Value::Bool(true), Value::Null),
+            (
+                src(3),
+                Value::Bool(false),
+                Value::from("input is 347 bytes, above the limit of 200 bytes (limits.maxBytes)")
+            ),
+            (src(4), Value::Bool(false), Value::Null),
+            (
+                src(5),
+                Value::Bool(false),
+                Value::from(format!(
+                    "nesting deeper than 64 levels at {} (limits.maxDepth)",
+                    "/0".repeat(64)
+                ))
+            ),
+            (src(6), Value::Bool(true), Value::Null),
+        ]
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // A .json file over the limit is refused by its size, unread, in the text format too.
+    let json = dir.join("big.json");
+    std::fs::write(&json, &lines[2]).unwrap();
+    let out = ehrlint(
+        &["validate", "--max-bytes", "200", json.to_str().unwrap()],
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(&format!(
+            "{}: not checked: input is 347 bytes, above the limit of 200 bytes (limits.maxBytes)\n",
+            json.display()
+        )),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // Within a raised limit it is checked.
+    let out = ehrlint(
+        &["validate", "--max-bytes", "347", json.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = ehrlint(
+        &["validate", "--max-bytes", "0", json.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

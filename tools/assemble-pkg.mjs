@@ -1,9 +1,14 @@
-// Assembles the npm package target/npm/ehrlint from wasm-pack's three outputs
+// Assembles the npm package target/npm/ehrlint from wasm-bindgen's three outputs
 // (target/wasm/{web,nodejs,bundler}) and pkg-templates/, then packs it with `npm pack`.
 // pkg-templates/ holds what is hand-written: package.json (its exports map says which build
-// each consumer gets), the npm README, node/ (Node's ES module entry, added to the nodejs
-// build) and worker/ (createValidatorWorker and its worker script, which run the web build).
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+// each consumer gets), the npm README, guard.js (each build's entry, ehrlint.js, over the
+// wasm-bindgen glue, renamed ehrlint_glue.js: it restarts the module after a trap), node/
+// (Node's ES module entry, added to the nodejs build) and worker/ (createValidatorWorker and
+// its worker script, which run the web build). With target/wasm-fault/ present (the test-only
+// fault-injection build of scripts/build.sh), the same web and Node builds of it are assembled
+// into target/wasm-fault/pkg/ (with worker/), for tests/js/guard.test.mjs and
+// tests/consumers/guard.test.mjs; that one is never packed.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,25 +17,86 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'target', 'npm', 'ehrlint');
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 
+/** JavaScript without its doc comments and comment lines (never inside a string in these files). */
+const uncomment = (text) => text.replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, '')
+  .split('\n').filter((line) => !/^\s*\/\//.test(line)).join('\n');
+
+// Shipped without its comments (they count in the browser build's download); the template
+// keeps them.
+const guard = uncomment(readFileSync(join(root, 'pkg-templates', 'guard.js'), 'utf8'));
+
+/** guard.js as the entry of one build: an ES module (web: with init and initSync) or CommonJS. */
+function entry(target) {
+  const edit = (text, from, to) => {
+    if (!text.includes(from)) throw new Error(`pkg-templates/guard.js: no ${JSON.stringify(from)} to replace`);
+    return text.replace(from, to);
+  };
+  const reexport = "export { default, initSync } from './ehrlint_glue.js'; // web build only\n";
+  const imports = "import * as glue from './ehrlint_glue.js';\n";
+  const exports = 'export { Session, Validator, toOperationOutcome };\n';
+  let text = edit(guard, reexport, target === 'web' ? reexport.replace(' // web build only', '') : '');
+  if (target === 'bundler') {
+    // The bundler instantiates this build's module itself: there is no fresh instance to take.
+    text = edit(text, 'const restart = () => glue.__wbg_reset_state();', "const restart = () => {\n  throw new Error('no restart');\n};");
+  }
+  if (target === 'nodejs') {
+    text = edit(text, imports, "'use strict';\nconst glue = require('./ehrlint_glue.js');\n");
+    text = edit(text, exports, ['Session', 'Validator', 'toOperationOutcome'].map((n) => `exports.${n} = ${n};\n`).join(''));
+  }
+  return text;
+}
+
+/**
+ * Copies wasm-bindgen's output for `target` into `dest`, its glue renamed ehrlint_glue.js under
+ * the guarded entry ehrlint.js, and the glue's reset function left out of the types.
+ */
+function build(from, dest, target, type) {
+  cpSync(from, dest, {
+    recursive: true,
+    filter: (src) => !src.endsWith('.gitignore'),
+  });
+  // The glue's doc comments repeat the types' (ehrlint.d.ts keeps them): left out, as they
+  // count in the browser build's download.
+  const glueFile = uncomment(readFileSync(join(dest, 'ehrlint.js'), 'utf8'));
+  if (target === 'bundler') writeFileSync(join(dest, 'ehrlint_bg.js'), uncomment(readFileSync(join(dest, 'ehrlint_bg.js'), 'utf8')));
+  if (target !== 'bundler' && !glueFile.includes('__wbg_reset_state')) {
+    throw new Error(`${from}: the glue has no __wbg_reset_state (wasm-bindgen --experimental-reset-state-function)`);
+  }
+  writeFileSync(join(dest, 'ehrlint_glue.js'), glueFile);
+  writeFileSync(join(dest, 'ehrlint.js'), entry(target));
+  // The classes declare [Symbol.dispose] (for `using`): name the library that types it, so a
+  // strict project targeting ES2022 compiles without skipLibCheck.
+  const dts = join(dest, 'ehrlint.d.ts');
+  let types = readFileSync(dts, 'utf8').replace('export function __wbg_reset_state(): void;\n', '');
+  if (types.includes('__wbg_reset_state')) throw new Error(`${dts}: __wbg_reset_state left in the types`);
+  if (types.includes('Symbol.dispose') && !types.includes('reference lib="esnext.disposable"')) {
+    types = '/// <reference lib="esnext.disposable" />\n' + types;
+  }
+  writeFileSync(dts, types);
+  // Each build says how Node should load it, whatever the consumer's own package type is.
+  const sideEffects = target === 'bundler' ? ['./ehrlint.js', './ehrlint_glue.js'] : false;
+  writeFileSync(join(dest, 'package.json'), JSON.stringify({ type, sideEffects }, null, 2) + '\n');
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const parts = { web: ['web', 'module'], nodejs: ['node', 'commonjs'], bundler: ['bundler', 'module'] };
 for (const [target, [dir, type]] of Object.entries(parts)) {
-  const dest = join(out, dir);
-  cpSync(join(root, 'target', 'wasm', target), dest, {
-    recursive: true,
-    filter: (src) => !src.endsWith('.gitignore'),
-  });
-  // The classes declare [Symbol.dispose] (for `using`): name the library that types it, so a
-  // strict project targeting ES2022 compiles without skipLibCheck.
-  const dts = join(dest, 'ehrlint.d.ts');
-  const types = readFileSync(dts, 'utf8');
-  if (types.includes('Symbol.dispose') && !types.includes('reference lib="esnext.disposable"')) {
-    writeFileSync(dts, '/// <reference lib="esnext.disposable" />\n' + types);
+  build(join(root, 'target', 'wasm', target), join(out, dir), target, type);
+}
+
+const fault = join(root, 'target', 'wasm-fault');
+if (existsSync(join(fault, 'web'))) {
+  const pkg = join(fault, 'pkg');
+  rmSync(pkg, { recursive: true, force: true });
+  for (const target of ['web', 'nodejs']) {
+    const [dir, type] = parts[target];
+    build(join(fault, target), join(pkg, dir), target, type);
   }
-  // Each build says how Node should load it, whatever the consumer's own package type is.
-  writeFileSync(join(dest, 'package.json'), JSON.stringify({ type, sideEffects: target === 'bundler' ? ['./ehrlint.js'] : false }, null, 2) + '\n');
+  cpSync(join(root, 'pkg-templates', 'worker'), join(pkg, 'worker'), { recursive: true });
+  writeFileSync(join(pkg, 'worker', 'package.json'), JSON.stringify({ type: 'module', sideEffects: false }, null, 2) + '\n');
+  console.log('== test-only fault-injection build: target/wasm-fault/pkg (web/, node/, worker/)');
 }
 
 // Hand-written entries, next to the builds they use. worker/ is ES modules whatever the

@@ -11,13 +11,14 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use std::io::{self, BufWriter, Read, Write};
+    use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
     use std::path::Path;
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand, ValueEnum};
     use ehrlint::{
-        parse_as_of, Context, InputError, Options, ProfileChoice, Report, Severity, Validator,
+        parse_as_of, Context, InputError, Limits, Options, ProfileChoice, Report, Severity,
+        Validator,
     };
     use serde_json::{json, Value};
 
@@ -67,10 +68,15 @@ mod cli {
             /// Overrides the profile of --config.
             #[arg(long, value_name = "default|none|FILE")]
             profile: Option<String>,
-            /// Validator options as JSON (profile, require, rules, asOf, locale), as the JS API
-            /// takes them.
+            /// Validator options as JSON (profile, require, rules, asOf, locale, limits), as the
+            /// JS API takes them.
             #[arg(long, value_name = "FILE")]
             config: Option<String>,
+            /// Most bytes of one resource: a .json file, or one line of NDJSON (default
+            /// 10000000, 10 MB). Larger input is reported as not checked, and the rest goes on.
+            /// Overrides limits.maxBytes of --config.
+            #[arg(long, value_name = "BYTES")]
+            max_bytes: Option<u64>,
             /// Language of the issue messages: en (default) or es. Issue codes and paths are
             /// the same in every language. Overrides the locale of --config.
             #[arg(long, value_name = "en|es")]
@@ -115,6 +121,7 @@ mod cli {
                 as_of,
                 profile,
                 config,
+                max_bytes,
                 locale,
                 paths,
             } => validate(
@@ -124,6 +131,7 @@ mod cli {
                     config: config.as_deref(),
                     profile: profile.as_deref(),
                     locale: locale.as_deref(),
+                    max_bytes,
                 },
                 &paths,
             ),
@@ -190,11 +198,13 @@ mod cli {
         Ok(ProfileChoice::Custom(doc))
     }
 
-    /// The options given on the command line: --config, with --profile and --locale over it.
+    /// The options given on the command line: --config, with --profile, --locale and
+    /// --max-bytes over it.
     struct Overrides<'a> {
         config: Option<&'a str>,
         profile: Option<&'a str>,
         locale: Option<&'a str>,
+        max_bytes: Option<u64>,
     }
 
     fn options(given: Overrides) -> Result<Options, String> {
@@ -202,6 +212,7 @@ mod cli {
             config,
             profile,
             locale,
+            max_bytes,
         } = given;
         let mut options = match config {
             Some(path) => {
@@ -219,6 +230,13 @@ mod cli {
             // Checked here so the error names the flag rather than the options key.
             ehrlint::Locale::from_tag(tag).map_err(|e| format!("--{e}"))?;
             options.locale = Some(tag.to_string());
+        }
+        if let Some(max) = max_bytes {
+            if max == 0 {
+                return Err("--max-bytes: must be at least 1".into());
+            }
+            let limits = options.limits.get_or_insert_with(Limits::default);
+            limits.max_bytes = max;
         }
         Ok(options)
     }
@@ -250,18 +268,13 @@ mod cli {
         let mut out = BufWriter::new(stdout.lock());
         let (mut unreadable, mut failed, mut checked) = (false, 0usize, 0usize);
 
+        let limits = *validator.limits();
         for path in paths {
-            let (name, text) = match read(path) {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("ehrlint: {path}: {e}");
-                    unreadable = true;
-                    continue;
-                }
-            };
-            let ndjson = is_ndjson(path, &text);
-            let mut each = |source: String, chunk: &str| {
-                let result = ehrlint::parse(chunk).and_then(|value| {
+            // Each resource (a .json file, an NDJSON line) is within the limits or reported
+            // as not checked on its own; the rest go on.
+            let mut each = |source: String, chunk: Result<&str, InputError>| {
+                let result = chunk.and_then(|chunk| {
+                    let value = validator.parse(chunk)?;
                     ehrlint::check_input(&value)?;
                     let report = validator.validate(&value, &context);
                     Ok((value, report))
@@ -273,13 +286,22 @@ mod cli {
                 }
                 print(&mut out, format, &outcome)
             };
-            let written = if ndjson {
-                text.lines()
+            let written = match source(path, &limits) {
+                Ok(Source::Lines(reader)) => {
+                    each_line(reader, &limits, |n, line| each(format!("{path}:{n}"), line))
+                }
+                Ok(Source::TooLarge(e)) => each(path.clone(), Err(InputError::Limit(e))),
+                Ok(Source::Text(name, text)) if is_ndjson(path, &text) => text
+                    .lines()
                     .enumerate()
                     .filter(|(_, line)| !line.trim().is_empty())
-                    .try_for_each(|(n, line)| each(format!("{name}:{}", n + 1), line))
-            } else {
-                each(name.clone(), &text)
+                    .try_for_each(|(n, line)| each(format!("{name}:{}", n + 1), Ok(line))),
+                Ok(Source::Text(name, text)) => each(name, Ok(&text)),
+                Err(e) => {
+                    eprintln!("ehrlint: {path}: {e}");
+                    unreadable = true;
+                    continue;
+                }
             };
             if written.is_err() {
                 // Standard output closed (e.g. piped into `head`): stop quietly.
@@ -303,16 +325,85 @@ mod cli {
         })
     }
 
-    fn read(path: &str) -> io::Result<(String, String)> {
+    /// What a path holds: NDJSON read line by line, a .json file too large to read, or text.
+    enum Source {
+        Lines(BufReader<std::fs::File>),
+        TooLarge(ehrlint::LimitError),
+        Text(String, String),
+    }
+
+    fn source(path: &str, limits: &Limits) -> io::Result<Source> {
         if path == "-" {
             let mut text = String::new();
             io::stdin().read_to_string(&mut text)?;
-            return Ok(("<stdin>".to_string(), text));
+            return Ok(Source::Text("<stdin>".to_string(), text));
         }
-        let bytes = std::fs::read(path)?;
+        let file = std::fs::File::open(path)?;
+        match Path::new(path).extension().and_then(|e| e.to_str()) {
+            Some("ndjson") | Some("jsonl") => return Ok(Source::Lines(BufReader::new(file))),
+            Some("json") => {
+                // Refused by its size, unread.
+                if let Err(e) = limits.check_size(file.metadata()?.len()) {
+                    return Ok(Source::TooLarge(e));
+                }
+            }
+            _ => {}
+        }
+        let mut bytes = Vec::new();
+        BufReader::new(file).read_to_end(&mut bytes)?;
         let text = String::from_utf8(bytes)
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))?;
-        Ok((path.to_string(), text))
+        Ok(Source::Text(path.to_string(), text))
+    }
+
+    /// Calls `f` with each non-blank line (numbered from 1) of NDJSON, holding at most
+    /// `maxBytes` of one line in memory: a longer line is passed as its limit error, and the
+    /// lines after it go on.
+    fn each_line(
+        mut reader: impl BufRead,
+        limits: &Limits,
+        mut f: impl FnMut(usize, Result<&str, InputError>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut line = Vec::new();
+        let (mut number, mut size) = (0usize, 0u64);
+        loop {
+            let buf = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    eprintln!("ehrlint: reading stopped at line {}: {e}", number + 1);
+                    return Ok(());
+                }
+            };
+            let end = buf.is_empty();
+            let (chunk, newline) = match memchr::memchr(b'\n', buf) {
+                Some(i) => (buf.get(..i).unwrap_or_default(), true),
+                None => (buf, false),
+            };
+            size += chunk.len() as u64;
+            if size <= limits.max_bytes {
+                line.extend_from_slice(chunk);
+            }
+            let used = chunk.len() + usize::from(newline);
+            reader.consume(used);
+            if newline || (end && size > 0) {
+                number += 1;
+                let result = match limits.check_size(size) {
+                    Err(e) => Err(InputError::Limit(e)),
+                    Ok(()) => std::str::from_utf8(&line).map_err(|_| {
+                        InputError::Context("this line is not UTF-8 text".to_string())
+                    }),
+                };
+                let blank = matches!(&result, Ok(text) if text.trim().is_empty());
+                if !blank {
+                    f(number, result.map(|t| t.strip_suffix('\r').unwrap_or(t)))?;
+                }
+                line.clear();
+                size = 0;
+            } else if end {
+                return Ok(());
+            }
+        }
     }
 
     /// `.ndjson` files are NDJSON; `.json` files are one document; anything else (stdin) is
@@ -390,6 +481,9 @@ mod cli {
                     )?;
                 }
                 Ok(())
+            }
+            (Format::Text, Err(e @ InputError::Limit(_))) => {
+                writeln!(out, "{}: not checked: {e}", o.source)
             }
             (Format::Text, Err(e)) => writeln!(out, "{}: not a resource: {e}", o.source),
         }

@@ -479,16 +479,20 @@ mod tests {
 
 /// A value as a message quotes it: short, and never more than the offending value itself.
 pub(crate) fn quote(value: &serde_json::Value) -> String {
-    const MAX: usize = 60;
     let text = match value {
         serde_json::Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
     };
-    if text.chars().count() <= MAX {
-        text
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
+    excerpt(&text)
+}
+
+/// Text from the record as a message shows it: at most 60 characters, then an ellipsis. A
+/// message never echoes more of a value than that (tests/quoting.rs).
+pub(crate) fn excerpt(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
     }
 }
 

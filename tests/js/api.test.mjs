@@ -65,10 +65,13 @@ test('deep nesting and huge strings neither trap nor hang', () => {
   let deep = { resourceType: 'Patient' };
   let cur = deep;
   for (let i = 0; i < 10_000; i++) cur = cur.extension = {};
-  assert.throws(() => validator.validate(deep), Error);
-  assert.throws(() => validator.validateJson('{"resourceType":"Patient","a":' + '['.repeat(10_000)), /recursion limit/);
+  // JSON.stringify itself cannot follow 10,000 levels: the depth limit's error says so.
+  assert.throws(() => validator.validate(deep), { message: 'the resource: nesting deeper than 64 levels, too deep even to be read as JSON (limits.maxDepth)' });
+  assert.throws(() => validator.validateJson('{"resourceType":"Patient","a":' + '['.repeat(10_000)), /nesting deeper than 64 levels at \/a\/0\/0\//);
+  // 50 MB: above the default size limit (10 MB); checked within a raised one.
   const big = { resourceType: 'Patient', name: [{ text: 'x'.repeat(50 * 1024 * 1024) }], gender: 'mal' };
-  const report = bare.validate(big);
+  assert.throws(() => bare.validate(big), /above the limit of 10 MB \(limits\.maxBytes\)/);
+  const report = new Validator({ profile: 'none', limits: { maxBytes: 60_000_000, maxStringLength: 60_000_000 } }).validate(big);
   assert.deepEqual(pairs(report.issues), [['invalid-value', '/gender']]);
   assert.ok(validator.validate({ resourceType: 'Patient', gender: 'x'.repeat(1_000_000) }).issues[0].message.length < 300);
   assert.equal(validator.validate({ resourceType: 'Patient' }).valid, true);
@@ -207,8 +210,9 @@ test('entry-time calls survive bad values and the instance keeps working', () =>
   }
   assert.throws(() => v.validateField('Patient', 'x'.repeat(1_000_000), 1), Error);
   assert.deepEqual(v.lookup('icd10cm', 'x'.repeat(1_000_000)), []);
-  // A 50 MB string value is just a wrong value.
-  assert.ok(v.validateField('Patient', '/gender', 'x'.repeat(50 * 1024 * 1024)).length === 1);
+  // A 50 MB string value is over the size limit (10 MB); a 5 MB one is just a wrong value.
+  assert.throws(() => v.validateField('Patient', '/gender', 'x'.repeat(50 * 1024 * 1024)), { message: /^value: input is at least 52\.4 MB .*\(limits\.maxBytes\)$/ });
+  assert.ok(v.validateField('Patient', '/gender', 'x'.repeat(5 * 1024 * 1024)).length === 1);
   assert.deepEqual(pairs(s.set('/birthDate', '2099-01-01').added), [['birth-date-in-future', '/birthDate']]);
   assert.equal(v.validate({ resourceType: 'Patient', gender: 'male' }).valid, true);
 });

@@ -36,7 +36,7 @@ record_rule! {
             if f.status != CodeStatus::Unknown {
                 continue;
             }
-            let shown = path::escape_token(f.coding.code);
+            let shown = crate::rules::excerpt(&path::escape_token(f.coding.code));
             let suggestions: Vec<String> = f
                 .code
                 .as_deref()

@@ -45,7 +45,7 @@ record_rule! {
             if !matches!(f.status, CodeStatus::Unknown | CodeStatus::Header) {
                 continue;
             }
-            let shown = path::escape_token(f.coding.code);
+            let shown = crate::rules::excerpt(&path::escape_token(f.coding.code));
             let code = f.code.as_deref().unwrap_or("");
             let (text, suggestions) = if !well_formed(code) {
                 (text!("icd10pcs-unknown.form", code = shown), Vec::new())

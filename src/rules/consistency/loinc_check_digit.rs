@@ -43,7 +43,7 @@ record_rule! {
                     continue;
                 }
             }
-            let code = path::escape_token(c.value);
+            let code = crate::rules::excerpt(&path::escape_token(c.value));
             let text = match loinc(c.value) {
                 Ok(()) => continue,
                 Err(LoincError::Form) => text!("loinc-check-digit.form", code),

@@ -37,7 +37,7 @@ record_rule! {
             if c.value.contains(['|', ':', '+', '{', '=']) {
                 continue;
             }
-            let code = path::escape_token(c.value);
+            let code = crate::rules::excerpt(&path::escape_token(c.value));
             let text = match sctid_concept(c.value) {
                 Ok(()) => continue,
                 Err(SctidError::Form) => text!("snomed-check-digit.form", code),
