@@ -47,3 +47,6 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
+
+# cargo-fuzz and cargo-deny for the reliability checks (pinned; skipped when installed).
+scripts/setup-checks.sh

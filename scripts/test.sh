@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, generated files up to date, Rust unit and integration
-# tests (fixtures, CLI, bad input, the FHIR spec examples), the Wasm/npm package's Node tests
+# Runs every test: formatting and lints, cargo deny, generated files up to date, Rust unit,
+# integration and property tests (fixtures, CLI, bad input, limits, the FHIR spec examples, saved
+# fuzz inputs), a short fuzzing run of every target, the Wasm/npm package's Node tests
 # (API, CommonJS, Rust/CLI/Wasm parity), the consumer tests (the packed tarball installed in
 # fresh Node ESM, CommonJS, Vite, webpack, Web Worker and unbundled projects, the browser ones
 # run in Chromium), the demo page's end-to-end tests in Chromium (tests/e2e/: typing into the
@@ -20,6 +21,12 @@ cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 
+echo "== supply chain: licences, banned crates and sources (cargo deny, deny.toml)"
+# Advisories need the RustSec database from GitHub: `cargo deny check advisories` where it is
+# reachable (SECURITY.md).
+cargo deny --offline check licenses bans sources
+cargo deny --manifest-path fuzz/Cargo.toml --offline check licenses bans sources
+
 echo "== generated files are up to date"
 node tools/gen-schemas.mjs --check
 node tools/gen-rules-doc.mjs --check
@@ -32,6 +39,9 @@ done
 
 echo "== cargo test"
 cargo test 2>&1 | tee -a "$log"
+
+echo "== fuzzing, a short run of every target (scripts/fuzz.sh; the long run: scripts/fuzz.sh 600)"
+scripts/fuzz.sh 15
 
 scripts/build.sh
 echo "== demo page: type check (tsc --strict) and build (target/www)"
