@@ -47,7 +47,7 @@ struct Run<'c> {
 }
 
 /// The record rules' results for one resource, kept between the steps of a session.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Plan {
     /// Per rule of RECORD_RULES: its issues when last run; None: never run.
     results: Vec<Option<Vec<Issue>>>,
@@ -79,10 +79,10 @@ impl Plan {
         }
     }
 
-    /// Marks the rules to run next time.
-    pub(crate) fn mark(&mut self, stale: impl Fn(usize) -> bool) {
-        for (i, s) in self.stale.iter_mut().enumerate() {
-            *s = *s || stale(i);
+    /// Marks the rules to run next time: those `stale` (one flag per rule) says.
+    pub(crate) fn mark(&mut self, stale: &[bool]) {
+        for (s, &now) in self.stale.iter_mut().zip(stale) {
+            *s = *s || now;
         }
     }
 
@@ -310,19 +310,20 @@ impl Engine {
                 }
             }
             Some(plan) => {
-                for (i, rule) in RECORD_RULES.iter().enumerate() {
+                let kept = plan.results.iter_mut().zip(plan.stale.iter_mut());
+                for (rule, (result, stale)) in RECORD_RULES.iter().zip(kept) {
                     if !rule.resource_types().contains(&rt) || !self.config.runs(rule.meta().code) {
                         continue;
                     }
-                    if plan.stale[i] || plan.results[i].is_none() {
+                    if *stale || result.is_none() {
                         let mut found = Vec::new();
                         rule.check(resource, &cx, &mut found);
                         plan.runs += 1;
                         plan.last.push(rule.meta().code);
-                        plan.results[i] = Some(found);
+                        *result = Some(found);
                     }
-                    plan.stale[i] = false;
-                    run.issues.extend(plan.results[i].iter().flatten().cloned());
+                    *stale = false;
+                    run.issues.extend(result.iter().flatten().cloned());
                 }
             }
         }

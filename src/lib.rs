@@ -13,6 +13,17 @@
 //! assert_eq!(report.issues[0].path, "/gender");
 //! ```
 
+// A record must never crash the validator: a panic would also leave the Wasm instance unusable.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod codes;
 mod config;
 mod engine;

@@ -181,7 +181,10 @@ impl Element {
     /// one-step path, each `name` for `name.family`.
     pub fn parents<'a>(&self, resource: &'a Value) -> Vec<(String, &'a Value)> {
         let mut out = Vec::new();
-        let parent_steps = &self.steps[..self.steps.len().saturating_sub(1)];
+        let parent_steps = self
+            .steps
+            .split_last()
+            .map_or(&[][..], |(_, parents)| parents);
         collect(resource, parent_steps, &mut String::new(), &mut out);
         out.retain(|(_, v)| v.is_object());
         out

@@ -101,8 +101,8 @@ pub(crate) fn set_at(
         return Err("resourceType cannot be edited in a session: start a new one".into());
     }
     let mut here = resource;
-    for (i, token) in parents.iter().enumerate() {
-        let next_is_index = tokens[i + 1].bytes().all(|b| b.is_ascii_digit());
+    for (token, next) in parents.iter().zip(tokens.iter().skip(1)) {
+        let next_is_index = next.bytes().all(|b| b.is_ascii_digit());
         here = step(here, token, value.is_some(), next_is_index)
             .ok_or_else(|| format!("{pointer}: {token} is not an object or list to go into"))?;
     }
@@ -115,17 +115,19 @@ pub(crate) fn set_at(
             let i: usize = last
                 .parse()
                 .map_err(|_| format!("{pointer}: {last} is not a list index"))?;
+            let len = items.len();
             match value {
-                Some(v) if i < items.len() => Ok(Some(std::mem::replace(&mut items[i], v))),
-                Some(v) if i == items.len() => {
-                    items.push(v);
-                    Ok(None)
-                }
-                Some(_) => Err(format!(
-                    "{pointer}: index {i} is past the end of a list of {}",
-                    items.len()
-                )),
-                None if i < items.len() => Ok(Some(items.remove(i))),
+                Some(v) => match items.get_mut(i) {
+                    Some(item) => Ok(Some(std::mem::replace(item, v))),
+                    None if i == len => {
+                        items.push(v);
+                        Ok(None)
+                    }
+                    None => Err(format!(
+                        "{pointer}: index {i} is past the end of a list of {len}"
+                    )),
+                },
+                None if i < len => Ok(Some(items.remove(i))),
                 None => Ok(None),
             }
         }
@@ -182,7 +184,8 @@ pub(crate) fn affected(
     // The objects on the way to the edit (below the resource itself), and what was and is there.
     let mut ancestors = Vec::new();
     let mut here = resource;
-    for token in &tokens[..tokens.len().saturating_sub(1)] {
+    let parents = tokens.split_last().map_or(&[][..], |(_, parents)| parents);
+    for token in parents {
         here = match here {
             Value::Object(m) => match m.get(token.as_str()) {
                 Some(v) => v,
@@ -301,7 +304,7 @@ impl SessionState {
             old
         };
         let stale = affected(&self.resource, &pointer, old.as_ref(), new.as_ref());
-        self.plan.mark(|i| stale[i]);
+        self.plan.mark(&stale);
         self.plan.scope = path::tokens(&pointer).next().map(|t| t.into_owned());
         let report =
             validator

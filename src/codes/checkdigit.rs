@@ -58,10 +58,11 @@ pub fn npi(value: &str) -> Result<(), NpiError> {
     let d = digits(value)
         .filter(|d| d.len() == 10)
         .ok_or(NpiError::Form)?;
+    let (&check, payload) = d.split_last().ok_or(NpiError::Form)?;
     // The 80840 prefix adds 24 to the Luhn sum of the first nine digits.
-    let sum = 24 + luhn_sum(d[..9].iter().copied());
+    let sum = 24 + luhn_sum(payload.iter().copied());
     let want = (10 - sum % 10) % 10;
-    if d[9] == want {
+    if check == want {
         Ok(())
     } else {
         Err(NpiError::CheckDigit(want))
@@ -99,11 +100,14 @@ const VERHOEFF_P: [[u8; 10]; 8] = [
 
 /// Does a digit string (check digit last) pass Verhoeff's check?
 fn verhoeff_ok(d: &[u32]) -> bool {
-    let mut c = 0usize;
-    for (i, &x) in d.iter().rev().enumerate() {
-        c = usize::from(VERHOEFF_D[c][usize::from(VERHOEFF_P[i % 8][x as usize])]);
-    }
-    c == 0
+    let check = d.iter().rev().enumerate().try_fold(0u8, |c, (i, &x)| {
+        let p = VERHOEFF_P.get(i % 8)?.get(x as usize)?;
+        VERHOEFF_D
+            .get(usize::from(c))?
+            .get(usize::from(*p))
+            .copied()
+    });
+    check == Some(0)
 }
 
 #[derive(Debug, PartialEq)]
@@ -131,17 +135,22 @@ pub enum Partition {
 /// partition identifier (the two digits before it) of a concept: 00 (core) or 10 (extension).
 pub fn sctid_concept(code: &str) -> Result<(), SctidError> {
     let d = digits(code)
-        .filter(|d| (6..=18).contains(&d.len()) && d[0] != 0)
+        .filter(|d| (6..=18).contains(&d.len()) && d.first() != Some(&0))
         .ok_or(SctidError::Form)?;
     if !verhoeff_ok(&d) {
         return Err(SctidError::CheckDigit);
     }
-    let partition = &code[code.len() - 3..code.len() - 1];
-    match partition {
-        "00" | "10" => Ok(()),
-        "01" | "11" => Err(SctidError::NotAConcept(Partition::Description)),
-        "02" | "12" => Err(SctidError::NotAConcept(Partition::Relationship)),
-        other => Err(SctidError::NotAConcept(Partition::Other(other.to_string()))),
+    let [.., p1, p2, _check] = d.as_slice() else {
+        return Err(SctidError::Form);
+    };
+    match (p1, p2) {
+        (0 | 1, 0) => Ok(()),
+        (0 | 1, 1) => Err(SctidError::NotAConcept(Partition::Description)),
+        (0 | 1, 2) => Err(SctidError::NotAConcept(Partition::Relationship)),
+        _ => {
+            let other = format!("{p1}{p2}");
+            Err(SctidError::NotAConcept(Partition::Other(other)))
+        }
     }
 }
 
@@ -163,17 +172,17 @@ pub fn ndc(code: &str) -> Ndc {
     {
         return Ndc::Invalid;
     }
-    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
-    let pad = |s: &str, n: usize| format!("{s:0>n$}");
-    match lens.as_slice() {
-        [11] => Ndc::Normalized(code.to_string()),
-        [10] => Ndc::Ambiguous,
-        [4, 4, 2] | [5, 3, 2] | [5, 4, 1] | [5, 4, 2] => Ndc::Normalized(format!(
-            "{}{}{}",
-            pad(parts[0], 5),
-            pad(parts[1], 4),
-            pad(parts[2], 2)
-        )),
+    match parts.as_slice() {
+        [all] if all.len() == 11 => Ndc::Normalized(code.to_string()),
+        [all] if all.len() == 10 => Ndc::Ambiguous,
+        [labeler, product, package]
+            if matches!(
+                (labeler.len(), product.len(), package.len()),
+                (4, 4, 2) | (5, 3, 2) | (5, 4, 1) | (5, 4, 2)
+            ) =>
+        {
+            Ndc::Normalized(format!("{labeler:0>5}{product:0>4}{package:0>2}"))
+        }
         _ => Ndc::Invalid,
     }
 }

@@ -43,7 +43,10 @@ impl Descriptions {
             at += line.len();
         }
         let code = |&(s, e, _): &(u32, u32, u32)| &text[s as usize..e as usize];
-        if index.windows(2).any(|w| code(&w[0]) >= code(&w[1])) {
+        if index
+            .windows(2)
+            .any(|w| matches!(w, [a, b] if code(a) >= code(b)))
+        {
             return Err(
                 "the descriptions file must be sorted by code, one line per code".to_string(),
             );
@@ -110,11 +113,12 @@ impl Descriptions {
             .iter()
             .map(|w| {
                 let start = index.partition_point(|(word, _)| word.as_ref() < w.as_str());
-                let len = index[start..]
+                let from = index.get(start..).unwrap_or_default();
+                let len = from
                     .iter()
                     .take_while(|(word, _)| word.starts_with(w.as_str()))
                     .count();
-                &index[start..start + len]
+                from.get(..len).unwrap_or_default()
             })
             .collect();
         // Start from the rarest word and test the others by binary search: "fracture" is in
@@ -133,10 +137,7 @@ impl Descriptions {
                 .iter()
                 .all(|r| r.iter().any(|(_, list)| list.binary_search(e).is_ok()))
         });
-        let code_len = |i: u32| {
-            let (s, e, _) = self.index[i as usize];
-            e - s
-        };
+        let code_len = |i: u32| self.index.get(i as usize).map_or(0, |&(s, e, _)| e - s);
         // Cheap key first; the word-level key only within the groups that can make the cut.
         hits.sort_unstable_by_key(|&i| (code_len(i), i));
         let mut out = Vec::new();
@@ -160,9 +161,11 @@ impl Descriptions {
                 .iter()
                 .map(|&i| {
                     let text = self.description_at(i).as_bytes();
-                    let begins = text.len() >= first_typed.len()
-                        && text[..first_typed.len()].eq_ignore_ascii_case(first_typed.as_bytes());
-                    let extra = counts[i as usize].saturating_sub(typed.len() as u16);
+                    let begins = text
+                        .get(..first_typed.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(first_typed.as_bytes()));
+                    let count = counts.get(i as usize).copied().unwrap_or(0);
+                    let extra = count.saturating_sub(typed.len() as u16);
                     ((!begins, extra), i)
                 })
                 .collect();
@@ -181,13 +184,17 @@ impl Descriptions {
     }
 
     fn code_at(&self, i: u32) -> &str {
-        let (s, e, _) = self.index[i as usize];
-        &self.text[s as usize..e as usize]
+        self.index
+            .get(i as usize)
+            .and_then(|&(s, e, _)| self.text.get(s as usize..e as usize))
+            .unwrap_or("")
     }
 
     fn description_at(&self, i: u32) -> &str {
-        let (_, e, d) = self.index[i as usize];
-        self.text.get(e as usize + 1..d as usize).unwrap_or("")
+        self.index
+            .get(i as usize)
+            .and_then(|&(_, e, d)| self.text.get(e as usize + 1..d as usize))
+            .unwrap_or("")
     }
 
     /// The description of a code (normalized: no dot, upper case).
@@ -197,7 +204,7 @@ impl Descriptions {
             .index
             .binary_search_by(|entry| at(entry).cmp(code))
             .ok()?;
-        let (_, e, d) = self.index[i];
+        let &(_, e, d) = self.index.get(i)?;
         self.text.get(e as usize + 1..d as usize)
     }
 }

@@ -99,10 +99,11 @@ impl Icd10 {
 
     /// As coders write it: `E119` -> `E11.9`.
     pub fn display(&self, code: &str) -> String {
-        if self.dotted && code.len() > 3 {
-            format!("{}.{}", &code[..3], &code[3..])
-        } else {
-            code.to_string()
+        match code.split_at_checked(3) {
+            Some((category, rest)) if self.dotted && !rest.is_empty() => {
+                format!("{category}.{rest}")
+            }
+            _ => code.to_string(),
         }
     }
 
@@ -173,7 +174,10 @@ impl Icd10 {
     /// longest known prefix, closest in spelling first.
     pub fn nearest(&self, code: &str, first: Day, last: Day, limit: usize) -> Vec<String> {
         for len in (1..code.len()).rev() {
-            let prefix = &code[..len];
+            // Codes are ASCII: a cut inside another character is no prefix to look for.
+            let Some(prefix) = code.get(..len) else {
+                continue;
+            };
             let mut found = self.children(prefix, first, last, 200);
             if let Some(w) = self.windows(prefix) {
                 if w.iter().any(|w| w.covers(first, last)) {
@@ -187,5 +191,24 @@ impl Icd10 {
             }
         }
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn text_that_is_not_ascii_is_shown_and_searched_without_panicking() {
+        let codes = crate::codes::Codes::load().unwrap();
+        let table = &codes.icd10cm;
+        assert_eq!(table.display("E119"), "E11.9");
+        assert_eq!(table.display("E11"), "E11");
+        // Byte 3 falls inside the second `É`.
+        assert_eq!(table.display("ÉÉ"), "ÉÉ");
+        let day = 20240101;
+        assert!(table.nearest("ÉÉ", day, day, 5).is_empty());
+        assert!(table
+            .nearest("E11É", day, day, 5)
+            .iter()
+            .all(|c| c.starts_with("E11")));
     }
 }

@@ -77,7 +77,11 @@ fn code_prefix(table: &Icd10, system: System, text: &str) -> Option<String> {
     let code = table.normalize(text)?;
     let b = code.as_bytes();
     let shaped = match system {
-        System::Icd10cm => b[0].is_ascii_alphabetic() && (b.len() == 1 || b[1].is_ascii_digit()),
+        System::Icd10cm => match b {
+            [letter] => letter.is_ascii_alphabetic(),
+            [letter, digit, ..] => letter.is_ascii_alphabetic() && digit.is_ascii_digit(),
+            [] => false,
+        },
         System::Icd10pcs => b.len() == 1 || b.iter().any(u8::is_ascii_digit),
     };
     shaped.then_some(code)

@@ -38,26 +38,28 @@ impl Ranges {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() != 12 {
+            // An array: the column numbers below are checked when the library is compiled.
+            let Ok(cols) = <[&str; 12]>::try_from(cols) else {
                 return Err(bad(n, "expected 12 columns"));
-            }
-            let opt = |i: usize| -> Result<Option<f64>, String> {
-                match cols[i] {
+            };
+            let opt = |col: &str| -> Result<Option<f64>, String> {
+                match col {
                     "" => Ok(None),
                     s => s.parse().map(Some).map_err(|_| bad(n, "not a number")),
                 }
             };
-            let num =
-                |i: usize| -> Result<f64, String> { opt(i)?.ok_or_else(|| bad(n, "empty bound")) };
+            let num = |col: &str| -> Result<f64, String> {
+                opt(col)?.ok_or_else(|| bad(n, "empty bound"))
+            };
             let band = Band {
                 loinc: cols[0].to_string(),
                 what: cols[1].to_string(),
                 unit: cols[2].to_string(),
-                molar_mass: opt(3)?,
-                age_from: opt(4)?,
-                age_to: opt(5)?,
-                impossible: (num(6)?, num(9)?),
-                implausible: (num(7)?, num(8)?),
+                molar_mass: opt(cols[3])?,
+                age_from: opt(cols[4])?,
+                age_to: opt(cols[5])?,
+                impossible: (num(cols[6])?, num(cols[9])?),
+                implausible: (num(cols[7])?, num(cols[8])?),
                 confused_with: cols[10].split_whitespace().map(str::to_string).collect(),
             };
             if !(band.impossible.0 <= band.implausible.0

@@ -191,15 +191,18 @@ fn digits(s: &[u8]) -> Option<u32> {
 
 /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the date exists.
 pub fn parse_date(s: &str) -> Result<PartialDate, Reason> {
-    let b = s.as_bytes();
-    let shape_ok = matches!(b.len(), 4 | 7 | 10)
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && (b.len() == 4 || (b[4] == b'-' && b[5..7].iter().all(u8::is_ascii_digit)))
-        && (b.len() < 10 || (b[7] == b'-' && b[8..10].iter().all(u8::is_ascii_digit)));
-    if !shape_ok {
-        return Err(text!("reason.date-shape"));
-    }
-    let year = digits(&b[..4]).unwrap_or(0) as u16;
+    let shape = || text!("reason.date-shape");
+    let (year, month, day) = match *s.as_bytes() {
+        [y1, y2, y3, y4] => ([y1, y2, y3, y4], None, None),
+        [y1, y2, y3, y4, b'-', m1, m2] => ([y1, y2, y3, y4], Some([m1, m2]), None),
+        [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] => {
+            ([y1, y2, y3, y4], Some([m1, m2]), Some([d1, d2]))
+        }
+        _ => return Err(shape()),
+    };
+    let year = digits(&year).ok_or_else(shape)? as u16;
+    let month = month.map(|m| digits(&m).ok_or_else(shape)).transpose()?;
+    let day = day.map(|d| digits(&d).ok_or_else(shape)).transpose()?;
     if year == 0 {
         return Err(text!("reason.year-zero"));
     }
@@ -208,14 +211,14 @@ pub fn parse_date(s: &str) -> Result<PartialDate, Reason> {
         month: None,
         day: None,
     };
-    if b.len() >= 7 {
-        let month = digits(&b[5..7]).unwrap_or(0) as u8;
+    if let Some(month) = month {
+        let month = month as u8;
         if !(1..=12).contains(&month) {
             return Err(text!("reason.month", month = format!("{month:02}")));
         }
         date.month = Some(month);
-        if b.len() == 10 {
-            let day = digits(&b[8..10]).unwrap_or(0) as u8;
+        if let Some(day) = day {
+            let day = day as u8;
             let max = days_in_month(year, month);
             if day == 0 || day > max {
                 return Err(days_in_month_reason(year, month, max));
@@ -226,12 +229,16 @@ pub fn parse_date(s: &str) -> Result<PartialDate, Reason> {
     Ok(date)
 }
 
-/// Checks `hh:mm:ss(.fff)` and returns how many bytes it took.
-fn check_time_part(b: &[u8]) -> Result<usize, Reason> {
-    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+/// Checks the `hh:mm:ss(.fff)` that `b` starts with and returns what follows it.
+fn check_time_part(b: &[u8]) -> Result<&[u8], Reason> {
+    let [h1, h2, b':', m1, m2, b':', s1, s2, rest @ ..] = b else {
         return Err(text!("reason.time-shape"));
-    }
-    let (h, m, s) = (digits(&b[0..2]), digits(&b[3..5]), digits(&b[6..8]));
+    };
+    let (h, m, s) = (
+        digits(&[*h1, *h2]),
+        digits(&[*m1, *m2]),
+        digits(&[*s1, *s2]),
+    );
     match (h, m, s) {
         (Some(h), Some(m), Some(s)) if h <= 23 && m <= 59 && s <= 60 => {}
         (Some(hour), Some(_), Some(_)) if hour > 23 => return Err(text!("reason.hour", hour)),
@@ -243,15 +250,16 @@ fn check_time_part(b: &[u8]) -> Result<usize, Reason> {
         }
         _ => return Err(text!("reason.time-shape")),
     }
-    let mut n = 8;
-    if b.get(8) == Some(&b'.') {
-        let frac = b[9..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if frac == 0 {
-            return Err(text!("reason.seconds-fraction"));
+    match rest {
+        [b'.', fraction @ ..] => {
+            let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return Err(text!("reason.seconds-fraction"));
+            }
+            Ok(fraction.get(n..).unwrap_or_default())
         }
-        n = 9 + frac;
+        _ => Ok(rest),
     }
-    Ok(n)
 }
 
 fn check_zone(b: &[u8]) -> Result<(), Reason> {
@@ -278,7 +286,7 @@ pub fn check_date(s: &str) -> Result<(), Reason> {
 
 /// `dateTime`: a partial or full date, or a full date with a time and a time zone.
 pub fn check_date_time(s: &str) -> Result<(), Reason> {
-    match s.find('T') {
+    match s.split_once('T') {
         None => parse_date(s).map(|_| ()).map_err(|e| {
             if s.len() > 10 {
                 text!("reason.date-time-shape")
@@ -286,15 +294,12 @@ pub fn check_date_time(s: &str) -> Result<(), Reason> {
                 e
             }
         }),
-        Some(t) => {
-            let date = &s[..t];
+        Some((date, time)) => {
             if date.len() != 10 {
                 return Err(text!("reason.time-needs-date"));
             }
             parse_date(date)?;
-            let rest = &s.as_bytes()[t + 1..];
-            let n = check_time_part(rest)?;
-            check_zone(&rest[n..])
+            check_zone(check_time_part(time.as_bytes())?)
         }
     }
 }
@@ -309,9 +314,7 @@ pub fn check_instant(s: &str) -> Result<(), Reason> {
 
 /// `time`: hh:mm:ss with optional fraction, no time zone.
 pub fn check_time(s: &str) -> Result<(), Reason> {
-    let b = s.as_bytes();
-    let n = check_time_part(b)?;
-    if n == b.len() {
+    if check_time_part(s.as_bytes())?.is_empty() {
         Ok(())
     } else {
         Err(text!("reason.time-alone"))
@@ -444,24 +447,25 @@ pub fn check_xhtml(s: &str) -> Result<(), Reason> {
     if !(t.starts_with("<div") && (t.ends_with("</div>") || t.ends_with("/>"))) {
         return Err(text!("reason.xhtml-div"));
     }
-    let b = t.as_bytes();
-    let mut i = 0;
-    while let Some(at) = memchr::memchr2(b'<', b'&', &b[i..]) {
-        let p = i + at;
-        if b[p] == b'&' {
-            check_entity(&b[p + 1..])?;
-            i = p + 1;
+    let mut rest = t.as_bytes();
+    while let Some(at) = memchr::memchr2(b'<', b'&', rest) {
+        // `after`: everything after the `<` or `&`, to the end of the narrative.
+        let Some((&mark, after)) = rest.get(at..).and_then(<[u8]>::split_first) else {
+            break;
+        };
+        if mark == b'&' {
+            check_entity(after)?;
+            rest = after;
             continue;
         }
-        let end = memchr::memchr(b'>', &b[p..]).map_or(b.len(), |e| p + e);
-        check_tag(&b[p + 1..end])?;
+        let end = memchr::memchr(b'>', after).unwrap_or(after.len());
+        let (tag, from_end) = after.split_at_checked(end).unwrap_or((after, &[]));
+        check_tag(tag)?;
         // Entities inside attribute values are checked too.
-        let mut j = p + 1;
-        while let Some(a) = memchr::memchr(b'&', &b[j..end]) {
-            check_entity(&b[j + a + 1..])?;
-            j += a + 1;
+        for a in memchr::memchr_iter(b'&', tag) {
+            check_entity(after.get(a + 1..).unwrap_or_default())?;
         }
-        i = end;
+        rest = from_end;
     }
     Ok(())
 }
@@ -469,19 +473,18 @@ pub fn check_xhtml(s: &str) -> Result<(), Reason> {
 /// The inside of one tag (`p class="x"`, `/p`): no active element, no event attribute, no
 /// `javascript:` URL.
 fn check_tag(tag: &[u8]) -> Result<(), Reason> {
-    let from = usize::from(tag.first() == Some(&b'/'));
-    let len = tag[from..]
+    let name = tag.strip_prefix(b"/").unwrap_or(tag);
+    let len = name
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric())
         .count();
-    // Element names of interest are at most 8 letters: lower-case them into a stack buffer.
+    // Element names of interest are 4 to 8 letters: only those are compared, ignoring case.
     if (4..=8).contains(&len) {
-        let mut buf = [0u8; 8];
-        for (d, s) in buf.iter_mut().zip(&tag[from..from + len]) {
-            *d = s.to_ascii_lowercase();
-        }
-        let name = &buf[..len];
-        if let Some(active) = ACTIVE_ELEMENTS.iter().find(|a| a.as_bytes() == name) {
+        let name = name.get(..len).unwrap_or_default();
+        if let Some(active) = ACTIVE_ELEMENTS
+            .iter()
+            .find(|a| a.as_bytes().eq_ignore_ascii_case(name))
+        {
             return Err(text!("reason.xhtml-active", element = active));
         }
     }
@@ -492,7 +495,9 @@ fn check_tag(tag: &[u8]) -> Result<(), Reason> {
     for (k, &c) in tag.iter().enumerate() {
         let hit = match c {
             b'o' | b'O' => is_event_attribute(tag, k),
-            b'j' | b'J' => starts_with_ignore_case(&tag[k..], b"javascript:"),
+            b'j' | b'J' => {
+                starts_with_ignore_case(tag.get(k..).unwrap_or_default(), b"javascript:")
+            }
             _ => false,
         };
         if hit {
@@ -503,14 +508,16 @@ fn check_tag(tag: &[u8]) -> Result<(), Reason> {
 }
 
 fn starts_with_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.len() >= needle.len() && haystack[..needle.len()].eq_ignore_ascii_case(needle)
+    haystack
+        .get(..needle.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(needle))
 }
 
 /// `rest` follows an `&`: it must be one of XML's five entities or a numeric reference.
 fn check_entity(rest: &[u8]) -> Result<(), Reason> {
     let len = rest.iter().take(12).take_while(|&&c| c != b';').count();
-    let name = &rest[..len];
-    let terminated = rest.get(len) == Some(&b';');
+    let (name, after) = rest.split_at_checked(len).unwrap_or((rest, &[]));
+    let terminated = after.first() == Some(&b';');
     let numeric = match name {
         [b'#', b'x' | b'X', hex @ ..] => !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit),
         [b'#', dec @ ..] => !dec.is_empty() && dec.iter().all(u8::is_ascii_digit),
@@ -527,13 +534,19 @@ fn check_entity(rest: &[u8]) -> Result<(), Reason> {
 
 /// An `onclick=`-style attribute starting at `i` inside a tag.
 fn is_event_attribute(b: &[u8], i: usize) -> bool {
-    let after_space = i > 0 && b[i - 1].is_ascii_whitespace();
+    let after_space = i
+        .checked_sub(1)
+        .and_then(|before| b.get(before))
+        .is_some_and(u8::is_ascii_whitespace);
     if !after_space || !matches!(b.get(i + 1), Some(b'n' | b'N')) {
         return false;
     }
     let rest = b.get(i + 2..).unwrap_or_default();
     let name_len = rest.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    let next = rest[name_len..].iter().find(|c| !c.is_ascii_whitespace());
+    let next = rest
+        .iter()
+        .skip(name_len)
+        .find(|c| !c.is_ascii_whitespace());
     name_len > 0 && next == Some(&b'=')
 }
 

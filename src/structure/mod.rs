@@ -206,13 +206,12 @@ impl Structure {
                                 .is_some_and(|c| c.is_ascii_uppercase())
                         })
                         .collect();
-                    if forms.is_empty() {
+                    let Some(first) = forms.first() else {
                         return Err(format!("{owner} has no choice element {step}"));
-                    }
+                    };
                     if i + 1 < steps.len() {
                         return Err(format!(
-                            "{step} has several types: name one form (e.g. {}) to go below it",
-                            forms[0]
+                            "{step} has several types: name one form (e.g. {first}) to go below it"
                         ));
                     }
                     return Ok(());

@@ -597,12 +597,14 @@ impl ContactWalk {
             "valueAddress",
             "valueHumanName",
         ];
+        /// Any resource: contact datatypes as extension values only (PERSON's last three).
+        const VALUES: &[&str] = &["valueContactPoint", "valueAddress", "valueHumanName"];
         let person = resource
             .get("resourceType")
             .and_then(Value::as_str)
             .is_some_and(|rt| PERSON_TYPES.contains(&rt));
         ContactWalk {
-            names: if person { PERSON } else { &PERSON[3..] },
+            names: if person { PERSON } else { VALUES },
         }
     }
 

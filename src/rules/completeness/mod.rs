@@ -48,7 +48,9 @@ pub(crate) fn check_profile(
             pointer.starts_with(f) && matches!(pointer.as_bytes().get(f.len()), None | Some(b'/'))
         })
     };
-    let flagged: Vec<String> = out[first.min(out.len())..]
+    let flagged: Vec<String> = out
+        .get(first..)
+        .unwrap_or_default()
         .iter()
         .map(|i| i.path.clone())
         .collect();
@@ -73,8 +75,11 @@ pub(crate) fn check_profile(
         counts.missing_must_support.len(),
     );
     let missing = |pointer: String, counts: &mut Counts, required: bool| {
-        if counts.missing_required[req_start..].contains(&pointer)
-            || counts.missing_must_support[ms_start..].contains(&pointer)
+        let this_resource = |list: &[String], start: usize| -> bool {
+            list.get(start..).unwrap_or_default().contains(&pointer)
+        };
+        if this_resource(&counts.missing_required, req_start)
+            || this_resource(&counts.missing_must_support, ms_start)
         {
             return false;
         }
