@@ -11,7 +11,7 @@
 use std::sync::OnceLock;
 
 use ehrlint::codes::{checkdigit, units, usps, Codes};
-use ehrlint::{Context, Options, ProfileChoice, Report, Validator};
+use ehrlint::{Context, InputError, Limits, Options, ProfileChoice, Report, Validator};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -69,11 +69,62 @@ pub fn check_report(report: &Report) {
     assert_eq!(outcome["resourceType"], "OperationOutcome");
 }
 
+/// Limits small enough for fuzzed input to meet them all the time.
+const SMALL: Limits = Limits {
+    max_bytes: 4096,
+    max_depth: 6,
+    max_array_length: 4,
+    max_string_length: 24,
+};
+
+/// The JSON reader with limits (`parse_with_limits`, a visitor of ehrlint's own) against
+/// serde_json's own reader and `Limits::check_value` on what it reads: the same value when
+/// within the limits, a limit error only for input over one, the same syntax error otherwise.
+pub fn parse_agrees(text: &str, limits: &Limits) {
+    let ours = ehrlint::parse_with_limits(text, limits);
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let theirs = serde_json::from_str::<Value>(body);
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(
+                a, b,
+                "parse_with_limits built another value than serde_json"
+            );
+            assert_eq!(
+                limits.check_value(&b),
+                Ok(()),
+                "check_value refuses what parse took"
+            );
+        }
+        (Ok(_), Err(e)) => panic!("parse_with_limits took text serde_json refuses: {e}"),
+        (Err(InputError::Limit(_)), Ok(b)) => assert!(
+            body.len() as u64 > limits.max_bytes || limits.check_value(&b).is_err(),
+            "parse_with_limits refused text within its limits"
+        ),
+        // A limit met before the syntax error.
+        (Err(InputError::Limit(_)), Err(_)) => {}
+        (
+            Err(InputError::Json {
+                line,
+                column,
+                message,
+            }),
+            Err(e),
+        ) => {
+            assert_eq!((line, column), (e.line(), e.column()), "{message} / {e}");
+            assert!(e.to_string().starts_with(&message), "{message} / {e}");
+        }
+        (Err(e), Ok(_)) => panic!("parse_with_limits refused JSON serde_json reads: {e}"),
+        (Err(e), Err(_)) => panic!("parse_with_limits gave {e:?}"),
+    }
+}
+
 /// `validate_json` target: any bytes as JSON text, through `Validator::validate_json` (the JS
 /// API's validateJson) and through the CLI's own path (`parse`, `check_input`, `validate`),
-/// which must agree; then, when the text has several lines, each line alone, as the CLI
-/// reads an NDJSON file. Bytes that are not UTF-8 go in with U+FFFD in their place, as a
-/// JavaScript string would carry them.
+/// which must agree; the JSON reader with the default limits and with small ones against
+/// serde_json's; then, when the text has several lines, each line alone, as the CLI reads an
+/// NDJSON file. Bytes that are not UTF-8 go in with U+FFFD in their place, as a JavaScript
+/// string would carry them.
 pub fn validate_json(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let v = validator();
@@ -87,6 +138,8 @@ pub fn validate_json(bytes: &[u8]) {
     if let Ok(report) = &api {
         check_report(report);
     }
+    parse_agrees(&text, &Limits::default());
+    parse_agrees(&text, &SMALL);
     if text.contains('\n') {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             if let Ok(report) = v.validate_json(line, &context) {
@@ -133,6 +186,15 @@ pub fn validate_value(case: &ValueCase) {
     let context = context_of(case.context.as_ref());
     let report = v.validate(&case.record, &context);
     check_report(&report);
+    // The checked entry point: within the default limits (the generated records are), the
+    // same report.
+    match v.validate_value(&case.record, &context) {
+        Ok(checked) => assert_eq!(checked, report, "validate_value and validate disagree"),
+        Err(e) => assert!(
+            v.limits().check_value(&case.record).is_err(),
+            "validate_value refused a record within the limits: {e}"
+        ),
+    }
     let text = serde_json::to_string(&case.record).expect("a value serializes");
     match (
         ehrlint::check_input(&case.record),
@@ -143,9 +205,9 @@ pub fn validate_value(case: &ValueCase) {
             "validate and validate_json of its serialization disagree"
         ),
         (Ok(()), Err(e)) => {
-            // serde_json refuses nesting deeper than 128; a built value has no such limit.
+            // A built value can be over the limits that text is read with.
             assert!(
-                e.to_string().contains("recursion limit"),
+                matches!(e, InputError::Limit(_)),
                 "validate_json refused a serialized resource: {e}"
             )
         }
@@ -246,7 +308,7 @@ fn sample_records() -> &'static [Value] {
 /// `options` target: bytes as the options JSON (what the JS constructor and the CLI's
 /// --config take), through `Options::from_json` and `Validator::new`; the same JSON as a
 /// profile document (the CLI's --profile file); each validator built then checks a few
-/// records.
+/// records, as values and as text (within its limits, the same report).
 pub fn options(bytes: &[u8]) {
     let Ok(value) = ehrlint::parse(&String::from_utf8_lossy(bytes)) else {
         return;
@@ -261,7 +323,16 @@ pub fn options(bytes: &[u8]) {
             continue;
         };
         for record in sample_records() {
-            check_report(&v.validate(record, &Context::default()));
+            let report = v.validate(record, &Context::default());
+            check_report(&report);
+            // The same record as text, within the validator's limits or refused by one.
+            let text = serde_json::to_string(record).expect("a value serializes");
+            match v.validate_json(&text, &Context::default()) {
+                Ok(from_text) => {
+                    assert_eq!(from_text, report, "validate_json and validate disagree")
+                }
+                Err(e) => assert!(matches!(e, InputError::Limit(_)), "{e}"),
+            }
         }
     }
 }
