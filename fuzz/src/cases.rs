@@ -363,8 +363,7 @@ pub struct LookupCase {
 }
 
 /// `lookup` target: `Validator::lookup` (with the descriptions loaded, so word searches run),
-/// then every public code-table function on the same text, normalized first where the
-/// function asks for a normalized code.
+/// then every public code-table function on the same text, as typed and normalized.
 pub fn lookup(case: &LookupCase) {
     let as_of = case
         .as_of
@@ -381,6 +380,12 @@ pub fn lookup(case: &LookupCase) {
     let codes = codes();
     let (first, last) = (case.first.min(case.last), case.first.max(case.last));
     for table in [&codes.icd10cm, &codes.icd10pcs] {
+        // They take any text, as typed (not only normalized codes).
+        table.display(&case.text);
+        table.status(&case.text, first, last);
+        table.exists(&case.text);
+        table.children(&case.text, first, last, 5);
+        table.nearest(&case.text, first, last, 5);
         let Some(code) = table.normalize(&case.text) else {
             continue;
         };
