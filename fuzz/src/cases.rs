@@ -77,19 +77,104 @@ const SMALL: Limits = Limits {
     max_string_length: 24,
 };
 
+/// JSON as written, duplicate keys kept (serde_json's `Value` keeps the last): what the
+/// limits apply to. Strings and property names by their length in characters.
+enum Raw {
+    Scalar,
+    Str(usize),
+    Array(Vec<Raw>),
+    Object(Vec<(usize, Raw)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
+        struct RawVisitor;
+        impl<'de> serde::de::Visitor<'de> for RawVisitor {
+            type Value = Raw;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
+                Ok(Raw::Str(s.chars().count()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Raw::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+                let mut members = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    members.push((key.chars().count(), map.next_value()?));
+                }
+                Ok(Raw::Object(members))
+            }
+        }
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+impl Raw {
+    /// Is anything in it over the limits, as docs/limits.md states them: a container at
+    /// `depth` (the input itself 0) deeper than `maxDepth` allows, a list longer than
+    /// `maxArrayLength`, a string or property name longer than `maxStringLength`?
+    fn over(&self, limits: &Limits, depth: u64) -> bool {
+        let long = |chars: usize| chars as u64 > limits.max_string_length;
+        match self {
+            Raw::Scalar => false,
+            Raw::Str(chars) => long(*chars),
+            Raw::Array(items) => {
+                depth >= limits.max_depth
+                    || items.len() as u64 > limits.max_array_length
+                    || items.iter().any(|i| i.over(limits, depth + 1))
+            }
+            Raw::Object(members) => {
+                depth >= limits.max_depth
+                    || members
+                        .iter()
+                        .any(|(key, v)| long(*key) || v.over(limits, depth + 1))
+            }
+        }
+    }
+}
+
 /// The JSON reader with limits (`parse_with_limits`, a visitor of ehrlint's own) against
-/// serde_json's own reader and `Limits::check_value` on what it reads: the same value when
-/// within the limits, a limit error only for input over one, the same syntax error otherwise.
+/// serde_json's own reader and a reference check of the limits on the text as written
+/// (duplicate keys included: a string over the limit counts even when a later duplicate
+/// replaces it): the same value when within the limits, a limit error only for input over
+/// one, the same syntax error otherwise.
 pub fn parse_agrees(text: &str, limits: &Limits) {
     let ours = ehrlint::parse_with_limits(text, limits);
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let theirs = serde_json::from_str::<Value>(body);
+    let over = || {
+        body.len() as u64 > limits.max_bytes
+            || serde_json::from_str::<Raw>(body).is_ok_and(|raw| raw.over(limits, 0))
+    };
     match (ours, theirs) {
         (Ok(a), Ok(b)) => {
             assert_eq!(
                 a, b,
                 "parse_with_limits built another value than serde_json"
             );
+            assert!(!over(), "parse_with_limits took text over its limits");
             assert_eq!(
                 limits.check_value(&b),
                 Ok(()),
@@ -97,10 +182,9 @@ pub fn parse_agrees(text: &str, limits: &Limits) {
             );
         }
         (Ok(_), Err(e)) => panic!("parse_with_limits took text serde_json refuses: {e}"),
-        (Err(InputError::Limit(_)), Ok(b)) => assert!(
-            body.len() as u64 > limits.max_bytes || limits.check_value(&b).is_err(),
-            "parse_with_limits refused text within its limits"
-        ),
+        (Err(InputError::Limit(_)), Ok(_)) => {
+            assert!(over(), "parse_with_limits refused text within its limits")
+        }
         // A limit met before the syntax error.
         (Err(InputError::Limit(_)), Err(_)) => {}
         (
