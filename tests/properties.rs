@@ -1,7 +1,7 @@
 //! Properties of validation over generated records (proptest): it never panics, whatever the
-//! value; `validate` and `validate_json` of the same record give the same report; and an
-//! unknown property added to a valid record, at its root or in any object below, adds exactly
-//! one issue, `unknown-property` at that key, and changes nothing else.
+//! value; `validate`, `validate_value` and `validate_json` of the same record give the same
+//! report; and an unknown property added to a valid record, at its root or in any object
+//! below, adds exactly one issue, `unknown-property` at that key, and changes nothing else.
 //!
 //! The fuzz targets (fuzz/, scripts/fuzz.sh) explore the same ground for far longer; these run
 //! in every `cargo test`, in a few seconds.
@@ -331,10 +331,12 @@ proptest! {
     }
 
     #[test]
-    fn validate_and_validate_json_give_the_same_report(value in record()) {
+    fn validate_validate_value_and_validate_json_give_the_same_report(value in record()) {
         let v = validator();
         let context = Context::default();
         let from_value = v.validate(&value, &context);
+        // The entry point that checks the limits first: these values are within them.
+        prop_assert_eq!(&v.validate_value(&value, &context).unwrap(), &from_value);
         let text = serde_json::to_string(&value).unwrap();
         match (ehrlint::check_input(&value), v.validate_json(&text, &context)) {
             // Every field of every issue (code, path, expression, severity, message,

@@ -11,7 +11,7 @@
 use std::sync::OnceLock;
 
 use ehrlint::codes::{checkdigit, units, usps, Codes};
-use ehrlint::{Context, Options, ProfileChoice, Report, Validator};
+use ehrlint::{Context, InputError, Limits, Options, ProfileChoice, Report, Validator};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -69,11 +69,146 @@ pub fn check_report(report: &Report) {
     assert_eq!(outcome["resourceType"], "OperationOutcome");
 }
 
+/// Limits small enough for fuzzed input to meet them all the time.
+const SMALL: Limits = Limits {
+    max_bytes: 4096,
+    max_depth: 6,
+    max_array_length: 4,
+    max_string_length: 24,
+};
+
+/// JSON as written, duplicate keys kept (serde_json's `Value` keeps the last): what the
+/// limits apply to. Strings and property names by their length in characters.
+enum Raw {
+    Scalar,
+    Str(usize),
+    Array(Vec<Raw>),
+    Object(Vec<(usize, Raw)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
+        struct RawVisitor;
+        impl<'de> serde::de::Visitor<'de> for RawVisitor {
+            type Value = Raw;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Scalar)
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
+                Ok(Raw::Str(s.chars().count()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Raw::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+                let mut members = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    members.push((key.chars().count(), map.next_value()?));
+                }
+                Ok(Raw::Object(members))
+            }
+        }
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+impl Raw {
+    /// Is anything in it over the limits, as docs/limits.md states them: a container at
+    /// `depth` (the input itself 0) deeper than `maxDepth` allows, a list longer than
+    /// `maxArrayLength`, a string or property name longer than `maxStringLength`?
+    fn over(&self, limits: &Limits, depth: u64) -> bool {
+        let long = |chars: usize| chars as u64 > limits.max_string_length;
+        match self {
+            Raw::Scalar => false,
+            Raw::Str(chars) => long(*chars),
+            Raw::Array(items) => {
+                depth >= limits.max_depth
+                    || items.len() as u64 > limits.max_array_length
+                    || items.iter().any(|i| i.over(limits, depth + 1))
+            }
+            Raw::Object(members) => {
+                depth >= limits.max_depth
+                    || members
+                        .iter()
+                        .any(|(key, v)| long(*key) || v.over(limits, depth + 1))
+            }
+        }
+    }
+}
+
+/// The JSON reader with limits (`parse_with_limits`, a visitor of ehrlint's own) against
+/// serde_json's own reader and a reference check of the limits on the text as written
+/// (duplicate keys included: a string over the limit counts even when a later duplicate
+/// replaces it): the same value when within the limits, a limit error only for input over
+/// one, the same syntax error otherwise.
+pub fn parse_agrees(text: &str, limits: &Limits) {
+    let ours = ehrlint::parse_with_limits(text, limits);
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let theirs = serde_json::from_str::<Value>(body);
+    let over = || {
+        body.len() as u64 > limits.max_bytes
+            || serde_json::from_str::<Raw>(body).is_ok_and(|raw| raw.over(limits, 0))
+    };
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(
+                a, b,
+                "parse_with_limits built another value than serde_json"
+            );
+            assert!(!over(), "parse_with_limits took text over its limits");
+            assert_eq!(
+                limits.check_value(&b),
+                Ok(()),
+                "check_value refuses what parse took"
+            );
+        }
+        (Ok(_), Err(e)) => panic!("parse_with_limits took text serde_json refuses: {e}"),
+        (Err(InputError::Limit(_)), Ok(_)) => {
+            assert!(over(), "parse_with_limits refused text within its limits")
+        }
+        // A limit met before the syntax error.
+        (Err(InputError::Limit(_)), Err(_)) => {}
+        (
+            Err(InputError::Json {
+                line,
+                column,
+                message,
+            }),
+            Err(e),
+        ) => {
+            assert_eq!((line, column), (e.line(), e.column()), "{message} / {e}");
+            assert!(e.to_string().starts_with(&message), "{message} / {e}");
+        }
+        (Err(e), Ok(_)) => panic!("parse_with_limits refused JSON serde_json reads: {e}"),
+        (Err(e), Err(_)) => panic!("parse_with_limits gave {e:?}"),
+    }
+}
+
 /// `validate_json` target: any bytes as JSON text, through `Validator::validate_json` (the JS
 /// API's validateJson) and through the CLI's own path (`parse`, `check_input`, `validate`),
-/// which must agree; then, when the text has several lines, each line alone, as the CLI
-/// reads an NDJSON file. Bytes that are not UTF-8 go in with U+FFFD in their place, as a
-/// JavaScript string would carry them.
+/// which must agree; the JSON reader with the default limits and with small ones against
+/// serde_json's; then, when the text has several lines, each line alone, as the CLI reads an
+/// NDJSON file. Bytes that are not UTF-8 go in with U+FFFD in their place, as a JavaScript
+/// string would carry them.
 pub fn validate_json(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let v = validator();
@@ -87,6 +222,8 @@ pub fn validate_json(bytes: &[u8]) {
     if let Ok(report) = &api {
         check_report(report);
     }
+    parse_agrees(&text, &Limits::default());
+    parse_agrees(&text, &SMALL);
     if text.contains('\n') {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             if let Ok(report) = v.validate_json(line, &context) {
@@ -133,6 +270,15 @@ pub fn validate_value(case: &ValueCase) {
     let context = context_of(case.context.as_ref());
     let report = v.validate(&case.record, &context);
     check_report(&report);
+    // The checked entry point: within the default limits (the generated records are), the
+    // same report.
+    match v.validate_value(&case.record, &context) {
+        Ok(checked) => assert_eq!(checked, report, "validate_value and validate disagree"),
+        Err(e) => assert!(
+            v.limits().check_value(&case.record).is_err(),
+            "validate_value refused a record within the limits: {e}"
+        ),
+    }
     let text = serde_json::to_string(&case.record).expect("a value serializes");
     match (
         ehrlint::check_input(&case.record),
@@ -143,9 +289,9 @@ pub fn validate_value(case: &ValueCase) {
             "validate and validate_json of its serialization disagree"
         ),
         (Ok(()), Err(e)) => {
-            // serde_json refuses nesting deeper than 128; a built value has no such limit.
+            // A built value can be over the limits that text is read with.
             assert!(
-                e.to_string().contains("recursion limit"),
+                matches!(e, InputError::Limit(_)),
                 "validate_json refused a serialized resource: {e}"
             )
         }
@@ -246,7 +392,7 @@ fn sample_records() -> &'static [Value] {
 /// `options` target: bytes as the options JSON (what the JS constructor and the CLI's
 /// --config take), through `Options::from_json` and `Validator::new`; the same JSON as a
 /// profile document (the CLI's --profile file); each validator built then checks a few
-/// records.
+/// records, as values and as text (within its limits, the same report).
 pub fn options(bytes: &[u8]) {
     let Ok(value) = ehrlint::parse(&String::from_utf8_lossy(bytes)) else {
         return;
@@ -261,7 +407,16 @@ pub fn options(bytes: &[u8]) {
             continue;
         };
         for record in sample_records() {
-            check_report(&v.validate(record, &Context::default()));
+            let report = v.validate(record, &Context::default());
+            check_report(&report);
+            // The same record as text, within the validator's limits or refused by one.
+            let text = serde_json::to_string(record).expect("a value serializes");
+            match v.validate_json(&text, &Context::default()) {
+                Ok(from_text) => {
+                    assert_eq!(from_text, report, "validate_json and validate disagree")
+                }
+                Err(e) => assert!(matches!(e, InputError::Limit(_)), "{e}"),
+            }
         }
     }
 }
@@ -292,8 +447,7 @@ pub struct LookupCase {
 }
 
 /// `lookup` target: `Validator::lookup` (with the descriptions loaded, so word searches run),
-/// then every public code-table function on the same text, normalized first where the
-/// function asks for a normalized code.
+/// then every public code-table function on the same text, as typed and normalized.
 pub fn lookup(case: &LookupCase) {
     let as_of = case
         .as_of
@@ -310,6 +464,12 @@ pub fn lookup(case: &LookupCase) {
     let codes = codes();
     let (first, last) = (case.first.min(case.last), case.first.max(case.last));
     for table in [&codes.icd10cm, &codes.icd10pcs] {
+        // They take any text, as typed (not only normalized codes).
+        table.display(&case.text);
+        table.status(&case.text, first, last);
+        table.exists(&case.text);
+        table.children(&case.text, first, last, 5);
+        table.nearest(&case.text, first, last, 5);
         let Some(code) = table.normalize(&case.text) else {
             continue;
         };
