@@ -76,6 +76,59 @@ fn huge_string_is_checked_without_trouble() {
     );
 }
 
+/// Megabyte values where "did you mean" suggestions are computed (the resource type, a
+/// property name, a state, a code, an ICD-10-CM code) get their one issue. The suggestions
+/// skip candidates too far in length, so these take milliseconds, not minutes.
+#[test]
+fn huge_values_where_suggestions_are_made_get_one_issue() {
+    let v = validator();
+    let huge = |s: &str| s.repeat(5_000_000 / s.len());
+    let cases = [
+        (
+            json!({"resourceType": huge("Patient")}),
+            "unknown-resource-type",
+            "/resourceType",
+        ),
+        (
+            json!({"resourceType": "Patient", (huge("gender")): "male"}),
+            "unknown-property",
+            "",
+        ),
+        (
+            json!({"resourceType": "Patient", "gender": huge("male")}),
+            "invalid-value",
+            "/gender",
+        ),
+        (
+            json!({"resourceType": "Patient", "address": [{"state": huge("CA"), "country": "US"}]}),
+            "address-us-state",
+            "/address/0/state",
+        ),
+        (
+            json!({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
+                "recordedDate": "2024-01-01",
+                "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": huge("E11")}]}}),
+            "icd10cm-unknown",
+            "/code/coding/0/code",
+        ),
+    ];
+    for (record, code, path) in cases {
+        let report = v.validate(&record, &Context::default());
+        let found: Vec<_> = report
+            .issues
+            .iter()
+            .filter(|i| i.code == code)
+            .map(|i| i.path.as_str())
+            .collect();
+        let path = if path.is_empty() {
+            format!("/{}", huge("gender"))
+        } else {
+            path.to_string()
+        };
+        assert_eq!(found, vec![path.as_str()], "{code}");
+    }
+}
+
 #[test]
 fn non_resources_passed_as_values_get_one_error() {
     let v = validator();

@@ -90,11 +90,13 @@ impl Icd10 {
         for (i, c) in code.trim().chars().enumerate() {
             match c {
                 '.' if self.dotted && i == 3 => {}
-                c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_uppercase()),
+                // No code has more than 7 characters: stop at the 8th, not at the end of a
+                // value that may be megabytes long.
+                c if c.is_ascii_alphanumeric() && out.len() < 7 => out.push(c.to_ascii_uppercase()),
                 _ => return None,
             }
         }
-        (!out.is_empty() && out.len() <= 7).then_some(out)
+        (!out.is_empty()).then_some(out)
     }
 
     /// As coders write it: `E119` -> `E11.9`.
@@ -172,7 +174,12 @@ impl Icd10 {
 
     /// Codes close to a code that does not exist, valid on the days given: those under its
     /// longest known prefix, closest in spelling first.
+    /// Text longer than 16 bytes is no mistyped code (codes have at most 7 characters): it
+    /// gets none, rather than a prefix search and a spelling distance as long as itself.
     pub fn nearest(&self, code: &str, first: Day, last: Day, limit: usize) -> Vec<String> {
+        if code.len() > 16 {
+            return Vec::new();
+        }
         for len in (1..code.len()).rev() {
             // Codes are ASCII: a cut inside another character is no prefix to look for.
             let Some(prefix) = code.get(..len) else {
@@ -210,5 +217,23 @@ mod tests {
             .nearest("E11É", day, day, 5)
             .iter()
             .all(|c| c.starts_with("E11")));
+    }
+
+    #[test]
+    fn long_text_is_no_code() {
+        let codes = crate::codes::Codes::load().unwrap();
+        let table = &codes.icd10cm;
+        let day = 20240101;
+        assert_eq!(table.normalize(" e11.9 ").as_deref(), Some("E119"));
+        assert_eq!(table.normalize("E11.65123").as_deref(), None);
+        assert_eq!(table.normalize(&"E".repeat(10_000_000)), None);
+        assert!(table
+            .nearest("E11.96", day, day, 5)
+            .iter()
+            .all(|c| c.starts_with("E11")));
+        assert!(!table.nearest("E119Z", day, day, 5).is_empty());
+        assert!(table
+            .nearest(&"E".repeat(10_000_000), day, day, 5)
+            .is_empty());
     }
 }

@@ -7,8 +7,9 @@ pub(crate) fn nearest<'a>(
     max: usize,
 ) -> Vec<String> {
     let lower = word.to_lowercase();
+    let chars = word.chars().count();
     // Short words tolerate fewer edits, or every 3-letter word would match every other.
-    let limit = match word.chars().count() {
+    let limit = match chars {
         0..=3 => 1,
         4..=7 => 2,
         _ => 3,
@@ -16,6 +17,11 @@ pub(crate) fn nearest<'a>(
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
+            // The distance is at least the difference in length: skipping those keeps a
+            // 10-million-character value from costing seconds for each candidate.
+            if c.chars().count().abs_diff(chars) > limit {
+                return None;
+            }
             let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
             (d <= limit && c != word).then_some((d, c))
         })
@@ -43,6 +49,9 @@ mod tests {
             vec!["gender"]
         );
         assert!(nearest("zzz", ["male", "female"], 3).is_empty());
+        assert_eq!(nearest("femal", ["male", "female"], 3), vec!["female"]);
+        // Far longer than any candidate: nothing, and no distance computed.
+        assert!(nearest(&"gender".repeat(1_000_000), ["gender"], 3).is_empty());
         assert_eq!(
             nearest("Patinet", ["Patient", "Practitioner"], 3),
             vec!["Patient"]
