@@ -30,6 +30,9 @@ impl Window {
 struct RecordsFile {
     flags: Vec<String>,
     records: Vec<Vec<Window>>,
+    /// The first day any code is valid (FY2016's 2015-10-01), worked out on loading.
+    #[serde(skip)]
+    first_day: Day,
 }
 
 /// The windows of every record, shared by both tables.
@@ -38,8 +41,16 @@ pub struct Records(Arc<RecordsFile>);
 
 impl Records {
     pub fn load() -> Result<Self, String> {
-        let file: RecordsFile = serde_json::from_str(include_str!("../../data/icd10-records.json"))
-            .map_err(|e| format!("the built-in ICD-10 records do not parse: {e}"))?;
+        let mut file: RecordsFile =
+            serde_json::from_str(include_str!("../../data/icd10-records.json"))
+                .map_err(|e| format!("the built-in ICD-10 records do not parse: {e}"))?;
+        file.first_day = file
+            .records
+            .iter()
+            .flatten()
+            .map(Window::start)
+            .min()
+            .unwrap_or(0);
         Ok(Records(Arc::new(file)))
     }
 
@@ -134,6 +145,11 @@ impl Icd10 {
     /// Codes below `prefix` valid on the days given, at most `limit`, in code order.
     pub fn children(&self, prefix: &str, first: Day, last: Day, limit: usize) -> Vec<String> {
         let mut out = Vec::new();
+        // Before the tables begin no code is valid: answer without walking the whole table
+        // (a category's status on a 2010 date, a lookup as of 1990).
+        if last < self.records.0.first_day {
+            return out;
+        }
         let mut stream = self.map.range().ge(prefix).into_stream();
         while let Some((key, id)) = stream.next() {
             if !key.starts_with(prefix.as_bytes()) || out.len() >= limit {
@@ -192,7 +208,7 @@ impl Icd10 {
                 }
             }
             if !found.is_empty() {
-                found.sort_by_key(|c| (strsim::damerau_levenshtein(code, c), c.len(), c.clone()));
+                found.sort_by_cached_key(|c| (strsim::osa_distance(code, c), c.len(), c.clone()));
                 found.truncate(limit);
                 return found;
             }
@@ -217,6 +233,25 @@ mod tests {
             .nearest("E11É", day, day, 5)
             .iter()
             .all(|c| c.starts_with("E11")));
+    }
+
+    #[test]
+    fn before_the_tables_begin_no_code_is_valid() {
+        let codes = crate::codes::Codes::load().unwrap();
+        let table = &codes.icd10cm;
+        // FY2016 began on 2015-10-01.
+        assert!(!table.children("E11", 20151001, 20151001, 5).is_empty());
+        assert!(table.children("E11", 20150930, 20150930, 5).is_empty());
+        assert!(table.children("", 19900101, 19900101, 5).is_empty());
+        assert!(matches!(
+            table.status("E119", 20100101, 20100101),
+            super::CodeStatus::NotOnDate(_)
+        ));
+        assert_eq!(
+            table.status("E11", 20151001, 20151001),
+            super::CodeStatus::Header
+        );
+        assert!(table.nearest("E11Q", 20100101, 20100101, 5).is_empty());
     }
 
     #[test]
