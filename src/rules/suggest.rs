@@ -7,9 +7,10 @@ pub(crate) fn nearest<'a>(
     max: usize,
 ) -> Vec<String> {
     let lower = word.to_lowercase();
-    let chars = word.chars().count();
+    // Lower case can change a length (`İ` is two characters once lowered): compare those.
+    let lower_len = lower.chars().count();
     // Short words tolerate fewer edits, or every 3-letter word would match every other.
-    let limit = match chars {
+    let limit = match word.chars().count() {
         0..=3 => 1,
         4..=7 => 2,
         _ => 3,
@@ -17,12 +18,13 @@ pub(crate) fn nearest<'a>(
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
+            let c_lower = c.to_lowercase();
             // The distance is at least the difference in length: skipping those keeps a
             // 10-million-character value from costing seconds for each candidate.
-            if c.chars().count().abs_diff(chars) > limit {
+            if c_lower.chars().count().abs_diff(lower_len) > limit {
                 return None;
             }
-            let d = strsim::damerau_levenshtein(&lower, &c.to_lowercase());
+            let d = strsim::damerau_levenshtein(&lower, &c_lower);
             (d <= limit && c != word).then_some((d, c))
         })
         .collect();
