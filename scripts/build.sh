@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # Builds everything from source: the native CLI, the Wasm package for web, Node and bundlers,
 # the npm package (target/npm/ehrlint and its tarball).
+#
+# Usage: scripts/build.sh [--package]
+#   --package  the npm package only (what the demo page needs): no native CLI and no
+#              test-only fault-injection build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+package_only=false
+case "${1:-}" in
+  "") ;;
+  --package) package_only=true ;;
+  *) echo "usage: scripts/build.sh [--package]" >&2; exit 2 ;;
+esac
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # wasm-opt from the npm package binaryen (Debian's 108 produces modules that fail to load; the
@@ -13,8 +24,10 @@ wasm_opt="$root/tools/node_modules/.bin/wasm-opt"
 features="--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals"
 
-echo "== cargo build --release (CLI)"
-cargo build --release --quiet
+if ! $package_only; then
+  echo "== cargo build --release (CLI)"
+  cargo build --release --quiet
+fi
 
 # The Wasm, then its JS glue for each target, by wasm-bindgen (what wasm-pack runs, called here
 # directly for one more flag): --experimental-reset-state-function gives the web and Node glue
@@ -41,13 +54,15 @@ done
 # A test build that is never published: the same Wasm with the `fault-injection` feature, whose
 # input markers make it panic or trap, so that tests/js/guard.test.mjs can show the wrapper
 # reporting the fault and restarting the validator (web and Node glue; no wasm-opt).
-echo "== the test-only Wasm with fault injection (target/wasm-fault/)"
-# Size over speed for the download (Cargo.toml's release profile, opt-level 3, is for native).
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --quiet --lib --target wasm32-unknown-unknown --features fault-injection
-for target in web nodejs; do
-  rm -rf "target/wasm-fault/$target"
-  glue "target/wasm-fault/$target" "$target"
-done
+if ! $package_only; then
+  echo "== the test-only Wasm with fault injection (target/wasm-fault/)"
+  # The same profile as the Wasm above.
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --quiet --lib --target wasm32-unknown-unknown --features fault-injection
+  for target in web nodejs; do
+    rm -rf "target/wasm-fault/$target"
+    glue "target/wasm-fault/$target" "$target"
+  done
+fi
 
 node tools/assemble-pkg.mjs
 

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Installs what ehrlint's build and tests need, from package registries only, skipping what is
-# already there (safe to run again and again). See ../shared/ENVIRONMENT.md for why each step
-# is done this way.
+# Installs what ehrlint needs, from package registries only, skipping what is already there
+# (safe to run again and again; quick when everything is in place). See ../shared/ENVIRONMENT.md
+# for why each step is done this way.
+#
+# Usage: scripts/setup.sh [demo|all]
+#   demo  what scripts/demo.sh needs: Rust's wasm32 target, wasm-bindgen-cli, and the npm
+#         packages of the build (binaryen's wasm-opt, Vite): tools/package.json's dependencies
+#   all   (the default; scripts/test.sh) the above, plus the test tools: every crate the
+#         supply-chain check reads (cargo fetch), tools/package.json's devDependencies,
+#         Debian's Chromium, cargo-fuzz and cargo-deny
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+mode=${1:-all}
+case "$mode" in
+  demo | all) ;;
+  *) echo "usage: scripts/setup.sh [demo|all]" >&2; exit 2 ;;
+esac
 
 say() { printf '== %s\n' "$*"; }
 # Where cargo installs tools, whether or not the shell's profile put it on PATH.
@@ -19,27 +32,38 @@ fi
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
-  say "installing wasm-bindgen-cli $want (a few minutes, once)"
+  say "installing wasm-bindgen-cli $want (about 2 minutes, once)"
   # Without --locked: the registry here lacks one of its locked dependency versions.
   cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-if ! command -v wasm-pack >/dev/null 2>&1; then
-  say "installing wasm-pack (a few minutes, once)"
-  cargo install wasm-pack --locked
-fi
-
-# Node tooling: schema generator inputs, FHIR spec examples, binaryen's wasm-opt.
+# Node tooling, tools/package.json: `dependencies` build the package and the page (binaryen's
+# wasm-opt, Vite); `devDependencies` serve the tests and benchmarks (TypeScript, webpack,
+# playwright-core, axe-core, the FHIR examples, Medplum, ajv). The stamp records the lockfile
+# and which of the two sets is installed, so an install is skipped only when it would change
+# nothing.
 stamp=tools/node_modules/.ehrlint-lock
 lock_sum=$(sha256sum tools/package-lock.json | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_sum" ]; then
-  say "installing tools/ npm packages (npm ci)"
-  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_sum" > "$stamp"
+have=$(cat "$stamp" 2>/dev/null || true)
+if [ "$have" != "$lock_sum all" ] && { [ "$mode" = all ] || [ "$have" != "$lock_sum demo" ]; }; then
+  omit=()
+  [ "$mode" = demo ] && omit=(--omit=dev)
+  say "installing tools/ npm packages (npm ci ${omit[*]})"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error "${omit[@]}")
+  echo "$lock_sum $mode" > "$stamp"
 fi
 
-# Chromium, for the consumer tests' browser apps: Debian's package (playwright-core drives it;
-# browser downloads fail here). Skipped when /usr/bin/chromium is there.
+[ "$mode" = demo ] && exit 0
+
+# Every crate of every platform in the lockfiles, for `cargo deny --offline` (it reads the
+# crates' own files, and a fresh machine has only those its builds downloaded). Quick when the
+# cache is warm.
+say "cargo fetch (the crates the supply-chain check reads)"
+cargo fetch --locked --quiet
+cargo fetch --locked --quiet --manifest-path fuzz/Cargo.toml
+
+# Chromium, for the browser tests: Debian's package (playwright-core drives it; browser
+# downloads fail here). Skipped when /usr/bin/chromium is there.
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium with apt-get (once; needs root, so sudo when not root)"
   sudo=""
