@@ -2,18 +2,22 @@
 # Builds everything from source: the native CLI, the Wasm package for web, Node and bundlers,
 # the npm package (target/npm/ehrlint and its tarball).
 #
-# Usage: scripts/build.sh [--package]
+# Usage: scripts/build.sh [--package|--compile]
 #   --package  the npm package only (what the demo page needs): no native CLI and no
 #              test-only fault-injection build
+#   --compile  only compile the Wasm (no wasm-bindgen needed yet: scripts/demo.sh runs it while
+#              wasm-bindgen-cli installs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 package_only=false
+compile_only=false
 case "${1:-}" in
   "") ;;
   --package) package_only=true ;;
-  *) echo "usage: scripts/build.sh [--package]" >&2; exit 2 ;;
+  --compile) package_only=true compile_only=true ;;
+  *) echo "usage: scripts/build.sh [--package|--compile]" >&2; exit 2 ;;
 esac
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
@@ -40,15 +44,37 @@ glue() { # OUT-DIR TARGET
   wasm-bindgen "$wasm" --out-dir "$1" --out-name ehrlint --typescript --target "$2" $reset
 }
 
+# wasm-opt -Oz in place, once per distinct module: the three targets' modules are the same
+# bytes (wasm-bindgen differs only in the glue), and a module built before is taken from the
+# cache, so a rebuild with nothing changed costs no optimisation (about 25 s each).
+opt_cache=target/wasm/opt-cache
+used=()
+optimise() { # FILE
+  local sum
+  sum=$(sha256sum "$1" | cut -d' ' -f1)
+  if [ ! -f "$opt_cache/$sum.wasm" ]; then
+    mkdir -p "$opt_cache"
+    # shellcheck disable=SC2086
+    "$wasm_opt" -Oz $features "$1" -o "$opt_cache/$sum.tmp"
+    mv "$opt_cache/$sum.tmp" "$opt_cache/$sum.wasm"
+  fi
+  cp "$opt_cache/$sum.wasm" "$1"
+  used+=("$sum.wasm")
+}
+
 echo "== cargo build --release --target wasm32-unknown-unknown (the Wasm)"
 # Size over speed for the download (Cargo.toml's release profile, opt-level 3, is for native).
 CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --quiet --lib --target wasm32-unknown-unknown
+$compile_only && exit 0
 for target in web nodejs bundler; do
   echo "== wasm-bindgen --target $target, wasm-opt"
   rm -rf "target/wasm/$target"
   glue "target/wasm/$target" "$target"
-  # shellcheck disable=SC2086
-  "$wasm_opt" -Oz $features "target/wasm/$target/ehrlint_bg.wasm" -o "target/wasm/$target/ehrlint_bg.wasm"
+  optimise "target/wasm/$target/ehrlint_bg.wasm"
+done
+# Only the modules of this build stay cached.
+for f in "$opt_cache"/*; do
+  [[ " ${used[*]} " == *" $(basename "$f") "* ]] || rm -f "$f"
 done
 
 # A test build that is never published: the same Wasm with the `fault-injection` feature, whose

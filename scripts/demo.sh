@@ -7,7 +7,13 @@
 # PORT picks the port (0: any free one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh demo
+scripts/setup.sh target
+# On a new machine wasm-bindgen-cli takes minutes to build: the Wasm compiles meanwhile, as each
+# build leaves a core idle for long stretches (linking, the Wasm's one-unit optimisation).
+scripts/setup.sh demo &
+setup=$!
+scripts/build.sh --compile
+wait "$setup"
 scripts/build.sh --package
 node tools/build-www.mjs
 exec node tools/serve.mjs target/www "${PORT:-8080}"

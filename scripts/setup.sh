@@ -3,7 +3,8 @@
 # (safe to run again and again; quick when everything is in place). See ../shared/ENVIRONMENT.md
 # for why each step is done this way.
 #
-# Usage: scripts/setup.sh [demo|all]
+# Usage: scripts/setup.sh [target|demo|all]
+#   target Rust's wasm32 target only (scripts/demo.sh compiles the Wasm while the rest installs)
 #   demo  what scripts/demo.sh needs: Rust's wasm32 target, wasm-bindgen-cli, and the npm
 #         packages of the build (binaryen's wasm-opt, Vite): tools/package.json's dependencies
 #   all   (the default; scripts/test.sh) the above, plus the test tools: every crate the
@@ -14,8 +15,8 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-all}
 case "$mode" in
-  demo | all) ;;
-  *) echo "usage: scripts/setup.sh [demo|all]" >&2; exit 2 ;;
+  target | demo | all) ;;
+  *) echo "usage: scripts/setup.sh [target|demo|all]" >&2; exit 2 ;;
 esac
 
 say() { printf '== %s\n' "$*"; }
@@ -27,14 +28,17 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+[ "$mode" = target ] && exit 0
 
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
   say "installing wasm-bindgen-cli $want (about 2 minutes, once)"
-  # Without --locked: the registry here lacks one of its locked dependency versions.
-  cargo install wasm-bindgen-cli --version "$want" --force
+  # Without --locked: the registry here lacks one of its locked dependency versions. The
+  # wasm-bindgen command only: the test runner and its TLS stack (the default feature) serve
+  # nothing here, and leaving them out saves a third of the build.
+  cargo install wasm-bindgen-cli --version "$want" --force --no-default-features --bin wasm-bindgen
 fi
 
 # Node tooling, tools/package.json: `dependencies` build the package and the page (binaryen's
