@@ -61,7 +61,11 @@ if [ "$what" != test ]; then
   port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
   start=$(date +%s)
   echo "== demo: scripts/demo.sh (PORT=$port)"
-  (cd "$work/ehrlint" && PORT=$port fresh setsid scripts/demo.sh > "$work/demo.log" 2>&1) &
+  # In a session of its own (setsid, here not forking: $! is its leader), so that the demo
+  # and everything it started can be stopped together.
+  (cd "$work/ehrlint" && PORT=$port exec env -u CARGO_TARGET_DIR CARGO_HOME="$work/cargo-home" \
+    npm_config_cache="$work/npm-cache" PATH="$clean_path" setsid scripts/demo.sh \
+    > "$work/demo.log" 2>&1) &
   demo=$!
   tail -n +1 -F "$work/demo.log" 2>/dev/null | stamped "$start" &
   tailer=$!
@@ -78,7 +82,7 @@ if [ "$what" != test ]; then
     wasm=$(cd "$work/ehrlint/target/www/assets" && ls ./*.wasm | head -n 1)
     curl -fsS -o /dev/null "http://127.0.0.1:$port/assets/${wasm#./}" && wasm_ok=true
   fi
-  pkill -TERM -s "$(ps -o sid= -p "$demo" | tr -d ' ')" 2>/dev/null || true
+  pkill -TERM -s "$demo" 2>/dev/null || true
   wait "$demo" 2>/dev/null || true
   sleep 1
   kill "$tailer" 2>/dev/null || true
