@@ -54,7 +54,7 @@ have=$(cat "$stamp" 2>/dev/null || true)
 if [ "$have" != "$lock_sum all" ] && { [ "$mode" = all ] || [ "$have" != "$lock_sum demo" ]; }; then
   omit=()
   [ "$mode" = demo ] && omit=(--omit=dev)
-  say "installing tools/ npm packages (npm ci ${omit[*]})"
+  say "installing tools/ npm packages (npm ci${omit[*]:+ ${omit[*]}})"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error "${omit[@]}")
   echo "$lock_sum $mode" > "$stamp"
 fi

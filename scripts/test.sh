@@ -29,6 +29,7 @@ cargo deny --manifest-path fuzz/Cargo.toml --offline check licenses bans sources
 
 echo "== generated files are up to date"
 node tools/gen-schemas.mjs --check
+node tools/gen-model.mjs --check
 node tools/gen-rules-doc.mjs --check
 node tools/gen-usps.mjs --check
 rm -rf target/gen-codes-check

@@ -1,7 +1,8 @@
-//! Small helpers to read FHIR JSON: locations, primitive types.
+//! Reading FHIR JSON: the R4 model, locations, primitive types.
 
 pub mod clock;
 pub mod coding;
+pub mod model;
 pub mod path;
 pub mod primitives;
 pub mod reference;
