@@ -30,6 +30,29 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 [ "$mode" = target ] && exit 0
 
+# Chromium, for the browser tests: Debian's package (playwright-core drives it; browser
+# downloads fail here). Skipped when /usr/bin/chromium is there.
+chromium() {
+  [ -x /usr/bin/chromium ] && return
+  say "installing Debian's chromium with apt-get (once; needs root, so sudo when not root)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+}
+
+# The test tools install side by side with the rest: Chromium is mostly download, and each
+# cargo install ends in a long single-threaded stretch (codegen, linking), so on 2 cores they
+# finish sooner together than one after the other. cargo-fuzz and cargo-deny are pinned and
+# skipped when installed (scripts/setup-checks.sh).
+background=()
+if [ "$mode" = all ]; then
+  chromium &
+  background+=($!)
+  scripts/setup-checks.sh &
+  background+=($!)
+fi
+
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
@@ -68,15 +91,7 @@ say "cargo fetch (the crates the supply-chain check reads)"
 cargo fetch --locked --quiet
 cargo fetch --locked --quiet --manifest-path fuzz/Cargo.toml
 
-# Chromium, for the browser tests: Debian's package (playwright-core drives it; browser
-# downloads fail here). Skipped when /usr/bin/chromium is there.
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium with apt-get (once; needs root, so sudo when not root)"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
-fi
-
-# cargo-fuzz and cargo-deny for the reliability checks (pinned; skipped when installed).
-scripts/setup-checks.sh
+# The test tools installed meanwhile, to the end.
+for pid in "${background[@]}"; do
+  wait "$pid"
+done
