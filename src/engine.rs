@@ -1,7 +1,8 @@
 //! Compile once, validate many: the pipeline from a parsed record to a report.
 //!
-//! parse (serde) -> dispatch on resourceType -> structure (JSON Schema per type) -> rules ->
-//! report. Nested resources (Bundle entries, `contained`) go through the same dispatch, with
+//! parse (serde) -> dispatch on resourceType -> structure (one walk against the model of
+//! every R4 type) -> rules -> report. The resources the walk finds inside a resource
+//! (`contained`, Bundle entries, Parameters' resources) go through the same dispatch, with
 //! paths from the root of the input.
 
 use serde_json::Value;
@@ -13,9 +14,7 @@ use crate::fhir::path::Location;
 use crate::profile::Profile;
 use crate::report::{Completeness, Issue, Report};
 use crate::rules::completeness::{check_profile, Counts};
-use crate::rules::structure::{
-    resource_type_missing, unknown_resource_type, unsupported_resource_type, wrong_type,
-};
+use crate::rules::structure::{resource_type_missing, unknown_resource_type, wrong_type};
 use crate::rules::{Cx, RECORD_RULES};
 use crate::structure::Structure;
 use crate::Context;
@@ -163,8 +162,10 @@ impl Engine {
         context: &Context,
         mut plan: Option<&mut Plan>,
     ) -> Report {
-        let nested = resource.get("resourceType").and_then(Value::as_str) == Some("Bundle")
-            || resource.get("contained").is_some();
+        let nested = resource
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .is_some_and(|rt| self.structure.holds_resources(rt, resource));
         if let Some(p) = plan.as_deref_mut() {
             p.last.clear();
             if nested {
@@ -245,38 +246,29 @@ impl Engine {
         run: &mut Run,
     ) {
         if !self.structure.is_supported(rt) {
-            if self.structure.resource_types().any(|t| t == rt) {
-                let supported = self.structure.supported_types();
-                run.issues.push(unsupported_resource_type::issue(
-                    location,
-                    self.messages,
-                    rt,
-                    supported,
-                ));
-            } else {
-                run.issues.push(unknown_resource_type::issue(
-                    location,
-                    self.messages,
-                    rt,
-                    self.structure.resource_types(),
-                ));
-            }
+            run.issues.push(unknown_resource_type::issue(
+                location,
+                self.messages,
+                rt,
+                self.structure.supported_types(),
+            ));
             return;
         }
         let first = run.issues.len();
-        match run
+        let nested = match run
             .plan
             .as_deref_mut()
             .filter(|_| location.pointer.is_empty())
         {
             Some(plan) => {
-                let issues = self.structure_planned(rt, resource, location, plan);
+                let (issues, nested) = self.structure_planned(rt, resource, location, plan);
                 run.issues.extend(issues);
+                nested
             }
             None => self
                 .structure
                 .check(rt, resource, location, self.messages, &mut run.issues),
-        }
+        };
         let cx = Cx {
             found: std::cell::OnceCell::new(),
             dates: std::cell::OnceCell::new(),
@@ -340,19 +332,28 @@ impl Engine {
             first,
             field.as_deref(),
         );
-        self.nested(rt, resource, location, bundle, run);
+        // A Bundle's resources have it as their Bundle; others' keep the one they are in.
+        let bundle = if rt == "Bundle" {
+            Some(resource)
+        } else {
+            bundle
+        };
+        for (suffix, value) in nested {
+            self.child(value, &location.child(&suffix), bundle, run);
+        }
     }
 
     /// The root resource's structure issues in a session: after an edit of one element that
     /// can be checked on its own, the kept issues of the others and a check of that element
-    /// alone; otherwise a full check.
-    fn structure_planned(
+    /// alone; otherwise a full check. With the resources it holds: none on the short way, as a
+    /// resource that holds others is checked whole at every step (`Plan::reset`).
+    fn structure_planned<'v>(
         &self,
         rt: &str,
-        resource: &Value,
+        resource: &'v Value,
         location: &Location,
         plan: &mut Plan,
-    ) -> Vec<Issue> {
+    ) -> (Vec<Issue>, Vec<(String, &'v Value)>) {
         let scope = plan.scope.take();
         let kept = plan.structure.take();
         let issues = match (scope, kept) {
@@ -375,72 +376,24 @@ impl Engine {
                     }
                 }
                 let mut fresh = Vec::new();
-                self.structure.check(
-                    rt,
-                    &Value::Object(alone),
-                    location,
-                    self.messages,
-                    &mut fresh,
-                );
+                let alone = Value::Object(alone);
+                self.structure
+                    .check(rt, &alone, location, self.messages, &mut fresh);
                 let mut issues: Vec<Issue> = kept.into_iter().filter(|i| !mine(&i.path)).collect();
                 issues.extend(fresh.into_iter().filter(|i| mine(&i.path)));
-                issues.sort_by(|a, b| crate::structure::pointer_order(&a.path, &b.path));
-                issues
+                issues.sort_by(|a, b| crate::fhir::path::pointer_order(&a.path, &b.path));
+                (issues, Vec::new())
             }
             _ => {
                 let mut issues = Vec::new();
-                self.structure
-                    .check(rt, resource, location, self.messages, &mut issues);
-                issues
+                let nested =
+                    self.structure
+                        .check(rt, resource, location, self.messages, &mut issues);
+                (issues, nested)
             }
         };
-        plan.structure = Some(issues.clone());
+        plan.structure = Some(issues.0.clone());
         issues
-    }
-
-    /// Resources inside this one: `contained`, and a Bundle's entries and response outcomes.
-    fn nested(
-        &self,
-        rt: &str,
-        resource: &Value,
-        location: &Location,
-        bundle: Option<&Value>,
-        run: &mut Run,
-    ) {
-        if let Some(contained) = resource.get("contained").and_then(Value::as_array) {
-            for (i, item) in contained.iter().enumerate() {
-                self.child(
-                    item,
-                    &location.child(&format!("/contained/{i}")),
-                    bundle,
-                    run,
-                );
-            }
-        }
-        if rt != "Bundle" {
-            return;
-        }
-        let Some(entries) = resource.get("entry").and_then(Value::as_array) else {
-            return;
-        };
-        for (i, entry) in entries.iter().enumerate() {
-            if let Some(r) = entry.get("resource") {
-                self.child(
-                    r,
-                    &location.child(&format!("/entry/{i}/resource")),
-                    Some(resource),
-                    run,
-                );
-            }
-            if let Some(r) = entry.get("response").and_then(|x| x.get("outcome")) {
-                self.child(
-                    r,
-                    &location.child(&format!("/entry/{i}/response/outcome")),
-                    Some(resource),
-                    run,
-                );
-            }
-        }
     }
 
     fn child(&self, value: &Value, location: &Location, bundle: Option<&Value>, run: &mut Run) {

@@ -241,12 +241,7 @@ impl SessionState {
         initial: Option<Value>,
         context: Context,
     ) -> Result<SessionState, String> {
-        if !validator.structure().is_supported(resource_type) {
-            return Err(format!(
-                "{resource_type} is not a resource type ehrlint checks; supported: {}",
-                validator.supported_types().join(", ")
-            ));
-        }
+        validator.structure().known_type(resource_type)?;
         let mut resource = match initial {
             None | Some(Value::Null) => Value::Object(Map::new()),
             Some(Value::Object(m)) => Value::Object(m),
@@ -390,11 +385,7 @@ pub(crate) fn validate_field(
     context: &Context,
     record: Option<&Value>,
 ) -> Result<Vec<Issue>, String> {
-    if !validator.structure().is_supported(resource_type) {
-        return Err(format!(
-            "{resource_type} is not a resource type ehrlint checks"
-        ));
-    }
+    validator.structure().known_type(resource_type)?;
     let pointer = to_pointer(validator, resource_type, path)?;
     let mut resource = match record {
         Some(Value::Object(m)) => Value::Object(m.clone()),

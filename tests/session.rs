@@ -119,7 +119,15 @@ fn paths_take_both_forms_and_bad_ones_are_refused() {
         .contains("did you mean valueQuantity?"));
     assert!(s.set("/resourceType", Some(json!("Patient"))).is_err());
     assert!(s.set("/code/coding/x", Some(json!(1))).is_err());
-    assert!(v.session("Claim", None, Context::default()).is_err());
+    // Every R4 resource type has sessions; a name that is none is refused with a suggestion.
+    let mut claim = v.session("Claim", None, Context::default()).unwrap();
+    assert!(claim.set("Claim.status", Some(json!("active"))).is_ok());
+    assert!(claim
+        .set("Claim.stauts", Some(json!("active")))
+        .unwrap_err()
+        .contains("did you mean status?"));
+    let refused = v.session("Claims", None, Context::default()).err();
+    assert!(refused.is_some_and(|e| e.contains("did you mean Claim?")));
 }
 
 #[test]
@@ -195,7 +203,20 @@ fn validate_field_checks_one_element_and_the_rules_across_fields() {
         )
         .unwrap()
         .is_empty());
-    assert!(v.validate_field("Claim", "/x", json!(1), &ctx).is_err());
+    assert!(v
+        .validate_field("Claimx", "/status", json!("active"), &ctx)
+        .is_err());
+    // A field of any R4 type is checked against its definition (Claim.status's value set).
+    let claim = v
+        .validate_field("Claim", "Claim.status", json!("finished"), &ctx)
+        .unwrap();
+    assert_eq!(
+        claim
+            .iter()
+            .map(|i| (i.code, i.path.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("invalid-value", "/status")]
+    );
 }
 
 /// The edits a random sequence draws from: fields of a Patient, an Observation and a

@@ -70,7 +70,62 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "ucum-invalid",
         "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
     ),
+    // R4 makes ImplementationGuide.name and .status 1..1; these two IG resources (the
+    // specification's own package descriptions) have neither.
+    ("ImplementationGuide-fhir.json", "required-element", "/name"),
+    (
+        "ImplementationGuide-fhir.json",
+        "required-element",
+        "/status",
+    ),
+    ("ig-r4.json", "required-element", "/name"),
+    ("ig-r4.json", "required-element", "/status"),
+    // Questionnaire.item.linkId is 1..1 at every level; the display items nested in this
+    // questionnaire (a fly-over text under each question) have none.
+    (
+        "Questionnaire-qs1.json",
+        "required-element",
+        "/item/0/**/linkId",
+    ),
+    // SearchParameter.base is 1..*; the search parameters the extension pages generate give
+    // none.
+    (
+        "SearchParameter-codesystem-extensions-CodeSystem-*.json",
+        "required-element",
+        "/base",
+    ),
+    (
+        "SearchParameter-valueset-extensions-ValueSet-*.json",
+        "required-element",
+        "/base",
+    ),
+    // An id has at most 64 characters; this one has 73.
+    (
+        "SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json",
+        "invalid-format",
+        "/id",
+    ),
 ];
+
+/// `pattern` with `*` for any text within a name or step, and `**` for any steps.
+fn matches(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((head, tail)) => {
+            let Some(rest) = text.strip_prefix(head) else {
+                return false;
+            };
+            let (tail, deep) = match tail.strip_prefix('*') {
+                Some(t) => (t, true),
+                None => (tail, false),
+            };
+            (0..=rest.len())
+                .filter(|&i| rest.is_char_boundary(i))
+                .filter(|&i| deep || !rest[..i].contains('/'))
+                .any(|i| matches(tail, &rest[i..]))
+        }
+    }
+}
 
 use ehrlint::{Context, Options, Severity, Validator};
 use serde_json::Value;
@@ -113,7 +168,7 @@ fn spec_examples_give_no_errors() {
         }
         let known: Vec<(&str, &str)> = KNOWN
             .iter()
-            .filter(|k| k.0 == name)
+            .filter(|k| matches(k.0, &name))
             .map(|k| (k.1, k.2))
             .collect();
         let errors: Vec<&ehrlint::Issue> = report
@@ -121,8 +176,16 @@ fn spec_examples_give_no_errors() {
             .iter()
             .filter(|i| i.severity == Severity::Error)
             .collect();
-        let found: Vec<(&str, &str)> = errors.iter().map(|i| (i.code, i.path.as_str())).collect();
-        if found != known {
+        // Every error is a known defect, and every known defect is found.
+        let unknown = errors
+            .iter()
+            .any(|i| !known.iter().any(|k| k.0 == i.code && matches(k.1, &i.path)));
+        let missed = known.iter().any(|k| {
+            !errors
+                .iter()
+                .any(|i| k.0 == i.code && matches(k.1, &i.path))
+        });
+        if unknown || missed {
             let shown: Vec<String> = errors
                 .iter()
                 .map(|i| format!("{} {} {}", i.code, i.path, i.message))
@@ -131,7 +194,10 @@ fn spec_examples_give_no_errors() {
         }
     }
     assert_eq!(all, 5306, "all examples read");
-    assert_eq!(of_supported, 233, "examples of the supported types");
+    assert_eq!(
+        of_supported, all,
+        "every example is of a type ehrlint checks"
+    );
     assert!(
         failures.is_empty(),
         "{} examples with errors:\n{}",

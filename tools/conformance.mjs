@@ -39,14 +39,15 @@ const WHY = [
   [/must not contain a version|is fixed to/, 'versioned extension URLs not checked'],
 ];
 
-// Cases selected: self-contained (no external package), not terminology-dependent, and of the
-// resource types ehrlint checks (the list its unsupported-resource-type message gives).
-const RESOURCE_TYPES = new Set([
-  'Patient', 'Practitioner', 'Encounter', 'Condition', 'Observation', 'Procedure',
-  'MedicationRequest', 'AllergyIntolerance', 'Immunization', 'Bundle',
-]);
-
+// Cases selected: self-contained (no external package), not terminology-dependent, of any
+// FHIR R4 resource type (ehrlint checks every one; the list is the model's).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RESOURCE_TYPES = new Set(
+  JSON.parse(readFileSync(join(root, 'data', 'fhir-r4-model.json'), 'utf8')).types
+    .filter((t) => t.kind === 'resource' && !t.abstract)
+    .map((t) => t.name),
+);
+
 const USAGE = 'usage: node tools/conformance.mjs [--write] [--min-agreement N] [--cli PATH] [--cases DIR]';
 
 function fail(message) {
@@ -89,8 +90,7 @@ function runEhrlint(cli, file) {
   if (r.status !== 0 && r.status !== 1 && r.status !== 2) {
     fail(`${cli} exited with ${r.status ?? r.signal} on ${file}: ${r.stderr.trim()}`);
   }
-  // `unsupported`: nested resources ehrlint skips (information issues), to explain misses there.
-  const out = { valid: true, errors: [], unsupported: [], inputError: null };
+  const out = { valid: true, errors: [], inputError: null };
   for (const line of r.stdout.split('\n').filter((l) => l.trim())) {
     let rec;
     try {
@@ -102,7 +102,6 @@ function runEhrlint(cli, file) {
     if (rec.error) out.inputError = rec.error;
     for (const issue of rec.issues ?? []) {
       if (issue.severity === 'error') out.errors.push(issue);
-      if (issue.code === 'unsupported-resource-type') out.unsupported.push(issue);
     }
   }
   if (r.status === 2) {
@@ -164,14 +163,8 @@ function errorFound(expected, result) {
 
 // ---- why ------------------------------------------------------------------------------------
 
-// An expected error inside a nested resource that ehrlint reports it does not check is explained
-// by that; otherwise the first WHY pattern that matches.
+// The first WHY pattern that matches.
 function classify(expected, result) {
-  for (const skipped of result.unsupported) {
-    const under = steps(skipped.expression);
-    const inside = (expected.expression ?? []).some((x) => under.every((s, i) => s === steps(normalizeExpected(x))[i]));
-    if (inside) return `${skipped.message.match(/^(\w+) records/)?.[1] ?? 'this resource type'} resources are not checked by ehrlint`;
-  }
   const subject = `${expected.code}: ${expected.text}`;
   for (const [re, reason] of WHY) {
     const m = subject.match(re);
@@ -290,11 +283,9 @@ function writeDoc(cases, stats, opts) {
     "validator's own R4 test cases: [HL7 FHIR/fhir-test-cases](https://github.com/FHIR/fhir-test-cases),",
     `commit \`${sourceCommit(opts.cases)}\` (Apache-2.0), with the outcomes the Java validator records for them.`,
     '',
-    'Selected: the cases whose files need no external profile or package (`selfContained`), whose',
-    'outcome does not depend on a terminology server, and whose resource is a Patient, Practitioner,',
-    'Encounter, Condition, Observation, Procedure, MedicationRequest, AllergyIntolerance, Immunization',
-    'or Bundle (the types ehrlint checks). Broken-JSON cases that the index lists as "(unparseable',
-    'JSON)" are not among them.',
+    'Selected: the cases whose files need no external profile or package (`selfContained`) and whose',
+    'outcome does not depend on a terminology server, of every FHIR R4 resource type (ehrlint checks',
+    'them all). Broken-JSON cases that the index lists as "(unparseable JSON)" are not among them.',
     '',
     `- Cases: ${cases.length} (${Object.entries(byType).sort().map(([t, n]) => `${t} ${n}`).join(', ')}); ` +
       `the reference calls ${stats.expectedInvalid} invalid and ${cases.length - stats.expectedInvalid} valid.`,

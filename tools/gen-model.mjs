@@ -20,7 +20,7 @@
 // Format (one type or value set per line, so that diffs stay readable):
 //   { fhirVersion, systems: [code system url...],
 //     types: [{ name, kind: primitive|complex|resource, abstract?, base?, regex?, json?, e: [element] }],
-//     valueSets: [{ url, codes: [[system index, [code...sorted by bytes]]...] } | { url, why }] }
+//     valueSets: [{ url, codes: [[system index, [code... in the definition's order]]...] } | { url, why }] }
 // An element: n name (a choice `value[x]` as `value` with c: true), t types ([code, target type
 // names...]: targets of Reference/canonical), min (absent: 0), max ("*" or "0"; absent: "1"),
 // mod isModifier, p plain (a FHIRPath System type: a bare JSON value with no `_name` form, as
@@ -416,7 +416,7 @@ const valueSetLines = expansions.map((x) => {
   const codes = [...x.codes]
     .filter(([, set]) => set.size > 0)
     .sort((a, b) => cmp(a[0], b[0]))
-    .map(([s, set]) => [systemIndex.get(s), [...set].map((c) => plainString(c, 'code')).sort(cmp)]);
+    .map(([s, set]) => [systemIndex.get(s), [...set].map((c) => plainString(c, 'code'))]);
   return JSON.stringify({ url: x.url, codes });
 });
 const text = `{"fhirVersion":"${FHIR_VERSION}","source":"npm hl7.fhir.r4.examples ${FHIR_VERSION}",\n`

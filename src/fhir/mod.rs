@@ -6,3 +6,4 @@ pub mod model;
 pub mod path;
 pub mod primitives;
 pub mod reference;
+pub mod walk;

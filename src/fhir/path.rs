@@ -2,6 +2,7 @@
 //! expressions (`Condition.code.coding[0].code`) for people and OperationOutcome.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
@@ -172,6 +173,28 @@ impl Location {
         Location {
             pointer: format!("{}{suffix}", self.pointer),
             expression: expression(&self.expression, suffix),
+        }
+    }
+}
+
+/// Document-like order: array indexes compare as numbers (`/entry/2` before `/entry/10`).
+pub fn pointer_order(a: &str, b: &str) -> Ordering {
+    let mut x = a.split('/');
+    let mut y = b.split('/');
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let ord = match (p.parse::<u64>(), q.parse::<u64>()) {
+                    (Ok(m), Ok(n)) => m.cmp(&n),
+                    _ => p.cmp(q),
+                };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
         }
     }
 }

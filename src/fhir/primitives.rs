@@ -335,12 +335,15 @@ pub fn check_id(s: &str) -> Result<(), Reason> {
 }
 
 pub fn check_code(s: &str) -> Result<(), Reason> {
-    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+    // The spec's regex `[^\s]+(\s[^\s]+)*` is XML Schema's, whose `\s` is space, tab, CR and
+    // LF only: a no-break space is part of a code, not a space in it.
+    let xsd_space = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    if s.starts_with(xsd_space) || s.ends_with(xsd_space) {
         return Err(text!("reason.code-edge-spaces"));
     }
     let mut prev_space = false;
     for c in s.chars() {
-        let space = c.is_whitespace();
+        let space = xsd_space(c);
         if space && prev_space {
             return Err(text!("reason.code-double-spaces"));
         }

@@ -40,6 +40,7 @@ macro_rules! record_rule {
 pub mod accuracy;
 pub mod completeness;
 pub mod consistency;
+pub(crate) mod findings;
 pub mod structure;
 mod suggest;
 
@@ -303,7 +304,6 @@ impl RuleMeta {
 /// Every rule, in the order of the rules reference.
 pub static ALL: &[&RuleMeta] = &[
     &structure::unknown_resource_type::RULE,
-    &structure::unsupported_resource_type::RULE,
     &structure::resource_type_missing::RULE,
     &structure::unknown_property::RULE,
     &structure::wrong_type::RULE,

@@ -1,5 +1,6 @@
 // The package's API as Node code uses it (ESM import through the package's exports map).
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { Validator, toOperationOutcome } from 'ehrlint';
 import { expected, fixtureText, pairs } from './helpers.mjs';
@@ -232,10 +233,17 @@ test('toOperationOutcome gives a FHIR OperationOutcome', () => {
   assert.throws(() => toOperationOutcome({ nope: 1 }), /issues/);
 });
 
-test('supported types are listed', () => {
-  assert.deepEqual(validator.supportedTypes, [
-    'Patient', 'Practitioner', 'Encounter', 'Condition', 'Observation', 'Procedure',
-    'MedicationRequest', 'AllergyIntolerance', 'Immunization', 'Bundle',
+test('every FHIR R4 resource type is checked', () => {
+  const model = JSON.parse(readFileSync(new URL('../../data/fhir-r4-model.json', import.meta.url), 'utf8'));
+  const r4 = model.types.filter((t) => t.kind === 'resource' && !t.abstract).map((t) => t.name).sort();
+  assert.equal(r4.length, 146);
+  assert.deepEqual(validator.supportedTypes, r4);
+  // A Claim is checked against its definition: a status outside its value set, a misspelt element.
+  const claim = validator.validate({ resourceType: 'Claim', status: 'finished', stauts: 'x' });
+  const found = claim.issues.filter((i) => i.category === 'structure').map((i) => [i.code, i.path]);
+  assert.deepEqual(found.filter(([c]) => c === 'invalid-value' || c === 'unknown-property'), [
+    ['invalid-value', '/status'],
+    ['unknown-property', '/stauts'],
   ]);
 });
 

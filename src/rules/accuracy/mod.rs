@@ -653,7 +653,7 @@ impl ContactWalk {
 
     /// Document order, as the rules report in it.
     pub(crate) fn finish(&self, found: &mut ContactValues<'_>) {
-        found.sort_by(|a, b| crate::structure::pointer_order(&a.0, &b.0));
+        found.sort_by(|a, b| crate::fhir::path::pointer_order(&a.0, &b.0));
     }
 }
 

@@ -75,23 +75,6 @@ pub(crate) fn issue(
     issue
 }
 
-/// A value the schema rejects for a reason no other rule words (kept as one issue, not lost).
-/// `detail` is the schema library's own wording, in English.
-pub(crate) fn issue_generic(
-    location: &Location,
-    messages: &Catalogue,
-    suffix: &str,
-    detail: &str,
-) -> Issue {
-    let name = element_name(suffix);
-    RULE.issue(
-        location,
-        suffix,
-        messages,
-        text!("invalid-value.generic", name, detail),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{assert_clean, assert_one, report};

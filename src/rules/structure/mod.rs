@@ -1,5 +1,5 @@
-//! Structure rules: is the record well-formed FHIR R4? Most are found by the JSON Schema layer
-//! (src/structure) and worded here.
+//! Structure rules: is the record well-formed FHIR R4? Most are found by the structure walk
+//! (`fhir::walk`) and worded here (`rules::findings` hands each finding to its rule).
 
 pub mod choice_conflict;
 pub mod empty_element;
@@ -10,6 +10,5 @@ pub mod invalid_value;
 pub mod resource_type_missing;
 pub mod unknown_property;
 pub mod unknown_resource_type;
-pub mod unsupported_resource_type;
 pub mod value_out_of_range;
 pub mod wrong_type;

@@ -13,10 +13,13 @@ use crate::fhir::path;
 use crate::report::Severity;
 use crate::structure::Structure;
 
-const DEFAULT_TEXT: &str = include_str!("../schemas/profiles/default.json");
+mod pattern;
+mod schema;
+
+const DEFAULT_TEXT: &str = include_str!("../../schemas/profiles/default.json");
 /// The published profile schema; the build-time validator reads its copy in schemas/build/.
 #[cfg(test)]
-const SCHEMA_TEXT: &str = include_str!("../schemas/profile.schema.json");
+const SCHEMA_TEXT: &str = include_str!("../../schemas/profile.schema.json");
 
 /// Which profile a validator applies: a built-in one by name, or a vendor's own.
 #[derive(Debug, Clone, Deserialize)]
@@ -370,10 +373,7 @@ impl Profile {
                     Some(h) => format!(" (did you mean {h}?)"),
                     None => String::new(),
                 };
-                return Err(problem(format!(
-                    "not a resource type ehrlint checks{hint}; supported: {}",
-                    structure.supported_types().collect::<Vec<_>>().join(", ")
-                )));
+                return Err(problem(format!("not a FHIR R4 resource type{hint}")));
             }
             let check = |text: &str| -> Result<Element, String> {
                 structure
@@ -469,9 +469,9 @@ impl Profile {
 }
 
 /// Checks a profile document against schemas/profile.schema.json (compiled into the crate at
-/// build time: `structure::ProfileSchema`).
+/// build time: `schema::ProfileSchema`).
 fn check_schema(doc: &Value) -> Result<(), String> {
-    let errors: Vec<String> = crate::structure::ProfileSchema::iter_errors(doc)
+    let errors: Vec<String> = schema::ProfileSchema::iter_errors(doc)
         .take(5)
         .map(|e| {
             let at = e.instance_path().as_str().to_string();
@@ -491,7 +491,7 @@ mod tests {
     use super::*;
 
     fn structure() -> Structure {
-        Structure::new().expect("built-in schema")
+        Structure::new().expect("built-in model")
     }
 
     #[test]

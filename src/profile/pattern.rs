@@ -13,7 +13,7 @@ struct Pattern {
     regex: regex_lite::Regex,
 }
 
-pub(super) fn factory<'a>(
+pub(crate) fn factory<'a>(
     _parent: &'a Map<String, Value>,
     value: &'a Value,
     _path: Location,

@@ -1,0 +1,470 @@
+//! The structure walk: one pass over a parsed resource against the model, for every resource
+//! type alike. It finds what is structurally wrong (a [`Finding`] per defect, at the element
+//! that is wrong) and the resources held inside this one (`contained`, Bundle entries, every
+//! element of type Resource), which the engine then checks as resources of their own.
+//!
+//! It judges nothing beyond the definitions: wording, severity and which of two findings on
+//! one element wins belong to the structure rules (`rules::structure`).
+
+use serde_json::{Map, Value};
+
+use super::model::{ElementDef, JsonKind, Kind, Model, Property};
+use super::path;
+use super::primitives::{self, Reason};
+
+/// The largest and smallest FHIR integer (32-bit, FHIR JSON §2.6.2).
+const INT_MIN: i64 = -2_147_483_648;
+const INT_MAX: i64 = 2_147_483_647;
+
+/// One structural defect, at `suffix`: the JSON Pointer below the resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding<'v> {
+    pub suffix: String,
+    pub defect: Defect<'v>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Defect<'v> {
+    /// The object at `suffix` has a property its type does not define; `allowed` are the
+    /// JSON names it may have (choice forms and `_name` forms included).
+    UnknownProperty {
+        property: &'v str,
+        allowed: Vec<String>,
+    },
+    /// The value is of another JSON type than the element's (`expected`: object, array,
+    /// string, boolean, integer, number).
+    WrongType {
+        expected: &'static str,
+        value: &'v Value,
+    },
+    /// A code outside the enumerable value set of a required binding.
+    NotInValueSet {
+        value: &'v Value,
+        allowed: Vec<&'static str>,
+    },
+    /// A primitive whose text breaks its type's lexical rule. `temporal`: a date or time.
+    BadFormat {
+        type_name: &'static str,
+        value: &'v Value,
+        reason: Reason,
+        temporal: bool,
+    },
+    /// An empty string.
+    EmptyValue,
+    /// An empty array (`list`) or object.
+    Empty { list: bool },
+    /// An integer beyond its type's bounds.
+    OutOfRange {
+        value: &'v Value,
+        bound: i64,
+        below: bool,
+    },
+    /// A mandatory element (min 1) the object at `suffix` lacks.
+    Missing { name: &'static str },
+    /// A mandatory choice element none of whose forms is present.
+    MissingChoice {
+        name: &'static str,
+        forms: Vec<String>,
+    },
+    /// Two forms of one choice element.
+    ChoiceConflict {
+        name: &'static str,
+        present: Vec<&'v str>,
+    },
+}
+
+/// What the walk found in one resource.
+#[derive(Debug, Default)]
+pub struct Walked<'v> {
+    pub findings: Vec<Finding<'v>>,
+    /// Resources held in this one, with their pointer suffix, in document order.
+    pub nested: Vec<(String, &'v Value)>,
+}
+
+/// Walks `resource` (an object whose `resourceType` names a concrete type of `model`).
+pub fn walk<'v>(
+    model: &Model,
+    resource_type: &str,
+    resource: &'v Map<String, Value>,
+) -> Walked<'v> {
+    let mut walker = Walker {
+        model,
+        at: String::new(),
+        out: Walked::default(),
+    };
+    if let Some(t) = model.type_def(resource_type) {
+        walker.object(resource, &t.elements, true);
+    }
+    walker.out
+}
+
+/// Every JSON name an object with these elements may have, for "did you mean".
+pub fn json_names(model: &Model, elements: &[ElementDef]) -> Vec<String> {
+    let mut names = Vec::with_capacity(elements.len() * 2);
+    for e in elements {
+        let forms: Vec<(String, &str)> = if e.choice {
+            e.types
+                .iter()
+                .map(|t| (choice_form(e.name, t.code), t.code))
+                .collect()
+        } else {
+            let code = e.types.first().map_or("", |t| t.code);
+            vec![(e.name.to_string(), code)]
+        };
+        for (form, code) in forms {
+            let primitive = model
+                .type_def(code)
+                .is_some_and(|t| t.kind == Kind::Primitive);
+            if primitive && !e.plain {
+                names.push(format!("_{form}"));
+            }
+            names.push(form);
+        }
+    }
+    names
+}
+
+/// `value` + `Quantity` -> `valueQuantity`.
+fn choice_form(base: &str, code: &str) -> String {
+    let mut s = String::with_capacity(base.len() + code.len());
+    s.push_str(base);
+    let mut chars = code.chars();
+    if let Some(first) = chars.next() {
+        s.push(first.to_ascii_uppercase());
+        s.push_str(chars.as_str());
+    }
+    s
+}
+
+/// Whether `suffix` is the choice form of type `code`: its first letter upper-cased
+/// (`Quantity`, `String` for string, `DateTime` for dateTime).
+fn is_type_suffix(suffix: &str, code: &str) -> bool {
+    let (mut s, mut c) = (suffix.chars(), code.chars());
+    match (s.next(), c.next()) {
+        (Some(a), Some(b)) => a == b.to_ascii_uppercase() && s.as_str() == c.as_str(),
+        _ => false,
+    }
+}
+
+struct Walker<'m, 'v> {
+    model: &'m Model,
+    /// The pointer of the value being looked at, below the resource.
+    at: String,
+    out: Walked<'v>,
+}
+
+impl<'m, 'v> Walker<'m, 'v> {
+    fn find(&mut self, defect: Defect<'v>) {
+        self.out.findings.push(Finding {
+            suffix: self.at.clone(),
+            defect,
+        });
+    }
+
+    /// Runs `f` with the pointer one step further (`key` or an index), then steps back.
+    fn below(&mut self, key: &str, f: impl FnOnce(&mut Self)) {
+        let len = self.at.len();
+        self.at.push('/');
+        self.at.push_str(&path::escape_token(key));
+        f(self);
+        self.at.truncate(len);
+    }
+
+    fn at_index(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
+        let len = self.at.len();
+        path::push_index(&mut self.at, index);
+        f(self);
+        self.at.truncate(len);
+    }
+
+    /// An object of a type (or backbone) with these elements.
+    fn object(&mut self, object: &'v Map<String, Value>, elements: &'m [ElementDef], root: bool) {
+        if object.is_empty() {
+            self.find(Defect::Empty { list: false });
+            return;
+        }
+        for (key, value) in object {
+            if root && key == "resourceType" {
+                continue;
+            }
+            match self.model.property(elements, key) {
+                Some(property) => self.below(key, |w| w.property(property, value, object, key)),
+                None => {
+                    let allowed = json_names(self.model, elements);
+                    self.find(Defect::UnknownProperty {
+                        property: key,
+                        allowed,
+                    });
+                }
+            }
+        }
+        self.presence(object, elements);
+    }
+
+    /// Mandatory elements, and one form per choice element. A primitive given only as
+    /// `_name` (with an extension, say a data-absent reason) is present.
+    fn presence(&mut self, object: &'v Map<String, Value>, elements: &'m [ElementDef]) {
+        for e in elements {
+            if e.choice {
+                // The forms present, in the order of the element's types (the definition's).
+                let mut present: Vec<(usize, &'v str)> = Vec::new();
+                for key in object.keys() {
+                    let name = key.strip_prefix('_').unwrap_or(key);
+                    let Some(rest) = name.strip_prefix(e.name) else {
+                        continue;
+                    };
+                    let Some(i) = e.types.iter().position(|t| is_type_suffix(rest, t.code)) else {
+                        continue;
+                    };
+                    if !present.iter().any(|(_, n)| *n == name) {
+                        present.push((i, name));
+                    }
+                }
+                present.sort_unstable();
+                let present: Vec<&'v str> = present.into_iter().map(|(_, n)| n).collect();
+                if present.len() > 1 {
+                    self.find(Defect::ChoiceConflict {
+                        name: e.name,
+                        present,
+                    });
+                } else if present.is_empty() && e.min > 0 {
+                    let forms = e
+                        .types
+                        .iter()
+                        .map(|t| choice_form(e.name, t.code))
+                        .collect();
+                    self.find(Defect::MissingChoice {
+                        name: e.name,
+                        forms,
+                    });
+                }
+            } else if e.min > 0
+                && !object.contains_key(e.name)
+                && !self.has_extension_form(object, e)
+            {
+                self.find(Defect::Missing { name: e.name });
+            }
+        }
+    }
+
+    /// `_name` given for a primitive element (which makes it present).
+    fn has_extension_form(&self, object: &Map<String, Value>, e: &ElementDef) -> bool {
+        !e.plain && object.contains_key(&format!("_{}", e.name))
+    }
+
+    /// The value of one property (`key`, in `object`).
+    fn property(
+        &mut self,
+        property: Property<'m>,
+        value: &'v Value,
+        object: &'v Map<String, Value>,
+        key: &str,
+    ) {
+        let element = property.element;
+        // A primitive array and its `_name` array pad each other with null (FHIR JSON
+        // §2.6.2): a null is right where the other array has something.
+        let twin = if property.extension_form {
+            key.strip_prefix('_').and_then(|k| object.get(k))
+        } else {
+            object.get(&format!("_{key}"))
+        };
+        if !element.repeats() {
+            if value.is_array() {
+                let expected = self.expected_json(property);
+                self.find(Defect::WrongType { expected, value });
+            } else {
+                self.item(property, value, false);
+            }
+            return;
+        }
+        let Some(items) = value.as_array() else {
+            self.find(Defect::WrongType {
+                expected: "array",
+                value,
+            });
+            return;
+        };
+        if items.is_empty() {
+            self.find(Defect::Empty { list: true });
+            return;
+        }
+        for (i, item) in items.iter().enumerate() {
+            let padded = item.is_null()
+                && twin
+                    .and_then(Value::as_array)
+                    .and_then(|t| t.get(i))
+                    .is_some_and(|t| !t.is_null());
+            if padded {
+                continue;
+            }
+            self.at_index(i, |w| w.item(property, item, true));
+        }
+    }
+
+    /// The JSON type a value of `property` has, for messages.
+    fn expected_json(&self, property: Property<'m>) -> &'static str {
+        if property.extension_form {
+            return "object";
+        }
+        match property
+            .type_code
+            .and_then(|t| self.model.type_def(t))
+            .and_then(|t| t.primitive.as_ref())
+        {
+            Some(p) => json_name(p.json),
+            None => "object",
+        }
+    }
+
+    /// One value of a property (an array's item, or the value itself).
+    fn item(&mut self, property: Property<'m>, value: &'v Value, in_array: bool) {
+        let element = property.element;
+        let type_def = property.type_code.and_then(|t| self.model.type_def(t));
+        let primitive = type_def.and_then(|t| t.primitive.as_ref());
+        if let (Some(p), false) = (primitive, property.extension_form) {
+            let Some(type_name) = property.type_code else {
+                return;
+            };
+            self.primitive(type_name, p.json, element, value, in_array);
+            return;
+        }
+        let Some(object) = value.as_object() else {
+            self.find(Defect::WrongType {
+                expected: "object",
+                value,
+            });
+            return;
+        };
+        if type_def.is_some_and(|t| t.kind == Kind::Resource) && !property.extension_form {
+            // Checked by the engine as a resource of its own type (`resourceType`).
+            self.out.nested.push((self.at.clone(), value));
+            return;
+        }
+        if let Some(children) = self.model.children(&property) {
+            self.object(object, children, false);
+        }
+    }
+
+    fn primitive(
+        &mut self,
+        type_name: &'static str,
+        json: JsonKind,
+        element: &'m ElementDef,
+        value: &'v Value,
+        in_array: bool,
+    ) {
+        let _ = in_array;
+        let fits = match json {
+            JsonKind::Boolean => value.is_boolean(),
+            JsonKind::Number => value.is_number(),
+            JsonKind::Integer => is_integer(value),
+            JsonKind::String => value.is_string(),
+        };
+        if !fits {
+            self.find(Defect::WrongType {
+                expected: json_name(json),
+                value,
+            });
+            return;
+        }
+        if json == JsonKind::Integer {
+            self.integer_bounds(type_name, value);
+            return;
+        }
+        let Some(text) = value.as_str() else {
+            return;
+        };
+        if text.is_empty() {
+            self.find(Defect::EmptyValue);
+            return;
+        }
+        if let Some(format) = format_of(type_name) {
+            if let Err(reason) = primitives::check_format(format, text) {
+                self.find(Defect::BadFormat {
+                    type_name: display_type(type_name),
+                    value,
+                    reason,
+                    temporal: primitives::is_temporal_format(format),
+                });
+                return;
+            }
+        }
+        if let Some(url) = element.binding {
+            if let Some(vs) = self.model.value_set(url).filter(|vs| vs.enumerable) {
+                if !vs.contains(None, text) {
+                    let allowed = vs.codes().map(|(_, c)| c).collect();
+                    self.find(Defect::NotInValueSet { value, allowed });
+                }
+            }
+        }
+    }
+
+    fn integer_bounds(&mut self, type_name: &str, value: &'v Value) {
+        let low = match type_name {
+            "positiveInt" => 1,
+            "unsignedInt" => 0,
+            _ => INT_MIN,
+        };
+        let n = value
+            .as_i64()
+            .or_else(|| value.as_f64().map(|f| f as i64))
+            .or_else(|| value.as_u64().map(|_| i64::MAX));
+        match n {
+            Some(n) if n < low => self.find(Defect::OutOfRange {
+                value,
+                bound: low,
+                below: true,
+            }),
+            Some(n) if n > INT_MAX => self.find(Defect::OutOfRange {
+                value,
+                bound: INT_MAX,
+                below: false,
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// A JSON number with no fractional part (JSON Schema's integer, which 1.0 is).
+fn is_integer(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => {
+            n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
+        _ => false,
+    }
+}
+
+fn json_name(json: JsonKind) -> &'static str {
+    match json {
+        JsonKind::Boolean => "boolean",
+        JsonKind::Integer => "integer",
+        JsonKind::Number => "number",
+        JsonKind::String => "string",
+    }
+}
+
+/// The check of `primitives` that a string primitive's text goes through.
+fn format_of(type_name: &str) -> Option<&'static str> {
+    Some(match type_name {
+        "base64Binary" => "fhir-base64Binary",
+        "canonical" | "uri" | "url" => "fhir-uri",
+        "code" => "fhir-code",
+        "date" => "fhir-date",
+        "dateTime" => "fhir-dateTime",
+        "id" => "fhir-id",
+        "instant" => "fhir-instant",
+        "markdown" | "string" => "fhir-string",
+        "oid" => "fhir-oid",
+        "time" => "fhir-time",
+        "uuid" => "fhir-uuid",
+        "xhtml" => "fhir-xhtml",
+        _ => return None,
+    })
+}
+
+/// The type named in a format message: the format's type (markdown reads as string, url and
+/// canonical as uri), as the messages have always named them.
+fn display_type(type_name: &'static str) -> &'static str {
+    format_of(type_name).map_or(type_name, primitives::format_type_name)
+}

@@ -1,0 +1,123 @@
+//! The structure walk's findings as issues: each finding goes to the rule file that words it,
+//! and two findings on one element give one issue.
+//!
+//! Two things keep cascades out: at most one issue per path (the most basic problem wins: a
+//! wrong JSON type hides a bad code or format of the same value), and a misspelt mandatory
+//! element (`stauts`) gives only the unknown-property issue that suggests it, not a second
+//! "status is missing".
+
+use crate::fhir::path::{self, Location};
+use crate::fhir::walk::{Defect, Finding};
+use crate::messages::Catalogue;
+use crate::report::Issue;
+use crate::rules::completeness::{required_choice, required_element};
+use crate::rules::structure::{
+    choice_conflict, empty_element, empty_value, invalid_date, invalid_format, invalid_value,
+    unknown_property, value_out_of_range, wrong_type,
+};
+use serde_json::Value;
+
+/// Which issue wins when two land on one path (lower first).
+fn rank(defect: &Defect<'_>) -> u8 {
+    match defect {
+        Defect::WrongType { .. } => 0,
+        Defect::UnknownProperty { .. } | Defect::Missing { .. } => 1,
+        Defect::Empty { .. } => 2,
+        _ => 3,
+    }
+}
+
+/// Words `findings` of a resource of `resource_type` at `location` into `out`, in document
+/// order.
+pub(crate) fn structure_issues(
+    findings: &[Finding<'_>],
+    resource_type: &str,
+    location: &Location,
+    messages: &Catalogue,
+    out: &mut Vec<Issue>,
+) {
+    let owner = |suffix: &str| path::expression(resource_type, suffix);
+    // Suggestions made for unknown properties, per object: a missing element they name is the
+    // same defect.
+    let mut suggested: Vec<(&str, String)> = Vec::new();
+    let mut found: Vec<(u8, Issue)> = Vec::with_capacity(findings.len());
+    for f in findings {
+        if let Defect::UnknownProperty { property, allowed } = &f.defect {
+            let issue = unknown_property::issue(
+                location,
+                messages,
+                &f.suffix,
+                property,
+                allowed.iter().map(String::as_str),
+                &owner(&f.suffix),
+            );
+            if let Some(s) = issue.suggestions.first() {
+                suggested.push((&f.suffix, s.clone()));
+            }
+            found.push((1, issue));
+        }
+    }
+    let was_suggested =
+        |suffix: &str, name: &str| suggested.iter().any(|(s, n)| *s == suffix && n == name);
+
+    for f in findings {
+        let suffix = f.suffix.as_str();
+        let issue = match &f.defect {
+            Defect::UnknownProperty { .. } => continue,
+            Defect::Missing { name } => {
+                if was_suggested(suffix, name) {
+                    continue;
+                }
+                required_element::issue(location, messages, suffix, &owner(suffix), name)
+            }
+            Defect::MissingChoice { name, forms } => {
+                if forms.iter().any(|p| was_suggested(suffix, p)) {
+                    continue;
+                }
+                let forms: Vec<&str> = forms.iter().map(String::as_str).collect();
+                required_choice::issue(location, messages, suffix, &owner(suffix), name, &forms)
+            }
+            Defect::ChoiceConflict { name, present } => {
+                choice_conflict::issue(location, messages, suffix, name, present)
+            }
+            Defect::WrongType { expected, value } => {
+                wrong_type::issue(location, messages, suffix, expected, value)
+            }
+            Defect::NotInValueSet { value, allowed } => {
+                let allowed: Vec<Value> = allowed.iter().map(|c| Value::from(*c)).collect();
+                invalid_value::issue(location, messages, suffix, value, &allowed)
+            }
+            Defect::BadFormat {
+                type_name,
+                value,
+                reason,
+                temporal: true,
+            } => invalid_date::issue(location, messages, suffix, type_name, value, reason),
+            Defect::BadFormat {
+                type_name,
+                value,
+                reason,
+                temporal: false,
+            } => invalid_format::issue(location, messages, suffix, type_name, value, reason),
+            Defect::EmptyValue => empty_value::issue(location, messages, suffix),
+            Defect::Empty { list } => empty_element::issue(location, messages, suffix, *list),
+            Defect::OutOfRange {
+                value,
+                bound,
+                below,
+            } => value_out_of_range::issue(
+                location,
+                messages,
+                suffix,
+                value,
+                &Value::from(*bound),
+                *below,
+            ),
+        };
+        found.push((rank(&f.defect), issue));
+    }
+
+    found.sort_by(|a, b| path::pointer_order(&a.1.path, &b.1.path).then(a.0.cmp(&b.0)));
+    found.dedup_by(|later, first| later.1.path == first.1.path);
+    out.extend(found.into_iter().map(|(_, issue)| issue));
+}

@@ -1,0 +1,193 @@
+//! The structure layer as the engine, sessions and profiles use it: is this a well-formed FHIR
+//! R4 resource? One walk of the resource against the model of every R4 type
+//! (`fhir::walk` over `fhir::model`, generated from HL7's StructureDefinitions), its findings
+//! worded by the structure rules (`rules::findings`), and the questions about elements that
+//! sessions and profiles ask of the model.
+
+use serde_json::Value;
+
+use crate::fhir::model::{ElementDef, Model};
+use crate::fhir::path::{self, Location};
+use crate::fhir::walk::{self, Walked};
+use crate::messages::Catalogue;
+use crate::report::Issue;
+use crate::rules::findings::structure_issues;
+
+pub struct Structure {
+    model: Model,
+    /// The resource types with an element of type Resource below the root (Bundle,
+    /// Parameters), found in the model once.
+    holders: Vec<&'static str>,
+}
+
+impl Structure {
+    pub fn new() -> Result<Self, String> {
+        let model = Model::r4()?;
+        fn holds(elements: &[ElementDef]) -> bool {
+            elements
+                .iter()
+                .any(|e| e.types.iter().any(|t| t.code == "Resource") || holds(&e.children))
+        }
+        let holders = model
+            .resource_types()
+            .iter()
+            .copied()
+            .filter(|rt| {
+                model.type_def(rt).is_some_and(|t| {
+                    t.elements
+                        .iter()
+                        .any(|e| e.name != "contained" && holds(std::slice::from_ref(e)))
+                })
+            })
+            .collect();
+        Ok(Structure { model, holders })
+    }
+
+    /// Whether `resource_type` is checked: every concrete resource type of FHIR R4 is.
+    pub fn is_supported(&self, resource_type: &str) -> bool {
+        self.model.is_resource_type(resource_type)
+    }
+
+    /// Ok for a resource type of FHIR R4; else an error that suggests the nearest one.
+    pub fn known_type(&self, resource_type: &str) -> Result<(), String> {
+        if self.is_supported(resource_type) {
+            return Ok(());
+        }
+        Err(
+            match crate::rules::nearest(resource_type, self.supported_types(), 1).first() {
+                Some(h) => {
+                    format!("{resource_type} is not a FHIR R4 resource type (did you mean {h}?)")
+                }
+                None => format!("{resource_type} is not a FHIR R4 resource type"),
+            },
+        )
+    }
+
+    /// Every resource type of FHIR R4, sorted.
+    pub fn supported_types(&self) -> impl Iterator<Item = &str> {
+        self.model.resource_types().iter().copied()
+    }
+
+    /// Whether a resource may hold other resources (`contained`, or a type with an element
+    /// of type Resource: Bundle, Parameters): a session then checks it whole at every step.
+    pub fn holds_resources(&self, resource_type: &str, resource: &Value) -> bool {
+        resource.get("contained").is_some() || self.holders.contains(&resource_type)
+    }
+
+    fn elements(&self, resource_type: &str) -> &[ElementDef] {
+        self.model
+            .type_def(resource_type)
+            .map(|t| t.elements.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// The elements a resource type requires (min cardinality 1), choice elements aside.
+    pub fn required_elements(&self, resource_type: &str) -> impl Iterator<Item = &str> {
+        self.elements(resource_type)
+            .iter()
+            .filter(|e| e.min > 0 && !e.choice)
+            .map(|e| e.name)
+    }
+
+    /// The element list of the object at `pointer` (relative to a resource of type
+    /// `resource_type`), following properties through types, backbones and contentReferences.
+    pub fn elements_at(&self, resource_type: &str, pointer: &str) -> Option<&[ElementDef]> {
+        let mut elements = self.elements(resource_type);
+        for token in path::tokens(pointer) {
+            if token.bytes().all(|b| b.is_ascii_digit()) {
+                continue; // array index: the same elements as the array's items
+            }
+            let property = self.model.property(elements, &token)?;
+            elements = self.model.children(&property)?;
+        }
+        Some(elements)
+    }
+
+    /// Can the top-level element `key` of a `resource_type` be checked on its own (with its
+    /// `_key` sibling)? Not a choice element's form (checked against its other forms) and not
+    /// a name the type does not have (checked against the names it has).
+    pub fn element_local(&self, resource_type: &str, key: &str) -> bool {
+        self.model
+            .property(self.elements(resource_type), key)
+            .is_some_and(|p| !p.element.choice)
+    }
+
+    /// Is `name`, inside the object at `pointer` of a `resource_type`, a list element?
+    pub fn is_list(&self, resource_type: &str, pointer: &str, name: &str) -> bool {
+        self.elements_at(resource_type, pointer)
+            .and_then(|elements| self.model.property(elements, name))
+            .is_some_and(|p| p.element.repeats())
+    }
+
+    /// Does a dotted element path (`name.family`, `effective[x]`, `valueQuantity.code`) name
+    /// an element of `resource_type`? The error says which step is unknown, with a suggestion.
+    pub fn element_exists(&self, resource_type: &str, dotted: &str) -> Result<(), String> {
+        self.known_type(resource_type)?;
+        let mut elements = self.elements(resource_type);
+        let mut owner = resource_type.to_string();
+        let steps: Vec<&str> = dotted.split('.').collect();
+        for (i, step) in steps.iter().enumerate() {
+            let last = i + 1 == steps.len();
+            if let Some(base) = step.strip_suffix("[x]") {
+                let Some(choice) = elements.iter().find(|e| e.choice && e.name == base) else {
+                    return Err(format!("{owner} has no choice element {step}"));
+                };
+                if !last {
+                    let first = walk::json_names(&self.model, std::slice::from_ref(choice))
+                        .into_iter()
+                        .find(|n| !n.starts_with('_'))
+                        .unwrap_or_default();
+                    return Err(format!(
+                        "{step} has several types: name one form (e.g. {first}) to go below it"
+                    ));
+                }
+                return Ok(());
+            }
+            let Some(property) = self
+                .model
+                .property(elements, step)
+                .filter(|p| !p.extension_form)
+            else {
+                let names = walk::json_names(&self.model, elements);
+                let names = names
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|n| !n.starts_with('_'));
+                return Err(match crate::rules::nearest(step, names, 1).first() {
+                    Some(h) => format!("{owner} has no element {step} (did you mean {h}?)"),
+                    None => format!("{owner} has no element {step}"),
+                });
+            };
+            if last {
+                return Ok(());
+            }
+            owner = format!("{owner}.{step}");
+            elements = self
+                .model
+                .children(&property)
+                .ok_or_else(|| format!("{owner} has no elements below it"))?;
+        }
+        Ok(())
+    }
+
+    /// Checks one resource (an object whose `resourceType` is `resource_type`); issues carry
+    /// `location`'s prefix and say what is wrong in the locale of `messages`. Returns the
+    /// resources held in it, for the engine to check in turn.
+    pub fn check<'v>(
+        &self,
+        resource_type: &str,
+        resource: &'v Value,
+        location: &Location,
+        messages: &Catalogue,
+        out: &mut Vec<Issue>,
+    ) -> Vec<(String, &'v Value)> {
+        let Some(object) = resource.as_object() else {
+            return Vec::new();
+        };
+        let Walked { findings, nested } = walk::walk(&self.model, resource_type, object);
+        if !findings.is_empty() {
+            structure_issues(&findings, resource_type, location, messages, out);
+        }
+        nested
+    }
+}
