@@ -99,7 +99,7 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "required-element",
         "/base",
     ),
-    // An id has at most 64 characters; this one has 73.
+    // An id has at most 64 characters; this one has 67.
     (
         "SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json",
         "invalid-format",
