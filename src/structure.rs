@@ -23,11 +23,10 @@ pub struct Structure {
 impl Structure {
     pub fn new() -> Result<Self, String> {
         let model = Model::r4()?;
-        fn holds(elements: &[ElementDef]) -> bool {
-            elements
-                .iter()
-                .any(|e| e.types.iter().any(|t| t.code == "Resource") || holds(&e.children))
+        fn holds(e: &ElementDef) -> bool {
+            e.types.iter().any(|t| t.code == "Resource") || e.children.iter().any(holds)
         }
+        // `contained` aside: every DomainResource has it, and it is looked at per record.
         let holders = model
             .resource_types()
             .iter()
@@ -36,7 +35,8 @@ impl Structure {
                 model.type_def(rt).is_some_and(|t| {
                     t.elements
                         .iter()
-                        .any(|e| e.name != "contained" && holds(std::slice::from_ref(e)))
+                        .filter(|e| e.name != "contained")
+                        .any(holds)
                 })
             })
             .collect();

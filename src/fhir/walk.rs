@@ -406,17 +406,17 @@ impl<'m, 'v> Walker<'m, 'v> {
             "unsignedInt" => 0,
             _ => INT_MIN,
         };
-        let n = value
-            .as_i64()
-            .or_else(|| value.as_f64().map(|f| f as i64))
-            .or_else(|| value.as_u64().map(|_| i64::MAX));
+        // Every 32-bit bound is exact as f64, and so is the comparison with any JSON number.
+        let Some(n) = value.as_f64() else {
+            return;
+        };
         match n {
-            Some(n) if n < low => self.find(Defect::OutOfRange {
+            n if n < low as f64 => self.find(Defect::OutOfRange {
                 value,
                 bound: low,
                 below: true,
             }),
-            Some(n) if n > INT_MAX => self.find(Defect::OutOfRange {
+            n if n > INT_MAX as f64 => self.find(Defect::OutOfRange {
                 value,
                 bound: INT_MAX,
                 below: false,
