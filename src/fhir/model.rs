@@ -418,7 +418,7 @@ fn single_type(element: &ElementDef) -> Option<&'static str> {
 
 /// Whether `suffix` is the JSON form of type `code` in a choice name: its first letter
 /// upper-cased (`Quantity`, `String` for string, `DateTime` for dateTime).
-fn is_type_suffix(suffix: &str, code: &str) -> bool {
+pub(crate) fn is_type_suffix(suffix: &str, code: &str) -> bool {
     let (mut s, mut c) = (suffix.chars(), code.chars());
     match (s.next(), c.next()) {
         (Some(a), Some(b)) => a == b.to_ascii_uppercase() && s.as_str() == c.as_str(),

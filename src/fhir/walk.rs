@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value};
 
-use super::model::{ElementDef, JsonKind, Kind, Model, Property};
+use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property};
 use super::path;
 use super::primitives::{self, Reason};
 
@@ -134,16 +134,6 @@ fn choice_form(base: &str, code: &str) -> String {
         s.push_str(chars.as_str());
     }
     s
-}
-
-/// Whether `suffix` is the choice form of type `code`: its first letter upper-cased
-/// (`Quantity`, `String` for string, `DateTime` for dateTime).
-fn is_type_suffix(suffix: &str, code: &str) -> bool {
-    let (mut s, mut c) = (suffix.chars(), code.chars());
-    match (s.next(), c.next()) {
-        (Some(a), Some(b)) => a == b.to_ascii_uppercase() && s.as_str() == c.as_str(),
-        _ => false,
-    }
 }
 
 struct Walker<'m, 'v> {
