@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::codes::Codes;
 use crate::config::RuleConfig;
 use crate::fhir::clock;
+use crate::fhir::index::Index;
 use crate::fhir::path::Location;
 use crate::profile::Profile;
 use crate::report::{Completeness, Issue, Report};
@@ -18,6 +19,10 @@ use crate::rules::structure::{resource_type_missing, unknown_resource_type, wron
 use crate::rules::{Cx, RECORD_RULES};
 use crate::structure::Structure;
 use crate::Context;
+
+/// What the structure walk gives the rest of the pipeline: the resources held inside, and
+/// the index of the resource (None when the walk saw only an edited element).
+type Walk<'v> = (Vec<(String, &'v Value)>, Option<Index<'v>>);
 
 pub(crate) struct Engine {
     structure: Structure,
@@ -255,21 +260,26 @@ impl Engine {
             return;
         }
         let first = run.issues.len();
-        let nested = match run
+        let (nested, index) = match run
             .plan
             .as_deref_mut()
             .filter(|_| location.pointer.is_empty())
         {
             Some(plan) => {
-                let (issues, nested) = self.structure_planned(rt, resource, location, plan);
+                let (issues, walked) = self.structure_planned(rt, resource, location, plan);
                 run.issues.extend(issues);
-                nested
+                walked
             }
-            None => self
-                .structure
-                .check(rt, resource, location, self.messages, &mut run.issues),
+            None => {
+                let (nested, index) =
+                    self.structure
+                        .check(rt, resource, location, self.messages, &mut run.issues);
+                (nested, Some(index))
+            }
         };
         let cx = Cx {
+            index: index.map_or_else(std::cell::OnceCell::new, std::cell::OnceCell::from),
+            model: self.structure.model(),
             found: std::cell::OnceCell::new(),
             dates: std::cell::OnceCell::new(),
             resource,
@@ -296,7 +306,7 @@ impl Engine {
         match plan {
             None => {
                 for rule in RECORD_RULES {
-                    if rule.resource_types().contains(&rt) && self.config.runs(rule.meta().code) {
+                    if rule.types().contains(rt) && self.config.runs(rule.meta().code) {
                         rule.check(resource, &cx, &mut run.issues);
                     }
                 }
@@ -304,7 +314,7 @@ impl Engine {
             Some(plan) => {
                 let kept = plan.results.iter_mut().zip(plan.stale.iter_mut());
                 for (rule, (result, stale)) in RECORD_RULES.iter().zip(kept) {
-                    if !rule.resource_types().contains(&rt) || !self.config.runs(rule.meta().code) {
+                    if !rule.types().contains(rt) || !self.config.runs(rule.meta().code) {
                         continue;
                     }
                     if *stale || result.is_none() {
@@ -353,7 +363,7 @@ impl Engine {
         resource: &'v Value,
         location: &Location,
         plan: &mut Plan,
-    ) -> (Vec<Issue>, Vec<(String, &'v Value)>) {
+    ) -> (Vec<Issue>, Walk<'v>) {
         let scope = plan.scope.take();
         let kept = plan.structure.take();
         let issues = match (scope, kept) {
@@ -382,14 +392,16 @@ impl Engine {
                 let mut issues: Vec<Issue> = kept.into_iter().filter(|i| !mine(&i.path)).collect();
                 issues.extend(fresh.into_iter().filter(|i| mine(&i.path)));
                 issues.sort_by(|a, b| crate::fhir::path::pointer_order(&a.path, &b.path));
-                (issues, Vec::new())
+                // The walk saw only the edited element: the rules build their index of the
+                // whole resource if they need it.
+                (issues, (Vec::new(), None))
             }
             _ => {
                 let mut issues = Vec::new();
-                let nested =
+                let (nested, index) =
                     self.structure
                         .check(rt, resource, location, self.messages, &mut issues);
-                (issues, nested)
+                (issues, (nested, Some(index)))
             }
         };
         plan.structure = Some(issues.0.clone());

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use crate::fhir::index::Index;
 use crate::fhir::model::{ElementDef, Model};
 use crate::fhir::path::{self, Location};
 use crate::fhir::walk::{self, Walked};
@@ -172,7 +173,8 @@ impl Structure {
 
     /// Checks one resource (an object whose `resourceType` is `resource_type`); issues carry
     /// `location`'s prefix and say what is wrong in the locale of `messages`. Returns the
-    /// resources held in it, for the engine to check in turn.
+    /// resources held in it, for the engine to check in turn, and the walk's index of it for
+    /// the record rules.
     pub fn check<'v>(
         &self,
         resource_type: &str,
@@ -180,14 +182,23 @@ impl Structure {
         location: &Location,
         messages: &Catalogue,
         out: &mut Vec<Issue>,
-    ) -> Vec<(String, &'v Value)> {
+    ) -> (Vec<(String, &'v Value)>, Index<'v>) {
         let Some(object) = resource.as_object() else {
-            return Vec::new();
+            return Default::default();
         };
-        let Walked { findings, nested } = walk::walk(&self.model, resource_type, object);
+        let Walked {
+            findings,
+            nested,
+            index,
+        } = walk::walk(&self.model, resource_type, object);
         if !findings.is_empty() {
             structure_issues(&findings, resource_type, location, messages, out);
         }
-        nested
+        (nested, index)
+    }
+
+    /// The model the walk reads.
+    pub fn model(&self) -> &Model {
+        &self.model
     }
 }

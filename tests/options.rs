@@ -67,7 +67,8 @@ fn require_adds_to_the_profile() {
     let found = pairs(
         &v,
         &json!({"resourceType": "Encounter", "status": "finished",
-        "class": {"code": "AMB"}, "type": [{"text": "visit"}], "subject": {"reference": "Patient/1"},
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+        "type": [{"text": "visit"}], "subject": {"reference": "Patient/1"},
         "period": {"start": "2024-05-02"}}),
     );
     assert_eq!(

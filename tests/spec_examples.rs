@@ -70,6 +70,106 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "ucum-invalid",
         "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
     ),
+    // The same non-UCUM units, in the other resource types that carry Quantities (the rules
+    // read every Quantity, wherever it is): doses in MedicationDispense, a contained
+    // Medication's strength in mEq, a Claim item's quantity in "TAB" and a lens duration in
+    // "month" (UCUM's month is "mo"), all under system http://unitsofmeasure.org.
+    (
+        "MedicationDispense-meddisp0309.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0313.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0318.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0324.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0327.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0328.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0329.json",
+        "ucum-invalid",
+        "/dosageInstruction/0/doseAndRate/0/doseQuantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0313.json",
+        "ucum-invalid",
+        "/contained/0/ingredient/0/strength/numerator/code",
+    ),
+    (
+        "MedicationRequest-medrx0322.json",
+        "ucum-invalid",
+        "/contained/0/ingredient/0/strength/numerator/code",
+    ),
+    ("Claim-760151.json", "ucum-invalid", "/item/0/quantity/code"),
+    ("Claim-760152.json", "ucum-invalid", "/item/0/quantity/code"),
+    (
+        "VisionPrescription-33124.json",
+        "ucum-invalid",
+        "/lensSpecification/*/duration/code",
+    ),
+    // NDC "2501-813-16" has 4-3-2 digits: no NDC form (4-4-2, 5-3-2, 5-4-1) has nine digits.
+    (
+        "MedicationRequest-medrx0330.json",
+        "ndc-format",
+        "/contained/0/code/coding/0/code",
+    ),
+    (
+        "MedicationDispense-meddisp0308.json",
+        "ndc-format",
+        "/contained/0/code/coding/0/code",
+    ),
+    (
+        "Medication-med0305.json",
+        "ndc-format",
+        "/code/coding/0/code",
+    ),
+    // SNOMED CT ids that fail their Verhoeff check digit (415818005, 6547210000124112; checked
+    // with an independent Verhoeff implementation), a SNOMED RT code ("T-15460", not a SNOMED
+    // CT id) and a placeholder ("look up value") given with system http://snomed.info/sct.
+    (
+        "MedicationDispense-meddisp0314.json",
+        "snomed-check-digit",
+        "/quantity/code",
+    ),
+    (
+        "MedicationDispense-meddisp0317.json",
+        "snomed-check-digit",
+        "/quantity/code",
+    ),
+    (
+        "NutritionOrder-enteralcontinuous.json",
+        "snomed-check-digit",
+        "/enteralFormula/baseFormulaType/coding/0/code",
+    ),
+    (
+        "ImagingStudy-example-xr.json",
+        "snomed-check-digit",
+        "/series/0/bodySite/code",
+    ),
+    (
+        "PlanDefinition-example-cardiology-os.json",
+        "snomed-check-digit",
+        "/useContext/0/valueCodeableConcept/coding/0/code",
+    ),
     // R4 makes ImplementationGuide.name and .status 1..1; these two IG resources (the
     // specification's own package descriptions) have neither.
     ("ImplementationGuide-fhir.json", "required-element", "/name"),

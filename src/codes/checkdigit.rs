@@ -161,6 +161,9 @@ pub enum Ndc {
     Normalized(String),
     /// Ten digits without hyphens: which segment to pad is unknown.
     Ambiguous,
+    /// A product NDC: labeler and product without a package (4-4, 5-3 or 5-4), as the FDA's
+    /// directory lists products and as the NDC code system allows; normalised to 5-4 digits.
+    Product(String),
     Invalid,
 }
 
@@ -183,6 +186,11 @@ pub fn ndc(code: &str) -> Ndc {
         {
             Ndc::Normalized(format!("{labeler:0>5}{product:0>4}{package:0>2}"))
         }
+        [labeler, product]
+            if matches!((labeler.len(), product.len()), (4, 4) | (5, 3) | (5, 4)) =>
+        {
+            Ndc::Product(format!("{labeler:0>5}{product:0>4}"))
+        }
         _ => Ndc::Invalid,
     }
 }
@@ -195,6 +203,14 @@ pub fn cvx(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ndc_product_codes() {
+        assert_eq!(ndc("50090-0001"), Ndc::Product("500900001".into()));
+        assert_eq!(ndc("0777-3105"), Ndc::Product("007773105".into()));
+        assert_eq!(ndc("2501-813-16"), Ndc::Invalid);
+        assert_eq!(ndc("123-4567"), Ndc::Invalid);
+    }
 
     #[test]
     fn loinc_check_digits() {

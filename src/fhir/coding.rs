@@ -1,6 +1,8 @@
 //! Codings inside CodeableConcepts: where codes live in a record.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+use super::index::{Datatype, Index};
 
 /// One `Coding` with a code, and the pointer suffix of its `code` (`/code/coding/0/code`).
 pub struct CodingRef<'a> {
@@ -50,20 +52,20 @@ pub struct SystemValue<'a> {
     pub value: &'a str,
 }
 
-/// What one walk of a resource finds for the rules that read codes, identifiers, contact
-/// datatypes and periods: one walk serves them all, as walking a record costs more than most
-/// rules.
+/// What the record rules read of a resource's codes, identifiers, contact datatypes and
+/// periods, taken from the walk's index (`fhir::index`) by datatype: a Coding is a Coding
+/// wherever the definitions put one, in any resource type.
 #[derive(Default)]
 pub struct Found<'a> {
-    /// Codings with a system and a code (and Quantities' system + code).
+    /// Codings with a system and a code, and Quantities' system + code (a UCUM unit).
     pub codes: Vec<SystemValue<'a>>,
     /// Identifiers with a system and a value.
     pub ids: Vec<SystemValue<'a>>,
-    /// Codings (in a `coding` list) with a code but no system: pointer of the code, and code.
+    /// Codings with a code but no system: pointer of the code, and code.
     pub unsystemed: Vec<(String, &'a str)>,
-    /// ContactPoints, Addresses and HumanNames (`rules::accuracy::contact_values`).
-    pub(crate) contacts: crate::rules::accuracy::ContactValues<'a>,
-    /// Objects with a string `start` and `end` (Periods): (pointer, start, end).
+    /// ContactPoints, Addresses and HumanNames: (pointer, datatype, object).
+    pub contacts: Vec<(String, Datatype, &'a Map<String, Value>)>,
+    /// Periods with a string `start` and `end`: (pointer, start, end).
     pub periods: Vec<(String, &'a str, &'a str)>,
 }
 
@@ -75,53 +77,49 @@ fn joined(pointer: &str, suffix: &str) -> String {
     s
 }
 
-/// Every Coding, Identifier, contact datatype and Period in a resource, in document order,
-/// not descending into nested resources (they are checked at their own place).
-pub fn system_values(resource: &Value) -> Found<'_> {
-    let mut found = Found::default();
-    let contacts = crate::rules::accuracy::ContactWalk::new(resource);
-    crate::fhir::path::objects(resource, &mut |at, key, map| {
-        // One pass over the keys, not a map search per key: objects have few keys, and this
-        // runs for every object of every record.
-        let (mut system, mut code, mut value, mut start, mut end) = (None, None, None, None, None);
-        for (k, v) in map {
-            match k.as_str() {
-                "system" => system = v.as_str(),
-                "code" => code = v.as_str(),
-                "value" => value = v.as_str(),
-                "start" => start = v.as_str(),
-                "end" => end = v.as_str(),
-                name if contacts.holds(name) => contacts.entry(at, key, k, v, &mut found.contacts),
+impl<'a> Found<'a> {
+    /// Sorts the index's values into what the rules read, in document order.
+    pub fn from_index(index: &Index<'a>) -> Self {
+        let mut found = Found::default();
+        for entry in &index.entries {
+            let Some(object) = entry.object() else {
+                continue;
+            };
+            let text = |key: &str| object.get(key).and_then(Value::as_str);
+            match entry.datatype {
+                Datatype::Coding | Datatype::Quantity => match (text("system"), text("code")) {
+                    (Some(system), Some(code)) => found.codes.push(SystemValue {
+                        pointer: joined(&entry.pointer, "/code"),
+                        system,
+                        value: code,
+                    }),
+                    (None, Some(code)) if entry.datatype == Datatype::Coding => found
+                        .unsystemed
+                        .push((joined(&entry.pointer, "/code"), code)),
+                    _ => {}
+                },
+                Datatype::Identifier => {
+                    if let (Some(system), Some(value)) = (text("system"), text("value")) {
+                        found.ids.push(SystemValue {
+                            pointer: joined(&entry.pointer, "/value"),
+                            system,
+                            value,
+                        });
+                    }
+                }
+                Datatype::ContactPoint | Datatype::Address | Datatype::HumanName => found
+                    .contacts
+                    .push((entry.pointer.clone(), entry.datatype, object)),
+                Datatype::Period => {
+                    if let (Some(start), Some(end)) = (text("start"), text("end")) {
+                        found.periods.push((entry.pointer.clone(), start, end));
+                    }
+                }
                 _ => {}
             }
         }
-        match (system, code) {
-            (Some(system), _) => {
-                if let Some(v) = code {
-                    found.codes.push(SystemValue {
-                        pointer: joined(at, "/code"),
-                        system,
-                        value: v,
-                    });
-                }
-                if let Some(v) = value {
-                    found.ids.push(SystemValue {
-                        pointer: joined(at, "/value"),
-                        system,
-                        value: v,
-                    });
-                }
-            }
-            // A Coding is an item of a `coding` list.
-            (None, Some(v)) if key == "coding" => found.unsystemed.push((joined(at, "/code"), v)),
-            _ => {}
-        }
-        if let (Some(s), Some(e)) = (start, end) {
-            found.periods.push((at.to_string(), s, e));
-        }
-    });
-    contacts.finish(&mut found.contacts);
-    found
+        found
+    }
 }
 
 pub const LOINC: &str = "http://loinc.org";

@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value};
 
+use super::index::{Datatype, Entry, Index};
 use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property};
 use super::path;
 use super::primitives::{self, Reason};
@@ -79,6 +80,8 @@ pub struct Walked<'v> {
     pub findings: Vec<Finding<'v>>,
     /// Resources held in this one, with their pointer suffix, in document order.
     pub nested: Vec<(String, &'v Value)>,
+    /// What the record rules read: the values of their datatypes, with pointers.
+    pub index: Index<'v>,
 }
 
 /// Walks `resource` (an object whose `resourceType` names a concrete type of `model`).
@@ -144,6 +147,18 @@ struct Walker<'m, 'v> {
 }
 
 impl<'m, 'v> Walker<'m, 'v> {
+    /// Adds the value at the current pointer to the index, if its type is one indexed.
+    fn index(&mut self, type_code: &'static str, value: &'v Value) {
+        if let Some(datatype) = Datatype::of(type_code) {
+            self.out.index.entries.push(Entry {
+                pointer: self.at.clone(),
+                datatype,
+                type_code,
+                value,
+            });
+        }
+    }
+
     fn find(&mut self, defect: Defect<'v>) {
         self.out.findings.push(Finding {
             suffix: self.at.clone(),
@@ -328,6 +343,9 @@ impl<'m, 'v> Walker<'m, 'v> {
             });
             return;
         };
+        if let (Some(code), false) = (property.type_code, property.extension_form) {
+            self.index(code, value);
+        }
         if type_def.is_some_and(|t| t.kind == Kind::Resource) && !property.extension_form {
             // Checked by the engine as a resource of its own type (`resourceType`).
             self.out.nested.push((self.at.clone(), value));
@@ -380,6 +398,7 @@ impl<'m, 'v> Walker<'m, 'v> {
                 return;
             }
         }
+        self.index(type_name, value);
         if let Some(url) = element.binding {
             if let Some(vs) = self.model.value_set(url).filter(|vs| vs.enumerable) {
                 if !vs.contains(None, text) {

@@ -4,9 +4,25 @@
 //!
 //! Issue codes are a stable interface: a code is never renamed or reused.
 
-/// Declares a rule file's `Check`: the resource types it reads and its check, with the file's
-/// `RULE` as its metadata. Keeps each rule file to its doc, metadata, check and tests.
+/// Declares a rule file's `Check`: the resource types it reads (every type when not given: a
+/// rule that reads the walk's index applies wherever its datatype appears), what it reads and
+/// its check, with the file's `RULE` as its metadata. Keeps each rule file to its doc,
+/// metadata, check and tests.
 macro_rules! record_rule {
+    (fn check($resource:ident, $cx:ident, $out:ident) $body:block) => {
+        record_rule! {
+            types: $crate::rules::Types::Every,
+            reads: $crate::rules::Reads::EVERYTHING,
+            fn check($resource, $cx, $out) $body
+        }
+    };
+    (reads: $reads:expr, fn check($resource:ident, $cx:ident, $out:ident) $body:block) => {
+        record_rule! {
+            types: $crate::rules::Types::Every,
+            reads: $reads,
+            fn check($resource, $cx, $out) $body
+        }
+    };
     (types: $types:expr, fn check($resource:ident, $cx:ident, $out:ident) $body:block) => {
         record_rule! {
             types: $types,
@@ -21,7 +37,7 @@ macro_rules! record_rule {
             fn meta(&self) -> &'static $crate::rules::RuleMeta {
                 &RULE
             }
-            fn resource_types(&self) -> &'static [&'static str] {
+            fn types(&self) -> $crate::rules::Types {
                 $types
             }
             fn reads(&self) -> $crate::rules::Reads {
@@ -56,8 +72,13 @@ use crate::Context;
 
 /// What a record rule sees besides the resource.
 pub struct Cx<'a> {
-    /// The resource's codings, identifiers, contact datatypes and periods, found in one walk
-    /// for all rules.
+    /// The structure walk's index of the resource (`fhir::index`): given by the engine when
+    /// the walk ran on this resource, else built on first use.
+    pub(crate) index: std::cell::OnceCell<crate::fhir::index::Index<'a>>,
+    /// The model, to build the index when the engine has none.
+    pub(crate) model: &'a crate::fhir::model::Model,
+    /// The resource's codings, identifiers, contact datatypes and periods, sorted out of the
+    /// index once for all rules.
     pub(crate) found: std::cell::OnceCell<crate::fhir::coding::Found<'a>>,
     /// The resource's clinical dates (`accuracy::clinical_dates`), read once for the date rules.
     pub(crate) dates: std::cell::OnceCell<Vec<accuracy::ClinicalDate<'a>>>,
@@ -98,13 +119,29 @@ impl<'a> Cx<'a> {
             .get_or_init(|| accuracy::clinical_dates(self.resource))
     }
 
+    /// The resource's ContactPoints, Addresses and HumanNames: (pointer, datatype, object).
     pub(crate) fn contact_values(&self) -> &accuracy::ContactValues<'a> {
         &self.found().contacts
     }
 
+    /// What the walk indexed in the resource (not in the resources it holds: they have their
+    /// own).
+    pub(crate) fn index(&self) -> &crate::fhir::index::Index<'a> {
+        self.index.get_or_init(|| {
+            let resource = self.resource;
+            match (
+                resource.get("resourceType").and_then(Value::as_str),
+                resource.as_object(),
+            ) {
+                (Some(rt), Some(object)) => crate::fhir::walk::walk(self.model, rt, object).index,
+                _ => Default::default(),
+            }
+        })
+    }
+
     pub(crate) fn found(&self) -> &crate::fhir::coding::Found<'a> {
         self.found
-            .get_or_init(|| crate::fhir::coding::system_values(self.resource))
+            .get_or_init(|| crate::fhir::coding::Found::from_index(self.index()))
     }
 
     /// The resource's codings of one code system, anywhere in it.
@@ -159,22 +196,30 @@ impl Reads {
     pub const SERVICE_DATE: &'static [&'static str] =
         &["recordedDate", "performed[x]", "period", "effective[x]"];
 
-    /// Every Coding, Quantity and Identifier, wherever it is (the shared code walk).
+    /// Every Coding, Quantity and Identifier, wherever it is (the walk's index): a Coding
+    /// without a system matters by its `code`.
     pub const CODINGS: Reads = Reads {
         elements: &[],
-        anywhere: &["system", "coding"],
+        anywhere: &["system", "coding", "code"],
     };
 
     /// The codings, judged on the date of service.
     pub const CODINGS_ON_SERVICE_DATE: Reads = Reads {
         elements: Reads::SERVICE_DATE,
-        anywhere: &["system", "coding"],
+        anywhere: &["system", "coding", "code"],
     };
 
-    /// ContactPoints, Addresses and HumanNames (`Cx::contact_values`).
+    /// ContactPoints, Addresses and HumanNames, wherever they are (`Cx::contact_values`).
     pub const CONTACTS: Reads = Reads {
         elements: &["telecom", "address", "name", "contact"],
-        anywhere: &["valueContactPoint", "valueAddress", "valueHumanName"],
+        anywhere: &[
+            "telecom",
+            "address",
+            "name",
+            "valueContactPoint",
+            "valueAddress",
+            "valueHumanName",
+        ],
     };
 
     /// An Observation's measured values with their codes, and its date for the patient's age
@@ -207,11 +252,29 @@ impl Reads {
     }
 }
 
+/// The resource types a rule runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Types {
+    /// Every resource type: the rule reads datatypes, wherever they are.
+    Every,
+    /// These types only: the rule reads what one resource type says (a Patient's birth date).
+    Only(&'static [&'static str]),
+}
+
+impl Types {
+    pub fn contains(self, resource_type: &str) -> bool {
+        match self {
+            Types::Every => true,
+            Types::Only(types) => types.contains(&resource_type),
+        }
+    }
+}
+
 /// A check that reads a parsed resource (after the structure layer) and pushes issues.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    /// The resource types it reads.
-    fn resource_types(&self) -> &'static [&'static str];
+    /// The resource types it runs on.
+    fn types(&self) -> Types;
     /// The parts of a resource it reads.
     fn reads(&self) -> Reads {
         Reads::EVERYTHING

@@ -41,10 +41,9 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::consistency::ALL_TYPES,
     reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
-        for (at, address) in of_datatype(cx.contact_values(), "address", "valueAddress") {
+        for (at, address) in of_datatype(cx.contact_values(), crate::fhir::index::Datatype::Address) {
             let Some(us) = us_address(address) else { continue };
             let Some(value) = address.get("state") else { continue };
             // Not a string, or empty: the structure check reports it.

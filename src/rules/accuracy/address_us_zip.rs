@@ -68,10 +68,9 @@ fn zip_meant(code: &str, us: UsAddress) -> Option<String> {
 }
 
 record_rule! {
-    types: crate::rules::consistency::ALL_TYPES,
     reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
-        for (at, address) in of_datatype(cx.contact_values(), "address", "valueAddress") {
+        for (at, address) in of_datatype(cx.contact_values(), crate::fhir::index::Datatype::Address) {
             let Some(us) = us_address(address) else { continue };
             // No country and a foreign state: address-us-state asks for the country.
             if us == UsAddress::Assumed && foreign_state(address) {

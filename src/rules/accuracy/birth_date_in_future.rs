@@ -28,7 +28,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: &["Patient"],
+    types: crate::rules::Types::Only(&["Patient"]),
     reads: crate::rules::Reads { elements: &["birthDate"], anywhere: &[] },
     fn check(resource, cx, out) {
         let Some(text) = resource.get("birthDate").and_then(Value::as_str) else { return };

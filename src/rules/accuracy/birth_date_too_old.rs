@@ -47,7 +47,7 @@ fn too_old(birth: &PartialDate, on: Day) -> Option<i64> {
 }
 
 record_rule! {
-    types: &["Patient"],
+    types: crate::rules::Types::Only(&["Patient"]),
     reads: crate::rules::Reads { elements: &["birthDate", "deceased[x]"], anywhere: &[] },
     fn check(resource, cx, out) {
         let Some(text) = resource.get("birthDate").and_then(Value::as_str) else { return };

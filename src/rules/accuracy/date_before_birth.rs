@@ -46,7 +46,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: DATED_TYPES,
+    types: crate::rules::Types::Only(DATED_TYPES),
     fn check(resource, cx, out) {
         let dates = cx.clinical_dates();
         if dates.is_empty() {

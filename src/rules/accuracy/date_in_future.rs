@@ -60,7 +60,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: DATED_TYPES,
+    types: crate::rules::Types::Only(DATED_TYPES),
     fn check(resource, cx, out) {
         for date in cx.clinical_dates() {
             if !in_future(resource, date, cx) {

@@ -33,7 +33,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: &["Patient"],
+    types: crate::rules::Types::Only(&["Patient"]),
     reads: crate::rules::Reads { elements: &["birthDate", "deceased[x]"], anywhere: &[] },
     fn check(resource, cx, out) {
         let (Some(birth), Some(death)) = (

@@ -32,7 +32,7 @@ const SYSTOLIC: &str = "8480-6";
 const DIASTOLIC: &str = "8462-4";
 
 record_rule! {
-    types: &["Observation"],
+    types: crate::rules::Types::Only(&["Observation"]),
     reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
         let found = measurements(resource, &cx.codes.ranges);

@@ -58,10 +58,9 @@ fn is_empty(name: &Map<String, Value>) -> bool {
 }
 
 record_rule! {
-    types: crate::rules::consistency::ALL_TYPES,
     reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
-        for (at, name) in of_datatype(cx.contact_values(), "name", "valueHumanName") {
+        for (at, name) in of_datatype(cx.contact_values(), crate::fhir::index::Datatype::HumanName) {
             if is_empty(name) {
                 out.push(RULE.issue(cx.location, at, cx.messages, text!("human-name-empty")));
             }

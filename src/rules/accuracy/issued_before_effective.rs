@@ -49,7 +49,7 @@ const EFFECTIVE_STARTS: [&str; 3] = [
 ];
 
 record_rule! {
-    types: &["Observation"],
+    types: crate::rules::Types::Only(&["Observation"]),
     fn check(resource, cx, out) {
         let Some(issued) = resource.get("issued").and_then(Value::as_str) else { return };
         let Some(start) = EFFECTIVE_STARTS

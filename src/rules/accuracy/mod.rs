@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 
 use crate::codes::units;
 use crate::fhir::coding::LOINC;
-use crate::fhir::path;
+use crate::fhir::index::Datatype;
 use crate::fhir::primitives::Moment;
 use crate::messages::{text, Text};
 use crate::rules::Cx;
@@ -556,117 +556,19 @@ pub(crate) fn show_number(v: f64) -> String {
     s.to_string()
 }
 
-/// The resource types (of those ehrlint checks) whose own elements `telecom`, `address` and
-/// `name` hold a ContactPoint, an Address and a HumanName: Patient (with Patient.contact) and
-/// Practitioner. In FHIR R4 every object under `telecom` is a ContactPoint and every object
-/// under `address` an Address (the other `address` elements are strings); `name` holds a
-/// HumanName in the person resources only (MedicinalProduct.name, for one, is not).
-const PERSON_TYPES: &[&str] = &["Patient", "Practitioner"];
+/// The contact datatypes' values of a resource (ContactPoint, Address, HumanName wherever the
+/// definitions put one), each with its pointer and datatype, from the walk's index
+/// (`Cx::contact_values`).
+pub(crate) type ContactValues<'a> = Vec<(String, Datatype, &'a Map<String, Value>)>;
 
-/// The contact datatypes' values of a resource, each with its pointer suffix and the element
-/// that holds it, found in one walk for all the contact rules (`Cx::contact_values`).
-pub(crate) type ContactValues<'a> = Vec<(String, &'a str, &'a Map<String, Value>)>;
-
-/// Every ContactPoint, Address and HumanName of a resource: the objects under `telecom`,
-/// `address` and `name` in the person resources, and under `valueContactPoint`,
-/// `valueAddress` and `valueHumanName` in any resource. Elsewhere `name` and the others are
-/// not those datatypes: the structure check reports a stray one, and the rules stay silent.
-#[cfg(test)]
-pub(crate) fn contact_values(resource: &Value) -> ContactValues<'_> {
-    let walk = ContactWalk::new(resource);
-    let mut found: ContactValues = Vec::new();
-    path::objects(resource, &mut |at, container, map| {
-        walk.visit(at, container, map, &mut found)
-    });
-    walk.finish(&mut found);
-    found
-}
-
-/// `contact_values` as one visitor of the shared walk (`fhir::coding::system_values`).
-pub(crate) struct ContactWalk {
-    names: &'static [&'static str],
-}
-
-impl ContactWalk {
-    pub(crate) fn new(resource: &Value) -> Self {
-        const PERSON: &[&str] = &[
-            "telecom",
-            "address",
-            "name",
-            "valueContactPoint",
-            "valueAddress",
-            "valueHumanName",
-        ];
-        /// Any resource: contact datatypes as extension values only (PERSON's last three).
-        const VALUES: &[&str] = &["valueContactPoint", "valueAddress", "valueHumanName"];
-        let person = resource
-            .get("resourceType")
-            .and_then(Value::as_str)
-            .is_some_and(|rt| PERSON_TYPES.contains(&rt));
-        ContactWalk {
-            names: if person { PERSON } else { VALUES },
-        }
-    }
-
-    #[cfg(test)]
-    fn visit<'a>(
-        &self,
-        at: &str,
-        container: &str,
-        map: &'a Map<String, Value>,
-        found: &mut ContactValues<'a>,
-    ) {
-        for (k, v) in map.iter().filter(|(k, _)| self.holds(k)) {
-            self.entry(at, container, k, v, found);
-        }
-    }
-
-    /// Is `key` an element that holds contact datatypes here?
-    pub(crate) fn holds(&self, key: &str) -> bool {
-        self.names.contains(&key)
-    }
-
-    /// The contact values under `key` (one that `holds`) of an object at `at`.
-    pub(crate) fn entry<'a>(
-        &self,
-        at: &str,
-        container: &str,
-        key: &'a str,
-        value: &'a Value,
-        found: &mut ContactValues<'a>,
-    ) {
-        let here = path::join(at, key);
-        match value {
-            Value::Object(m) if single(key, container) => found.push((here, key, m)),
-            Value::Array(items) if !single(key, container) => {
-                for (i, item) in items.iter().enumerate() {
-                    if let Value::Object(m) = item {
-                        let mut at = here.clone();
-                        path::push_index(&mut at, i);
-                        found.push((at, key, m));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Document order, as the rules report in it.
-    pub(crate) fn finish(&self, found: &mut ContactValues<'_>) {
-        found.sort_by(|a, b| crate::fhir::path::pointer_order(&a.0, &b.0));
-    }
-}
-
-/// The values of one datatype among a resource's contact values: those under `element`
-/// (person resources) or `extension_value` (any resource).
+/// The values of one datatype among a resource's contact values.
 pub(crate) fn of_datatype<'c, 'a>(
     found: &'c ContactValues<'a>,
-    element: &'c str,
-    extension_value: &'c str,
+    datatype: Datatype,
 ) -> impl Iterator<Item = (&'c str, &'a Map<String, Value>)> + 'c {
     found
         .iter()
-        .filter(move |(_, k, _)| *k == element || *k == extension_value)
+        .filter(move |(_, d, _)| *d == datatype)
         .map(|(at, _, m)| (at.as_str(), *m))
 }
 
@@ -675,33 +577,13 @@ pub(crate) fn of_datatype<'c, 'a>(
 pub(crate) fn contact_points<'c, 'a>(
     cx: &'c Cx<'a>,
 ) -> impl Iterator<Item = (String, &'a str, &'a Value)> + 'c {
-    of_datatype(cx.contact_values(), "telecom", "valueContactPoint").filter_map(|(at, point)| {
+    of_datatype(cx.contact_values(), Datatype::ContactPoint).filter_map(|(at, point)| {
         let system = point.get("system").and_then(Value::as_str)?;
         let value = point
             .get("value")
             .filter(|v| v.as_str().is_some_and(|s| !s.is_empty()))?;
         Some((format!("{at}/value"), system, value))
     })
-}
-
-/// `of_datatype` on a resource of its own (the rules read the Cx's cached walk instead).
-#[cfg(test)]
-pub(crate) fn datatype_values<'a>(
-    resource: &'a Value,
-    element: &str,
-    extension_value: &str,
-) -> Vec<(String, &'a Map<String, Value>)> {
-    let found = contact_values(resource);
-    of_datatype(&found, element, extension_value)
-        .map(|(at, m)| (at.to_string(), m))
-        .collect()
-}
-
-/// Whether `element` inside an object held by `container` holds one value rather than a
-/// list. In Patient and Practitioner, `name`, `telecom` and `address` are lists, except a
-/// Patient.contact's `name` and `address`; an extension's value is always one.
-fn single(element: &str, container: &str) -> bool {
-    element.starts_with("value") || (container == "contact" && element != "telecom")
 }
 
 /// Where an address is, for the US address rules.
@@ -767,69 +649,6 @@ pub(crate) fn foreign_state(address: &Map<String, Value>) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn finds_elements_by_name_but_not_in_nested_resources() {
-        let r = json!({"resourceType": "Patient",
-            "telecom": [{"system": "phone"}, "not an object", {"system": "email"}],
-            "contact": [{"telecom": [{"system": "fax"}]}],
-            "extension": [{"url": "x", "valueContactPoint": {"system": "sms"}}],
-            "contained": [{"resourceType": "Patient", "telecom": [{"system": "pager"}]}]});
-        let mut found: Vec<String> = datatype_values(&r, "telecom", "valueContactPoint")
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
-        found.sort();
-        assert_eq!(
-            found,
-            [
-                "/contact/0/telecom/0",
-                "/extension/0/valueContactPoint",
-                "/telecom/0",
-                "/telecom/2"
-            ]
-        );
-    }
-
-    #[test]
-    fn takes_only_values_of_the_right_shape() {
-        let r = json!({"resourceType": "Patient",
-            "name": {"family": "a list belongs here"},
-            "address": [{"city": "A"}],
-            "contact": [
-                {"name": {"text": "one"}, "address": [{"city": "a list"}], "telecom": [{}]},
-                {"name": [{"text": "a list"}], "address": {"city": "B"}, "telecom": {}}],
-            "extension": [{"url": "x", "valueHumanName": [{"text": "a list"}]}]});
-        let paths = |element: &str, value: &str| -> Vec<String> {
-            let mut p: Vec<String> = datatype_values(&r, element, value)
-                .into_iter()
-                .map(|(p, _)| p)
-                .collect();
-            p.sort();
-            p
-        };
-        assert_eq!(paths("name", "valueHumanName"), ["/contact/0/name"]);
-        assert_eq!(
-            paths("address", "valueAddress"),
-            ["/address/0", "/contact/1/address"]
-        );
-        assert_eq!(
-            paths("telecom", "valueContactPoint"),
-            ["/contact/0/telecom/0"]
-        );
-    }
-
-    #[test]
-    fn finds_only_extension_values_outside_the_person_resources() {
-        let r = json!({"resourceType": "Observation",
-            "telecom": [{"system": "phone"}],
-            "extension": [{"url": "x", "valueContactPoint": {"system": "sms"}}]});
-        let found: Vec<String> = datatype_values(&r, "telecom", "valueContactPoint")
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect();
-        assert_eq!(found, ["/extension/0/valueContactPoint"]);
-    }
 
     /// Every accuracy rule speaks Spanish: a failing record of each, checked in both locales.
     #[test]

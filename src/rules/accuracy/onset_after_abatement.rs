@@ -122,7 +122,7 @@ fn ages(resource: &Value) -> Option<(f64, f64, &'static str, String, String)> {
 }
 
 record_rule! {
-    types: &["Condition"],
+    types: crate::rules::Types::Only(&["Condition"]),
     fn check(resource, cx, out) {
         if entered_in_error(resource) {
             return;

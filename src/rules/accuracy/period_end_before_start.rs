@@ -33,7 +33,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::consistency::ALL_TYPES,
     fn check(resource, cx, out) {
         let periods = cx.found().periods.iter();
         for (at, start, end) in periods.filter(|(_, s, e)| surely_before(e, s)) {

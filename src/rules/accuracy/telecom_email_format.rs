@@ -81,7 +81,6 @@ fn problem(value: &str) -> Option<Problem> {
 }
 
 record_rule! {
-    types: crate::rules::consistency::ALL_TYPES,
     reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
         for (at, system, value) in contact_points(cx) {

@@ -137,7 +137,6 @@ fn kind(system: &str) -> Option<Text> {
 }
 
 record_rule! {
-    types: crate::rules::consistency::ALL_TYPES,
     reads: crate::rules::Reads::CONTACTS,
     fn check(_resource, cx, out) {
         for (at, system, value) in contact_points(cx) {

@@ -109,7 +109,6 @@ fn why(problem: &Problem) -> Text {
 }
 
 record_rule! {
-    types: crate::rules::consistency::ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in cx.codes_of(UCUM) {

@@ -34,7 +34,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: &["Observation"],
+    types: crate::rules::Types::Only(&["Observation"]),
     reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
         let ranges = &cx.codes.ranges;

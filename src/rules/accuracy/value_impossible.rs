@@ -33,7 +33,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: &["Observation"],
+    types: crate::rules::Types::Only(&["Observation"]),
     reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
         for (m, j) in judged(resource, cx) {

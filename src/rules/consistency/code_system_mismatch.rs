@@ -14,7 +14,7 @@
 //! **Authority**: FHIR R4 Coding.system ("the identification of the code system that defines
 //! the meaning of the symbol in the code"); HL7 Terminology (THO) code system URIs.
 
-use super::{likely_system, system_name, ALL_TYPES};
+use super::{likely_system, system_name};
 use crate::fhir::path;
 use crate::messages::text;
 use crate::report::{Category, Severity};
@@ -29,7 +29,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in cx.all_codes() {

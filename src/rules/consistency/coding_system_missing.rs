@@ -13,7 +13,7 @@
 //! **Authority**: FHIR R4 Coding (http://hl7.org/fhir/R4/datatypes.html#Coding): "If the
 //! system is not present, the code has no defined meaning"; US Core requires Coding.system.
 
-use super::{recognize_any, system_name, ALL_TYPES};
+use super::{recognize_any, system_name};
 use crate::fhir::path;
 use crate::messages::text;
 use crate::report::{Category, Severity};
@@ -28,7 +28,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for (pointer, code) in cx.unsystemed() {

@@ -10,7 +10,6 @@
 //!
 //! **Authority**: CDC CVX code set (HL7 table 0292); CDC IIS HL7 v2.5.1 Implementation Guide.
 
-use super::ALL_TYPES;
 use crate::codes::checkdigit::cvx;
 use crate::fhir::coding::CVX;
 use crate::fhir::path;
@@ -27,7 +26,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, CVX) {

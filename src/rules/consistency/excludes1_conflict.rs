@@ -32,7 +32,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: &["Bundle"],
+    types: crate::rules::Types::Only(&["Bundle"]),
     fn check(resource, cx, out) {
         let Some(entries) = resource.get("entry").and_then(Value::as_array) else {
             return;

@@ -31,7 +31,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: CM_TYPES,
+    types: crate::rules::Types::Only(CM_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;

@@ -28,7 +28,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: PCS_TYPES,
+    types: crate::rules::Types::Only(PCS_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         for f in icd10pcs(resource, cx) {

@@ -37,7 +37,7 @@ fn well_formed(code: &str) -> bool {
 }
 
 record_rule! {
-    types: PCS_TYPES,
+    types: crate::rules::Types::Only(PCS_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10pcs;

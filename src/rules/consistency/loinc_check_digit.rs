@@ -12,7 +12,6 @@
 //! **Authority**: LOINC Users' Guide, "Calculating the mod 10 check digit"; ehrlint ships no
 //! LOINC content, only this public algorithm.
 
-use super::ALL_TYPES;
 use crate::codes::checkdigit::{loinc, LoincError};
 use crate::fhir::coding::LOINC;
 use crate::fhir::path;
@@ -29,7 +28,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, LOINC) {

@@ -62,7 +62,7 @@ impl Group {
 }
 
 record_rule! {
-    types: CM_TYPES,
+    types: crate::rules::Types::Only(CM_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let Some((born_first, born_last)) =

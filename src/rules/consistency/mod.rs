@@ -23,19 +23,6 @@ pub mod principal_manifestation;
 pub mod principal_unacceptable;
 pub mod snomed_check_digit;
 
-/// The resource types the format and check-digit rules read (codes and identifiers anywhere).
-pub(crate) const ALL_TYPES: &[&str] = &[
-    "Patient",
-    "Practitioner",
-    "Encounter",
-    "Condition",
-    "Observation",
-    "Procedure",
-    "MedicationRequest",
-    "AllergyIntolerance",
-    "Immunization",
-];
-
 use crate::fhir::path::AtPointer;
 use serde_json::Value;
 

@@ -10,7 +10,6 @@
 //!
 //! **Authority**: FDA NDC Directory; HIPAA/NCPDP 11-digit 5-4-2 conversion rules.
 
-use super::ALL_TYPES;
 use crate::codes::checkdigit::{ndc, Ndc};
 use crate::fhir::coding::NDC;
 use crate::fhir::path;
@@ -27,7 +26,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, NDC) {

@@ -1,17 +1,19 @@
 //! # ndc-format
 //!
 //! **What it checks**: a National Drug Code (system `http://hl7.org/fhir/sid/ndc`) has one of
-//! its forms: 10 digits as 4-4-2, 5-3-2 or 5-4-1, or 11 digits (5-4-2, with or without hyphens).
+//! its forms: 10 digits as 4-4-2, 5-3-2 or 5-4-1, or 11 digits (5-4-2, with or without hyphens),
+//! or a product code without its package segment (4-4, 5-3 or 5-4).
 //!
 //! **Why it matters**: a malformed NDC matches no product: the prescription cannot be filled
 //! from it, and pharmacy claims are rejected.
 //!
-//! **Example**: fails: `777-3105-02` (3-4-2); passes: `0777-3105-02`, or `00777310502`.
+//! **Example**: fails: `777-3105-02` (3-4-2), `2501-813-16` (4-3-2); passes: `0777-3105-02`,
+//! `00777310502`, or the product code `0777-3105`.
 //!
-//! **Authority**: FDA National Drug Code Directory (labeler-product-package segments); the
+//! **Authority**: FDA National Drug Code Directory (labeler-product-package segments, and
+//! product NDCs of labeler-product); the
 //! HIPAA 11-digit 5-4-2 billing form (NCPDP).
 
-use super::ALL_TYPES;
 use crate::codes::checkdigit::{ndc, Ndc};
 use crate::fhir::coding::NDC;
 use crate::fhir::path;
@@ -28,7 +30,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, NDC) {
@@ -60,6 +61,14 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn fails_in_any_resource_type() {
+        // A Medication's code, as MedicationDispense and Medication examples carry NDCs.
+        let medication = json!({"resourceType": "Medication",
+            "code": {"coding": [{"system": "http://hl7.org/fhir/sid/ndc", "code": "2501-813-16"}]}});
+        assert_one(medication, "ndc-format", "/code/coding/0/code");
+    }
+
+    #[test]
     fn passes_every_form() {
         for ok in [
             "0777-3105-02",
@@ -67,6 +76,8 @@ pub(crate) mod tests {
             "12345-6789-0",
             "00777310502",
             "00777-3105-02",
+            "0777-3105",
+            "50090-0001",
         ] {
             assert_clean(request(ok));
         }

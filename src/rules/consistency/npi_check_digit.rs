@@ -12,7 +12,6 @@
 //! **Authority**: CMS "Requirements for National Provider Identifier (NPI) and NPI Enumerator
 //! Check Digit Calculation" (45 CFR 162.406; ISO/IEC 7812 Luhn with prefix 80840).
 
-use super::ALL_TYPES;
 use crate::codes::checkdigit::{npi, NpiError};
 use crate::fhir::coding::NPI;
 use crate::fhir::path;
@@ -29,7 +28,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in cx.ids_of(NPI).chain(cx.codes_of(NPI)) {

@@ -26,7 +26,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: &["Encounter"],
+    types: crate::rules::Types::Only(&["Encounter"]),
     fn check(resource, cx, out) {
         let all = diagnoses(resource, cx);
         for d in all.iter().filter(|d| !d.principal) {

@@ -24,7 +24,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: &["Encounter"],
+    types: crate::rules::Types::Only(&["Encounter"]),
     fn check(resource, cx, out) {
         for (d, at) in flagged_principals(resource, cx, "ecodepdx") {
             let text = text!("principal-external-cause", code = cx.codes.icd10cm_label(&d.code));

@@ -12,7 +12,6 @@
 //! **Authority**: SNOMED CT Technical Implementation Guide, 6.1 "SCTID" (Verhoeff check digit,
 //! partition identifier); ehrlint ships no SNOMED CT content.
 
-use super::ALL_TYPES;
 use crate::codes::checkdigit::{sctid_concept, Partition, SctidError};
 use crate::fhir::coding::SNOMED;
 use crate::fhir::path;
@@ -29,7 +28,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: ALL_TYPES,
     reads: crate::rules::Reads::CODINGS,
     fn check(_resource, cx, out) {
         for c in super::own_codes(cx, SNOMED) {
