@@ -129,22 +129,40 @@ impl Report {
         self.issues.iter().filter(|i| i.severity == Severity::Error)
     }
 
-    /// The report as a FHIR R4 OperationOutcome.
-    pub fn to_operation_outcome(&self) -> Value {
+    /// The report as a FHIR R4 OperationOutcome, each issue's FHIR IssueType given by
+    /// `issue_type` from its code (the rule registry knows them; `Report::to_operation_outcome`
+    /// passes it).
+    pub fn operation_outcome_with(&self, issue_type: IssueTypeOf) -> Value {
         outcome(
             self.issues
                 .iter()
-                .map(|i| outcome_issue(i.severity.as_str(), i.code, &i.message, &i.expression))
+                .map(|i| {
+                    outcome_issue(
+                        i.severity.as_str(),
+                        issue_type(i.code),
+                        i.code,
+                        &i.message,
+                        &i.expression,
+                    )
+                })
                 .collect(),
         )
     }
 }
 
+/// The FHIR IssueType (http://hl7.org/fhir/valueset-issue-type.html) of an issue code.
+pub type IssueTypeOf = fn(&str) -> &'static str;
+
 /// The code system of the `details.coding` that carries ehrlint's rule code.
 pub const RULE_SYSTEM: &str = "urn:ehrlint:rule";
 
-fn outcome_issue(severity: &str, code: &str, message: &str, expression: &str) -> Value {
-    let fhir_code = crate::rules::meta(code).map_or("invalid", |m| m.issue_type);
+fn outcome_issue(
+    severity: &str,
+    fhir_code: &str,
+    code: &str,
+    message: &str,
+    expression: &str,
+) -> Value {
     json!({
         "severity": severity,
         "code": fhir_code,
@@ -170,7 +188,10 @@ fn outcome(mut issues: Vec<Value>) -> Value {
 
 /// Converts a report given as JSON (what the JS API hands back to `toOperationOutcome`),
 /// checking its shape instead of trusting it.
-pub fn operation_outcome_from_json(report: &Value) -> Result<Value, String> {
+pub fn operation_outcome_from_json(
+    report: &Value,
+    issue_type: IssueTypeOf,
+) -> Result<Value, String> {
     let issues = report
         .get("issues")
         .and_then(Value::as_array)
@@ -189,9 +210,11 @@ pub fn operation_outcome_from_json(report: &Value) -> Result<Value, String> {
                 "report.issues[{n}].severity must be error, warning or information"
             ));
         }
+        let code = field("code")?;
         out.push(outcome_issue(
             severity,
-            field("code")?,
+            issue_type(code),
+            code,
             field("message")?,
             field("expression")?,
         ));

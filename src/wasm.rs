@@ -504,6 +504,6 @@ pub fn to_operation_outcome(
 ) -> Result<JsValue, JsError> {
     let report = json_arg(Some(&report), "report", &unlimited())?
         .ok_or_else(|| js_error("toOperationOutcome needs a report"))?;
-    let outcome = crate::report::operation_outcome_from_json(&report).map_err(js_error)?;
+    let outcome = crate::engine::operation_outcome_from_json(&report).map_err(js_error)?;
     to_js(&outcome)
 }

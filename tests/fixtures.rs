@@ -66,8 +66,7 @@ fn operation_outcome_carries_every_issue() {
     assert_eq!(issues[1]["code"], "code-invalid");
     // Round trip through JSON, as the JS API does it.
     let via_json =
-        ehrlint::report::operation_outcome_from_json(&serde_json::to_value(&report).unwrap())
-            .unwrap();
+        ehrlint::operation_outcome_from_json(&serde_json::to_value(&report).unwrap()).unwrap();
     assert_eq!(via_json, outcome);
     // A clean report still gives a valid OperationOutcome (issue has min cardinality 1).
     let clean = validator.validate(&json!({"resourceType": "Patient"}), &Context::default());

@@ -5,6 +5,7 @@ pub mod coding;
 pub mod index;
 pub mod model;
 pub mod path;
+pub mod patient;
 pub mod primitives;
 pub mod reference;
 pub mod walk;

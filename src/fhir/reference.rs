@@ -43,13 +43,13 @@ pub fn patient_of(
     resource: &Value,
     bundle: Option<&Value>,
     indexes: &Indexes,
-) -> Option<crate::Patient> {
+) -> Option<super::patient::Patient> {
     let reference = ["subject", "patient"]
         .iter()
         .find_map(|k| resource.get(k)?.get("reference")?.as_str())?;
     let target = indexes.resolve(reference, resource, bundle)?;
     (target.get("resourceType").and_then(Value::as_str) == Some("Patient"))
-        .then(|| crate::Patient::from_resource(target))
+        .then(|| super::patient::Patient::from_resource(target))
 }
 
 /// A Bundle's entries by `fullUrl` and by `Type/id` (the first of each, as `resolve` finds).

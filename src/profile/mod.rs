@@ -13,6 +13,7 @@ use crate::fhir::path;
 use crate::report::Severity;
 use crate::structure::Structure;
 
+pub(crate) mod check;
 mod pattern;
 mod schema;
 
@@ -73,7 +74,7 @@ pub(crate) struct Conditional {
 
 impl Conditional {
     /// The message in this locale, else in English, else in the first language given.
-    pub fn message(&self, locale: crate::Locale) -> &str {
+    pub fn message(&self, locale: crate::messages::Locale) -> &str {
         match &self.message {
             Message::One(text) => text,
             Message::PerLocale(texts) => texts
@@ -516,7 +517,7 @@ mod tests {
                 let Message::PerLocale(texts) = &c.message else {
                     panic!("{} has one text for every locale", c.id);
                 };
-                for locale in crate::Locale::ALL {
+                for locale in crate::messages::Locale::ALL {
                     assert!(
                         texts.contains_key(locale.tag()),
                         "{} lacks {}",
@@ -524,7 +525,10 @@ mod tests {
                         locale.tag()
                     );
                 }
-                assert_ne!(c.message(crate::Locale::En), c.message(crate::Locale::Es));
+                assert_ne!(
+                    c.message(crate::messages::Locale::En),
+                    c.message(crate::messages::Locale::Es)
+                );
                 seen += 1;
             }
         }
@@ -537,13 +541,13 @@ mod tests {
             message: serde_json::from_value(message).unwrap(),
         };
         assert_eq!(
-            c(serde_json::json!("Only text")).message(crate::Locale::Es),
+            c(serde_json::json!("Only text")).message(crate::messages::Locale::Es),
             "Only text"
         );
         let per = c(serde_json::json!({"de": "Deutsch", "en": "English"}));
-        assert_eq!(per.message(crate::Locale::Es), "English");
+        assert_eq!(per.message(crate::messages::Locale::Es), "English");
         assert_eq!(
-            c(serde_json::json!({"de": "Deutsch"})).message(crate::Locale::Es),
+            c(serde_json::json!({"de": "Deutsch"})).message(crate::messages::Locale::Es),
             "Deutsch"
         );
     }

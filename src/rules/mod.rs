@@ -67,8 +67,9 @@ use serde_json::Value;
 use crate::codes::Codes;
 use crate::fhir::clock::Day;
 use crate::fhir::path::{self, Location};
+use crate::fhir::patient::Patient;
+use crate::fhir::primitives::PartialDate;
 use crate::report::{Category, Issue, Severity};
-use crate::Context;
 
 /// What a record rule sees besides the resource.
 pub struct Cx<'a> {
@@ -85,14 +86,17 @@ pub struct Cx<'a> {
     pub(crate) resource: &'a Value,
     /// The patient the resource is about (see `patient()`), found on first use: in a large
     /// Bundle, looking it up for every entry would cost more than all the rules that need it.
-    pub(crate) patient: std::cell::OnceCell<Option<crate::Patient>>,
+    pub(crate) patient: std::cell::OnceCell<Option<Patient>>,
     /// The Bundle the resource is an entry of, for rules that follow references.
     pub bundle: Option<&'a Value>,
     /// Indexes of the input's Bundles, shared by all its resources.
     pub(crate) indexes: &'a crate::fhir::reference::Indexes,
     /// Where the resource sits in the input.
     pub location: &'a Location,
-    pub context: &'a Context,
+    /// The caller's date of service (the context's, else the options' `asOf`).
+    pub as_of: Option<PartialDate>,
+    /// The caller's patient, when the record does not say.
+    pub given_patient: Option<&'a Patient>,
     pub codes: &'a Codes,
     /// The message templates of the validator's locale.
     pub messages: &'a crate::messages::Catalogue,
@@ -105,11 +109,11 @@ pub struct Cx<'a> {
 impl<'a> Cx<'a> {
     /// The patient the resource is about: its Bundle's (or contained) Patient, else the
     /// caller's context.
-    pub fn patient(&self) -> Option<&crate::Patient> {
+    pub fn patient(&self) -> Option<&Patient> {
         self.patient
             .get_or_init(|| {
                 crate::fhir::reference::patient_of(self.resource, self.bundle, self.indexes)
-                    .or_else(|| self.context.patient.clone())
+                    .or_else(|| self.given_patient.cloned())
             })
             .as_ref()
     }
@@ -424,6 +428,12 @@ pub static ALL: &[&RuleMeta] = &[
 
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {
     ALL.iter().copied().find(|m| m.code == code)
+}
+
+/// The FHIR IssueType of a code's issues, for OperationOutcome (`invalid` for a code the
+/// registry does not know, as a report from another version may carry).
+pub fn issue_type(code: &str) -> &'static str {
+    meta(code).map_or("invalid", |m| m.issue_type)
 }
 
 #[cfg(test)]

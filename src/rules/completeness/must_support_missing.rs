@@ -67,7 +67,7 @@ mod tests {
     fn is_a_warning() {
         let mut p = patient();
         p.as_object_mut().unwrap().remove("birthDate");
-        let r = default_profile().validate(&p, &crate::Context::default());
+        let r = default_profile().validate(&p, &crate::engine::context::Context::default());
         assert!(r.valid);
         assert_eq!(r.issues[0].severity, crate::Severity::Warning);
     }

@@ -66,7 +66,7 @@ pub(crate) fn service_days(resource: &Value, cx: &Cx) -> (Day, Day) {
             .and_then(Value::as_str)
             .and_then(day_range)
     });
-    own.or_else(|| cx.context.as_of.map(|d| d.days()))
+    own.or_else(|| cx.as_of.map(|d| d.days()))
         .unwrap_or((cx.today, cx.today))
 }
 

@@ -7,22 +7,38 @@
 
 use serde_json::Value;
 
+pub(crate) mod context;
+pub(crate) mod options;
+
 use crate::codes::Codes;
 use crate::config::RuleConfig;
 use crate::fhir::clock;
 use crate::fhir::index::Index;
 use crate::fhir::path::Location;
+use crate::profile::check::{check_profile, Counts};
 use crate::profile::Profile;
 use crate::report::{Completeness, Issue, Report};
-use crate::rules::completeness::{check_profile, Counts};
 use crate::rules::structure::{resource_type_missing, unknown_resource_type, wrong_type};
 use crate::rules::{Cx, RECORD_RULES};
 use crate::structure::Structure;
-use crate::Context;
+use context::Context;
 
 /// What the structure walk gives the rest of the pipeline: the resources held inside, and
 /// the index of the resource (None when the walk saw only an edited element).
 type Walk<'v> = (Vec<(String, &'v Value)>, Option<Index<'v>>);
+
+impl Report {
+    /// The report as a FHIR R4 OperationOutcome.
+    pub fn to_operation_outcome(&self) -> Value {
+        self.operation_outcome_with(crate::rules::issue_type)
+    }
+}
+
+/// Converts a report given as JSON (what the JS API hands back to `toOperationOutcome`) into
+/// an OperationOutcome, checking its shape instead of trusting it.
+pub fn operation_outcome_from_json(report: &Value) -> Result<Value, String> {
+    crate::report::operation_outcome_from_json(report, crate::rules::issue_type)
+}
 
 pub(crate) struct Engine {
     structure: Structure,
@@ -30,7 +46,7 @@ pub(crate) struct Engine {
     profile: Profile,
     config: RuleConfig,
     /// The options' date of service, for calls whose context has none.
-    as_of: Option<crate::PartialDate>,
+    as_of: Option<crate::fhir::primitives::PartialDate>,
     /// The message templates of the options' locale.
     messages: &'static crate::messages::Catalogue,
 }
@@ -113,7 +129,7 @@ impl Plan {
 }
 
 impl Engine {
-    pub(crate) fn new(options: &crate::Options) -> Result<Self, String> {
+    pub(crate) fn new(options: &options::Options) -> Result<Self, String> {
         let structure = Structure::new()?;
         let mut profile = match &options.profile {
             Some(choice) => Profile::from_choice(choice, &structure)?,
@@ -123,14 +139,13 @@ impl Engine {
             profile.require(require, &structure)?;
         }
         let as_of = match &options.as_of {
-            Some(s) => Some(crate::parse_as_of(s).map_err(|e| format!("invalid options: {e}"))?),
+            Some(s) => Some(context::parse_as_of(s).map_err(|e| format!("invalid options: {e}"))?),
             None => None,
         };
         let locale = match &options.locale {
-            Some(tag) => {
-                crate::Locale::from_tag(tag).map_err(|e| format!("invalid options: {e}"))?
-            }
-            None => crate::Locale::default(),
+            Some(tag) => crate::messages::Locale::from_tag(tag)
+                .map_err(|e| format!("invalid options: {e}"))?,
+            None => crate::messages::Locale::default(),
         };
         Ok(Engine {
             messages: locale.catalogue(),
@@ -143,7 +158,7 @@ impl Engine {
     }
 
     /// The options' date of service.
-    pub(crate) fn default_as_of(&self) -> Option<crate::PartialDate> {
+    pub(crate) fn default_as_of(&self) -> Option<crate::fhir::primitives::PartialDate> {
         self.as_of
     }
 
@@ -287,7 +302,8 @@ impl Engine {
             bundle,
             indexes: &run.indexes,
             location,
-            context: run.context,
+            as_of: run.context.as_of,
+            given_patient: run.context.patient.as_ref(),
             codes: &self.codes,
             messages: self.messages,
             today: run.today,

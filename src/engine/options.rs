@@ -1,0 +1,114 @@
+//! How a validator is set up: the options a caller gives `Validator::new`, read from Rust or
+//! from their JSON form (JavaScript, the command line).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::context::json_type_name;
+use crate::config::RuleOptions;
+use crate::limits::Limits;
+use crate::profile::ProfileChoice;
+
+/// How a validator is set up. Later options (rule configuration, locale) add fields; unknown
+/// keys are refused so a typo never silently does nothing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Options {
+    /// The completeness profile: `"default"` (modelled on US Core; the default), `"none"`
+    /// (FHIR R4 alone) or a profile document (schemas/profile.schema.json, docs/profiles.md).
+    /// A bad profile makes `Validator::new` fail with a message saying what is wrong.
+    pub profile: Option<ProfileChoice>,
+    /// Requirements added to the profile, in the format of a profile's `resources`:
+    /// `{"Patient": {"required": ["birthDate"]}}`.
+    pub require: Option<Value>,
+    /// Rules turned off (by code or family) and severities overridden per code.
+    pub rules: Option<RuleOptions>,
+    /// The date of service (YYYY-MM-DD) when a call's context gives none: for batch work on
+    /// records of one day.
+    pub as_of: Option<String>,
+    /// The language of issue messages: `"en"` (the default) or `"es"`. Issue codes, paths
+    /// and suggestions are the same in every locale.
+    pub locale: Option<String>,
+    /// How large, deep, long-listed and long-stringed one input may be (docs/limits.md); the
+    /// limits not given keep their defaults.
+    #[serde(default, deserialize_with = "crate::limits::deserialize_option")]
+    pub limits: Option<Limits>,
+}
+
+impl Options {
+    /// Options from their JSON form (what the JS API and the CLI's --config take). The error
+    /// names the bad key: `invalid options: rules.disable: invalid type: string "x", expected
+    /// a sequence`. Read key by key rather than through a path-tracking deserializer, which
+    /// cost the Wasm some 20 KB; `null` is as good as absent.
+    pub fn from_json(value: Value) -> Result<Options, String> {
+        fn field<T: serde::de::DeserializeOwned>(path: &str, v: Value) -> Result<T, String> {
+            serde_json::from_value(v).map_err(|e| format!("invalid options: {path}: {e}"))
+        }
+        let map = match value {
+            Value::Object(map) => map,
+            Value::Null => return Ok(Options::default()),
+            other => {
+                return Err(format!(
+                    "invalid options: options are an object, not {}",
+                    json_type_name(&other)
+                ))
+            }
+        };
+        let mut options = Options::default();
+        for (key, v) in map {
+            if v.is_null() {
+                continue;
+            }
+            match key.as_str() {
+                "profile" => {
+                    options.profile = Some(match v {
+                        Value::String(name) => ProfileChoice::BuiltIn(name),
+                        doc => ProfileChoice::Custom(doc),
+                    })
+                }
+                "require" => options.require = Some(v),
+                "rules" => {
+                    let Value::Object(rules) = v else {
+                        return Err(format!(
+                            "invalid options: rules: invalid type: {}, expected an object",
+                            json_type_name(&v)
+                        ));
+                    };
+                    let mut r = RuleOptions::default();
+                    for (key, v) in rules {
+                        match key.as_str() {
+                            "disable" => r.disable = field("rules.disable", v)?,
+                            "severity" => r.severity = field("rules.severity", v)?,
+                            _ => {
+                                return Err(format!(
+                                "invalid options: rules: unknown field `{key}`, expected `disable` or `severity`"
+                            ))
+                            }
+                        }
+                    }
+                    options.rules = Some(r);
+                }
+                "asOf" => options.as_of = Some(field("asOf", v)?),
+                "locale" => options.locale = Some(field("locale", v)?),
+                "limits" => {
+                    options.limits = Some(
+                        Limits::from_json(&v).map_err(|e| format!("invalid options: limits: {e}"))?,
+                    )
+                }
+                _ => return Err(format!(
+                    "invalid options: unknown field `{key}`, expected one of `profile`, `require`, `rules`, `asOf`, `locale`, `limits`"
+                )),
+            }
+        }
+        Ok(options)
+    }
+
+    /// Options with this profile.
+    pub fn with_profile(profile: ProfileChoice) -> Self {
+        Options {
+            profile: Some(profile),
+            ..Options::default()
+        }
+    }
+}
