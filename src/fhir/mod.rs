@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod coding;
+pub mod facts;
 pub mod index;
 pub mod model;
 pub mod path;

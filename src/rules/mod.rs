@@ -66,7 +66,7 @@ use serde_json::Value;
 
 use crate::codes::Codes;
 use crate::fhir::clock::Day;
-use crate::fhir::path::{self, Location};
+use crate::fhir::path::{self, AtPointer, Location};
 use crate::fhir::patient::Patient;
 use crate::fhir::primitives::PartialDate;
 use crate::report::{Category, Issue, Severity};
@@ -178,6 +178,23 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The days a resource's codes must be valid on and its patient's age is judged on: its own
+/// date of service (`fhir::facts::service_date`), else the caller's `asOf`, else today.
+pub(crate) fn service_days(resource: &Value, cx: &Cx) -> (Day, Day) {
+    let rt = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let own = crate::fhir::facts::service_date(rt).iter().find_map(|p| {
+        resource
+            .at_pointer(p)
+            .and_then(Value::as_str)
+            .and_then(crate::fhir::primitives::day_range)
+    });
+    own.or_else(|| cx.as_of.map(|d| d.days()))
+        .unwrap_or((cx.today, cx.today))
+}
+
 /// What parts of a resource a rule reads, so that an editing session re-runs it only when
 /// one of them changes. A rule that reads something it does not declare would go stale in a
 /// session: tests/session.rs compares sessions with full validations over random edits.
@@ -196,9 +213,8 @@ impl Reads {
         anywhere: &[],
     };
 
-    /// The elements of a service date (`consistency::service_days`).
-    pub const SERVICE_DATE: &'static [&'static str] =
-        &["recordedDate", "performed[x]", "period", "effective[x]"];
+    /// The elements of a service date (`service_days`).
+    pub const SERVICE_DATE: &'static [&'static str] = crate::fhir::facts::SERVICE_DATE_ELEMENTS;
 
     /// Every Coding, Quantity and Identifier, wherever it is (the walk's index): a Coding
     /// without a system matters by its `code`.

@@ -34,7 +34,7 @@
 
 use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{before_birth, birth_to_judge, DATED_TYPES};
+use crate::rules::accuracy::{before_birth, birth_to_judge, label_text};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -46,7 +46,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::Types::Only(DATED_TYPES),
     fn check(resource, cx, out) {
         let dates = cx.clinical_dates();
         if dates.is_empty() {
@@ -59,7 +58,7 @@ record_rule! {
             .and_then(|p| p.birth_date)
             .map(|b| b.to_string())
             .unwrap_or_default();
-        let label = cx.messages.render(&date.label.text());
+        let label = cx.messages.render(&label_text(date.label));
         out.push(RULE.issue(
             cx.location,
             date.pointer,

@@ -4,7 +4,9 @@
 //! (onsetDateTime, onsetPeriod.start), abatementDateTime and recordedDate; Observation
 //! effective[x] (dateTime, Period start, instant) and issued; Procedure performedDateTime and
 //! performedPeriod.start; Immunization occurrenceDateTime and recorded; AllergyIntolerance onset
-//! and recordedDate; MedicationRequest authoredOn; Encounter period.start.
+//! and recordedDate; MedicationRequest authoredOn; Encounter period.start;
+//! MedicationAdministration effective[x]; MedicationDispense whenHandedOver; DiagnosticReport
+//! effective[x] and issued (the table of clinical dates is `fhir::facts::CLINICAL_DATES`).
 //!
 //! "Future" means after the real clock, not after the caller's date of service (`asOf`). A
 //! date without a time is in the future only once it has begun nowhere on Earth (its day starts
@@ -15,7 +17,9 @@
 //! Plans are not facts, and are not reported: an event date is judged only when the record's
 //! status says the event has begun (Encounter in-progress, onleave or finished; Procedure
 //! in-progress, on-hold, stopped or completed; Observation preliminary, final, amended or
-//! corrected; Immunization completed; any Condition or AllergyIntolerance). A planned,
+//! corrected; DiagnosticReport partial, preliminary, final, amended, corrected or appended;
+//! MedicationAdministration in-progress, on-hold, completed or stopped; MedicationDispense
+//! completed; Immunization completed; any Condition or AllergyIntolerance). A planned,
 //! arrived or triaged Encounter, a Procedure in preparation or not done, a registered or
 //! cancelled Observation, a vaccination not done, and any unknown status may rightly carry a
 //! date ahead. The end of a period may lie ahead (an encounter's planned discharge), and a
@@ -42,13 +46,16 @@
 //! administered or was to be administered"), Immunization.recorded,
 //! AllergyIntolerance.onset[x] and recordedDate, MedicationRequest.authoredOn ("the date ...
 //! when the prescription was initially written or authored on"), Encounter.period ("the start
-//! and end time of the encounter"); and the status value sets EncounterStatus, EventStatus,
-//! ObservationStatus and ImmunizationStatusCodes (http://hl7.org/fhir/R4/).
+//! and end time of the encounter"), MedicationAdministration.effective[x],
+//! MedicationDispense.whenHandedOver, DiagnosticReport.effective[x] and issued; and the status
+//! value sets EncounterStatus, EventStatus, ObservationStatus, DiagnosticReportStatus,
+//! MedicationAdministration and MedicationDispense status codes, and ImmunizationStatusCodes
+//! (http://hl7.org/fhir/R4/).
 
 use crate::fhir::clock::show_instant;
 use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{in_future, Kind, DATED_TYPES};
+use crate::rules::accuracy::{in_future, label_text, Kind};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -60,14 +67,13 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::Types::Only(DATED_TYPES),
     fn check(resource, cx, out) {
         for date in cx.clinical_dates() {
             if !in_future(resource, date, cx) {
                 continue;
             }
             let now = show_instant(cx.now);
-            let label = cx.messages.render(&date.label.text());
+            let label = cx.messages.render(&label_text(date.label));
             let text = match date.kind {
                 Kind::Event => text!("date-in-future", label, date = date.text, now),
                 Kind::Record => text!("date-in-future.record", label, date = date.text, now),
@@ -131,6 +137,25 @@ mod tests {
                              "medicationCodeableConcept": {"text": "amoxicillin 500 mg capsule"},
                              "authoredOn": "2999-01-01"});
         assert_one(request, CODE, "/authoredOn");
+        // The types the facts table added: a dispense handed over, a final report.
+        let dispense = json!({"resourceType": "MedicationDispense", "status": "completed",
+                              "medicationCodeableConcept": {"text": "amoxicillin"},
+                              "whenHandedOver": "2999-01-01"});
+        assert_one(dispense, CODE, "/whenHandedOver");
+        let report = json!({"resourceType": "DiagnosticReport", "status": "final",
+                            "code": {"text": "CBC"}, "effectiveDateTime": "2999-01-01"});
+        assert_one(report, CODE, "/effectiveDateTime");
+    }
+
+    #[test]
+    fn passes_planned_dispenses_and_registered_reports() {
+        let dispense = json!({"resourceType": "MedicationDispense", "status": "preparation",
+                              "medicationCodeableConcept": {"text": "amoxicillin"},
+                              "whenHandedOver": "2999-01-01"});
+        assert_clean(dispense);
+        let report = json!({"resourceType": "DiagnosticReport", "status": "registered",
+                            "code": {"text": "CBC"}, "effectiveDateTime": "2999-01-01"});
+        assert_clean(report);
     }
 
     #[test]

@@ -28,41 +28,17 @@ use serde_json::{Map, Value};
 
 use crate::codes::units;
 use crate::fhir::coding::LOINC;
+use crate::fhir::facts::{self, Kind, Label};
+pub(crate) use crate::fhir::facts::{entered_in_error, happened};
 use crate::fhir::index::Datatype;
 use crate::fhir::primitives::Moment;
 use crate::messages::{text, Text};
 use crate::rules::Cx;
 
-/// What a clinical date says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    /// When something happened to the patient: an onset, an observation, a procedure, a
-    /// vaccination, an encounter's start. A planned one may lie ahead.
-    Event,
-    /// When the record was written: recordedDate, issued, recorded, authoredOn.
-    Record,
-}
-
-/// What a clinician calls a clinical date, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Label {
-    Onset,
-    Abatement,
-    Recorded,
-    ObservationTime,
-    ObservationStart,
-    Issued,
-    ProcedureDate,
-    ProcedureStart,
-    Vaccination,
-    Prescription,
-    EncounterStart,
-}
-
-impl Label {
-    /// The date's name with its article, to begin a sentence: "The onset date".
-    pub fn text(self) -> Text {
-        match self {
+/// A clinical date's name with its article, to begin a sentence: "The onset date".
+pub(crate) fn label_text(label: Label) -> Text {
+    {
+        match label {
             Label::Onset => text!("date-in-future.label.onset"),
             Label::Abatement => text!("date-in-future.label.abatement"),
             Label::Recorded => text!("date-in-future.label.recorded"),
@@ -74,103 +50,12 @@ impl Label {
             Label::Vaccination => text!("date-in-future.label.vaccination"),
             Label::Prescription => text!("date-in-future.label.prescription"),
             Label::EncounterStart => text!("date-in-future.label.encounter-start"),
+            Label::Administration => text!("date-in-future.label.administration"),
+            Label::HandedOver => text!("date-in-future.label.handed-over"),
+            Label::ReportTime => text!("date-in-future.label.report-time"),
         }
     }
 }
-
-/// Where the clinical dates are, by resource type: (type, pointer, what a clinician calls it,
-/// kind). A Period counts by its start: an end is allowed to lie ahead (a planned end), and an
-/// end before a start is period-end-before-start's.
-const DATES: &[(&str, &str, Label, Kind)] = &[
-    ("Condition", "/onsetDateTime", Label::Onset, Kind::Event),
-    ("Condition", "/onsetPeriod/start", Label::Onset, Kind::Event),
-    (
-        "Condition",
-        "/abatementDateTime",
-        Label::Abatement,
-        Kind::Event,
-    ),
-    ("Condition", "/recordedDate", Label::Recorded, Kind::Record),
-    (
-        "Observation",
-        "/effectiveDateTime",
-        Label::ObservationTime,
-        Kind::Event,
-    ),
-    (
-        "Observation",
-        "/effectivePeriod/start",
-        Label::ObservationStart,
-        Kind::Event,
-    ),
-    (
-        "Observation",
-        "/effectiveInstant",
-        Label::ObservationTime,
-        Kind::Event,
-    ),
-    ("Observation", "/issued", Label::Issued, Kind::Record),
-    (
-        "Procedure",
-        "/performedDateTime",
-        Label::ProcedureDate,
-        Kind::Event,
-    ),
-    (
-        "Procedure",
-        "/performedPeriod/start",
-        Label::ProcedureStart,
-        Kind::Event,
-    ),
-    (
-        "Immunization",
-        "/occurrenceDateTime",
-        Label::Vaccination,
-        Kind::Event,
-    ),
-    ("Immunization", "/recorded", Label::Recorded, Kind::Record),
-    (
-        "AllergyIntolerance",
-        "/onsetDateTime",
-        Label::Onset,
-        Kind::Event,
-    ),
-    (
-        "AllergyIntolerance",
-        "/onsetPeriod/start",
-        Label::Onset,
-        Kind::Event,
-    ),
-    (
-        "AllergyIntolerance",
-        "/recordedDate",
-        Label::Recorded,
-        Kind::Record,
-    ),
-    (
-        "MedicationRequest",
-        "/authoredOn",
-        Label::Prescription,
-        Kind::Record,
-    ),
-    (
-        "Encounter",
-        "/period/start",
-        Label::EncounterStart,
-        Kind::Event,
-    ),
-];
-
-/// The resource types that have clinical dates.
-pub(crate) const DATED_TYPES: &[&str] = &[
-    "Condition",
-    "Observation",
-    "Procedure",
-    "Immunization",
-    "AllergyIntolerance",
-    "MedicationRequest",
-    "Encounter",
-];
 
 /// One clinical date of a resource, readable as a date.
 pub(crate) struct ClinicalDate<'a> {
@@ -182,16 +67,15 @@ pub(crate) struct ClinicalDate<'a> {
     pub kind: Kind,
 }
 
-/// The resource's clinical dates, in the order of `DATES` (the main clinical date first).
-/// Values that are not strings or not valid dates are skipped: the structure layer reports them.
+/// The resource's clinical dates (`fhir::facts::CLINICAL_DATES`, the main clinical date
+/// first). Values that are not strings or not valid dates are skipped: the structure layer
+/// reports them.
 pub(crate) fn clinical_dates(resource: &Value) -> Vec<ClinicalDate<'_>> {
     let rt = resource
         .get("resourceType")
         .and_then(Value::as_str)
         .unwrap_or("");
-    DATES
-        .iter()
-        .filter(|d| d.0 == rt)
+    facts::clinical_dates(rt)
         .filter_map(|&(_, pointer, label, kind)| {
             let text = resource.at_pointer(pointer)?.as_str()?;
             Some(ClinicalDate {
@@ -203,40 +87,6 @@ pub(crate) fn clinical_dates(resource: &Value) -> Vec<ClinicalDate<'_>> {
             })
         })
         .collect()
-}
-
-/// A record marked entered-in-error (status, or a verificationStatus coding): its dates are
-/// known to be wrong, often because it was filed to the wrong patient; they are not reported.
-pub(crate) fn entered_in_error(resource: &Value) -> bool {
-    resource.get("status").and_then(Value::as_str) == Some("entered-in-error")
-        || resource
-            .at_pointer("/verificationStatus/coding")
-            .and_then(Value::as_array)
-            .is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c.get("code").and_then(Value::as_str) == Some("entered-in-error"))
-            })
-}
-
-/// Whether the record says its event dates are facts, not plans: only these statuses say the
-/// event has begun. Planned, registered, in-preparation, not-done, cancelled and unknown
-/// statuses may carry a planned date ahead; a missing status says nothing.
-pub(crate) fn happened(resource: &Value) -> bool {
-    let status = resource.get("status").and_then(Value::as_str);
-    match resource.get("resourceType").and_then(Value::as_str) {
-        Some("Encounter") => matches!(status, Some("in-progress" | "onleave" | "finished")),
-        Some("Procedure") => matches!(
-            status,
-            Some("in-progress" | "on-hold" | "stopped" | "completed")
-        ),
-        Some("Observation") => matches!(
-            status,
-            Some("preliminary" | "final" | "amended" | "corrected")
-        ),
-        Some("Immunization") => status == Some("completed"),
-        // Conditions and allergies have no planned state.
-        _ => true,
-    }
 }
 
 /// How far ahead of the validator's clock a timed value may be before it counts as in the
@@ -269,7 +119,13 @@ pub(crate) fn birth_to_judge(resource: &Value, cx: &Cx) -> Option<Moment> {
     if entered_in_error(resource) || resource.get("focus").is_some() {
         return None;
     }
-    let subject = ["subject", "patient"].iter().find_map(|k| resource.get(k));
+    let rt = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let subject = facts::subject_elements(rt)
+        .iter()
+        .find_map(|k| resource.get(*k));
     if let Some(subject) = subject {
         let typed = subject.get("type").and_then(Value::as_str);
         let named = subject
@@ -396,7 +252,7 @@ pub(crate) fn measurements<'a>(
 /// The patient's possible age in whole years on the Observation's date, when both are known.
 pub(crate) fn age_on_service(resource: &Value, cx: &Cx) -> Option<(f64, f64)> {
     let birth = cx.patient()?.birth_date?.days();
-    let (first, last) = crate::rules::consistency::service_days(resource, cx);
+    let (first, last) = crate::rules::service_days(resource, cx);
     let youngest = crate::codes::mce::age(birth.1, first).max(0);
     let oldest = crate::codes::mce::age(birth.0, last).max(0);
     Some((youngest as f64, oldest as f64))

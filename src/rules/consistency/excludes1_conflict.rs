@@ -18,7 +18,7 @@
 use crate::fhir::path::AtPointer;
 use serde_json::Value;
 
-use super::{icd10cm, CodeStatus};
+use super::{patient_icd10cm, CodeStatus};
 use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -51,7 +51,7 @@ record_rule! {
                 .at_pointer("/subject/reference")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            for f in icd10cm(condition, cx) {
+            for f in patient_icd10cm(condition, cx) {
                 let (CodeStatus::Valid(_), Some(code)) = (&f.status, f.code) else {
                     continue;
                 };

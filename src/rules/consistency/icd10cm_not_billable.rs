@@ -16,7 +16,7 @@
 use crate::fhir::path::AtPointer;
 use serde_json::Value;
 
-use super::{icd10cm, CM_TYPES};
+use super::icd10cm;
 use crate::codes::CodeStatus;
 use crate::messages::text;
 use crate::report::{Category, Severity};
@@ -31,7 +31,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::Types::Only(CM_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;

@@ -4,6 +4,10 @@
 //! it, not effective only after it. The date of service is the resource's own (recordedDate,
 //! performed, period start, effective), else the caller's `asOf`, else today.
 //!
+//! Only within the code system's lifetime: ICD-10-CM took effect in the US on 2015-10-01, and a
+//! record dated before was coded later or converted. Then a code present since ICD-10-CM began
+//! is in order, and one added later gets a note (information), not an error.
+//!
 //! **Why it matters**: ICD-10-CM changes every October 1 (and some Aprils): a code deleted in
 //! FY2025 is rejected on a 2025 claim, and a FY2027 code cannot be billed for a 2025 visit.
 //!
@@ -15,7 +19,7 @@
 //! diagnosis code" for the discharge date); HIPAA code set rule, 45 CFR 162.1002 (the code set
 //! valid at the time of service).
 
-use super::{icd10cm, Validity, CM_TYPES};
+use super::{icd10cm, Validity};
 use crate::codes::CodeStatus;
 use crate::fhir::clock::{fiscal_year, show};
 use crate::messages::text;
@@ -31,7 +35,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::Types::Only(CM_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;
@@ -42,7 +45,18 @@ record_rule! {
             };
             let shown = table.display(code);
             let (date, fy) = (show(f.days.0), fiscal_year(f.days.0));
-            let text = match Validity::of(windows, f.days.0) {
+            let validity = Validity::of(windows, f.days.0);
+            let Some(within) = validity.within_lifetime(f.days) else {
+                continue;
+            };
+            let text = match validity {
+                Validity::NotYet { start } if !within => text!(
+                    "icd10cm-not-valid-on-date.before-system",
+                    code = shown,
+                    date,
+                    start = show(start),
+                    start_fy = fiscal_year(start)
+                ),
                 Validity::NotYet { start } => text!(
                     "icd10cm-not-valid-on-date.not-yet",
                     code = shown,
@@ -61,6 +75,9 @@ record_rule! {
                 ),
             };
             let mut issue = RULE.issue(cx.location, &f.coding.pointer, cx.messages, text);
+            if !within {
+                issue.severity = Severity::Information;
+            }
             issue.suggestions = table
                 .nearest(code, f.days.0, f.days.1, 5)
                 .iter()
@@ -114,6 +131,39 @@ mod tests {
         let r = report(recorded("C86.0", "2025-03-01"));
         assert_eq!(r.issues.len(), 1);
         assert_eq!(r.issues[0].code, "icd10cm-not-billable");
+    }
+
+    #[test]
+    fn before_icd10_cm_began_a_code_is_not_judged_on_the_date() {
+        // E11.9 exists since ICD-10-CM began: a 2009 record coded with it is in order.
+        assert_clean(recorded("E11.9", "2009-06-01"));
+        // C78.31 came in FY2027: on a 2009 record, a note, not an error.
+        let r = report(recorded("C78.31", "2009-06-01"));
+        assert_eq!(r.issues.len(), 1, "{:#?}", r.issues);
+        assert_eq!(r.issues[0].code, "icd10cm-not-valid-on-date");
+        assert_eq!(r.issues[0].severity, crate::Severity::Information);
+        assert!(r.valid);
+        assert!(
+            r.issues[0].message.contains("2015-10-01"),
+            "{}",
+            r.issues[0].message
+        );
+    }
+
+    #[test]
+    fn applies_wherever_icd10cm_codes_are() {
+        let claim = json!({"resourceType": "Claim", "status": "active", "use": "claim",
+            "type": {"text": "institutional"}, "patient": {"reference": "Patient/1"},
+            "created": "2025-03-01", "provider": {"reference": "Organization/1"},
+            "priority": {"text": "normal"}, "insurance": [{"sequence": 1, "focal": true,
+                "coverage": {"reference": "Coverage/1"}}],
+            "diagnosis": [{"sequence": 1, "diagnosisCodeableConcept": {"coding": [
+                {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "T81.32XA"}]}}]});
+        assert_one(
+            claim,
+            "icd10cm-not-valid-on-date",
+            "/diagnosis/0/diagnosisCodeableConcept/coding/0/code",
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! **Authority**: CMS/CDC ICD-10-CM code set; CMS Medicare Code Editor "Invalid diagnosis or
 //! procedure code" edit (MCE edit 1), tables v44.0 (FY2027).
 
-use super::{icd10cm, CM_TYPES};
+use super::icd10cm;
 use crate::codes::CodeStatus;
 use crate::fhir::path;
 use crate::messages::text;
@@ -28,7 +28,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::Types::Only(CM_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10cm;

@@ -3,6 +3,10 @@
 //! **What it checks**: an ICD-10-PCS code is valid on the day the procedure was performed (or
 //! the caller's `asOf`, else today): not deleted before it, not effective only after it.
 //!
+//! Only within the code system's lifetime: ICD-10-PCS took effect in the US on 2015-10-01, and a
+//! record dated before was coded later or converted. Then a code present since ICD-10-PCS began
+//! is in order, and one added later gets a note (information), not an error.
+//!
 //! **Why it matters**: ICD-10-PCS changes every October 1; a deleted or future code on an
 //! inpatient claim is rejected and the stay is not grouped to its DRG.
 //!
@@ -12,7 +16,7 @@
 //! **Authority**: CMS Medicare Code Editor v44.0 validity dates (MCE edit 1); HIPAA code set
 //! rule, 45 CFR 162.1002.
 
-use super::{icd10pcs, Validity, PCS_TYPES};
+use super::{icd10pcs, Validity};
 use crate::codes::CodeStatus;
 use crate::fhir::clock::{fiscal_year, show};
 use crate::messages::text;
@@ -28,7 +32,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::Types::Only(PCS_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         for f in icd10pcs(resource, cx) {
@@ -37,7 +40,18 @@ record_rule! {
                 continue;
             };
             let (date, fy) = (show(f.days.0), fiscal_year(f.days.0));
-            let text = match Validity::of(windows, f.days.0) {
+            let validity = Validity::of(windows, f.days.0);
+            let Some(within) = validity.within_lifetime(f.days) else {
+                continue;
+            };
+            let text = match validity {
+                Validity::NotYet { start } if !within => text!(
+                    "icd10pcs-not-valid-on-date.before-system",
+                    code,
+                    date,
+                    start = show(start),
+                    start_fy = fiscal_year(start)
+                ),
                 Validity::NotYet { start } => text!(
                     "icd10pcs-not-valid-on-date.not-yet",
                     code,
@@ -55,7 +69,11 @@ record_rule! {
                     until_fy = fiscal_year(until)
                 ),
             };
-            out.push(RULE.issue(cx.location, &f.coding.pointer, cx.messages, text));
+            let mut issue = RULE.issue(cx.location, &f.coding.pointer, cx.messages, text);
+            if !within {
+                issue.severity = Severity::Information;
+            }
+            out.push(issue);
         }
     }
 }

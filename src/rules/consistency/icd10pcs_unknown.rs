@@ -13,7 +13,7 @@
 //! **Authority**: CMS ICD-10-PCS code set and Official Guidelines (A.2: seven characters);
 //! CMS MCE edit 1 ("Invalid procedure code"), tables v44.0.
 
-use super::{icd10pcs, PCS_TYPES};
+use super::icd10pcs;
 use crate::codes::CodeStatus;
 use crate::fhir::path;
 use crate::messages::text;
@@ -37,7 +37,6 @@ fn well_formed(code: &str) -> bool {
 }
 
 record_rule! {
-    types: crate::rules::Types::Only(PCS_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let table = &cx.codes.icd10pcs;

@@ -16,7 +16,7 @@
 //! **Authority**: CMS "Definitions of Medicare Code Edits" (MCE v43.1/v44.0), edit 4 "Age
 //! conflict"; MCE age groups table.
 
-use super::{icd10cm, CM_TYPES};
+use super::patient_icd10cm;
 use crate::codes::mce::age;
 use crate::codes::CodeStatus;
 use crate::fhir::clock::show;
@@ -62,7 +62,6 @@ impl Group {
 }
 
 record_rule! {
-    types: crate::rules::Types::Only(CM_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let Some((born_first, born_last)) =
@@ -71,7 +70,7 @@ record_rule! {
             return;
         };
         let table = &cx.codes.icd10cm;
-        for f in icd10cm(resource, cx) {
+        for f in patient_icd10cm(resource, cx) {
             let (CodeStatus::Valid(window), Some(code)) = (&f.status, f.code.as_deref()) else {
                 continue;
             };

@@ -15,7 +15,7 @@
 //! **Authority**: CMS "Definitions of Medicare Code Edits", edit 5 "Sex conflict" (retired in
 //! MCE v42.0, FY2025); MCE v41.1 sex lists.
 
-use super::{icd10cm, icd10pcs, CM_TYPES};
+use super::{patient_icd10cm, patient_icd10pcs};
 use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -29,7 +29,6 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 record_rule! {
-    types: crate::rules::Types::Only(CM_TYPES),
     reads: crate::rules::Reads::CODINGS_ON_SERVICE_DATE,
     fn check(resource, cx, out) {
         let other = match cx.patient().and_then(|p| p.gender.as_deref()) {
@@ -37,10 +36,10 @@ record_rule! {
             Some("female") => "male",
             _ => return,
         };
-        let cm = icd10cm(resource, cx)
+        let cm = patient_icd10cm(resource, cx)
             .into_iter()
             .map(|f| (f, &cx.codes.icd10cm));
-        let pcs = icd10pcs(resource, cx)
+        let pcs = patient_icd10pcs(resource, cx)
             .into_iter()
             .map(|f| (f, &cx.codes.icd10pcs));
         for (f, table) in cm.chain(pcs) {
@@ -81,6 +80,25 @@ mod tests {
         );
         assert_eq!(r.issues[0].severity, Severity::Information);
         assert!(r.issues[0].message.contains("retired"));
+    }
+
+    #[test]
+    fn judges_the_patients_own_codes_not_a_relatives() {
+        // The same male-only code as a female patient's family history: her father's.
+        let history = serde_json::json!({"resourceType": "FamilyMemberHistory",
+            "status": "completed", "patient": {"reference": "Patient/1"},
+            "relationship": {"text": "father"},
+            "condition": [{"code": {"coding": [
+                {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C61"}]}}]});
+        let v = crate::rules::testing::validator();
+        let context = crate::Context {
+            patient: Some(crate::Patient {
+                birth_date: None,
+                gender: Some("female".into()),
+            }),
+            ..Default::default()
+        };
+        assert!(v.validate(&history, &context).issues.is_empty());
     }
 
     #[test]

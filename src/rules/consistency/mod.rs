@@ -32,43 +32,8 @@ use crate::fhir::clock::Day;
 use crate::fhir::coding::{
     codings, CodingRef, SystemValue, CVX, ICD10CM, ICD10PCS, LOINC, NDC, SNOMED,
 };
-use crate::fhir::primitives::day_range;
+use crate::fhir::facts;
 use crate::rules::Cx;
-
-/// Where ICD-10-CM diagnosis codes live, by resource type.
-pub(crate) const CM_TYPES: &[&str] = &["Condition", "Encounter", "Procedure"];
-const CM_ELEMENTS: &[(&str, &str)] = &[
-    ("Condition", "code"),
-    ("Encounter", "reasonCode"),
-    ("Procedure", "reasonCode"),
-    ("Procedure", "complication"),
-];
-/// Where ICD-10-PCS procedure codes live.
-pub(crate) const PCS_TYPES: &[&str] = &["Procedure"];
-const PCS_ELEMENTS: &[(&str, &str)] = &[("Procedure", "code")];
-
-/// The days the record's codes must be valid on: the resource's own date of service, else
-/// the caller's `asOf`, else today. A Condition's `onset` is not used: it says when the illness
-/// began (often before ICD-10-CM existed), not when it was coded; `recordedDate` is.
-pub(crate) fn service_days(resource: &Value, cx: &Cx) -> (Day, Day) {
-    let own = [
-        "/recordedDate",
-        "/performedDateTime",
-        "/performedPeriod/start",
-        "/period/start",
-        "/effectiveDateTime",
-        "/effectivePeriod/start",
-    ]
-    .iter()
-    .find_map(|p| {
-        resource
-            .at_pointer(p)
-            .and_then(Value::as_str)
-            .and_then(day_range)
-    });
-    own.or_else(|| cx.as_of.map(|d| d.days()))
-        .unwrap_or((cx.today, cx.today))
-}
 
 /// One ICD-10 code of the record, looked up on the date of service.
 pub(crate) struct Found<'a> {
@@ -79,28 +44,66 @@ pub(crate) struct Found<'a> {
     pub days: (Day, Day),
 }
 
+/// Which codings of a system a rule judges.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Where {
+    /// Every coding of the system, wherever it is: a code is valid in its system or not.
+    Anywhere,
+    /// Only where the resource states the patient's own diagnoses or procedures
+    /// (`fhir::facts`): the age and sex edits judge the patient's codes, not a relative's.
+    Stated(&'static [(&'static str, &'static str)]),
+}
+
 fn found<'a>(
     resource: &'a Value,
     cx: &Cx,
     table: &Icd10,
-    elements: &[(&str, &str)],
-    system: &str,
+    system: &'static str,
+    at: Where,
 ) -> Vec<Found<'a>> {
     let rt = resource
         .get("resourceType")
         .and_then(Value::as_str)
         .unwrap_or("");
-    // Most resources carry no code of this system: the shared walk of the rule's own resource
-    // already knows (Bundle-level rules pass entries, which that walk does not cover).
-    if std::ptr::eq(resource, cx.resource) && cx.codes_of(system).next().is_none() {
+    let codings: Vec<CodingRef<'a>> = if std::ptr::eq(resource, cx.resource) {
+        // The rule's own resource: the walk's index has every coding of the system.
+        cx.codes_of(system)
+            .filter(|c| match at {
+                Where::Anywhere => true,
+                Where::Stated(elements) => {
+                    concept_path(&c.pointer).is_some_and(|p| facts::states(elements, rt, &p))
+                }
+            })
+            // The same text, borrowed from the resource the caller holds.
+            .filter_map(|c| {
+                Some(CodingRef {
+                    code: resource.at_pointer(&c.pointer)?.as_str()?,
+                    pointer: c.pointer.clone(),
+                    system: Some(system),
+                })
+            })
+            .collect()
+    } else {
+        // Another resource of the Bundle (the cross-resource rules): the stated elements at
+        // its top level.
+        let elements = match at {
+            Where::Stated(elements) => elements,
+            Where::Anywhere => facts::DIAGNOSIS_ELEMENTS,
+        };
+        elements
+            .iter()
+            .filter(|(t, e)| *t == rt && !e.contains('.'))
+            .flat_map(|(_, element)| codings(resource, element))
+            .filter(|c| c.system == Some(system))
+            .collect()
+    };
+    if codings.is_empty() {
         return Vec::new();
     }
-    let days = service_days(resource, cx);
-    elements
-        .iter()
-        .filter(|(t, _)| *t == rt)
-        .flat_map(|(_, element)| codings(resource, element))
-        .filter(|c| c.system == Some(system) && likely_system(cx, system, c.code).is_none())
+    let days = crate::rules::service_days(resource, cx);
+    codings
+        .into_iter()
+        .filter(|c| likely_system(cx, system, c.code).is_none())
         .map(|coding| {
             let code = table.normalize(coding.code);
             let status = code
@@ -116,16 +119,46 @@ fn found<'a>(
         .collect()
 }
 
-/// The ICD-10-CM codes of a resource (system `http://hl7.org/fhir/sid/icd-10-cm` only: WHO
-/// ICD-10 is another code system).
-pub(crate) fn icd10cm<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
-    found(resource, cx, &cx.codes.icd10cm, CM_ELEMENTS, ICD10CM)
+/// The element path (no list positions) of the CodeableConcept holding the coding whose code
+/// is at `pointer` (`/diagnosis/0/diagnosisCodeableConcept/coding/1/code` ->
+/// `diagnosis.diagnosisCodeableConcept`); None for a coding not in a CodeableConcept.
+fn concept_path(pointer: &str) -> Option<String> {
+    let concept = pointer.strip_suffix("/code")?;
+    let concept = concept.rsplit_once('/')?.0.strip_suffix("/coding")?;
+    let steps: Vec<&str> = concept
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    Some(steps.join("."))
 }
 
-/// The ICD-10-PCS codes of a resource.
-pub(crate) fn icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
-    found(resource, cx, &cx.codes.icd10pcs, PCS_ELEMENTS, ICD10PCS)
+/// Every ICD-10-CM code of a resource, wherever it is (system
+/// `http://hl7.org/fhir/sid/icd-10-cm` only: WHO ICD-10 is another code system).
+pub(crate) fn icd10cm<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+    found(resource, cx, &cx.codes.icd10cm, ICD10CM, Where::Anywhere)
 }
+
+/// The ICD-10-CM codes where the resource states the patient's own diagnoses.
+pub(crate) fn patient_icd10cm<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+    let at = Where::Stated(facts::DIAGNOSIS_ELEMENTS);
+    found(resource, cx, &cx.codes.icd10cm, ICD10CM, at)
+}
+
+/// Every ICD-10-PCS code of a resource, wherever it is.
+pub(crate) fn icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+    found(resource, cx, &cx.codes.icd10pcs, ICD10PCS, Where::Anywhere)
+}
+
+/// The ICD-10-PCS codes where the resource states the patient's own procedures.
+pub(crate) fn patient_icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+    let at = Where::Stated(facts::PROCEDURE_ELEMENTS);
+    found(resource, cx, &cx.codes.icd10pcs, ICD10PCS, at)
+}
+
+/// The day ICD-10-CM and ICD-10-PCS took effect in the US (services on and after 2015-10-01,
+/// 45 CFR 162.1002(c)). A record dated before was coded later or converted from ICD-9: its
+/// codes are not judged on its date as if ICD-10 had existed then.
+pub(crate) const ICD10_US_START: Day = 20151001;
 
 /// Why a code is not valid on the date of service, with the days its message names.
 pub(crate) enum Validity {
@@ -136,6 +169,19 @@ pub(crate) enum Validity {
 }
 
 impl Validity {
+    /// Whether the finding stands as an error: the service date lies within the code
+    /// system's lifetime. Before it, a code present since the system began is in order, and a
+    /// code added later is worth only a note (`Some(false)`); None: nothing to say.
+    pub(crate) fn within_lifetime(&self, days: (Day, Day)) -> Option<bool> {
+        if days.1 >= ICD10_US_START {
+            return Some(true);
+        }
+        match self {
+            Validity::NotYet { start } if *start > ICD10_US_START => Some(false),
+            _ => None,
+        }
+    }
+
     /// The validity of a code with these windows on `day`, on which it is not valid.
     pub(crate) fn of(windows: &[crate::codes::Window], day: Day) -> Validity {
         match windows
@@ -259,7 +305,7 @@ pub(crate) struct Diagnosis {
 /// The ICD-10-CM codes of an Encounter's diagnoses, in order, judged on its date of service.
 pub(crate) fn diagnoses(encounter: &Value, cx: &Cx) -> Vec<Diagnosis> {
     let table = &cx.codes.icd10cm;
-    let (first, last) = service_days(encounter, cx);
+    let (first, last) = crate::rules::service_days(encounter, cx);
     let Some(list) = encounter.get("diagnosis").and_then(Value::as_array) else {
         return Vec::new();
     };
