@@ -37,16 +37,21 @@ pub fn resolve<'a>(
     })
 }
 
-/// The Patient a resource is about, found in its Bundle (or its `contained`) by the `subject`
-/// or `patient` reference.
+/// The Patient a resource is about, found in its Bundle (or its `contained`) by the reference
+/// that names its patient (`fhir::facts::subject_elements`: `subject`, `patient`,
+/// Coverage's `beneficiary`).
 pub fn patient_of(
     resource: &Value,
     bundle: Option<&Value>,
     indexes: &Indexes,
 ) -> Option<super::patient::Patient> {
-    let reference = ["subject", "patient"]
+    let rt = resource
+        .get("resourceType")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let reference = super::facts::subject_elements(rt)
         .iter()
-        .find_map(|k| resource.get(k)?.get("reference")?.as_str())?;
+        .find_map(|k| resource.get(*k)?.get("reference")?.as_str())?;
     let target = indexes.resolve(reference, resource, bundle)?;
     (target.get("resourceType").and_then(Value::as_str) == Some("Patient"))
         .then(|| super::patient::Patient::from_resource(target))
