@@ -170,6 +170,21 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "snomed-check-digit",
         "/useContext/0/valueCodeableConcept/coding/0/code",
     ),
+    // ValueSet.compose.include.system is a uri naming the code system, absolute; this example
+    // points at its contained CodeSystem with "#hacked". The HL7 validator rejects the same
+    // ("URI values in ValueSet.compose.include.system must be absolute", its case
+    // vs-canonical-bad-2); R4 names the contained code system with the valueset-system
+    // extension instead.
+    (
+        "ValueSet-example-hierarchical.json",
+        "system-not-absolute",
+        "/compose/include/0/system",
+    ),
+    (
+        "Bundle-valuesets.json",
+        "system-not-absolute",
+        "/entry/499/resource/compose/include/0/system",
+    ),
     // R4 makes ImplementationGuide.name and .status 1..1; these two IG resources (the
     // specification's own package descriptions) have neither.
     ("ImplementationGuide-fhir.json", "required-element", "/name"),

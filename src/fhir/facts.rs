@@ -307,6 +307,24 @@ pub fn states(table: &[(&str, &str)], resource_type: &str, element_path: &str) -
         .any(|(t, e)| *t == resource_type && *e == element_path)
 }
 
+/// Elements outside Coding, Quantity and Identifier that name a code system by its URI
+/// (dotted paths from the resource, without list positions).
+const SYSTEM_ELEMENTS: &[(&str, &str)] = &[
+    ("ValueSet", "compose.include.system"),
+    ("ValueSet", "compose.exclude.system"),
+    ("ValueSet", "expansion.contains.system"),
+    ("ConceptMap", "group.source"),
+    ("ConceptMap", "group.target"),
+];
+
+/// The elements of a resource type that name a code system, besides its datatypes' `system`.
+pub fn system_elements(resource_type: &str) -> impl Iterator<Item = &'static str> + '_ {
+    SYSTEM_ELEMENTS
+        .iter()
+        .filter(move |(t, _)| *t == resource_type)
+        .map(|(_, e)| *e)
+}
+
 /// The elements that name the patient a resource is about, by type; `subject` and `patient`
 /// for the others (the name R4 gives it in most clinical resources).
 pub fn subject_elements(resource_type: &str) -> &'static [&'static str] {
@@ -349,7 +367,11 @@ mod tests {
                 assert!(element(rt, p), "{rt}{p}");
             }
         }
-        for (rt, path) in DIAGNOSIS_ELEMENTS.iter().chain(PROCEDURE_ELEMENTS) {
+        for (rt, path) in DIAGNOSIS_ELEMENTS
+            .iter()
+            .chain(PROCEDURE_ELEMENTS)
+            .chain(SYSTEM_ELEMENTS)
+        {
             let first = path.split('.').next().unwrap_or("");
             assert!(element(rt, first), "{rt}.{path}");
         }

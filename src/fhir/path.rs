@@ -199,6 +199,30 @@ pub fn pointer_order(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// The values at a dotted element path (`compose.include.system`), stepping into every item
+/// of the lists on the way, with their JSON Pointers, in document order.
+pub fn values_at<'v>(value: &'v Value, dotted: &str) -> Vec<(String, &'v Value)> {
+    let mut here: Vec<(String, &'v Value)> = vec![(String::new(), value)];
+    for step in dotted.split('.') {
+        let mut next = Vec::new();
+        for (at, v) in here {
+            match v.get(step) {
+                Some(Value::Array(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let mut p = join(&at, step);
+                        push_index(&mut p, i);
+                        next.push((p, item));
+                    }
+                }
+                Some(found) => next.push((join(&at, step), found)),
+                None => {}
+            }
+        }
+        here = next;
+    }
+    here
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

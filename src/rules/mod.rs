@@ -223,6 +223,12 @@ impl Reads {
         anywhere: &["system", "coding", "code"],
     };
 
+    /// Every `system`, wherever it is.
+    pub const SYSTEMS: Reads = Reads {
+        elements: &[],
+        anywhere: &["system"],
+    };
+
     /// The codings, judged on the date of service.
     pub const CODINGS_ON_SERVICE_DATE: Reads = Reads {
         elements: Reads::SERVICE_DATE,
@@ -335,6 +341,7 @@ pub static RECORD_RULES: &[&dyn Rule] = &[
     &consistency::cvx_format::Check,
     &consistency::code_system_mismatch::Check,
     &consistency::coding_system_missing::Check,
+    &consistency::system_not_absolute::Check,
     &consistency::mce_age_conflict::Check,
     &consistency::mce_sex_conflict::Check,
     &consistency::principal_manifestation::Check,
@@ -433,6 +440,7 @@ pub static ALL: &[&RuleMeta] = &[
     &consistency::cvx_format::RULE,
     &consistency::code_system_mismatch::RULE,
     &consistency::coding_system_missing::RULE,
+    &consistency::system_not_absolute::RULE,
     &consistency::mce_age_conflict::RULE,
     &consistency::mce_sex_conflict::RULE,
     &consistency::principal_manifestation::RULE,

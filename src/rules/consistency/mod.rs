@@ -22,6 +22,7 @@ pub mod principal_external_cause;
 pub mod principal_manifestation;
 pub mod principal_unacceptable;
 pub mod snomed_check_digit;
+pub mod system_not_absolute;
 
 use crate::fhir::path::AtPointer;
 use serde_json::Value;
@@ -465,6 +466,10 @@ mod tests {
             ("snomed-check-digit", condition(SNOMED, "125706012")),
             ("snomed-check-digit", condition(SNOMED, "125706020")),
             ("snomed-check-digit", condition(SNOMED, "125706031")),
+            ("system-not-absolute", coded("Observation", "code", "LOINC", "8867-4")),
+            ("system-not-absolute", coded("Observation", "code", "#local", "8867-4")),
+            ("icd10cm-not-valid-on-date", cm("C78.31", "2009-06-01")),
+            ("icd10pcs-not-valid-on-date", pcs("XW033E5", "2009-06-01")),
         ];
         let mut covered = std::collections::BTreeSet::new();
         for (code, record) in cases {
