@@ -426,6 +426,76 @@ pub(crate) fn is_type_suffix(suffix: &str, code: &str) -> bool {
     }
 }
 
+/// The names of R4's resource types, for code that has no `Model` at hand (the Bundle rules
+/// read URLs and references, which name types). Read from the built-in model on first use,
+/// names only: a small fraction of decoding it whole.
+pub struct TypeNames {
+    /// The concrete resource types, sorted.
+    resources: Vec<&'static str>,
+    /// The resource types with a `useContext` element: the conformance and knowledge
+    /// resources (CodeSystem, ValueSet, StructureDefinition, Questionnaire...), whose URLs name
+    /// definitions published in packages and registries rather than records.
+    canonical: Vec<&'static str>,
+}
+
+impl TypeNames {
+    /// Whether `name` is a concrete resource type.
+    pub fn is_resource(&self, name: &str) -> bool {
+        self.resources.binary_search(&name).is_ok()
+    }
+
+    /// Whether `name` is a conformance or knowledge resource type (see `canonical`).
+    pub fn is_canonical(&self, name: &str) -> bool {
+        self.canonical.binary_search(&name).is_ok()
+    }
+}
+
+/// R4's resource type names (`TypeNames`), read once.
+pub fn type_names() -> &'static TypeNames {
+    #[derive(Deserialize)]
+    #[serde(bound(deserialize = "'de: 'static"))]
+    struct Names {
+        types: Vec<Named>,
+    }
+    #[derive(Deserialize)]
+    struct Named {
+        name: &'static str,
+        kind: Kind,
+        #[serde(rename = "abstract", default)]
+        is_abstract: bool,
+        #[serde(default)]
+        e: Vec<Element>,
+    }
+    #[derive(Deserialize)]
+    struct Element {
+        n: &'static str,
+    }
+    static NAMES: std::sync::OnceLock<TypeNames> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        // The model is built in and checked by `Model::r4` when a validator is made; were it
+        // unreadable, no validator would exist to call this.
+        let types = serde_json::from_str::<Names>(MODEL_TEXT)
+            .map(|n| n.types)
+            .unwrap_or_default();
+        let concrete = || {
+            types
+                .iter()
+                .filter(|t| t.kind == Kind::Resource && !t.is_abstract)
+        };
+        let mut resources: Vec<_> = concrete().map(|t| t.name).collect();
+        let mut canonical: Vec<_> = concrete()
+            .filter(|t| t.e.iter().any(|e| e.n == "useContext"))
+            .map(|t| t.name)
+            .collect();
+        resources.sort_unstable();
+        canonical.sort_unstable();
+        TypeNames {
+            resources,
+            canonical,
+        }
+    })
+}
+
 // ---- Decoding: the JSON form (tools/gen-model.mjs describes it) ---------------------------
 
 #[derive(Deserialize)]
@@ -572,6 +642,29 @@ mod tests {
 
     fn count(elements: &[ElementDef]) -> usize {
         elements.iter().map(|e| 1 + count(&e.children)).sum()
+    }
+
+    #[test]
+    fn type_names_are_the_models() {
+        let m = model();
+        let names = type_names();
+        assert_eq!(names.resources, m.resource_types());
+        // The 29 R4 conformance and knowledge resources (the HL7 validator's list of R4
+        // canonical resource types is the same 29).
+        assert_eq!(names.canonical.len(), 29);
+        for t in [
+            "ValueSet",
+            "CodeSystem",
+            "NamingSystem",
+            "Questionnaire",
+            "TestScript",
+        ] {
+            assert!(names.is_canonical(t), "{t}");
+        }
+        for t in ["Patient", "Contract", "Device", "Bundle"] {
+            assert!(names.is_resource(t) && !names.is_canonical(t), "{t}");
+        }
+        assert!(!names.is_resource("Resource") && !names.is_resource("HumanName"));
     }
 
     #[test]
