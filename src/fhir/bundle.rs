@@ -245,6 +245,13 @@ impl<'a> Entries<'a> {
         })
     }
 
+    /// Whether some reference could match several entries: two entries share a fullUrl or a
+    /// type and id. When none do, references need not be looked at for ambiguity.
+    pub fn may_be_ambiguous(&self) -> bool {
+        let shared = |m: &HashMap<String, Vec<usize>>| m.values().any(|v| v.len() > 1);
+        shared(&self.by_url) || shared(&self.by_type_id)
+    }
+
     /// Whether these entries are one fullUrl and version given several times (a duplicate
     /// fullUrl, reported as such), rather than distinct entries a reference cannot choose
     /// between.
@@ -445,6 +452,11 @@ mod tests {
         assert_eq!(e.resolve("Foo/1", from), Found::NotChecked);
         assert_eq!(e.resolve("", from), Found::NotChecked);
         assert!(!e.same_identity(&[1, 2]));
+        assert!(e.may_be_ambiguous());
+        let one = json!({"resourceType": "Bundle", "entry": [
+            {"fullUrl": "http://x/fhir/Patient/p", "resource": {"resourceType": "Patient", "id": "p"}},
+            {"fullUrl": "http://y/fhir/Patient/q", "resource": {"resourceType": "Patient", "id": "q"}}]});
+        assert!(!Entries::of(&one).may_be_ambiguous());
         assert_eq!(e.list.len(), 7);
     }
 

@@ -48,7 +48,7 @@ record_rule! {
                 continue;
             };
             let quoted = crate::rules::quote(&Value::from(url));
-            let named = format!("{}/{}", r.resource_type, r.id);
+            let named = crate::rules::excerpt(&format!("{}/{}", r.resource_type, r.id));
             let text = match entry.id {
                 None => text!("bundle-fullurl-mismatch.no-id", url = quoted, named),
                 Some(id) if r.resource_type != rt || r.id != id => {

@@ -40,6 +40,11 @@ record_rule! {
             return;
         }
         let entries = Entries::of(resource);
+        // Most Bundles give each entry its own fullUrl and id: then nothing can be ambiguous,
+        // and the references of a large Bundle need not be read.
+        if !entries.may_be_ambiguous() {
+            return;
+        }
         for (i, entry) in entries.list.iter().enumerate() {
             let Some(r) = entry.resource else {
                 continue;

@@ -13,7 +13,9 @@
 //!
 //! Other references may point outside the Bundle (a transaction's `Patient/123` already on
 //! the server; an observation in a document citing an external record): they are not
-//! reported. Nor are absolute URLs of definitions (a `ValueSet`, `Questionnaire`...) that a
+//! reported. Nor is anything in a batch, whose entries are independent requests, or in a
+//! transaction-response, collection or searchset, which hold what a server returned or
+//! gathered: the reference validator requires nothing of them either. Nor are absolute URLs of definitions (a `ValueSet`, `Questionnaire`...) that a
 //! Composition cites, which live in packages and registries.
 //!
 //! **Why it matters**: a document is read without a server: a section entry that is not in
