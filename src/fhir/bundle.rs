@@ -128,6 +128,23 @@ impl<'a> Entry<'a> {
             version: str_at(resource.and_then(|r| r.get("meta")), "versionId"),
         }
     }
+
+    /// The RESTful fullUrl that names another resource than the entry's (another type or id,
+    /// or an id the resource lacks), as `restful` reads it. A version-specific fullUrl is not
+    /// compared: it is wrong as such (`FullUrlProblem::Versioned`).
+    pub fn disagreeing_url(&self) -> Option<Restful<'a>> {
+        let r = restful(self.full_url?)?;
+        let rt = self.resource_type?;
+        let agrees = r.resource_type == rt && Some(r.id) == self.id;
+        (r.version.is_none() && !agrees).then_some(r)
+    }
+
+    /// Whether the entry's fullUrl is reported as wrong (bundle-fullurl-invalid or
+    /// bundle-fullurl-mismatch): references that fail to find the entry because of it are
+    /// that one defect, not more.
+    pub fn full_url_flawed(&self) -> bool {
+        self.full_url.and_then(full_url_problem).is_some() || self.disagreeing_url().is_some()
+    }
 }
 
 /// Where a reference leads among a Bundle's entries.

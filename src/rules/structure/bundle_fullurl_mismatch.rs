@@ -22,7 +22,7 @@
 
 use serde_json::Value;
 
-use crate::fhir::bundle::{restful, Entries};
+use crate::fhir::bundle::Entries;
 use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -40,22 +40,17 @@ record_rule! {
     fn check(resource, cx, out) {
         let entries = Entries::of(resource);
         for (i, entry) in entries.list.iter().enumerate() {
-            let (Some(url), Some(rt)) = (entry.full_url, entry.resource_type) else {
-                continue;
-            };
-            // A version-specific fullUrl is bundle-fullurl-invalid's.
-            let Some(r) = restful(url).filter(|r| r.version.is_none()) else {
+            let (Some(url), Some(r)) = (entry.full_url, entry.disagreeing_url()) else {
                 continue;
             };
             let quoted = crate::rules::quote(&Value::from(url));
             let named = crate::rules::excerpt(&format!("{}/{}", r.resource_type, r.id));
-            let text = match entry.id {
-                None => text!("bundle-fullurl-mismatch.no-id", url = quoted, named),
-                Some(id) if r.resource_type != rt || r.id != id => {
+            let text = match (entry.resource_type, entry.id) {
+                (Some(rt), Some(id)) => {
                     let holds = crate::rules::excerpt(&format!("{rt}/{id}"));
                     text!("bundle-fullurl-mismatch", url = quoted, named, holds)
                 }
-                Some(_) => continue,
+                _ => text!("bundle-fullurl-mismatch.no-id", url = quoted, named),
             };
             out.push(RULE.issue(cx.location, &format!("/entry/{i}/fullUrl"), cx.messages, text));
         }

@@ -34,7 +34,7 @@
 
 use serde_json::Value;
 
-use crate::fhir::bundle::{is_absolute, references, restful, Entries, Found};
+use crate::fhir::bundle::{full_url_problem, is_absolute, references, restful, Entries, Found};
 use crate::fhir::model::type_names;
 use crate::messages::{text, Text};
 use crate::report::{Category, Severity};
@@ -164,6 +164,16 @@ record_rule! {
             if definition && !is_urn(reference) {
                 continue;
             }
+            // A wrong fullUrl, here or on the entry meant, is reported at the fullUrl: the
+            // references it breaks are that defect.
+            let base_flawed = !is_absolute(reference)
+                && from.and_then(full_url_problem).is_some();
+            let target_flawed = same_type_id
+                .iter()
+                .any(|&t| entries.list.get(t).is_some_and(|e| e.full_url_flawed()));
+            if base_flawed || target_flawed {
+                continue;
+            }
             let shown = quote(&Value::from(reference));
             let found = same_type_id
                 .first()
@@ -278,6 +288,16 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_wrong_full_url_is_one_issue_not_one_per_reference() {
+        let mut bundle = document("Patient/1", "Observation/o");
+        bundle["entry"][0]["fullUrl"] = json!("Composition/c");
+        assert_one(bundle, "bundle-fullurl-invalid", "/entry/0/fullUrl");
+        let mut bundle = document("Patient/1", "Observation/o");
+        bundle["entry"][1]["fullUrl"] = json!(format!("{BASE}Patient/12"));
+        assert_one(bundle, "bundle-fullurl-mismatch", "/entry/1/fullUrl");
     }
 
     fn transaction(reference: &str) -> serde_json::Value {
