@@ -214,6 +214,33 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "required-element",
         "/base",
     ),
+    // bdl-7: a fullUrl appears once per version. This collection lists seven data elements
+    // of Quantity (de-Quantity.id, .extension, .value, .comparator, .unit, .system, .code)
+    // two or three times (entries 6769-6780 repeat 144-148 and 6767-6768), with no versionId.
+    (
+        "Bundle-dataelements.json",
+        "bundle-fullurl-duplicate",
+        "/entry/67*/fullUrl",
+    ),
+    // A RESTful fullUrl ends with the resource's type and id: these message Bundles give the
+    // second patient the fullUrl .../Patient/pat12 but the id pat2.
+    (
+        "Bundle-10bb101f-a121-4264-a920-67be9cb82c74.json",
+        "bundle-fullurl-mismatch",
+        "/entry/2/fullUrl",
+    ),
+    (
+        "Bundle-3a0707d3-549e-4467-b8b8-5a2ab3800efe.json",
+        "bundle-fullurl-mismatch",
+        "/entry/3/fullUrl",
+    ),
+    // ... and this collection's observations have fullUrls .../Observation/lri-gramstain1 with
+    // ids gramstain1 (the "lri-" prefix is in every fullUrl and no id).
+    (
+        "Bundle-lri-example.json",
+        "bundle-fullurl-mismatch",
+        "/entry/*/fullUrl",
+    ),
     // An id has at most 64 characters; this one has 67.
     (
         "SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json",

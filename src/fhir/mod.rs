@@ -1,5 +1,6 @@
 //! Reading FHIR JSON: the R4 model, locations, primitive types.
 
+pub mod bundle;
 pub mod clock;
 pub mod coding;
 pub mod facts;

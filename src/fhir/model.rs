@@ -289,6 +289,16 @@ impl Model {
             .is_some_and(|t| t.kind == Kind::Resource && !t.is_abstract)
     }
 
+    /// Whether `name` is a conformance or knowledge resource type: one with a `useContext`
+    /// element (CanonicalResource's in later FHIR versions), as the HL7 validator's R4 list
+    /// (29 types).
+    pub fn is_canonical_resource(&self, name: &str) -> bool {
+        self.is_resource_type(name)
+            && self
+                .type_def(name)
+                .is_some_and(|t| t.elements.iter().any(|e| e.name == "useContext"))
+    }
+
     /// The concrete resource types, sorted.
     pub fn resource_types(&self) -> &[&'static str] {
         &self.resource_types
@@ -859,6 +869,37 @@ mod tests {
                 .code,
             "Resource"
         );
+    }
+
+    #[test]
+    fn canonical_resources_are_the_29_conformance_and_knowledge_types() {
+        let m = model();
+        let canonical = m
+            .resource_types()
+            .iter()
+            .filter(|t| m.is_canonical_resource(t))
+            .count();
+        // The HL7 validator's list of R4 canonical resource types has the same 29.
+        assert_eq!(canonical, 29);
+        for t in [
+            "ValueSet",
+            "CodeSystem",
+            "NamingSystem",
+            "Questionnaire",
+            "TestScript",
+        ] {
+            assert!(m.is_canonical_resource(t), "{t}");
+        }
+        for t in [
+            "Patient",
+            "Contract",
+            "Device",
+            "Bundle",
+            "Resource",
+            "HumanName",
+        ] {
+            assert!(!m.is_canonical_resource(t), "{t}");
+        }
     }
 
     #[test]

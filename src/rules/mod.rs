@@ -310,6 +310,12 @@ pub trait Rule: Sync {
 
 /// The record rules, run on every resource of their types.
 pub static RECORD_RULES: &[&dyn Rule] = &[
+    &structure::bundle_fullurl_invalid::Check,
+    &structure::bundle_fullurl_mismatch::Check,
+    &structure::bundle_fullurl_duplicate::Check,
+    &structure::bundle_reference_unresolved::Check,
+    &structure::bundle_reference_ambiguous::Check,
+    &structure::bundle_link_duplicate::Check,
     &accuracy::period_end_before_start::Check,
     &accuracy::birth_date_in_future::Check,
     &accuracy::birth_date_too_old::Check,
@@ -404,6 +410,12 @@ pub static ALL: &[&RuleMeta] = &[
     &structure::empty_element::RULE,
     &structure::value_out_of_range::RULE,
     &structure::choice_conflict::RULE,
+    &structure::bundle_fullurl_invalid::RULE,
+    &structure::bundle_fullurl_mismatch::RULE,
+    &structure::bundle_fullurl_duplicate::RULE,
+    &structure::bundle_reference_unresolved::RULE,
+    &structure::bundle_reference_ambiguous::RULE,
+    &structure::bundle_link_duplicate::RULE,
     &accuracy::period_end_before_start::RULE,
     &accuracy::birth_date_in_future::RULE,
     &accuracy::birth_date_too_old::RULE,

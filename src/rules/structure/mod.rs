@@ -1,6 +1,13 @@
 //! Structure rules: is the record well-formed FHIR R4? Most are found by the structure walk
-//! (`fhir::walk`) and worded here (`rules::findings` hands each finding to its rule).
+//! (`fhir::walk`) and worded here (`rules::findings` hands each finding to its rule); the
+//! Bundle rules (`bundle_*`) are record rules that read a Bundle's entries and links.
 
+pub mod bundle_fullurl_duplicate;
+pub mod bundle_fullurl_invalid;
+pub mod bundle_fullurl_mismatch;
+pub mod bundle_link_duplicate;
+pub mod bundle_reference_ambiguous;
+pub mod bundle_reference_unresolved;
 pub mod choice_conflict;
 pub mod empty_element;
 pub mod empty_value;
