@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod coding;
+pub mod extension;
 pub mod model;
 pub mod path;
 pub mod primitives;
