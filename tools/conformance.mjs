@@ -20,8 +20,11 @@ import { fileURLToPath } from 'node:url';
 // "Constraint failed" rule). Extend at will.
 const WHY = [
   [/XHTML|txt-1|narrative SHALL contain/, 'narrative XHTML content not checked'],
-  [/could not be found so is not allowed|definition could not be found|extension .* is not allowed to be used at this point|The Extension '.*' definition allows/i,
-    'extension definitions are not resolved (no external packages)'],
+  [/could not be found so is not allowed|definition could not be found/i,
+    'an extension with no definition is reported for information only (vendors define their own; raise extension-unknown with rules.severity)'],
+  [/extension .* is not allowed to be used at this point/i,
+    'extension contexts are checked for the FHIR R4 core extensions only (no external packages)'],
+  [/The Extension '.*' definition allows/i, 'extension value type checked, but reported at the value (valueUri), not at the extension'],
   [/magic LOINC code|defined in the profile|\(from http:\/\/hl7\.org\/fhir\/StructureDefinition\/[a-z][\w-]*\|/,
     'profile (vital signs etc.) not applied'],
   [/contained resource|local reference|Unable to resolve resource with reference '#|ref-1/,
@@ -31,12 +34,12 @@ const WHY = [
   [/signature/i, 'digital signatures not verified'],
   [/Constraint failed: per-1/, 'per-1 is checked, but a date-only start against a same-day timed end may be in order: ehrlint does not flag it (the reference fails any comparison of unequal precisions)'],
   [/Constraint failed: ([\w.-]+)/, 'FHIR invariant $1 not evaluated'],
-  [/No code provided, and a code is required/, 'a required code given only as extensions (no value) is accepted'],
+  [/No code provided, and a code is required/, 'a required code given only as extensions is found (code-missing), but not at this location'],
   [/^code-invalid:|^not-found:.*ValueSet|value set/i, 'value set bindings not checked'],
   [/embedded HTML tags/, 'security check for HTML in strings not applied'],
   [/Example URLs are not allowed/, 'example-URL rule not applied'],
   [/Experimental content/, 'experimental-content rule not applied'],
-  [/must not contain a version|is fixed to/, 'versioned extension URLs not checked'],
+  [/must not contain a version|is fixed to/, 'a versioned extension url is reported at the url, not at the extension'],
 ];
 
 // Cases selected: self-contained (no external package), not terminology-dependent, of any

@@ -320,7 +320,9 @@ fn path_matches(model: &Model, p: &str, context: &str) -> bool {
 
 /// A primitive with a required binding given only as `_name` (its `value` is the `_name`
 /// object or array at `at`, `key` its JSON name, in `object`): extensions, and no code. An
-/// item of a `_name` array needs its code at the same index of `name`.
+/// item of a `_name` array needs its code at the same index of `name`. A cross-version
+/// extension standing in for the code (a code of a later FHIR version) is accepted, as the
+/// reference validator accepts it (with a warning).
 pub(super) fn code_missing<'v>(
     name: &'static str,
     key: &str,
@@ -331,15 +333,16 @@ pub(super) fn code_missing<'v>(
 ) {
     let twin = key.strip_prefix('_').and_then(|k| object.get(k));
     let absent = |v: Option<&Value>| v.is_none_or(Value::is_null);
+    let missing = |item: &Value| item.is_object() && !has_cross_version_code(item);
     match value {
-        Value::Object(_) if absent(twin) => out.push(Finding {
+        Value::Object(_) if absent(twin) && missing(value) => out.push(Finding {
             suffix: at.to_string(),
             defect: Defect::CodeMissing { name },
         }),
         Value::Array(items) => {
             let twins = twin.and_then(Value::as_array);
             for (i, item) in items.iter().enumerate() {
-                if item.is_object() && absent(twins.and_then(|t| t.get(i))) {
+                if missing(item) && absent(twins.and_then(|t| t.get(i))) {
                     let mut suffix = at.to_string();
                     path::push_index(&mut suffix, i);
                     out.push(Finding {
@@ -351,6 +354,22 @@ pub(super) fn code_missing<'v>(
         }
         _ => {}
     }
+}
+
+/// A `_name` object with a cross-version extension
+/// (`http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.compose.include.filter.op`),
+/// which carries the element's value as a later FHIR version has it.
+fn has_cross_version_code(item: &Value) -> bool {
+    let Some(extensions) = item.get("extension").and_then(Value::as_array) else {
+        return false;
+    };
+    extensions.iter().any(|x| {
+        x.get("url")
+            .and_then(Value::as_str)
+            .and_then(|u| u.strip_prefix("http://hl7.org/fhir/"))
+            .and_then(|u| u.split_once("/StructureDefinition/extension-"))
+            .is_some_and(|(version, _)| version.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+    })
 }
 
 #[cfg(test)]

@@ -69,5 +69,17 @@ mod tests {
         assert_clean(json!({"resourceType": "Patient", "gender": "unknown", "_gender": absent()}));
         // Not bound: a birth date given only by extensions is fine.
         assert_clean(json!({"resourceType": "Patient", "_birthDate": absent()}));
+        // A later FHIR version's code in a cross-version extension (fhir-test-cases vsac.json).
+        let found = crate::rules::testing::issues(
+            json!({"resourceType": "ValueSet", "status": "draft",
+            "compose": {"include": [{"system": "urn:oid:2.16.840.1.113883.6.238", "filter": [
+                {"property": "concept", "value": "2133-7", "_op": {"extension": [
+                    {"url": "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.compose.include.filter.op",
+                     "valueCode": "child-of"}]}}]}]}}),
+        );
+        assert!(
+            found.iter().all(|(code, _)| *code != "code-missing"),
+            "{found:?}"
+        );
     }
 }
