@@ -35,8 +35,10 @@ pub(super) fn check<'v>(
     }
     let value = value_type(model, object);
     let children = has_children(object);
-    // ext-1: "Must have either extensions or value[x], not both".
-    if value.is_some() == children {
+    let url = object.get("url").and_then(Value::as_str);
+    // ext-1: "Must have either extensions or value[x], not both". An object with neither and
+    // no url is no extension at all: the walk's issues (no url, unknown properties) say so.
+    if value.is_some() == children && (children || url.is_some()) {
         find(
             at.to_string(),
             Defect::ExtensionContent {
@@ -45,7 +47,7 @@ pub(super) fn check<'v>(
         );
     }
     // No url is the walk's required-element issue.
-    let Some(url) = object.get("url").and_then(Value::as_str) else {
+    let Some(url) = url else {
         return;
     };
     let url_at = || path::join(at, "url");
