@@ -22,7 +22,7 @@ pub static RULE: RuleMeta = RuleMeta {
     category: Category::Structure,
     severity: Severity::Error,
     issue_type: "structure",
-    title: "An extension url with a |version",
+    title: "An extension url that carries a version",
 };
 
 /// The issue sits on the extension's `url`; the suggestion is the url without the version.
