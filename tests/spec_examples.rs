@@ -241,6 +241,32 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "bundle-fullurl-mismatch",
         "/entry/*/fullUrl",
     ),
+    // The translation extension (context: string, code, markdown) put on the expansion's
+    // `contains` element itself instead of on its `_display`, 3,139 times.
+    (
+        "Bundle-valueset-expansions.json",
+        "extension-context",
+        "/entry/*/resource/expansion/contains/*/extension/*",
+    ),
+    // valueset-concept-comments (context ValueSet.compose.include.concept) on the concepts of
+    // the DICOM CodeSystem, where R4 has codesystem-concept-comments; that code system again
+    // in the Bundle of all value sets.
+    (
+        "CodeSystem-dicom-dcim.json",
+        "extension-context",
+        "/concept/*/extension/*",
+    ),
+    (
+        "Bundle-valuesets.json",
+        "extension-context",
+        "/entry/*/resource/concept/*/extension/*",
+    ),
+    // hla-genotyping-results-glstring's sub-extensions are `url` and `text`; this one says `uri`.
+    (
+        "Bundle-hla-1.json",
+        "extension-sub-unknown",
+        "/entry/0/resource/extension/1/extension/1/url",
+    ),
     // An id has at most 64 characters; this one has 67.
     (
         "SearchParameter-questionnaireresponse-extensions-QuestionnaireResponse-item-subject.json",

@@ -66,7 +66,13 @@ fn a_primitive_given_only_with_its_extension_is_present() {
         "_status": { "extension": [absent] },
         "code": { "text": "x" }
     });
-    assert_eq!(structure(obs), vec![]);
+    // Present (no required-element); but status is bound to a required value set, so the
+    // extension alone is not enough: a code is due.
+    assert_eq!(structure(obs), pairs(&[("code-missing", "/_status")]));
+    // A birth date has no binding: the extension alone is a birth date present and unknown.
+    let absent = json!({ "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "unknown" });
+    let patient = json!({ "resourceType": "Patient", "_birthDate": { "extension": [absent] } });
+    assert_eq!(structure(patient), vec![]);
     // Neither form: missing.
     let obs = json!({ "resourceType": "Observation", "code": { "text": "x" } });
     assert_eq!(structure(obs), pairs(&[("required-element", "/status")]));
@@ -77,7 +83,7 @@ fn a_primitive_given_only_with_its_extension_is_present() {
 
 #[test]
 fn nulls_in_primitive_arrays_line_up_with_their_extensions() {
-    let ext = json!({ "extension": [{ "url": "http://example.org/x", "valueString": "y" }] });
+    let ext = json!({ "extension": [{ "url": "http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier", "valueCode": "CL" }] });
     let padded = json!({
         "resourceType": "Patient",
         "name": [{ "given": ["Ann", null], "_given": [null, ext] }]

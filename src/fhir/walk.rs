@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value};
 
+use super::extension;
 use super::index::{Datatype, Entry, Index};
 use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property};
 use super::path;
@@ -16,6 +17,9 @@ use super::primitives::{self, Reason};
 /// The largest and smallest FHIR integer (32-bit, FHIR JSON §2.6.2).
 const INT_MIN: i64 = -2_147_483_648;
 const INT_MAX: i64 = 2_147_483_647;
+
+/// FHIR strings are at most 1 MB (R4 datatypes §2.24.0.1, string).
+const MAX_STRING_BYTES: usize = 1_048_576;
 
 /// One structural defect, at `suffix`: the JSON Pointer below the resource.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +76,38 @@ pub enum Defect<'v> {
         name: &'static str,
         present: Vec<&'v str>,
     },
+    /// A code element with a required binding given only as `_name` (extensions, no code).
+    CodeMissing { name: &'static str },
+    /// A string (or code, id, markdown) of more than 1 MB.
+    StringTooLong { bytes: usize },
+    /// An extension url nobody defined (no definition is loaded for it).
+    ExtensionUnknown { url: &'v str },
+    /// An extension url with a `|version`.
+    ExtensionUrlVersion { url: &'v str },
+    /// An extension value of a type its definition does not allow (`allowed` empty: a
+    /// complex extension, which holds sub-extensions; `found` None: sub-extensions where the
+    /// definition wants a value).
+    ExtensionValueType {
+        url: &'v str,
+        found: Option<&'static str>,
+        allowed: Vec<&'static str>,
+    },
+    /// An extension used on an element (`holder`) its definition's contexts do not name.
+    ExtensionContext {
+        url: &'v str,
+        holder: String,
+        allowed: Vec<&'static str>,
+    },
+    /// A modifier extension in `extension` (`modifier`), or another in `modifierExtension`.
+    ExtensionModifier { url: &'v str, modifier: bool },
+    /// A sub-extension url the complex extension `url` does not define.
+    ExtensionPartUnknown {
+        url: &'v str,
+        part: &'v str,
+        allowed: Vec<&'static str>,
+    },
+    /// An extension with both a value and sub-extensions (`both`), or neither (ext-1).
+    ExtensionContent { both: bool },
 }
 
 /// What the walk found in one resource.
@@ -92,6 +128,7 @@ pub fn walk<'v>(
 ) -> Walked<'v> {
     let mut walker = Walker {
         model,
+        root: resource_type,
         at: String::new(),
         out: Walked::default(),
     };
@@ -141,6 +178,8 @@ fn choice_form(base: &str, code: &str) -> String {
 
 struct Walker<'m, 'v> {
     model: &'m Model,
+    /// The resource's type.
+    root: &'m str,
     /// The pointer of the value being looked at, below the resource.
     at: String,
     out: Walked<'v>,
@@ -266,6 +305,10 @@ impl<'m, 'v> Walker<'m, 'v> {
         key: &str,
     ) {
         let element = property.element;
+        if property.extension_form && element.binding.is_some() {
+            let out = &mut self.out.findings;
+            extension::code_missing(element.name, key, value, object, &self.at, out);
+        }
         // A primitive array and its `_name` array pad each other with null (FHIR JSON
         // §2.6.2): a null is right where the other array has something. Looked up only for
         // a null.
@@ -354,6 +397,11 @@ impl<'m, 'v> Walker<'m, 'v> {
         if let Some(children) = self.model.children(&property) {
             self.object(object, children, false);
         }
+        if property.type_code == Some("Extension") && !property.extension_form {
+            let (root, field) = (self.root, element.name);
+            let out = &mut self.out.findings;
+            extension::check(self.model, root, &self.at, field, object, out);
+        }
     }
 
     fn primitive(
@@ -385,6 +433,13 @@ impl<'m, 'v> Walker<'m, 'v> {
         };
         if text.is_empty() {
             self.find(Defect::EmptyValue);
+            return;
+        }
+        // string and its R4 specialisations; a length is O(1), so ordinary strings pay nothing.
+        if text.len() > MAX_STRING_BYTES
+            && matches!(type_name, "string" | "code" | "id" | "markdown")
+        {
+            self.find(Defect::StringTooLong { bytes: text.len() });
             return;
         }
         if let Some(format) = format_of(type_name) {

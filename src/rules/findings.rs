@@ -12,8 +12,10 @@ use crate::messages::Catalogue;
 use crate::report::Issue;
 use crate::rules::completeness::{required_choice, required_element};
 use crate::rules::structure::{
-    choice_conflict, empty_element, empty_value, invalid_date, invalid_format, invalid_value,
-    unknown_property, value_out_of_range, wrong_type,
+    choice_conflict, code_missing, empty_element, empty_value, extension_content,
+    extension_context, extension_modifier, extension_sub_unknown, extension_unknown,
+    extension_url_version, extension_value_type, invalid_date, invalid_format, invalid_value,
+    string_too_long, unknown_property, value_out_of_range, wrong_type,
 };
 use serde_json::Value;
 
@@ -23,6 +25,8 @@ fn rank(defect: &Defect<'_>) -> u8 {
         Defect::WrongType { .. } => 0,
         Defect::UnknownProperty { .. } | Defect::Missing { .. } => 1,
         Defect::Empty { .. } => 2,
+        // Information only: any error on the same element says more.
+        Defect::ExtensionUnknown { .. } => 4,
         _ => 3,
     }
 }
@@ -113,6 +117,35 @@ pub(crate) fn structure_issues(
                 &Value::from(*bound),
                 *below,
             ),
+            Defect::CodeMissing { name } => code_missing::issue(location, messages, suffix, name),
+            Defect::StringTooLong { bytes } => {
+                string_too_long::issue(location, messages, suffix, *bytes)
+            }
+            Defect::ExtensionUnknown { url } => {
+                extension_unknown::issue(location, messages, suffix, url)
+            }
+            Defect::ExtensionUrlVersion { url } => {
+                extension_url_version::issue(location, messages, suffix, url)
+            }
+            Defect::ExtensionValueType {
+                url,
+                found,
+                allowed,
+            } => extension_value_type::issue(location, messages, suffix, url, *found, allowed),
+            Defect::ExtensionContext {
+                url,
+                holder,
+                allowed,
+            } => extension_context::issue(location, messages, suffix, url, holder, allowed),
+            Defect::ExtensionModifier { url, modifier } => {
+                extension_modifier::issue(location, messages, suffix, url, *modifier)
+            }
+            Defect::ExtensionPartUnknown { url, part, allowed } => {
+                extension_sub_unknown::issue(location, messages, suffix, url, part, allowed)
+            }
+            Defect::ExtensionContent { both } => {
+                extension_content::issue(location, messages, suffix, *both)
+            }
         };
         found.push((rank(&f.defect), issue));
     }

@@ -83,7 +83,7 @@ mod tests {
             "gender": "male",
             "_birthDate": {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/patient-birthTime", "valueDateTime": "1974-12-25T14:35:45-05:00"}]},
             "birthDate": "1974-12-25",
-            "extension": [{"url": "http://example.org/ext", "valueString": "x"}]
+            "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName", "valueString": "x"}]
         }));
     }
 
