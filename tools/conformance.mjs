@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 // generic (e.g. txt-1 is about XHTML, ref-1 about contained references, before the generic
 // "Constraint failed" rule). Extend at will.
 const WHY = [
+  [/UUIDs must be valid and lowercase|Canonical URLs must be absolute/, 'a canonical resource\'s own url is not checked as a canonical URL (systems that name code systems are)'],
   [/Unable to resolve resource with reference/, 'references outside a Bundle are not resolved (the HL7 validator ran this case with validateReference: CHECK_EXISTS_AND_TYPE)'],
   [/does not match the stated total number/, 'CodeSystem.count is not compared with its concepts'],
   [/Stated Attachment Size/, 'an Attachment\'s stated size is not compared with its data'],
@@ -27,7 +28,7 @@ const WHY = [
   [/property|A property is already defined|The URI '[^']*concept-properties/, 'CodeSystem property definitions are not cross-checked (concept-properties URIs and types)'],
   [/owning committee/, 'HL7\'s own publishing rules (owning committee) are not applied: they bind HL7 publications, not records'],
   [/Snapshot|snapshot|Slicing is not allowed|differential|has a Binding but the types/, 'StructureDefinitions are not snapshot-generated or checked as profiles'],
-  [/^.*SearchParameter (this is derived from|must define)|search expression|derived from|composite/, 'SearchParameter derivation and composite rules are not checked (they need the base SearchParameters)'],
+  [/^.*SearchParameter (this is derived from|must define)|search expression|derived from|composite|is different to the type/, 'SearchParameter derivation and composite rules are not checked (they need the base SearchParameters)'],
   [/Supplement|supplement/, 'CodeSystem supplement rules are not checked (they need the supplemented code system)'],
   [/Invalid ECL|ECL/, 'SNOMED CT ECL filters are not parsed (terminology server work)'],
   [/filter parameter expression|expression language|not a valid FHIRPath/, 'ValueSet filter parameter expressions are not evaluated (FHIRPath, issue 20)'],
