@@ -17,7 +17,10 @@ struct Known {
 fn known() -> Vec<Known> {
     let known: Vec<Known> = serde_json::from_str(include_str!("spec-examples-known.json"))
         .expect("tests/spec-examples-known.json reads");
-    assert!(known.iter().all(|k| !k.reason.is_empty()), "every defect has its reason");
+    assert!(
+        known.iter().all(|k| !k.reason.is_empty()),
+        "every defect has its reason"
+    );
     known
 }
 

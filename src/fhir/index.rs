@@ -24,6 +24,7 @@ pub enum Datatype {
     HumanName,
     Address,
     ContactPoint,
+    Attachment,
     /// The temporal primitives, indexed only when their text is lexically valid.
     Date,
     DateTime,
@@ -43,6 +44,7 @@ impl Datatype {
             "HumanName" => Datatype::HumanName,
             "Address" => Datatype::Address,
             "ContactPoint" => Datatype::ContactPoint,
+            "Attachment" => Datatype::Attachment,
             "date" => Datatype::Date,
             "dateTime" => Datatype::DateTime,
             "instant" => Datatype::Instant,

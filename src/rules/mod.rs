@@ -223,6 +223,12 @@ impl Reads {
         anywhere: &["system", "coding", "code"],
     };
 
+    /// Every Attachment's data and size, wherever it is.
+    pub const ATTACHMENTS: Reads = Reads {
+        elements: &[],
+        anywhere: &["data", "size"],
+    };
+
     /// Every `system`, wherever it is.
     pub const SYSTEMS: Reads = Reads {
         elements: &[],
@@ -334,6 +340,7 @@ pub static RECORD_RULES: &[&dyn Rule] = &[
     &accuracy::address_us_state::Check,
     &accuracy::address_us_zip::Check,
     &accuracy::human_name_empty::Check,
+    &accuracy::attachment_size_mismatch::Check,
     &consistency::icd10cm_unknown::Check,
     &consistency::icd10cm_not_billable::Check,
     &consistency::icd10cm_not_valid_on_date::Check,
@@ -443,6 +450,7 @@ pub static ALL: &[&RuleMeta] = &[
     &accuracy::address_us_state::RULE,
     &accuracy::address_us_zip::RULE,
     &accuracy::human_name_empty::RULE,
+    &accuracy::attachment_size_mismatch::RULE,
     &completeness::required_element::RULE,
     &completeness::required_choice::RULE,
     &completeness::profile_required::RULE,

@@ -6,6 +6,7 @@
 
 pub mod address_us_state;
 pub mod address_us_zip;
+pub mod attachment_size_mismatch;
 pub mod birth_date_in_future;
 pub mod birth_date_too_old;
 pub mod date_before_birth;
@@ -660,6 +661,12 @@ mod tests {
             ("value-implausible", obs("29463-7", 400.0, "kg"), &none),
             ("value-impossible", obs("8310-5", 98.6, "Cel"), &none),
             ("value-impossible", obs("8867-4", 900.0, "/min"), &none),
+            (
+                "attachment-size-mismatch",
+                json!({"resourceType": "Media", "status": "completed",
+                       "content": {"data": "aGk=", "size": 3}}),
+                &none,
+            ),
         ];
         let mut codes = std::collections::BTreeSet::new();
         for (code, record, context) in cases {
