@@ -7,17 +7,26 @@
 //! The JSON leaves out what a type inherits unchanged (Patient.id from Resource, a backbone
 //! element's id, extension and modifierExtension); decoding copies it back, so every element
 //! list here is complete and the walk never looks at base types.
+//!
+//! The JSON is the reviewed source, but it is not what the library reads at start-up: the
+//! build script (build.rs) decodes it with this file's own code and writes the finished
+//! `Model` in postcard's binary form, which `Model::r4` decodes by the same serde derives. This
+//! makes `Validator::new` several times cheaper (no JSON parse, no copying of inherited
+//! elements) and needs no code per field: a field or section added to these structs travels
+//! through both forms by its derives.
 
 use std::collections::HashMap;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
 
-/// Built into the library (and the Wasm, once used): 333 KB, 41 KB gzipped.
+/// The reviewed source (333 KB): decoded by the build script and by the tests.
+#[allow(dead_code)] // read by the build script and the tests, not by the library
 const MODEL_TEXT: &str = include_str!("../../data/fhir-r4-model.json");
 
 /// What a type is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Primitive,
@@ -26,7 +35,7 @@ pub enum Kind {
 }
 
 /// The JSON type a primitive's value takes (FHIR JSON, §2.6.2): the walk's first check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JsonKind {
     Boolean,
@@ -38,7 +47,7 @@ pub enum JsonKind {
 }
 
 /// A primitive type's lexical rule, as HL7 gives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Primitive {
     /// The `regex` extension of the type's value, unanchored as published: anchor it as
     /// `^(?:...)$` (unsignedInt's `[0]|([1-9][0-9]*)` needs the group). None for xhtml.
@@ -57,6 +66,17 @@ pub struct TypeRef {
 }
 
 /// `["Reference", "Patient", "Group"]`: the code, then the targets, with no intermediate list.
+impl Serialize for TypeRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(1 + self.targets.len()))?;
+        seq.serialize_element(self.code)?;
+        for target in &self.targets {
+            seq.serialize_element(target)?;
+        }
+        seq.end()
+    }
+}
+
 impl<'de: 'static> Deserialize<'de> for TypeRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Names;
@@ -82,7 +102,7 @@ impl<'de: 'static> Deserialize<'de> for TypeRef {
 
 /// One element of a type: a JSON property of the objects of that type. Decoded straight from
 /// the JSON's short keys (see tools/gen-model.mjs), borrowing its strings: no copy to make.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElementDef {
     /// The JSON name; a choice element's base name (`value` for `value[x]`).
     #[serde(rename = "n")]
@@ -97,7 +117,11 @@ pub struct ElementDef {
     #[serde(default)]
     pub min: u32,
     /// None: unbounded (`*`).
-    #[serde(default = "max_one", deserialize_with = "max")]
+    #[serde(
+        default = "max_one",
+        deserialize_with = "max",
+        serialize_with = "write_max"
+    )]
     pub max: Option<u32>,
     #[serde(rename = "mod", default)]
     pub is_modifier: bool,
@@ -126,7 +150,7 @@ impl ElementDef {
 }
 
 /// A type of the model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeDef {
     pub name: &'static str,
     pub kind: Kind,
@@ -141,7 +165,7 @@ pub struct TypeDef {
 }
 
 /// The value set of a required binding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueSet {
     pub url: &'static str,
     /// Whether the codes are known: false when the value set needs a code system the
@@ -184,8 +208,11 @@ pub struct Property<'m> {
     pub extension_form: bool,
 }
 
-/// The decoded model. Build once (`Model::r4`), read many.
-#[derive(Debug)]
+/// The decoded model. Build once (`Model::r4`), read many. Serialized whole by the build
+/// script, so every field's type derives `Serialize` and `Deserialize`.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+// Its strings borrow the built-in bytes (`&'static str`).
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Model {
     types: Vec<TypeDef>,
     by_name: HashMap<&'static str, usize>,
@@ -194,12 +221,17 @@ pub struct Model {
 }
 
 impl Model {
-    /// Decodes the built-in model of FHIR R4. Err only if the generated file is broken.
+    /// Decodes the built-in model of FHIR R4: the build script's binary form of
+    /// data/fhir-r4-model.json (`super::MODEL_BINARY`). Err only if that is broken.
     pub fn r4() -> Result<Model, String> {
-        Model::from_json(MODEL_TEXT)
+        postcard::from_bytes(super::MODEL_BINARY)
+            .map_err(|e| format!("the built-in FHIR model does not decode: {e}"))
     }
 
-    fn from_json(text: &'static str) -> Result<Model, String> {
+    /// Decodes the model from its JSON form (data/fhir-r4-model.json), checking it: what the
+    /// build script does once before writing the binary form.
+    #[allow(dead_code)] // the build script's and the tests'
+    pub(crate) fn from_json(text: &'static str) -> Result<Model, String> {
         let raw: RawModel = serde_json::from_str(text)
             .map_err(|e| format!("the built-in FHIR model does not parse: {e}"))?;
         if raw.fhir_version != "4.0.1" {
@@ -536,6 +568,14 @@ fn max_one() -> Option<u32> {
     Some(1)
 }
 
+/// `max` as `max` reads it back.
+fn write_max<S: Serializer>(max: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+    match max {
+        None => s.serialize_str("*"),
+        Some(n) => s.serialize_str(&n.to_string()),
+    }
+}
+
 /// `"*"`: unbounded; else a number, written as a string as FHIR does.
 fn max<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let text = <&str>::deserialize(d)?;
@@ -572,6 +612,14 @@ mod tests {
 
     fn count(elements: &[ElementDef]) -> usize {
         elements.iter().map(|e| 1 + count(&e.children)).sum()
+    }
+
+    #[test]
+    fn the_built_in_binary_form_is_the_reviewed_json() {
+        let json = Model::from_json(MODEL_TEXT).unwrap();
+        assert_eq!(model(), json);
+        // A broken binary form is an error, not a panic.
+        assert!(postcard::from_bytes::<Model>(&[3, 0xff]).is_err());
     }
 
     #[test]
