@@ -63,8 +63,10 @@ optimise() { # FILE
 }
 
 echo "== cargo build --release --target wasm32-unknown-unknown (the Wasm)"
-# Size over speed for the download (Cargo.toml's release profile, opt-level 3, is for native).
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --quiet --lib --target wasm32-unknown-unknown
+# Cargo.toml's release profile (opt-level 3), as native: measured side by side with "z", the
+# Wasm validates 37 % faster and builds a Validator in less than half the time, for 565 KB gzipped
+# against 472 KB, within the 600 KB budget (benches/size-budget.json); "s": 23 % faster, 517 KB.
+cargo build --release --quiet --lib --target wasm32-unknown-unknown
 $compile_only && exit 0
 for target in web nodejs bundler; do
   echo "== wasm-bindgen --target $target, wasm-opt"
@@ -83,7 +85,7 @@ done
 if ! $package_only; then
   echo "== the test-only Wasm with fault injection (target/wasm-fault/)"
   # The same profile as the Wasm above.
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z cargo build --release --quiet --lib --target wasm32-unknown-unknown --features fault-injection
+  cargo build --release --quiet --lib --target wasm32-unknown-unknown --features fault-injection
   for target in web nodejs; do
     rm -rf "target/wasm-fault/$target"
     glue "target/wasm-fault/$target" "$target"

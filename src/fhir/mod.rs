@@ -12,3 +12,7 @@ pub mod patient;
 pub mod primitives;
 pub mod reference;
 pub mod walk;
+
+/// The R4 model in postcard's binary form, written by build.rs from data/fhir-r4-model.json
+/// (`model::Model::r4` decodes it). Here rather than in model.rs, which build.rs compiles too.
+const MODEL_BINARY: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fhir-r4-model.postcard"));

@@ -8,17 +8,27 @@
 //! The JSON leaves out what a type inherits unchanged (Patient.id from Resource, a backbone
 //! element's id, extension and modifierExtension); decoding copies it back, so every element
 //! list here is complete and the walk never looks at base types.
+//!
+//! The JSON is the reviewed source, but it is not what the library reads at start-up: the
+//! build script (build.rs) decodes it with this file's own code and writes the finished
+//! `Model` in postcard's binary form, which `Model::r4` decodes by the same serde derives. This
+//! makes `Validator::new` several times cheaper (no JSON parse, no copying of inherited
+//! elements) and needs no code per field: a field or section added to these structs travels
+//! through both forms by its derives.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::ser::{SerializeSeq, Serializer};
+use serde::{Deserialize, Serialize};
 
-/// Built into the library (and the Wasm, once used): 387 KB, 47 KB gzipped.
+/// The reviewed source (387 KB, 47 KB gzipped): decoded by the build script and by the tests.
+#[allow(dead_code)] // read by the build script and the tests, not by the library
 const MODEL_TEXT: &str = include_str!("../../data/fhir-r4-model.json");
 
 /// What a type is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Primitive,
@@ -27,7 +37,7 @@ pub enum Kind {
 }
 
 /// The JSON type a primitive's value takes (FHIR JSON, §2.6.2): the walk's first check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JsonKind {
     Boolean,
@@ -39,7 +49,7 @@ pub enum JsonKind {
 }
 
 /// A primitive type's lexical rule, as HL7 gives it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Primitive {
     /// The `regex` extension of the type's value, unanchored as published: anchor it as
     /// `^(?:...)$` (unsignedInt's `[0]|([1-9][0-9]*)` needs the group). None for xhtml.
@@ -58,6 +68,17 @@ pub struct TypeRef {
 }
 
 /// `["Reference", "Patient", "Group"]`: the code, then the targets, with no intermediate list.
+impl Serialize for TypeRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(1 + self.targets.len()))?;
+        seq.serialize_element(self.code)?;
+        for target in &self.targets {
+            seq.serialize_element(target)?;
+        }
+        seq.end()
+    }
+}
+
 impl<'de: 'static> Deserialize<'de> for TypeRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Names;
@@ -83,7 +104,7 @@ impl<'de: 'static> Deserialize<'de> for TypeRef {
 
 /// One element of a type: a JSON property of the objects of that type. Decoded straight from
 /// the JSON's short keys (see tools/gen-model.mjs), borrowing its strings: no copy to make.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElementDef {
     /// The JSON name; a choice element's base name (`value` for `value[x]`).
     #[serde(rename = "n")]
@@ -98,7 +119,11 @@ pub struct ElementDef {
     #[serde(default)]
     pub min: u32,
     /// None: unbounded (`*`).
-    #[serde(default = "max_one", deserialize_with = "max")]
+    #[serde(
+        default = "max_one",
+        deserialize_with = "max",
+        serialize_with = "write_max"
+    )]
     pub max: Option<u32>,
     #[serde(rename = "mod", default)]
     pub is_modifier: bool,
@@ -127,7 +152,7 @@ impl ElementDef {
 }
 
 /// A type of the model.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeDef {
     pub name: &'static str,
     pub kind: Kind,
@@ -142,7 +167,7 @@ pub struct TypeDef {
 }
 
 /// The value set of a required binding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueSet {
     pub url: &'static str,
     /// Whether the codes are known: false when the value set needs a code system the
@@ -176,35 +201,28 @@ impl ValueSet {
 
 /// An extension HL7 defines with R4 (`http://hl7.org/fhir/StructureDefinition/patient-birthPlace`),
 /// as far as the structure walk checks it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionDef {
     pub url: &'static str,
     /// A modifier extension: it belongs in `modifierExtension`, never in `extension`.
-    #[serde(rename = "mod", default)]
     pub is_modifier: bool,
     /// Element contexts: the paths or type names of the elements it may extend (`Patient`,
     /// `HumanName.family`, `Element` for any).
-    #[serde(rename = "ctx", default)]
     pub contexts: Vec<&'static str>,
     /// FHIRPath contexts (none in R4's core definitions): the walk cannot evaluate them.
-    #[serde(rename = "fp", default)]
     pub fhirpath_contexts: Vec<&'static str>,
     /// Extension contexts: the urls of the extensions it may sit in.
-    #[serde(rename = "xc", default)]
     pub extension_contexts: Vec<&'static str>,
-    #[serde(flatten)]
     pub content: ExtensionContent,
 }
 
 /// What an extension (or a sub-extension of a complex one) holds: a value of one of `types`,
 /// or, when `types` is empty, the sub-extensions `parts`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
 pub struct ExtensionContent {
     /// The value types allowed (`string`, `CodeableConcept`); empty for a complex extension.
-    #[serde(rename = "t", default)]
     pub types: Vec<&'static str>,
-    #[serde(rename = "x", default)]
     pub parts: Vec<ExtensionPart>,
 }
 
@@ -221,18 +239,83 @@ impl ExtensionContent {
 }
 
 /// A sub-extension of a complex extension (`revision` of `codesystem-history`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionPart {
     /// Its url, relative to the extension (`revision`).
-    #[serde(rename = "u")]
     pub url: &'static str,
-    #[serde(default)]
     pub min: u32,
     /// None: unbounded.
-    #[serde(default = "max_one", deserialize_with = "max")]
     pub max: Option<u32>,
-    #[serde(flatten)]
     pub content: ExtensionContent,
+}
+
+/// An extension definition as data/fhir-r4-model.json writes it: short keys, the content's
+/// keys beside the others (decoded into `ExtensionDef`; the binary form has no flattening).
+#[derive(Deserialize)]
+struct RawExtension {
+    url: &'static str,
+    #[serde(rename = "mod", default)]
+    is_modifier: bool,
+    #[serde(rename = "ctx", default)]
+    contexts: Vec<&'static str>,
+    #[serde(rename = "fp", default)]
+    fhirpath_contexts: Vec<&'static str>,
+    #[serde(rename = "xc", default)]
+    extension_contexts: Vec<&'static str>,
+    #[serde(flatten)]
+    content: RawContent,
+}
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+struct RawContent {
+    #[serde(rename = "t", default)]
+    types: Vec<&'static str>,
+    #[serde(rename = "x", default)]
+    parts: Vec<RawPart>,
+}
+
+#[derive(Deserialize)]
+struct RawPart {
+    #[serde(rename = "u")]
+    url: &'static str,
+    #[serde(default)]
+    min: u32,
+    #[serde(default = "max_one", deserialize_with = "max")]
+    max: Option<u32>,
+    #[serde(flatten)]
+    content: RawContent,
+}
+
+impl From<RawContent> for ExtensionContent {
+    fn from(raw: RawContent) -> Self {
+        ExtensionContent {
+            types: raw.types,
+            parts: raw
+                .parts
+                .into_iter()
+                .map(|p| ExtensionPart {
+                    url: p.url,
+                    min: p.min,
+                    max: p.max,
+                    content: p.content.into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<RawExtension> for ExtensionDef {
+    fn from(raw: RawExtension) -> Self {
+        ExtensionDef {
+            url: raw.url,
+            is_modifier: raw.is_modifier,
+            contexts: raw.contexts,
+            fhirpath_contexts: raw.fhirpath_contexts,
+            extension_contexts: raw.extension_contexts,
+            content: raw.content.into(),
+        }
+    }
 }
 
 /// A JSON property name resolved against an element list (see [`Model::property`]).
@@ -246,23 +329,31 @@ pub struct Property<'m> {
     pub extension_form: bool,
 }
 
-/// The decoded model. Build once (`Model::r4`), read many.
-#[derive(Debug)]
+/// The decoded model. Build once (`Model::r4`), read many. Serialized whole by the build
+/// script, so every field's type derives `Serialize` and `Deserialize`.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+// Its strings borrow the built-in bytes (`&'static str`).
+#[serde(bound(deserialize = "'de: 'static"))]
 pub struct Model {
     types: Vec<TypeDef>,
-    by_name: HashMap<&'static str, usize>,
+    by_name: Names<usize>,
     resource_types: Vec<&'static str>,
-    value_sets: HashMap<&'static str, ValueSet>,
-    extensions: HashMap<&'static str, ExtensionDef>,
+    value_sets: Names<ValueSet>,
+    extensions: Names<ExtensionDef>,
 }
 
 impl Model {
-    /// Decodes the built-in model of FHIR R4. Err only if the generated file is broken.
+    /// Decodes the built-in model of FHIR R4: the build script's binary form of
+    /// data/fhir-r4-model.json (`super::MODEL_BINARY`). Err only if that is broken.
     pub fn r4() -> Result<Model, String> {
-        Model::from_json(MODEL_TEXT)
+        postcard::from_bytes(super::MODEL_BINARY)
+            .map_err(|e| format!("the built-in FHIR model does not decode: {e}"))
     }
 
-    fn from_json(text: &'static str) -> Result<Model, String> {
+    /// Decodes the model from its JSON form (data/fhir-r4-model.json), checking it: what the
+    /// build script does once before writing the binary form.
+    #[allow(dead_code)] // the build script's and the tests'
+    pub(crate) fn from_json(text: &'static str) -> Result<Model, String> {
         let raw: RawModel = serde_json::from_str(text)
             .map_err(|e| format!("the built-in FHIR model does not parse: {e}"))?;
         if raw.fhir_version != "4.0.1" {
@@ -291,13 +382,14 @@ impl Model {
         for name in &order {
             types.extend(built.remove(name));
         }
-        let by_name: HashMap<_, _> = types.iter().enumerate().map(|(i, t)| (t.name, i)).collect();
+        let by_name: Names<_> = types.iter().enumerate().map(|(i, t)| (t.name, i)).collect();
         let resource_types = types
             .iter()
             .filter(|t| t.kind == Kind::Resource && !t.is_abstract)
             .map(|t| t.name)
             .collect();
-        let mut value_sets = HashMap::with_capacity(raw.value_sets.len());
+        let mut value_sets =
+            Names::with_capacity_and_hasher(raw.value_sets.len(), Default::default());
         for vs in raw.value_sets {
             let codes = vs
                 .codes
@@ -326,7 +418,11 @@ impl Model {
             };
             value_sets.insert(vs.url, value_set);
         }
-        let extensions = raw.extensions.into_iter().map(|x| (x.url, x)).collect();
+        let extensions = raw
+            .extensions
+            .into_iter()
+            .map(|x| (x.url, ExtensionDef::from(x)))
+            .collect();
         let model = Model {
             types,
             by_name,
@@ -493,6 +589,48 @@ impl Model {
     }
 }
 
+/// The model's tables by name (type names, value set urls). The walk looks a type up for
+/// nearly every element of every record, and with the standard library's SipHash those
+/// look-ups were 8 % of a validation's instructions. The keys are the built-in model's own;
+/// a record's text is only ever looked up, never inserted, so it cannot lengthen a probe and
+/// SipHash's defence against chosen keys buys nothing here.
+type Names<V> = HashMap<&'static str, V, BuildHasherDefault<NameHasher>>;
+
+/// FxHash, the hash rustc uses for its own tables: one multiply per 8 bytes.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl NameHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let mut word = [0u8; 8];
+        let rest = chunks.remainder();
+        if let Some(head) = word.get_mut(..rest.len()) {
+            head.copy_from_slice(rest);
+        }
+        self.add(u64::from_le_bytes(word));
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The type of an element with one type (not a choice).
 fn single_type(element: &ElementDef) -> Option<&'static str> {
     match element.types.as_slice() {
@@ -521,7 +659,7 @@ struct RawModel {
     types: Vec<RawType>,
     #[serde(rename = "valueSets")]
     value_sets: Vec<RawValueSet>,
-    extensions: Vec<ExtensionDef>,
+    extensions: Vec<RawExtension>,
 }
 
 #[derive(Deserialize)]
@@ -622,6 +760,14 @@ fn max_one() -> Option<u32> {
     Some(1)
 }
 
+/// `max` as `max` reads it back.
+fn write_max<S: Serializer>(max: &Option<u32>, s: S) -> Result<S::Ok, S::Error> {
+    match max {
+        None => s.serialize_str("*"),
+        Some(n) => s.serialize_str(&n.to_string()),
+    }
+}
+
 /// `"*"`: unbounded; else a number, written as a string as FHIR does.
 fn max<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let text = <&str>::deserialize(d)?;
@@ -658,6 +804,14 @@ mod tests {
 
     fn count(elements: &[ElementDef]) -> usize {
         elements.iter().map(|e| 1 + count(&e.children)).sum()
+    }
+
+    #[test]
+    fn the_built_in_binary_form_is_the_reviewed_json() {
+        let json = Model::from_json(MODEL_TEXT).unwrap();
+        assert_eq!(model(), json);
+        // A broken binary form is an error, not a panic.
+        assert!(postcard::from_bytes::<Model>(&[3, 0xff]).is_err());
     }
 
     #[test]

@@ -341,9 +341,10 @@ pub fn check_code(s: &str) -> Result<(), Reason> {
     if s.starts_with(xsd_space) || s.ends_with(xsd_space) {
         return Err(text!("reason.code-edge-spaces"));
     }
+    // Bytes, not chars: the four spaces are ASCII, and no byte of a longer UTF-8 sequence is.
     let mut prev_space = false;
-    for c in s.chars() {
-        let space = xsd_space(c);
+    for c in s.bytes() {
+        let space = matches!(c, b' ' | b'\t' | b'\r' | b'\n');
         if space && prev_space {
             return Err(text!("reason.code-double-spaces"));
         }
@@ -353,8 +354,10 @@ pub fn check_code(s: &str) -> Result<(), Reason> {
 }
 
 pub fn check_string(s: &str) -> Result<(), Reason> {
-    if s.chars()
-        .any(|c| (c as u32) < 0x20 && !matches!(c, '\t' | '\r' | '\n'))
+    // Bytes, not chars: a control character is one ASCII byte, and every byte of a longer
+    // UTF-8 sequence is 0x80 or above. Every string of every record passes here.
+    if s.bytes()
+        .any(|c| c < 0x20 && !matches!(c, b'\t' | b'\r' | b'\n'))
     {
         return Err(text!("reason.control-characters"));
     }
@@ -362,7 +365,11 @@ pub fn check_string(s: &str) -> Result<(), Reason> {
 }
 
 pub fn check_uri(s: &str) -> Result<(), Reason> {
-    if s.chars().any(char::is_whitespace) {
+    // ASCII's white space (tab to carriage return, space) by bytes; chars only for the rest of
+    // Unicode's, in the rare uri that is not ASCII.
+    let space = s.bytes().any(|c| matches!(c, b'\t'..=b'\r' | b' '))
+        || (!s.is_ascii() && s.chars().any(char::is_whitespace));
+    if space {
         Err(text!("reason.uri-spaces"))
     } else {
         Ok(())
@@ -495,17 +502,13 @@ fn check_tag(tag: &[u8]) -> Result<(), Reason> {
     if memchr::memchr(b'=', tag).is_none() {
         return Ok(());
     }
-    for (k, &c) in tag.iter().enumerate() {
-        let hit = match c {
-            b'o' | b'O' => is_event_attribute(tag, k),
-            b'j' | b'J' => {
-                starts_with_ignore_case(tag.get(k..).unwrap_or_default(), b"javascript:")
-            }
-            _ => false,
-        };
-        if hit {
-            return Err(text!("reason.xhtml-scripted"));
-        }
+    // Jumps from one candidate letter to the next (memchr) rather than matching every byte:
+    // most attributes are style, class and href values with few o's and j's.
+    let event = memchr::memchr2_iter(b'o', b'O', tag).any(|k| is_event_attribute(tag, k));
+    let script = memchr::memchr2_iter(b'j', b'J', tag)
+        .any(|k| starts_with_ignore_case(tag.get(k..).unwrap_or_default(), b"javascript:"));
+    if event || script {
+        return Err(text!("reason.xhtml-scripted"));
     }
     Ok(())
 }
@@ -763,5 +766,26 @@ mod tests {
             .contains("'&reg;'"));
         assert!(check_xhtml("<div>fish & chips</div>").is_err());
         assert!(check_xhtml("<div><scripture>ok</scripture></div>").is_ok());
+        // Any letter case, anywhere in the tag; an `o` or a `j` alone is no event or script.
+        assert!(check_xhtml("<div><p class=\"x\" ONMouseOver=\"steal()\">x</p></div>").is_err());
+        assert!(
+            check_xhtml("<div><a title=\"go\" href=\"JavaScript:steal()\">x</a></div>").is_err()
+        );
+        assert!(check_xhtml("<div><a href=\"http://joy.example/on\">x</a></div>").is_ok());
+    }
+
+    /// The checks that read bytes where they read chars give the same verdicts on text
+    /// beyond ASCII: only ASCII bytes can be controls or XML Schema spaces.
+    #[test]
+    fn byte_checks_agree_with_the_characters() {
+        assert!(check_string("café \u{85} 東京").is_ok());
+        assert!(check_string("caf\u{e9}\u{1b}").is_err());
+        assert!(check_code("a\u{a0}\u{a0}b").is_ok());
+        assert!(check_code("é  b").is_err());
+        assert!(check_code("é\tb").is_ok());
+        assert!(check_uri("http://a\u{b}b").is_err());
+        assert!(check_uri("http://a\u{a0}b").is_err());
+        assert!(check_uri("http://a\u{3000}b").is_err());
+        assert!(check_uri("http://例え.jp/\u{1c}").is_ok());
     }
 }
