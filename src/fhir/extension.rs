@@ -14,9 +14,9 @@
 
 use serde_json::{Map, Value};
 
+use super::finding::{Defect, Finding};
 use super::model::{ExtensionContent, ExtensionDef, Model};
 use super::path;
-use super::walk::{Defect, Finding};
 
 /// Checks one extension object at pointer `at` (below the resource, whose type is `root`),
 /// found in the element `field` (`extension` or `modifierExtension`) of its holder.
