@@ -67,7 +67,8 @@ echo "== cargo build --release --target wasm32-unknown-unknown (the Wasm)"
 # about 20 % faster than "s" but, with every R4 type's model, the extension definitions and all
 # code tables, gives a 604 KB gzipped browser build, over the 600 KB budget
 # (benches/size-budget.json); "s" is about 23 % faster than "z" for a few KB more.
-CARGO_PROFILE_RELEASE_OPT_LEVEL=s cargo build --release --quiet --lib --target wasm32-unknown-unknown
+wasm_level=s
+CARGO_PROFILE_RELEASE_OPT_LEVEL=$wasm_level cargo build --release --quiet --lib --target wasm32-unknown-unknown
 $compile_only && exit 0
 for target in web nodejs bundler; do
   echo "== wasm-bindgen --target $target, wasm-opt"
@@ -85,8 +86,9 @@ done
 # reporting the fault and restarting the validator (web and Node glue; no wasm-opt).
 if ! $package_only; then
   echo "== the test-only Wasm with fault injection (target/wasm-fault/)"
-  # The same profile as the Wasm above.
-  cargo build --release --quiet --lib --target wasm32-unknown-unknown --features fault-injection
+  # The same profile as the Wasm above, so that its dependencies are not compiled again.
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=$wasm_level cargo build --release --quiet --lib \
+    --target wasm32-unknown-unknown --features fault-injection
   for target in web nodejs; do
     rm -rf "target/wasm-fault/$target"
     glue "target/wasm-fault/$target" "$target"
