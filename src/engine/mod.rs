@@ -45,6 +45,9 @@ pub(crate) struct Engine {
     codes: Codes,
     profile: Profile,
     config: RuleConfig,
+    /// Per resource type, the record rules that run on it (by index in RECORD_RULES): the
+    /// options' enabled rules that apply to the type, worked out once, not per record.
+    rules_by_type: std::collections::HashMap<&'static str, Vec<usize>>,
     /// The options' date of service, for calls whose context has none.
     as_of: Option<crate::fhir::primitives::PartialDate>,
     /// The message templates of the options' locale.
@@ -147,12 +150,25 @@ impl Engine {
                 .map_err(|e| format!("invalid options: {e}"))?,
             None => crate::messages::Locale::default(),
         };
+        let config = RuleConfig::new(options.rules.as_ref())?;
+        let rules_by_type = structure
+            .model()
+            .resource_types()
+            .iter()
+            .map(|&rt| {
+                let rules = RECORD_RULES.iter().enumerate();
+                let runs =
+                    rules.filter(|(_, r)| r.types().contains(rt) && config.runs(r.meta().code));
+                (rt, runs.map(|(i, _)| i).collect())
+            })
+            .collect();
         Ok(Engine {
             messages: locale.catalogue(),
             structure,
             codes: Codes::load()?,
             profile,
-            config: RuleConfig::new(options.rules.as_ref())?,
+            config,
+            rules_by_type,
             as_of,
         })
     }
@@ -319,20 +335,22 @@ impl Engine {
         } else {
             None
         };
+        let rules = self.rules_by_type.get(rt).map_or(&[][..], Vec::as_slice);
         match plan {
             None => {
-                for rule in RECORD_RULES {
-                    if rule.types().contains(rt) && self.config.runs(rule.meta().code) {
-                        rule.check(resource, &cx, &mut run.issues);
-                    }
+                for rule in rules.iter().filter_map(|&i| RECORD_RULES.get(i)) {
+                    rule.check(resource, &cx, &mut run.issues);
                 }
             }
             Some(plan) => {
-                let kept = plan.results.iter_mut().zip(plan.stale.iter_mut());
-                for (rule, (result, stale)) in RECORD_RULES.iter().zip(kept) {
-                    if !rule.types().contains(rt) || !self.config.runs(rule.meta().code) {
+                for &i in rules {
+                    let (Some(rule), Some(result), Some(stale)) = (
+                        RECORD_RULES.get(i),
+                        plan.results.get_mut(i),
+                        plan.stale.get_mut(i),
+                    ) else {
                         continue;
-                    }
+                    };
                     if *stale || result.is_none() {
                         let mut found = Vec::new();
                         rule.check(resource, &cx, &mut found);
