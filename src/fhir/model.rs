@@ -65,13 +65,22 @@ pub struct TypeRef {
     /// For Reference and canonical: the type names it may point to (`Patient`, `Group`);
     /// empty means any (`Resource` means any resource).
     pub targets: Vec<&'static str>,
+    /// Where the type is in the model ([`Model::type_of`]), set when the model is built: the
+    /// walk reaches an element's type without looking its name up.
+    pub index: u32,
 }
 
 /// `["Reference", "Patient", "Group"]`: the code, then the targets, with no intermediate list.
+/// The binary form has the index after the code; the JSON form (data/fhir-r4-model.json) has
+/// none, as the build works it out.
 impl Serialize for TypeRef {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(1 + self.targets.len()))?;
+        let binary = !s.is_human_readable();
+        let mut seq = s.serialize_seq(Some(1 + usize::from(binary) + self.targets.len()))?;
         seq.serialize_element(self.code)?;
+        if binary {
+            seq.serialize_element(&self.index)?;
+        }
         for target in &self.targets {
             seq.serialize_element(target)?;
         }
@@ -81,7 +90,9 @@ impl Serialize for TypeRef {
 
 impl<'de: 'static> Deserialize<'de> for TypeRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Names;
+        struct Names {
+            binary: bool,
+        }
         impl<'de: 'static> Visitor<'de> for Names {
             type Value = TypeRef;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -91,16 +102,30 @@ impl<'de: 'static> Deserialize<'de> for TypeRef {
                 let code = seq
                     .next_element()?
                     .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let index = match self.binary {
+                    true => seq
+                        .next_element()?
+                        .ok_or_else(|| de::Error::invalid_length(1, &self))?,
+                    false => UNRESOLVED,
+                };
                 let mut targets = Vec::new();
                 while let Some(target) = seq.next_element()? {
                     targets.push(target);
                 }
-                Ok(TypeRef { code, targets })
+                Ok(TypeRef {
+                    code,
+                    targets,
+                    index,
+                })
             }
         }
-        d.deserialize_seq(Names)
+        let binary = !d.is_human_readable();
+        d.deserialize_seq(Names { binary })
     }
 }
+
+/// A [`TypeRef::index`] not yet worked out.
+const UNRESOLVED: u32 = u32::MAX;
 
 /// One element of a type: a JSON property of the objects of that type. Decoded straight from
 /// the JSON's short keys (see tools/gen-model.mjs), borrowing its strings: no copy to make.
@@ -325,6 +350,8 @@ pub struct Property<'m> {
     /// The type the property holds: the chosen type of a choice (`valueQuantity` ->
     /// `Quantity`), else the element's type; None for a contentReference.
     pub type_code: Option<&'static str>,
+    /// That type's definition.
+    pub type_def: Option<&'m TypeDef>,
     /// `_name`: the object (or array of objects) carrying a primitive's id and extensions.
     pub extension_form: bool,
 }
@@ -383,6 +410,9 @@ impl Model {
             types.extend(built.remove(name));
         }
         let by_name: Names<_> = types.iter().enumerate().map(|(i, t)| (t.name, i)).collect();
+        for t in &mut types {
+            resolve(&mut t.elements, &by_name)?;
+        }
         let resource_types = types
             .iter()
             .filter(|t| t.kind == Kind::Resource && !t.is_abstract)
@@ -432,6 +462,11 @@ impl Model {
         };
         model.check_content_references()?;
         Ok(model)
+    }
+
+    /// The type an element's type reference names.
+    pub fn type_of(&self, t: &TypeRef) -> Option<&TypeDef> {
+        self.types.get(t.index as usize)
     }
 
     /// A type by name (`Patient`, `HumanName`, `date`, `Resource`).
@@ -502,27 +537,27 @@ impl Model {
         let found = elements
             .iter()
             .find(|e| !e.choice && e.name == name)
-            .map(|e| (e, e.types.first().map(|t| t.code)))
+            .map(|e| (e, e.types.first()))
             .or_else(|| {
                 elements.iter().filter(|e| e.choice).find_map(|e| {
                     let suffix = name.strip_prefix(e.name)?;
                     let t = e.types.iter().find(|t| is_type_suffix(suffix, t.code))?;
-                    Some((e, Some(t.code)))
+                    Some((e, Some(t)))
                 })
             });
-        let (element, type_code) = found?;
+        let (element, type_ref) = found?;
+        let type_def = type_ref.and_then(|t| self.type_of(t));
         if extension_form {
             // Only a primitive that is not a bare system value has a `_name` form.
-            let primitive = type_code
-                .and_then(|t| self.type_def(t))
-                .is_some_and(|t| t.kind == Kind::Primitive);
+            let primitive = type_def.is_some_and(|t| t.kind == Kind::Primitive);
             if !primitive || element.plain {
                 return None;
             }
         }
         Some(Property {
             element,
-            type_code,
+            type_code: type_ref.map(|t| t.code),
+            type_def,
             extension_form,
         })
     }
@@ -534,11 +569,9 @@ impl Model {
     /// for a `_name` form. None for a primitive value.
     pub fn children<'m>(&'m self, property: &Property<'m>) -> Option<&'m [ElementDef]> {
         if property.extension_form {
-            return self
-                .type_def(property.type_code?)
-                .map(|t| t.elements.as_slice());
+            return property.type_def.map(|t| t.elements.as_slice());
         }
-        self.element_children(property.element, property.type_code)
+        self.element_children(property.element, property.type_def)
     }
 
     /// The element at a FHIR path (`Patient.contact.name`, `Observation.value` for
@@ -549,7 +582,8 @@ impl Model {
         let mut found = None;
         for part in parts {
             if let Some(parent) = found {
-                elements = self.element_children(parent, single_type(parent))?;
+                let type_def = single_type(parent).and_then(|t| self.type_of(t));
+                elements = self.element_children(parent, type_def)?;
             }
             found = Some(elements.iter().find(|e| e.name == part)?);
         }
@@ -559,7 +593,7 @@ impl Model {
     fn element_children<'m>(
         &'m self,
         element: &'m ElementDef,
-        type_code: Option<&str>,
+        type_def: Option<&'m TypeDef>,
     ) -> Option<&'m [ElementDef]> {
         if !element.children.is_empty() {
             return Some(&element.children);
@@ -567,7 +601,7 @@ impl Model {
         if let Some(path) = element.content_reference {
             return self.element(path).map(|e| e.children.as_slice());
         }
-        let t = self.type_def(type_code?)?;
+        let t = type_def?;
         (t.kind != Kind::Primitive).then_some(t.elements.as_slice())
     }
 
@@ -632,9 +666,9 @@ impl Hasher for NameHasher {
 }
 
 /// The type of an element with one type (not a choice).
-fn single_type(element: &ElementDef) -> Option<&'static str> {
+fn single_type(element: &ElementDef) -> Option<&TypeRef> {
     match element.types.as_slice() {
-        [only] => Some(only.code),
+        [only] => Some(only),
         _ => None,
     }
 }
@@ -687,6 +721,20 @@ struct RawValueSet {
 struct Bases {
     element: Vec<ElementDef>,
     backbone: Vec<ElementDef>,
+}
+
+/// Sets the index of every type reference below `elements`.
+fn resolve(elements: &mut [ElementDef], by_name: &Names<usize>) -> Result<(), String> {
+    for e in elements {
+        for t in &mut e.types {
+            let index = by_name
+                .get(t.code)
+                .ok_or_else(|| format!("type {} is not in the model", t.code))?;
+            t.index = u32::try_from(*index).map_err(|e| e.to_string())?;
+        }
+        resolve(&mut e.children, by_name)?;
+    }
+    Ok(())
 }
 
 fn elements_of(built: &HashMap<&'static str, TypeDef>, name: &str) -> Vec<ElementDef> {

@@ -269,11 +269,7 @@ impl<'m, 'v> Walker<'m, 'v> {
         if property.extension_form {
             return "object";
         }
-        match property
-            .type_code
-            .and_then(|t| self.model.type_def(t))
-            .and_then(|t| t.primitive.as_ref())
-        {
+        match property.type_def.and_then(|t| t.primitive.as_ref()) {
             Some(p) => json_name(p.json),
             None => "object",
         }
@@ -282,7 +278,7 @@ impl<'m, 'v> Walker<'m, 'v> {
     /// One value of a property (an array's item, or the value itself).
     fn item(&mut self, property: Property<'m>, value: &'v Value) {
         let element = property.element;
-        let type_def = property.type_code.and_then(|t| self.model.type_def(t));
+        let type_def = property.type_def;
         let primitive = type_def.and_then(|t| t.primitive.as_ref());
         if let (Some(p), false) = (primitive, property.extension_form) {
             let Some(type_name) = property.type_code else {
