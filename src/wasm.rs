@@ -200,9 +200,75 @@ fn js_text(text: &JsValue, limits: &Limits) -> Result<String, String> {
     limits
         .check_size(u64::from(js.length()))
         .map_err(|e| e.to_string().replacen("is ", "is at least ", 1))?;
-    let text = String::from(js);
+    let text = utf8(js)?;
     fault_injection(&text);
     Ok(text)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's UTF-8 encoder (every browser and Node has one).
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(
+        this: &TextEncoder,
+        source: &js_sys::JsString,
+        destination: &js_sys::Uint8Array,
+    ) -> EncodeIntoResult;
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeIntoResult) -> u32;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> u32;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+}
+
+/// A JS string's UTF-8 bytes, encoded by the platform straight into Wasm memory: the glue's
+/// own copy of a `String` argument goes character by character in JS, which was a tenth of a
+/// typical record's validation. Room for one byte per UTF-16 unit first (all of ASCII text);
+/// only what is left after a non-ASCII character gets three per unit, as the glue does, so a
+/// large ASCII input never reserves three times its size.
+fn utf8(js: &js_sys::JsString) -> Result<String, String> {
+    let units = js.length();
+    let mut bytes: Vec<u8> = Vec::with_capacity(units as usize);
+    let mut read = 0u32;
+    // Two rounds at most: the second has room for three bytes per unit left.
+    for round in 0..2 {
+        if read >= units {
+            break;
+        }
+        let rest;
+        let source = if read == 0 {
+            js
+        } else {
+            rest = js.slice(read, units);
+            &rest
+        };
+        let left = (units - read) as usize;
+        bytes.reserve(if round == 0 { left } else { left * 3 });
+        let spare = bytes.spare_capacity_mut();
+        let done = ENCODER.with(|encoder| {
+            // SAFETY: the view covers capacity that `bytes` owns and nothing else, and lives
+            // only for this call of encodeInto, which allocates nothing in Wasm memory (so the
+            // memory cannot grow under the view) and writes at most the view's length.
+            let view =
+                unsafe { js_sys::Uint8Array::view_mut_raw(spare.as_mut_ptr().cast(), spare.len()) };
+            encoder.encode_into(source, &view)
+        });
+        let written = (done.written() as usize).min(spare.len());
+        // SAFETY: encodeInto initialised the first `written` bytes of the spare capacity.
+        unsafe { bytes.set_len(bytes.len() + written) };
+        read += done.read();
+    }
+    if read < units {
+        return Err("the text could not be read".into());
+    }
+    String::from_utf8(bytes).map_err(|_| "the text is not valid Unicode".into())
 }
 
 /// Test builds only (the `fault-injection` feature, never in the published package): input
@@ -281,9 +347,11 @@ fn unlimited() -> Limits {
     }
 }
 
+/// A value handed to JS: written as JSON text here and parsed by the platform's JSON.parse,
+/// which builds a report about twice as fast as setting each property across the boundary.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(js_error)
+    let text = serde_json::to_string(value).map_err(js_error)?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error("the result could not be handed to JS"))
 }
 
 /// Validates FHIR R4 resources. Build once, validate many.
