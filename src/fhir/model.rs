@@ -533,10 +533,17 @@ impl Model {
             Some(rest) => (true, rest),
             None => (false, json_name),
         };
-        // An exact name first: a choice's prefix must not shadow a plain element.
+        // An exact name first: a choice's prefix must not shadow a plain element. Length and
+        // first byte before the bytes: names of one length mostly differ from the start, and
+        // this runs for every key of every record.
+        let same = |e: &ElementDef| {
+            e.name.len() == name.len()
+                && e.name.as_bytes().first() == name.as_bytes().first()
+                && e.name == name
+        };
         let found = elements
             .iter()
-            .find(|e| !e.choice && e.name == name)
+            .find(|e| !e.choice && same(e))
             .map(|e| (e, e.types.first()))
             .or_else(|| {
                 elements.iter().filter(|e| e.choice).find_map(|e| {
