@@ -313,6 +313,7 @@ impl Engine {
             model: self.structure.model(),
             found: std::cell::OnceCell::new(),
             dates: std::cell::OnceCell::new(),
+            entries: std::cell::OnceCell::new(),
             resource,
             patient: std::cell::OnceCell::new(),
             bundle,

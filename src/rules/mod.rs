@@ -83,6 +83,8 @@ pub struct Cx<'a> {
     pub(crate) found: std::cell::OnceCell<crate::fhir::coding::Found<'a>>,
     /// The resource's clinical dates (`accuracy::clinical_dates`), read once for the date rules.
     pub(crate) dates: std::cell::OnceCell<Vec<accuracy::ClinicalDate<'a>>>,
+    /// A Bundle's entries by fullUrl and by type and id, built once for the Bundle rules.
+    pub(crate) entries: std::cell::OnceCell<crate::fhir::bundle::Entries<'a>>,
     pub(crate) resource: &'a Value,
     /// The patient the resource is about (see `patient()`), found on first use: in a large
     /// Bundle, looking it up for every entry would cost more than all the rules that need it.
@@ -141,6 +143,12 @@ impl<'a> Cx<'a> {
                 _ => Default::default(),
             }
         })
+    }
+
+    /// The entries of the resource, a Bundle (none for another resource), for the Bundle rules.
+    pub(crate) fn entries(&self) -> &crate::fhir::bundle::Entries<'a> {
+        self.entries
+            .get_or_init(|| crate::fhir::bundle::Entries::of(self.resource, self.model))
     }
 
     pub(crate) fn found(&self) -> &crate::fhir::coding::Found<'a> {

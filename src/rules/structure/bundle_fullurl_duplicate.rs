@@ -18,7 +18,6 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::fhir::bundle::Entries;
 use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -37,7 +36,7 @@ record_rule! {
         if resource.get("type").and_then(Value::as_str) == Some("history") {
             return;
         }
-        let entries = Entries::of(resource, cx.model);
+        let entries = cx.entries();
         // bdl-7 compares `fullUrl & resource.meta.versionId`: the first entry of each pair.
         let mut first: HashMap<(&str, Option<&str>), usize> = HashMap::new();
         for (i, entry) in entries.list.iter().enumerate() {

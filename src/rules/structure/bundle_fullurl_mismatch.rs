@@ -22,7 +22,6 @@
 
 use serde_json::Value;
 
-use crate::fhir::bundle::Entries;
 use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -37,8 +36,8 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     types: crate::rules::Types::Only(&["Bundle"]),
-    fn check(resource, cx, out) {
-        let entries = Entries::of(resource, cx.model);
+    fn check(_resource, cx, out) {
+        let entries = cx.entries();
         for (i, entry) in entries.list.iter().enumerate() {
             let (Some(url), Some(r)) = (entry.full_url, entry.disagreeing_url(cx.model)) else {
                 continue;

@@ -20,7 +20,7 @@
 
 use serde_json::Value;
 
-use crate::fhir::bundle::{references, Entries, Found};
+use crate::fhir::bundle::{references, Found};
 use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
@@ -39,7 +39,7 @@ record_rule! {
         if resource.get("type").and_then(Value::as_str) == Some("history") {
             return;
         }
-        let entries = Entries::of(resource, cx.model);
+        let entries = cx.entries();
         // Most Bundles give each entry its own fullUrl and id: then nothing can be ambiguous,
         // and the references of a large Bundle need not be read.
         if !entries.may_be_ambiguous() {

@@ -34,7 +34,7 @@
 
 use serde_json::Value;
 
-use crate::fhir::bundle::{full_url_problem, is_absolute, references, restful, Entries, Found};
+use crate::fhir::bundle::{full_url_problem, is_absolute, references, restful, Found};
 use crate::messages::{text, Text};
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
@@ -134,7 +134,7 @@ record_rule! {
             Some(k @ ("document" | "message" | "transaction")) => k,
             _ => return,
         };
-        let entries = Entries::of(resource, cx.model);
+        let entries = cx.entries();
         let required = required(resource, kind);
         let mut wanted: Vec<(usize, String, &str)> = Vec::new();
         for (i, entry) in entries.list.iter().enumerate() {
