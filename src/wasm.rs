@@ -348,7 +348,7 @@ fn unlimited() -> Limits {
 }
 
 /// A value handed to JS: written as JSON text here and parsed by the platform's JSON.parse,
-/// which builds a report about twice as fast as setting each property across the boundary.
+/// so that one string crosses the boundary instead of a call for every property and string.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let text = serde_json::to_string(value).map_err(js_error)?;
     js_sys::JSON::parse(&text).map_err(|_| js_error("the result could not be handed to JS"))

@@ -17,6 +17,23 @@ test('every fixture gives exactly its expected issues, from an object and from t
   }
 });
 
+test('text that is not ASCII crosses into the Wasm whole', () => {
+  // Accents, CJK and an emoji before the defect: the copy into Wasm memory switches to three
+  // bytes per unit after the first non-ASCII character, and must still reach the end.
+  const family = 'Müller 日本 😀'.repeat(50);
+  const text = `{"resourceType":"Patient","name":[{"family":"${family}"}],"gender":"mal"}`;
+  for (const report of [validator.validateJson(text), validator.validate(JSON.parse(text))]) {
+    assert.ok(report.issues.some((i) => i.path === '/gender' && i.severity === 'error'));
+    assert.ok(!report.issues.some((i) => i.path.startsWith('/name')), 'the name is read as written');
+  }
+  // A control character after non-ASCII text is found where it is.
+  const bell = validator.validateJson('{"resourceType":"Patient","name":[{"family":"é\\u0007"}]}');
+  assert.ok(bell.issues.some((i) => i.path === '/name/0/family' && i.severity === 'error'));
+  // A lone surrogate (no UTF-8 form) is read as U+FFFD, as TextEncoder writes it: no throw.
+  const lone = validator.validateJson(`{"resourceType":"Patient","name":[{"family":"a\uD800b"}]}`);
+  assert.ok(!lone.issues.some((i) => i.severity === 'error'));
+});
+
 test('reports have the documented shape', () => {
   const report = bare.validate({ resourceType: 'Patient', gender: 'mal' });
   assert.deepEqual(report, {
