@@ -3,6 +3,9 @@
 //! src/fhir/model.rs's own code, compiled here as well, and the finished `Model` is written
 //! with postcard to OUT_DIR/fhir-r4-model.postcard. Parsing 333 KB of JSON and copying the
 //! inherited elements was most of `Validator::new`; decoding the binary form is a fraction.
+//!
+//! It also writes the rule registry from the rule files themselves (`write_rule_registry`), so
+//! that a new rule is one file in its family's folder and nothing else in Rust.
 
 #[allow(dead_code, unused_imports)]
 #[path = "src/fhir/model.rs"]
@@ -27,6 +30,88 @@ fn main() {
         std::path::Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|e| fail(&e.to_string())))
             .join("fhir-r4-model.postcard");
     std::fs::write(&out, bytes).unwrap_or_else(|e| fail(&format!("{}: {e}", out.display())));
+    write_rule_registry(out.with_file_name(""));
+}
+
+/// The rule families, each a folder of src/rules/, in the order of the rules reference.
+const FAMILIES: [(&str, &str); 4] = [
+    ("structure", "Structure"),
+    ("completeness", "Completeness"),
+    ("accuracy", "Accuracy"),
+    ("consistency", "Consistency"),
+];
+
+/// One file of src/rules/FAMILY/ is one rule: the module of that name, whose `RULE` has the
+/// file's name as its code (`date_in_future.rs`: `date-in-future`) and its folder's category.
+/// A file that uses `record_rule!` is also run by the engine on every record. Writes, in
+/// OUT_DIR, `rules-FAMILY.rs` (the family's module declarations, included by its mod.rs) and
+/// `rules-registry.rs` (`ALL` and `RECORD_RULES`, included by src/rules/mod.rs), both sorted by
+/// family, then code.
+fn write_rule_registry(out: std::path::PathBuf) {
+    let root = std::path::PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|e| fail(&e.to_string())),
+    );
+    let (mut all, mut record) = (String::new(), String::new());
+    for (family, category) in FAMILIES {
+        let dir = root.join("src/rules").join(family);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| fail(&format!("{}: {e}", dir.display())))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rs") && !p.ends_with("mod.rs"))
+            .collect();
+        files.sort();
+        let mut modules = String::new();
+        for file in files {
+            println!("cargo:rerun-if-changed={}", file.display());
+            let name = file
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|s| {
+                    s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                })
+                .unwrap_or_else(|| {
+                    fail(&format!(
+                        "{}: a rule file is named in snake_case",
+                        file.display()
+                    ))
+                });
+            let source = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| fail(&format!("{}: {e}", file.display())));
+            let code = name.replace('_', "-");
+            let expect = [
+                "pub static RULE: RuleMeta".to_string(),
+                format!("code: \"{code}\""),
+                format!("category: Category::{category}"),
+            ];
+            if let Some(missing) = expect.iter().find(|e| !source.contains(e.as_str())) {
+                fail(&format!(
+                    "{}: a rule file declares `pub static RULE: RuleMeta` with the file's name as its code and its folder's category; `{missing}` is missing",
+                    file.display()
+                ));
+            }
+            modules.push_str(&format!(
+                "#[path = {:?}]\npub mod {name};\n",
+                file.display().to_string()
+            ));
+            all.push_str(&format!("    &{family}::{name}::RULE,\n"));
+            if source.contains("record_rule!") {
+                record.push_str(&format!("    &{family}::{name}::Check,\n"));
+            }
+        }
+        let path = out.join(format!("rules-{family}.rs"));
+        std::fs::write(&path, modules)
+            .unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+    }
+    let registry = format!(
+        "/// Every rule, by family (in the order of the rules reference), then code.\n\
+         pub static ALL: &[&RuleMeta] = &[\n{all}];\n\n\
+         /// The record rules, run on every resource of their types, in the order of `ALL`.\n\
+         pub static RECORD_RULES: &[&dyn Rule] = &[\n{record}];\n"
+    );
+    let path = out.join("rules-registry.rs");
+    std::fs::write(&path, registry).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
 }
 
 fn fail(message: &str) -> ! {

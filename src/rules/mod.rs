@@ -322,55 +322,8 @@ pub trait Rule: Sync {
     fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>);
 }
 
-/// The record rules, run on every resource of their types.
-pub static RECORD_RULES: &[&dyn Rule] = &[
-    &structure::bundle_fullurl_invalid::Check,
-    &structure::bundle_fullurl_mismatch::Check,
-    &structure::bundle_fullurl_duplicate::Check,
-    &structure::bundle_reference_unresolved::Check,
-    &structure::bundle_reference_ambiguous::Check,
-    &structure::bundle_link_duplicate::Check,
-    &accuracy::period_end_before_start::Check,
-    &accuracy::birth_date_in_future::Check,
-    &accuracy::birth_date_too_old::Check,
-    &accuracy::deceased_before_birth::Check,
-    &accuracy::date_in_future::Check,
-    &accuracy::date_before_birth::Check,
-    &accuracy::onset_after_abatement::Check,
-    &accuracy::issued_before_effective::Check,
-    &accuracy::ucum_invalid::Check,
-    &accuracy::unit_mismatch::Check,
-    &accuracy::value_impossible::Check,
-    &accuracy::value_implausible::Check,
-    &accuracy::diastolic_above_systolic::Check,
-    &accuracy::telecom_email_format::Check,
-    &accuracy::telecom_phone_format::Check,
-    &accuracy::address_us_state::Check,
-    &accuracy::address_us_zip::Check,
-    &accuracy::human_name_empty::Check,
-    &accuracy::attachment_size_mismatch::Check,
-    &consistency::icd10cm_unknown::Check,
-    &consistency::icd10cm_not_billable::Check,
-    &consistency::icd10cm_not_valid_on_date::Check,
-    &consistency::icd10pcs_unknown::Check,
-    &consistency::icd10pcs_not_valid_on_date::Check,
-    &consistency::loinc_check_digit::Check,
-    &consistency::snomed_check_digit::Check,
-    &consistency::npi_check_digit::Check,
-    &consistency::ndc_format::Check,
-    &consistency::ndc_ambiguous::Check,
-    &consistency::cvx_format::Check,
-    &consistency::code_system_mismatch::Check,
-    &consistency::coding_system_missing::Check,
-    &consistency::system_not_absolute::Check,
-    &consistency::mce_age_conflict::Check,
-    &consistency::mce_sex_conflict::Check,
-    &consistency::principal_manifestation::Check,
-    &consistency::principal_unacceptable::Check,
-    &consistency::principal_external_cause::Check,
-    &consistency::principal_duplicate::Check,
-    &consistency::excludes1_conflict::Check,
-];
+// `ALL` and `RECORD_RULES`, written by build.rs from the rule files (`write_rule_registry`).
+include!(concat!(env!("OUT_DIR"), "/rules-registry.rs"));
 
 /// What the registry knows of a rule.
 #[derive(Debug)]
@@ -412,81 +365,6 @@ impl RuleMeta {
     }
 }
 
-/// Every rule, in the order of the rules reference.
-pub static ALL: &[&RuleMeta] = &[
-    &structure::unknown_resource_type::RULE,
-    &structure::resource_type_missing::RULE,
-    &structure::unknown_property::RULE,
-    &structure::wrong_type::RULE,
-    &structure::invalid_value::RULE,
-    &structure::invalid_date::RULE,
-    &structure::invalid_format::RULE,
-    &structure::empty_value::RULE,
-    &structure::empty_element::RULE,
-    &structure::value_out_of_range::RULE,
-    &structure::choice_conflict::RULE,
-    &structure::bundle_fullurl_invalid::RULE,
-    &structure::bundle_fullurl_mismatch::RULE,
-    &structure::bundle_fullurl_duplicate::RULE,
-    &structure::bundle_reference_unresolved::RULE,
-    &structure::bundle_reference_ambiguous::RULE,
-    &structure::bundle_link_duplicate::RULE,
-    &structure::code_missing::RULE,
-    &structure::string_too_long::RULE,
-    &structure::extension_unknown::RULE,
-    &structure::extension_url_version::RULE,
-    &structure::extension_value_type::RULE,
-    &structure::extension_context::RULE,
-    &structure::extension_modifier::RULE,
-    &structure::extension_sub_unknown::RULE,
-    &structure::extension_content::RULE,
-    &accuracy::period_end_before_start::RULE,
-    &accuracy::birth_date_in_future::RULE,
-    &accuracy::birth_date_too_old::RULE,
-    &accuracy::deceased_before_birth::RULE,
-    &accuracy::date_in_future::RULE,
-    &accuracy::date_before_birth::RULE,
-    &accuracy::onset_after_abatement::RULE,
-    &accuracy::issued_before_effective::RULE,
-    &accuracy::ucum_invalid::RULE,
-    &accuracy::unit_mismatch::RULE,
-    &accuracy::value_impossible::RULE,
-    &accuracy::value_implausible::RULE,
-    &accuracy::diastolic_above_systolic::RULE,
-    &accuracy::telecom_email_format::RULE,
-    &accuracy::telecom_phone_format::RULE,
-    &accuracy::address_us_state::RULE,
-    &accuracy::address_us_zip::RULE,
-    &accuracy::human_name_empty::RULE,
-    &accuracy::attachment_size_mismatch::RULE,
-    &completeness::required_element::RULE,
-    &completeness::required_choice::RULE,
-    &completeness::profile_required::RULE,
-    &completeness::must_support_missing::RULE,
-    &completeness::conditional_required::RULE,
-    &consistency::icd10cm_unknown::RULE,
-    &consistency::icd10cm_not_billable::RULE,
-    &consistency::icd10cm_not_valid_on_date::RULE,
-    &consistency::icd10pcs_unknown::RULE,
-    &consistency::icd10pcs_not_valid_on_date::RULE,
-    &consistency::loinc_check_digit::RULE,
-    &consistency::snomed_check_digit::RULE,
-    &consistency::npi_check_digit::RULE,
-    &consistency::ndc_format::RULE,
-    &consistency::ndc_ambiguous::RULE,
-    &consistency::cvx_format::RULE,
-    &consistency::code_system_mismatch::RULE,
-    &consistency::coding_system_missing::RULE,
-    &consistency::system_not_absolute::RULE,
-    &consistency::mce_age_conflict::RULE,
-    &consistency::mce_sex_conflict::RULE,
-    &consistency::principal_manifestation::RULE,
-    &consistency::principal_unacceptable::RULE,
-    &consistency::principal_external_cause::RULE,
-    &consistency::principal_duplicate::RULE,
-    &consistency::excludes1_conflict::RULE,
-];
-
 pub fn meta(code: &str) -> Option<&'static RuleMeta> {
     ALL.iter().copied().find(|m| m.code == code)
 }
@@ -495,6 +373,34 @@ pub fn meta(code: &str) -> Option<&'static RuleMeta> {
 /// registry does not know, as a report from another version may carry).
 pub fn issue_type(code: &str) -> &'static str {
     meta(code).map_or("invalid", |m| m.issue_type)
+}
+
+/// A value as a message quotes it: short, and never more than the offending value itself.
+pub(crate) fn quote(value: &serde_json::Value) -> String {
+    let text = match value {
+        serde_json::Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    };
+    excerpt(&text)
+}
+
+/// Text from the record as a message shows it: at most 60 characters, then an ellipsis. A
+/// message never echoes more of a value than that (tests/quoting.rs).
+pub(crate) fn excerpt(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+/// The element a pointer suffix names, for messages: `/name/0/given/1` -> `given`.
+pub(crate) fn element_name(suffix: &str) -> String {
+    path::tokens(suffix)
+        .filter(|t| !t.bytes().all(|b| b.is_ascii_digit()))
+        .last()
+        .map(|t| t.into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -577,64 +483,4 @@ pub(crate) mod testing {
             found.issues
         );
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_record_rule_is_registered() {
-        for rule in RECORD_RULES {
-            assert!(
-                ALL.iter().any(|m| std::ptr::eq(*m, rule.meta())),
-                "{}",
-                rule.meta().code
-            );
-        }
-    }
-
-    #[test]
-    fn codes_are_unique_kebab_case() {
-        let mut seen = std::collections::HashSet::new();
-        for m in ALL {
-            assert!(seen.insert(m.code), "duplicate code {}", m.code);
-            assert!(
-                m.code
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
-                "{} is not kebab-case",
-                m.code
-            );
-            assert!(!m.title.is_empty());
-        }
-    }
-}
-
-/// A value as a message quotes it: short, and never more than the offending value itself.
-pub(crate) fn quote(value: &serde_json::Value) -> String {
-    let text = match value {
-        serde_json::Value::String(s) => format!("\"{s}\""),
-        other => other.to_string(),
-    };
-    excerpt(&text)
-}
-
-/// Text from the record as a message shows it: at most 60 characters, then an ellipsis. A
-/// message never echoes more of a value than that (tests/quoting.rs).
-pub(crate) fn excerpt(text: &str) -> String {
-    const MAX: usize = 60;
-    match text.char_indices().nth(MAX) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-    }
-}
-
-/// The element a pointer suffix names, for messages: `/name/0/given/1` -> `given`.
-pub(crate) fn element_name(suffix: &str) -> String {
-    path::tokens(suffix)
-        .filter(|t| !t.bytes().all(|b| b.is_ascii_digit()))
-        .last()
-        .map(|t| t.into_owned())
-        .unwrap_or_default()
 }

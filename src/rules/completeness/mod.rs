@@ -2,8 +2,5 @@
 //! are found by the structure walk; the profile's requirements by the profile's check
 //! (`profile::check`), which words them with these rules.
 
-pub mod conditional_required;
-pub mod must_support_missing;
-pub mod profile_required;
-pub mod required_choice;
-pub mod required_element;
+// One module per file of this folder, one rule each (build.rs `write_rule_registry`).
+include!(concat!(env!("OUT_DIR"), "/rules-completeness.rs"));

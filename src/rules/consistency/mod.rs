@@ -2,27 +2,8 @@
 //! other and with the patient? What they share: where ICD-10 codes live in a record, and the
 //! date of service.
 
-pub mod code_system_mismatch;
-pub mod coding_system_missing;
-pub mod cvx_format;
-pub mod excludes1_conflict;
-pub mod icd10cm_not_billable;
-pub mod icd10cm_not_valid_on_date;
-pub mod icd10cm_unknown;
-pub mod icd10pcs_not_valid_on_date;
-pub mod icd10pcs_unknown;
-pub mod loinc_check_digit;
-pub mod mce_age_conflict;
-pub mod mce_sex_conflict;
-pub mod ndc_ambiguous;
-pub mod ndc_format;
-pub mod npi_check_digit;
-pub mod principal_duplicate;
-pub mod principal_external_cause;
-pub mod principal_manifestation;
-pub mod principal_unacceptable;
-pub mod snomed_check_digit;
-pub mod system_not_absolute;
+// One module per file of this folder, one rule each (build.rs `write_rule_registry`).
+include!(concat!(env!("OUT_DIR"), "/rules-consistency.rs"));
 
 use crate::fhir::path::AtPointer;
 use serde_json::Value;
