@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use ehrlint::codes::Codes;
-use ehrlint::{Context, Options, Validator};
+use ehrlint::{Context, LookupOptions, Options, Validator};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -215,7 +215,11 @@ fn main() {
         .expect("descriptions load");
     let day = ehrlint::parse_as_of("2026-04-01").ok();
     let t = Instant::now();
-    std::hint::black_box(validator.lookup("icd10cm", "dia", 20, day).ok());
+    std::hint::black_box(
+        validator
+            .lookup("icd10cm", "dia", &LookupOptions::new(Some(20), day))
+            .ok(),
+    );
     let first = t.elapsed().as_secs_f64() * 1e3;
     for (label, query) in [
         ("code prefix \"E11\"", "E11"),
@@ -226,7 +230,11 @@ fn main() {
         let mut times = Vec::new();
         for _ in 0..50 {
             let t = Instant::now();
-            std::hint::black_box(validator.lookup("icd10cm", query, 20, day).ok());
+            std::hint::black_box(
+                validator
+                    .lookup("icd10cm", query, &LookupOptions::new(Some(20), day))
+                    .ok(),
+            );
             times.push(t.elapsed().as_secs_f64() * 1e6);
         }
         println!(

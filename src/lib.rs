@@ -45,7 +45,7 @@ pub use config::RuleOptions;
 use engine::context::json_type_name;
 pub use engine::context::{parse_as_of, Context, InputError, Patient};
 pub use engine::operation_outcome_from_json;
-pub use engine::options::Options;
+pub use engine::options::{LookupOptions, Options};
 pub use fhir::primitives::PartialDate;
 pub use limits::{Limit, LimitError, Limits};
 pub use messages::Locale;
@@ -131,25 +131,26 @@ impl Validator {
     /// Codes for what is being typed: ICD-10-CM (`system` "icd10cm" or its URI) by code prefix
     /// (`E11`, `e11.6`) or by words of the description ("type 2 diab", once the descriptions are
     /// loaded: without them word queries find nothing), ICD-10-PCS ("icd10pcs") by code
-    /// prefix; only codes valid on `as_of` (default today), at most `limit`.
+    /// prefix; only codes valid on `options.as_of` (default: the options' `asOf`, else today),
+    /// at most `options.limit()`.
     pub fn lookup(
         &self,
         system: &str,
         text: &str,
-        limit: usize,
-        as_of: Option<PartialDate>,
-    ) -> Result<Vec<codes::lookup::Found>, String> {
+        options: &LookupOptions,
+    ) -> Result<Vec<codes::lookup::CodeMatch>, String> {
         let system = codes::lookup::System::parse(system).ok_or_else(|| {
             format!("lookup: unknown code system {system:?}: use icd10cm or icd10pcs")
         })?;
-        let day = as_of
+        let day = options
+            .as_of
             .or(self.engine.default_as_of())
             .map_or_else(fhir::clock::today, |d| d.days().0);
         Ok(codes::lookup::lookup(
             self.engine.codes(),
             system,
             text,
-            limit,
+            options.limit(),
             day,
         ))
     }

@@ -6,7 +6,7 @@ use crate::fhir::path::AtPointer;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::engine::Plan;
+use crate::engine::KeptResults;
 use crate::fhir::path;
 use crate::report::{Issue, Report};
 use crate::rules::{Reads, RECORD_RULES};
@@ -230,7 +230,7 @@ pub struct SessionState {
     resource_type: String,
     resource: Value,
     context: Context,
-    plan: Plan,
+    plan: KeptResults,
     report: Report,
 }
 
@@ -260,7 +260,7 @@ impl SessionState {
                 }
             }
         }
-        let mut plan = Plan::new();
+        let mut plan = KeptResults::new();
         let report = validator
             .engine()
             .run_planned(&resource, &context, Some(&mut plan));
@@ -397,7 +397,7 @@ pub(crate) fn validate_field(
     }
     let old = set_at(&mut resource, &pointer, Some(value.clone()))?;
     let stale = affected(&resource, &pointer, old.as_ref(), Some(&value));
-    let mut plan = Plan::only(stale.clone());
+    let mut plan = KeptResults::only(stale.clone());
     plan.field = Some(pointer.clone());
     let report = validator
         .engine()

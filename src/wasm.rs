@@ -435,7 +435,8 @@ impl WasmValidator {
 
     /// Codes for what is being typed: ICD-10-CM by code prefix or words of the description
     /// (words need the descriptions loaded), ICD-10-PCS by code prefix; only codes valid on
-    /// `asOf` (default: the options' asOf, else today). Throws on an unknown system.
+    /// `asOf` (default: the validator's `asOf` option, else today), at most `limit` (default 20,
+    /// at most 1,000: `LookupOptions`). Throws on an unknown system or bad options.
     #[wasm_bindgen(unchecked_return_type = "LookupResult[]")]
     pub fn lookup(
         &self,
@@ -443,28 +444,13 @@ impl WasmValidator {
         text: &str,
         #[wasm_bindgen(unchecked_optional_param_type = "LookupOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        #[derive(serde::Deserialize, Default)]
-        #[serde(deny_unknown_fields, rename_all = "camelCase")]
-        struct Raw {
-            limit: Option<u32>,
-            as_of: Option<String>,
-        }
-        let raw: Raw = match json_arg(options.as_ref(), "lookup options", &Limits::default())? {
-            None => Raw::default(),
-            Some(v) => {
-                serde_json::from_value(v).map_err(|e| js_error(format!("lookup options: {e}")))?
-            }
+        let options = match json_arg(options.as_ref(), "lookup options", &Limits::default())? {
+            None => crate::LookupOptions::default(),
+            Some(v) => crate::LookupOptions::from_json(v).map_err(js_error)?,
         };
-        let as_of = match raw.as_of {
-            Some(s) => {
-                Some(crate::parse_as_of(&s).map_err(|e| js_error(format!("lookup options: {e}")))?)
-            }
-            None => None,
-        };
-        let limit = raw.limit.map_or(20, |l| l.min(1000) as usize);
         let found = self
             .inner
-            .lookup(system, text, limit, as_of)
+            .lookup(system, text, &options)
             .map_err(js_error)?;
         to_js(&found)
     }

@@ -453,8 +453,10 @@ pub fn lookup(case: &LookupCase) {
         .as_of
         .as_deref()
         .and_then(|s| ehrlint::parse_as_of(s).ok());
-    let limit = case.limit.min(1000);
-    if let Ok(found) = described().lookup(&case.system, &case.text, limit, as_of) {
+    // Any limit, even above the cap: the core caps it.
+    let options = ehrlint::LookupOptions::new(Some(case.limit), as_of);
+    let limit = options.limit();
+    if let Ok(found) = described().lookup(&case.system, &case.text, &options) {
         assert!(found.len() <= limit, "lookup gave more than {limit}");
         for f in &found {
             assert!(!f.code.is_empty(), "lookup found an empty code");

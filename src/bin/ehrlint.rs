@@ -17,8 +17,8 @@ mod cli {
 
     use clap::{Parser, Subcommand, ValueEnum};
     use ehrlint::{
-        parse_as_of, Context, InputError, Limits, Options, ProfileChoice, Report, Severity,
-        Validator,
+        parse_as_of, Context, InputError, Limits, LookupOptions, Options, ProfileChoice, Report,
+        Severity, Validator,
     };
     use serde_json::{json, Value};
 
@@ -42,8 +42,9 @@ mod cli {
             system: String,
             /// A code prefix (E11, e11.6, 0DT) or words ("type 2 diabetes").
             text: String,
-            #[arg(long, default_value_t = 20)]
-            limit: usize,
+            /// How many codes at most (default 20, never more than 1000).
+            #[arg(long)]
+            limit: Option<usize>,
             #[arg(long, value_name = "YYYY-MM-DD")]
             as_of: Option<String>,
             /// Output: text (code, billable mark, description) or json (one array).
@@ -144,7 +145,7 @@ mod cli {
     fn lookup(
         system: &str,
         text: &str,
-        limit: usize,
+        limit: Option<usize>,
         as_of: Option<&str>,
         format: Format,
     ) -> ExitCode {
@@ -166,7 +167,7 @@ mod cli {
             eprintln!("ehrlint: {e}");
             return ExitCode::from(2);
         }
-        let found = match validator.lookup(system, text, limit, as_of) {
+        let found = match validator.lookup(system, text, &LookupOptions::new(limit, as_of)) {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("ehrlint: {e}");

@@ -9,7 +9,7 @@ use crate::fhir::clock::Day;
 
 /// One code offered for what was typed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Found {
+pub struct CodeMatch {
     /// As coders write it: `E11.9`.
     pub code: String,
     /// The description, when the descriptions are loaded (ICD-10-CM billable codes).
@@ -40,7 +40,7 @@ impl System {
 /// Longest query looked at: a code is 8 characters, a description search a few words.
 const MAX_QUERY: usize = 200;
 
-pub fn lookup(codes: &Codes, system: System, text: &str, limit: usize, day: Day) -> Vec<Found> {
+pub fn lookup(codes: &Codes, system: System, text: &str, limit: usize, day: Day) -> Vec<CodeMatch> {
     let text = text.trim();
     if text.is_empty() || limit == 0 || text.len() > MAX_QUERY {
         return Vec::new();
@@ -62,7 +62,7 @@ pub fn lookup(codes: &Codes, system: System, text: &str, limit: usize, day: Day)
     descriptions
         .search(text, limit, valid)
         .into_iter()
-        .map(|code| Found {
+        .map(|code| CodeMatch {
             code: table.display(code),
             display: descriptions.get(code).map(str::to_string),
             billable: true,
@@ -94,7 +94,7 @@ fn by_prefix(
     prefix: &str,
     limit: usize,
     day: Day,
-) -> Vec<Found> {
+) -> Vec<CodeMatch> {
     let describe = |code: &str| match system {
         System::Icd10cm => codes
             .descriptions
@@ -105,13 +105,13 @@ fn by_prefix(
     };
     let mut out = Vec::new();
     match table.status(prefix, day, day) {
-        CodeStatus::Valid(_) => out.push(Found {
+        CodeStatus::Valid(_) => out.push(CodeMatch {
             code: table.display(prefix),
             display: describe(prefix),
             billable: true,
         }),
         // A category: offered first, to be refined.
-        CodeStatus::Header if prefix.len() >= 3 => out.push(Found {
+        CodeStatus::Header if prefix.len() >= 3 => out.push(CodeMatch {
             code: table.display(prefix),
             display: None,
             billable: false,
@@ -119,7 +119,7 @@ fn by_prefix(
         _ => {}
     }
     for code in table.children(prefix, day, day, limit.saturating_sub(out.len())) {
-        out.push(Found {
+        out.push(CodeMatch {
             display: describe(&code),
             code: table.display(&code),
             billable: true,

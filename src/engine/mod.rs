@@ -19,7 +19,7 @@ use crate::profile::check::{check_profile, Counts};
 use crate::profile::Profile;
 use crate::report::{Completeness, Issue, Report};
 use crate::rules::structure::{resource_type_missing, unknown_resource_type, wrong_type};
-use crate::rules::{Cx, RECORD_RULES};
+use crate::rules::{RuleInput, RECORD_RULES};
 use crate::structure::Structure;
 use context::Context;
 
@@ -55,7 +55,7 @@ pub(crate) struct Engine {
 }
 
 /// What one validation collects: the issues, and the counts for the completeness score.
-struct Run<'c> {
+struct ValidationState<'c> {
     context: &'c Context,
     today: clock::Day,
     /// Now, in seconds since 1970-01-01 UTC (`today` is its UTC day).
@@ -66,12 +66,12 @@ struct Run<'c> {
     counts: Counts,
     /// For an editing session or a single field: which record rules of the root resource to
     /// run, and the kept results of the others.
-    plan: Option<&'c mut Plan>,
+    plan: Option<&'c mut KeptResults>,
 }
 
 /// The record rules' results for one resource, kept between the steps of a session.
 #[derive(Debug)]
-pub(crate) struct Plan {
+pub(crate) struct KeptResults {
     /// Per rule of RECORD_RULES: its issues when last run; None: never run.
     results: Vec<Option<Vec<Issue>>>,
     /// Per rule: run it this time.
@@ -89,9 +89,9 @@ pub(crate) struct Plan {
     pub field: Option<String>,
 }
 
-impl Plan {
+impl KeptResults {
     pub(crate) fn new() -> Self {
-        Plan {
+        KeptResults {
             results: vec![None; RECORD_RULES.len()],
             stale: vec![true; RECORD_RULES.len()],
             runs: 0,
@@ -119,7 +119,7 @@ impl Plan {
 
     /// Only the stale rules, with nothing kept from the others (a single field's check).
     pub(crate) fn only(stale: Vec<bool>) -> Self {
-        Plan {
+        KeptResults {
             results: vec![Some(Vec::new()); RECORD_RULES.len()],
             stale,
             runs: 0,
@@ -196,7 +196,7 @@ impl Engine {
         &self,
         resource: &Value,
         context: &Context,
-        mut plan: Option<&mut Plan>,
+        mut plan: Option<&mut KeptResults>,
     ) -> Report {
         let nested = resource
             .get("resourceType")
@@ -220,7 +220,7 @@ impl Engine {
             _ => context,
         };
         let now = clock::now();
-        let mut run = Run {
+        let mut run = ValidationState {
             context,
             today: clock::day_of(now),
             now,
@@ -279,7 +279,7 @@ impl Engine {
         resource: &Value,
         location: &Location,
         bundle: Option<&Value>,
-        run: &mut Run,
+        run: &mut ValidationState,
     ) {
         if !self.structure.is_supported(rt) {
             run.issues.push(unknown_resource_type::issue(
@@ -308,10 +308,10 @@ impl Engine {
                 (nested, Some(index))
             }
         };
-        let cx = Cx {
+        let cx = RuleInput {
             index: index.map_or_else(std::cell::OnceCell::new, std::cell::OnceCell::from),
             model: self.structure.model(),
-            found: std::cell::OnceCell::new(),
+            views: std::cell::OnceCell::new(),
             dates: std::cell::OnceCell::new(),
             entries: std::cell::OnceCell::new(),
             resource,
@@ -391,13 +391,13 @@ impl Engine {
     /// The root resource's structure issues in a session: after an edit of one element that
     /// can be checked on its own, the kept issues of the others and a check of that element
     /// alone; otherwise a full check. With the resources it holds: none on the short way, as a
-    /// resource that holds others is checked whole at every step (`Plan::reset`).
+    /// resource that holds others is checked whole at every step (`KeptResults::reset`).
     fn structure_planned<'v>(
         &self,
         rt: &str,
         resource: &'v Value,
         location: &Location,
-        plan: &mut Plan,
+        plan: &mut KeptResults,
     ) -> (Vec<Issue>, Walk<'v>) {
         let scope = plan.scope.take();
         let kept = plan.structure.take();
@@ -443,7 +443,13 @@ impl Engine {
         issues
     }
 
-    fn child(&self, value: &Value, location: &Location, bundle: Option<&Value>, run: &mut Run) {
+    fn child(
+        &self,
+        value: &Value,
+        location: &Location,
+        bundle: Option<&Value>,
+        run: &mut ValidationState,
+    ) {
         match value.get("resourceType").and_then(Value::as_str) {
             Some(rt) => self.resource(rt, value, location, bundle, run),
             None => self.untyped(value, location, &mut run.issues),

@@ -4,8 +4,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::context::json_type_name;
+use super::context::{json_type_name, parse_as_of};
 use crate::config::RuleOptions;
+use crate::fhir::primitives::PartialDate;
 use crate::limits::Limits;
 use crate::profile::ProfileChoice;
 
@@ -110,5 +111,53 @@ impl Options {
             profile: Some(profile),
             ..Options::default()
         }
+    }
+}
+
+/// How `Validator::lookup` answers: at most `limit` codes (default `DEFAULT_LIMIT`, never more
+/// than `MAX_LIMIT`), valid on `as_of` (default: the validator's `asOf`, else today). One
+/// definition for the CLI, the JS API and every other binding.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
+pub struct LookupOptions {
+    pub limit: Option<usize>,
+    pub as_of: Option<PartialDate>,
+}
+
+impl LookupOptions {
+    /// The codes offered when no limit is given: what fits an autocomplete list.
+    pub const DEFAULT_LIMIT: usize = 20;
+    /// The most codes one lookup returns, whatever was asked: a lookup answers while the
+    /// user types, and ICD-10-CM has about 74,000 codes.
+    pub const MAX_LIMIT: usize = 1000;
+
+    pub fn new(limit: Option<usize>, as_of: Option<PartialDate>) -> Self {
+        LookupOptions { limit, as_of }
+    }
+
+    /// The limit applied: the one given (at most `MAX_LIMIT`), else `DEFAULT_LIMIT`.
+    pub fn limit(&self) -> usize {
+        self.limit
+            .map_or(Self::DEFAULT_LIMIT, |l| l.min(Self::MAX_LIMIT))
+    }
+
+    /// From the JS form `{limit, asOf}` (null or absent: the defaults). Unknown keys are
+    /// refused, as in `Options`.
+    pub fn from_json(value: Value) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "camelCase")]
+        struct Raw {
+            limit: Option<usize>,
+            as_of: Option<String>,
+        }
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        let raw: Raw = serde_json::from_value(value).map_err(|e| format!("lookup options: {e}"))?;
+        let as_of = raw
+            .as_of
+            .map(|s| parse_as_of(&s).map_err(|e| format!("lookup options: {e}")))
+            .transpose()?;
+        Ok(Self::new(raw.limit, as_of))
     }
 }

@@ -149,7 +149,7 @@ impl<'a> Entry<'a> {
 
 /// Where a reference leads among a Bundle's entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
+pub enum Target {
     /// `#id`: a contained resource of the referring one, not an entry.
     Local,
     /// Not a form that names an entry (a relative reference that is not `Type/id`, a search).
@@ -212,10 +212,10 @@ impl<'a> Entries<'a> {
         }
     }
 
-    fn found(indexes: Option<&Vec<usize>>) -> Option<Found> {
+    fn found(indexes: Option<&Vec<usize>>) -> Option<Target> {
         match indexes.map(Vec::as_slice) {
-            Some([one]) => Some(Found::One(*one)),
-            Some(many) if many.len() > 1 => Some(Found::Many(many.to_vec())),
+            Some([one]) => Some(Target::One(*one)),
+            Some(many) if many.len() > 1 => Some(Target::Many(many.to_vec())),
             _ => None,
         }
     }
@@ -226,23 +226,23 @@ impl<'a> Entries<'a> {
     /// has nothing to resolve against when `from` is a `urn:` (the reference validator reports
     /// those, as R4 does not define them). When the entry has no fullUrl, `Type/id` matches the
     /// entry with that resource type and id.
-    pub fn resolve(&self, reference: &str, from: Option<&str>) -> Found {
+    pub fn resolve(&self, reference: &str, from: Option<&str>) -> Target {
         if reference.starts_with('#') {
-            return Found::Local;
+            return Target::Local;
         }
         let reference = reference.split('#').next().unwrap_or(reference);
         if is_absolute(reference) {
-            return Self::found(self.by_url.get(reference)).unwrap_or(Found::Missing {
+            return Self::found(self.by_url.get(reference)).unwrap_or(Target::Missing {
                 looked_for: None,
                 same_type_id: Vec::new(),
             });
         }
         let mut parts = reference.split('/');
         let (Some(rt), Some(id)) = (parts.next(), parts.next()) else {
-            return Found::NotChecked;
+            return Target::NotChecked;
         };
         if !self.model.is_resource_type(rt) || !is_id(id) {
-            return Found::NotChecked;
+            return Target::NotChecked;
         }
         let same_type_id = self
             .by_type_id
@@ -259,7 +259,7 @@ impl<'a> Entries<'a> {
                 None => (None, None),
             },
         };
-        found.unwrap_or(Found::Missing {
+        found.unwrap_or(Target::Missing {
             looked_for,
             same_type_id,
         })
@@ -436,22 +436,22 @@ mod tests {
         let m = model();
         let e = Entries::of(&b, &m);
         let from = Some("http://x/fhir/Composition/c");
-        assert_eq!(e.resolve("Observation/o/_history/2", from), Found::One(2));
-        assert_eq!(e.resolve("Observation/o", from), Found::Many(vec![1, 2]));
+        assert_eq!(e.resolve("Observation/o/_history/2", from), Target::One(2));
+        assert_eq!(e.resolve("Observation/o", from), Target::Many(vec![1, 2]));
         assert_eq!(
             e.resolve("Observation/o/_history/3", from),
-            Found::Missing {
+            Target::Missing {
                 looked_for: Some("http://x/fhir/Observation/o/_history/3".into()),
                 same_type_id: vec![1, 2]
             }
         );
         assert_eq!(
             e.resolve("urn:uuid:a76d9bbf-f293-4fb7-ad4c-2851cac77162", from),
-            Found::One(3)
+            Target::One(3)
         );
         assert_eq!(
             e.resolve("http://x/fhir/Composition/c#s", from),
-            Found::One(0)
+            Target::One(0)
         );
         // A relative reference has no base in a urn: fullUrl.
         assert_eq!(
@@ -459,23 +459,23 @@ mod tests {
                 "Patient/p",
                 Some("urn:uuid:a76d9bbf-f293-4fb7-ad4c-2851cac77162")
             ),
-            Found::Missing {
+            Target::Missing {
                 looked_for: None,
                 same_type_id: vec![3]
             }
         );
         // Without a fullUrl, Type/id.
-        assert_eq!(e.resolve("Practitioner/d", None), Found::One(4));
-        assert_eq!(e.resolve("Observation/o/_history/1", None), Found::One(1));
+        assert_eq!(e.resolve("Practitioner/d", None), Target::One(4));
+        assert_eq!(e.resolve("Observation/o/_history/1", None), Target::One(1));
         // An entry without a resource is not a target.
         assert!(matches!(
             e.resolve("http://y/Device/z", from),
-            Found::Missing { .. }
+            Target::Missing { .. }
         ));
-        assert_eq!(e.resolve("#x", from), Found::Local);
-        assert_eq!(e.resolve("Patient?name=x", from), Found::NotChecked);
-        assert_eq!(e.resolve("Foo/1", from), Found::NotChecked);
-        assert_eq!(e.resolve("", from), Found::NotChecked);
+        assert_eq!(e.resolve("#x", from), Target::Local);
+        assert_eq!(e.resolve("Patient?name=x", from), Target::NotChecked);
+        assert_eq!(e.resolve("Foo/1", from), Target::NotChecked);
+        assert_eq!(e.resolve("", from), Target::NotChecked);
         assert!(!e.same_identity(&[1, 2]));
         assert!(e.may_be_ambiguous());
         let one = json!({"resourceType": "Bundle", "entry": [

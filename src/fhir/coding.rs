@@ -56,7 +56,7 @@ pub struct SystemValue<'a> {
 /// periods, taken from the walk's index (`fhir::index`) by datatype: a Coding is a Coding
 /// wherever the definitions put one, in any resource type.
 #[derive(Default)]
-pub struct Found<'a> {
+pub struct IndexViews<'a> {
     /// Codings with a system and a code, and Quantities' system + code (a UCUM unit).
     pub codes: Vec<SystemValue<'a>>,
     /// Identifiers with a system and a value.
@@ -77,10 +77,10 @@ fn joined(pointer: &str, suffix: &str) -> String {
     s
 }
 
-impl<'a> Found<'a> {
+impl<'a> IndexViews<'a> {
     /// Sorts the index's values into what the rules read, in document order.
     pub fn from_index(index: &Index<'a>) -> Self {
-        let mut found = Found::default();
+        let mut found = IndexViews::default();
         for entry in &index.entries {
             let Some(object) = entry.object() else {
                 continue;

@@ -46,7 +46,7 @@ macro_rules! record_rule {
             fn check(
                 &self,
                 $resource: &serde_json::Value,
-                $cx: &$crate::rules::Cx,
+                $cx: &$crate::rules::RuleInput,
                 $out: &mut Vec<$crate::report::Issue>,
             ) $body
         }
@@ -72,7 +72,7 @@ use crate::fhir::primitives::PartialDate;
 use crate::report::{Category, Issue, Severity};
 
 /// What a record rule sees besides the resource.
-pub struct Cx<'a> {
+pub struct RuleInput<'a> {
     /// The structure walk's index of the resource (`fhir::index`): given by the engine when
     /// the walk ran on this resource, else built on first use.
     pub(crate) index: std::cell::OnceCell<crate::fhir::index::Index<'a>>,
@@ -80,7 +80,7 @@ pub struct Cx<'a> {
     pub(crate) model: &'a crate::fhir::model::Model,
     /// The resource's codings, identifiers, contact datatypes and periods, sorted out of the
     /// index once for all rules.
-    pub(crate) found: std::cell::OnceCell<crate::fhir::coding::Found<'a>>,
+    pub(crate) views: std::cell::OnceCell<crate::fhir::coding::IndexViews<'a>>,
     /// The resource's clinical dates (`accuracy::clinical_dates`), read once for the date rules.
     pub(crate) dates: std::cell::OnceCell<Vec<accuracy::ClinicalDate<'a>>>,
     /// A Bundle's entries by fullUrl and by type and id, built once for the Bundle rules.
@@ -108,7 +108,7 @@ pub struct Cx<'a> {
     pub now: i64,
 }
 
-impl<'a> Cx<'a> {
+impl<'a> RuleInput<'a> {
     /// The patient the resource is about: its Bundle's (or contained) Patient, else the
     /// caller's context.
     pub fn patient(&self) -> Option<&Patient> {
@@ -127,7 +127,7 @@ impl<'a> Cx<'a> {
 
     /// The resource's ContactPoints, Addresses and HumanNames: (pointer, datatype, object).
     pub(crate) fn contact_values(&self) -> &accuracy::ContactValues<'a> {
-        &self.found().contacts
+        &self.views().contacts
     }
 
     /// What the walk indexed in the resource (not in the resources it holds: they have their
@@ -151,9 +151,9 @@ impl<'a> Cx<'a> {
             .get_or_init(|| crate::fhir::bundle::Entries::of(self.resource, self.model))
     }
 
-    pub(crate) fn found(&self) -> &crate::fhir::coding::Found<'a> {
-        self.found
-            .get_or_init(|| crate::fhir::coding::Found::from_index(self.index()))
+    pub(crate) fn views(&self) -> &crate::fhir::coding::IndexViews<'a> {
+        self.views
+            .get_or_init(|| crate::fhir::coding::IndexViews::from_index(self.index()))
     }
 
     /// The resource's codings of one code system, anywhere in it.
@@ -161,7 +161,7 @@ impl<'a> Cx<'a> {
         &'s self,
         system: &'s str,
     ) -> impl Iterator<Item = &'s crate::fhir::coding::SystemValue<'a>> + 's {
-        self.found()
+        self.views()
             .codes
             .iter()
             .filter(move |c| c.system == system)
@@ -169,12 +169,12 @@ impl<'a> Cx<'a> {
 
     /// Every coding with a system, anywhere in the resource.
     pub(crate) fn all_codes(&self) -> &[crate::fhir::coding::SystemValue<'a>] {
-        &self.found().codes
+        &self.views().codes
     }
 
     /// Codings with a code and no system: (pointer of the code, code).
     pub(crate) fn unsystemed(&self) -> &[(String, &'a str)] {
-        &self.found().unsystemed
+        &self.views().unsystemed
     }
 
     /// The resource's identifiers of one system, anywhere in it.
@@ -182,13 +182,13 @@ impl<'a> Cx<'a> {
         &'s self,
         system: &'s str,
     ) -> impl Iterator<Item = &'s crate::fhir::coding::SystemValue<'a>> + 's {
-        self.found().ids.iter().filter(move |c| c.system == system)
+        self.views().ids.iter().filter(move |c| c.system == system)
     }
 }
 
 /// The days a resource's codes must be valid on and its patient's age is judged on: its own
 /// date of service (`fhir::facts::service_date`), else the caller's `asOf`, else today.
-pub(crate) fn service_days(resource: &Value, cx: &Cx) -> (Day, Day) {
+pub(crate) fn service_days(resource: &Value, cx: &RuleInput) -> (Day, Day) {
     let rt = resource
         .get("resourceType")
         .and_then(Value::as_str)
@@ -249,7 +249,7 @@ impl Reads {
         anywhere: &["system", "coding", "code"],
     };
 
-    /// ContactPoints, Addresses and HumanNames, wherever they are (`Cx::contact_values`).
+    /// ContactPoints, Addresses and HumanNames, wherever they are (`RuleInput::contact_values`).
     pub const CONTACTS: Reads = Reads {
         elements: &["telecom", "address", "name", "contact"],
         anywhere: &[
@@ -319,7 +319,7 @@ pub trait Rule: Sync {
     fn reads(&self) -> Reads {
         Reads::EVERYTHING
     }
-    fn check(&self, resource: &Value, cx: &Cx, out: &mut Vec<Issue>);
+    fn check(&self, resource: &Value, cx: &RuleInput, out: &mut Vec<Issue>);
 }
 
 // `ALL` and `RECORD_RULES`, written by build.rs from the rule files (`write_rule_registry`).

@@ -17,7 +17,7 @@ pub(crate) use crate::fhir::facts::{entered_in_error, happened};
 use crate::fhir::index::Datatype;
 use crate::fhir::primitives::Moment;
 use crate::messages::{text, Text};
-use crate::rules::Cx;
+use crate::rules::RuleInput;
 
 /// A clinical date's name with its article, to begin a sentence: "The onset date".
 pub(crate) fn label_text(label: Label) -> Text {
@@ -80,7 +80,7 @@ pub(crate) const CLOCK_SKEW: i64 = 5 * 60;
 /// Whether `date` lies in the future by date-in-future's judgement: after now (plus the clock
 /// skew) in every time zone, on a record whose status says it happened (for an event) or that
 /// stands (for a record date).
-pub(crate) fn in_future(resource: &Value, date: &ClinicalDate, cx: &Cx) -> bool {
+pub(crate) fn in_future(resource: &Value, date: &ClinicalDate, cx: &RuleInput) -> bool {
     let applies = match date.kind {
         Kind::Event => happened(resource),
         // A draft prescription is not authored yet.
@@ -99,7 +99,7 @@ pub(crate) const PREGNANCY: i64 = 44 * 7 * 86_400;
 /// record that stands and is about that patient (an Observation with a `focus` is about
 /// someone or something else, like a fetus or a parent; a subject of another type is not the
 /// patient).
-pub(crate) fn birth_to_judge(resource: &Value, cx: &Cx) -> Option<Moment> {
+pub(crate) fn birth_to_judge(resource: &Value, cx: &RuleInput) -> Option<Moment> {
     if entered_in_error(resource) || resource.get("focus").is_some() {
         return None;
     }
@@ -153,7 +153,7 @@ pub(crate) fn before_birth(date: &ClinicalDate, birth: &Moment) -> bool {
 /// Whether any of these clinical dates of the resource (by pointer) is already reported by
 /// date-in-future or date-before-birth: then a rule comparing two dates stays silent, the
 /// mistyped date has its issue.
-pub(crate) fn already_reported(resource: &Value, cx: &Cx, pointers: &[&str]) -> bool {
+pub(crate) fn already_reported(resource: &Value, cx: &RuleInput, pointers: &[&str]) -> bool {
     let dates = cx.clinical_dates();
     let mut judged = dates.iter().filter(|d| pointers.contains(&d.pointer));
     let birth = birth_to_judge(resource, cx);
@@ -234,7 +234,7 @@ pub(crate) fn measurements<'a>(
 }
 
 /// The patient's possible age in whole years on the Observation's date, when both are known.
-pub(crate) fn age_on_service(resource: &Value, cx: &Cx) -> Option<(f64, f64)> {
+pub(crate) fn age_on_service(resource: &Value, cx: &RuleInput) -> Option<(f64, f64)> {
     let birth = cx.patient()?.birth_date?.days();
     let (first, last) = crate::rules::service_days(resource, cx);
     let youngest = crate::codes::mce::age(birth.1, first).max(0);
@@ -244,7 +244,7 @@ pub(crate) fn age_on_service(resource: &Value, cx: &Cx) -> Option<(f64, f64)> {
 
 /// How a value compares with a code's bounds for the patient's age, with the value converted
 /// into the bounds' unit.
-pub(crate) struct Judged<'b> {
+pub(crate) struct RangeCheck<'b> {
     pub band: &'b crate::codes::ranges::Band,
     /// The value in `band.unit`.
     pub value: f64,
@@ -253,7 +253,11 @@ pub(crate) struct Judged<'b> {
 }
 
 /// None when the unit is missing or cannot measure the code's property (another rule's case).
-pub(crate) fn judge<'b>(m: &Measurement, resource: &Value, cx: &'b Cx) -> Option<Judged<'b>> {
+pub(crate) fn check_range<'b>(
+    m: &Measurement,
+    resource: &Value,
+    cx: &'b RuleInput,
+) -> Option<RangeCheck<'b>> {
     let unit = m.unit?;
     let ranges = &cx.codes.ranges;
     let age = age_on_service(resource, cx);
@@ -261,7 +265,7 @@ pub(crate) fn judge<'b>(m: &Measurement, resource: &Value, cx: &'b Cx) -> Option
     let band = *bands.first()?;
     let (impossible, implausible) = crate::codes::ranges::widest(&bands)?;
     let value = units::convert(m.value, unit, &band.unit, band.molar_mass)?;
-    Some(Judged {
+    Some(RangeCheck {
         band,
         value,
         impossible,
@@ -271,15 +275,15 @@ pub(crate) fn judge<'b>(m: &Measurement, resource: &Value, cx: &'b Cx) -> Option
 
 /// The resource's measured values (not bounds like `<5`) with their judgement: what the
 /// value rules iterate over.
-pub(crate) fn judged<'a, 'b>(
+pub(crate) fn range_checks<'a, 'b>(
     resource: &'a Value,
-    cx: &'b Cx,
-) -> Vec<(Measurement<'a>, Judged<'b>)> {
+    cx: &'b RuleInput,
+) -> Vec<(Measurement<'a>, RangeCheck<'b>)> {
     measurements(resource, &cx.codes.ranges)
         .into_iter()
         .filter(|m| !m.bounded)
         .filter_map(|m| {
-            let j = judge(&m, resource, cx)?;
+            let j = check_range(&m, resource, cx)?;
             Some((m, j))
         })
         .collect()
@@ -290,9 +294,9 @@ pub(crate) fn judged<'a, 'b>(
 pub(crate) fn out_of_range(
     rule: &'static crate::rules::RuleMeta,
     m: &Measurement,
-    j: &Judged,
+    j: &RangeCheck,
     bounds: (f64, f64),
-    cx: &Cx,
+    cx: &RuleInput,
 ) -> crate::report::Issue {
     let impossible = std::ptr::eq(rule, &value_impossible::RULE);
     let unit = m.unit.unwrap_or_default();
@@ -347,7 +351,7 @@ pub(crate) fn out_of_range(
     issue
 }
 
-impl Judged<'_> {
+impl RangeCheck<'_> {
     /// A unit the value would be plausible in, when the one given makes it out of range:
     /// 98.6 with Cel reads as [degF].
     pub fn likely_unit(&self, m: &Measurement) -> Option<(String, f64)> {
@@ -398,7 +402,7 @@ pub(crate) fn show_number(v: f64) -> String {
 
 /// The contact datatypes' values of a resource (ContactPoint, Address, HumanName wherever the
 /// definitions put one), each with its pointer and datatype, from the walk's index
-/// (`Cx::contact_values`).
+/// (`RuleInput::contact_values`).
 pub(crate) type ContactValues<'a> = Vec<(String, Datatype, &'a Map<String, Value>)>;
 
 /// The values of one datatype among a resource's contact values.
@@ -415,7 +419,7 @@ pub(crate) fn of_datatype<'c, 'a>(
 /// The resource's ContactPoints that have a system and a non-empty string value: (pointer
 /// of the value, system, value). Another value is the structure check's to report.
 pub(crate) fn contact_points<'c, 'a>(
-    cx: &'c Cx<'a>,
+    cx: &'c RuleInput<'a>,
 ) -> impl Iterator<Item = (String, &'a str, &'a Value)> + 'c {
     of_datatype(cx.contact_values(), Datatype::ContactPoint).filter_map(|(at, point)| {
         let system = point.get("system").and_then(Value::as_str)?;

@@ -34,7 +34,7 @@ pub static RULE: RuleMeta = RuleMeta {
 
 record_rule! {
     fn check(resource, cx, out) {
-        let periods = cx.found().periods.iter();
+        let periods = cx.views().periods.iter();
         for (at, start, end) in periods.filter(|(_, s, e)| surely_before(e, s)) {
             if crate::rules::accuracy::already_reported(resource, cx, &[&format!("{at}/start")]) {
                 continue;

@@ -17,7 +17,7 @@
 //! critical-value lists; sources per code in data/README.md.
 
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{judged, out_of_range};
+use crate::rules::accuracy::{out_of_range, range_checks};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -32,7 +32,7 @@ record_rule! {
     types: crate::rules::Types::Only(&["Observation"]),
     reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
-        for (m, j) in judged(resource, cx) {
+        for (m, j) in range_checks(resource, cx) {
             let (lo, hi) = j.implausible;
             // Impossible values are value-impossible's (one defect, one issue).
             if (lo..=hi).contains(&j.value) || !(j.impossible.0..=j.impossible.1).contains(&j.value) {

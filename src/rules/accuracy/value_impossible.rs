@@ -21,7 +21,7 @@
 //! data/README.md. FHIR R4 vital signs profile for the codes and units.
 
 use crate::report::{Category, Severity};
-use crate::rules::accuracy::{judged, out_of_range};
+use crate::rules::accuracy::{out_of_range, range_checks};
 use crate::rules::RuleMeta;
 
 pub static RULE: RuleMeta = RuleMeta {
@@ -36,7 +36,7 @@ record_rule! {
     types: crate::rules::Types::Only(&["Observation"]),
     reads: crate::rules::Reads::MEASUREMENTS,
     fn check(resource, cx, out) {
-        for (m, j) in judged(resource, cx) {
+        for (m, j) in range_checks(resource, cx) {
             let (lo, hi) = j.impossible;
             if (lo..=hi).contains(&j.value) {
                 continue;

@@ -20,7 +20,7 @@ use super::icd10cm;
 use crate::codes::CodeStatus;
 use crate::messages::text;
 use crate::report::{Category, Severity};
-use crate::rules::{Cx, RuleMeta};
+use crate::rules::{RuleInput, RuleMeta};
 
 pub static RULE: RuleMeta = RuleMeta {
     code: "icd10cm-not-billable",
@@ -71,9 +71,9 @@ record_rule! {
     }
 }
 
-/// Is this Condition an Encounter's principal (billing) diagnosis in its Bundle? Found by
+/// Is this Condition an Encounter's principal (billing) diagnosis in its Bundle? LookedUpCode by
 /// resolving every Encounter's diagnosis references and comparing identities.
-fn billed(condition: &Value, cx: &Cx) -> bool {
+fn billed(condition: &Value, cx: &RuleInput) -> bool {
     let Some(entries) = cx
         .bundle
         .and_then(|b| b.get("entry"))

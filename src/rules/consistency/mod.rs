@@ -15,10 +15,10 @@ use crate::fhir::coding::{
     codings, CodingRef, SystemValue, CVX, ICD10CM, ICD10PCS, LOINC, NDC, SNOMED,
 };
 use crate::fhir::facts;
-use crate::rules::Cx;
+use crate::rules::RuleInput;
 
 /// One ICD-10 code of the record, looked up on the date of service.
-pub(crate) struct Found<'a> {
+pub(crate) struct LookedUpCode<'a> {
     pub coding: CodingRef<'a>,
     /// Upper case, no dot; None when the text is not code-shaped at all.
     pub code: Option<String>,
@@ -38,11 +38,11 @@ enum Where {
 
 fn found<'a>(
     resource: &'a Value,
-    cx: &Cx,
+    cx: &RuleInput,
     table: &Icd10,
     system: &'static str,
     at: Where,
-) -> Vec<Found<'a>> {
+) -> Vec<LookedUpCode<'a>> {
     let rt = resource
         .get("resourceType")
         .and_then(Value::as_str)
@@ -91,7 +91,7 @@ fn found<'a>(
             let status = code
                 .as_deref()
                 .map_or(CodeStatus::Unknown, |c| table.status(c, days.0, days.1));
-            Found {
+            LookedUpCode {
                 coding,
                 code,
                 status,
@@ -116,23 +116,23 @@ fn concept_path(pointer: &str) -> Option<String> {
 
 /// Every ICD-10-CM code of a resource, wherever it is (system
 /// `http://hl7.org/fhir/sid/icd-10-cm` only: WHO ICD-10 is another code system).
-pub(crate) fn icd10cm<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+pub(crate) fn icd10cm<'a>(resource: &'a Value, cx: &RuleInput) -> Vec<LookedUpCode<'a>> {
     found(resource, cx, &cx.codes.icd10cm, ICD10CM, Where::Anywhere)
 }
 
 /// The ICD-10-CM codes where the resource states the patient's own diagnoses.
-pub(crate) fn patient_icd10cm<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+pub(crate) fn patient_icd10cm<'a>(resource: &'a Value, cx: &RuleInput) -> Vec<LookedUpCode<'a>> {
     let at = Where::Stated(facts::DIAGNOSIS_ELEMENTS);
     found(resource, cx, &cx.codes.icd10cm, ICD10CM, at)
 }
 
 /// Every ICD-10-PCS code of a resource, wherever it is.
-pub(crate) fn icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+pub(crate) fn icd10pcs<'a>(resource: &'a Value, cx: &RuleInput) -> Vec<LookedUpCode<'a>> {
     found(resource, cx, &cx.codes.icd10pcs, ICD10PCS, Where::Anywhere)
 }
 
 /// The ICD-10-PCS codes where the resource states the patient's own procedures.
-pub(crate) fn patient_icd10pcs<'a>(resource: &'a Value, cx: &Cx) -> Vec<Found<'a>> {
+pub(crate) fn patient_icd10pcs<'a>(resource: &'a Value, cx: &RuleInput) -> Vec<LookedUpCode<'a>> {
     let at = Where::Stated(facts::PROCEDURE_ELEMENTS);
     found(resource, cx, &cx.codes.icd10pcs, ICD10PCS, at)
 }
@@ -203,7 +203,7 @@ pub(crate) fn system_name(uri: &str) -> &str {
 }
 
 /// Is `code` valid in `system` (as far as ehrlint can tell without licensed content)?
-fn fits(cx: &Cx, system: &str, code: &str) -> bool {
+fn fits(cx: &RuleInput, system: &str, code: &str) -> bool {
     match system {
         ICD10CM => cx
             .codes
@@ -224,7 +224,7 @@ fn fits(cx: &Cx, system: &str, code: &str) -> bool {
 /// code under the SNOMED CT URI, a LOINC code under ICD-10-CM... None when it fits its own
 /// system, or no other. Only unmistakable shapes count: an existing ICD-10-CM or ICD-10-PCS
 /// code, a LOINC code with its check digit, a SNOMED CT id with its check digit.
-pub(crate) fn likely_system(cx: &Cx, system: &str, code: &str) -> Option<&'static str> {
+pub(crate) fn likely_system(cx: &RuleInput, system: &str, code: &str) -> Option<&'static str> {
     if !SYSTEM_NAMES.iter().any(|(u, _)| *u == system) || fits(cx, system, code) {
         return None;
     }
@@ -241,7 +241,7 @@ const RECOGNIZABLE: &[&str] = &[ICD10CM, LOINC, SNOMED, ICD10PCS];
 
 /// The first of `candidates` (other than `except`) that `code` fits.
 fn recognize(
-    cx: &Cx,
+    cx: &RuleInput,
     code: &str,
     candidates: &[&'static str],
     except: &str,
@@ -258,14 +258,14 @@ fn recognize(
 }
 
 /// The system a code with no system evidently comes from.
-pub(crate) fn recognize_any(cx: &Cx, code: &str) -> Option<&'static str> {
+pub(crate) fn recognize_any(cx: &RuleInput, code: &str) -> Option<&'static str> {
     recognize(cx, code, RECOGNIZABLE, "")
 }
 
 /// A system's codes in the resource that fit it or no other system (those that belong to
 /// another system are code-system-mismatch's, one issue per defect).
 pub(crate) fn own_codes<'c, 'a>(
-    cx: &'c Cx<'a>,
+    cx: &'c RuleInput<'a>,
     system: &'static str,
 ) -> impl Iterator<Item = &'c SystemValue<'a>> {
     cx.codes_of(system)
@@ -285,7 +285,7 @@ pub(crate) struct Diagnosis {
 }
 
 /// The ICD-10-CM codes of an Encounter's diagnoses, in order, judged on its date of service.
-pub(crate) fn diagnoses(encounter: &Value, cx: &Cx) -> Vec<Diagnosis> {
+pub(crate) fn diagnoses(encounter: &Value, cx: &RuleInput) -> Vec<Diagnosis> {
     let table = &cx.codes.icd10cm;
     let (first, last) = crate::rules::service_days(encounter, cx);
     let Some(list) = encounter.get("diagnosis").and_then(Value::as_array) else {
@@ -337,7 +337,7 @@ pub(crate) fn is_principal(diagnosis: &Value) -> bool {
 /// The principal diagnoses carrying an MCE flag: (diagnosis, its pointer in the Encounter).
 pub(crate) fn flagged_principals(
     encounter: &Value,
-    cx: &Cx,
+    cx: &RuleInput,
     flag: &str,
 ) -> Vec<(Diagnosis, String)> {
     let bit = cx.codes.icd10cm.records().flag(flag).unwrap_or(0);

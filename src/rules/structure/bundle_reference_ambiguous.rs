@@ -15,12 +15,12 @@
 //! `Observation/1/_history/2`.
 //!
 //! **Authority**: FHIR R4 Resolving references in Bundles (http://hl7.org/fhir/R4/bundle.html#references)
-//! and the HL7 reference validator: "Found 2 matches for 'Observation/1' in the bundle",
+//! and the HL7 reference validator: "Target 2 matches for 'Observation/1' in the bundle",
 //! "Multiple matches in bundle for reference Observation/1".
 
 use serde_json::Value;
 
-use crate::fhir::bundle::{references, Found};
+use crate::fhir::bundle::{references, Target};
 use crate::messages::text;
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
@@ -50,7 +50,7 @@ record_rule! {
                 continue;
             };
             for (at, reference) in references(r) {
-                let Found::Many(matches) = entries.resolve(reference, entry.full_url) else {
+                let Target::Many(matches) = entries.resolve(reference, entry.full_url) else {
                     continue;
                 };
                 if entries.same_identity(&matches) {

@@ -34,7 +34,7 @@
 
 use serde_json::Value;
 
-use crate::fhir::bundle::{full_url_problem, is_absolute, references, restful, Found};
+use crate::fhir::bundle::{full_url_problem, is_absolute, references, restful, Target};
 use crate::messages::{text, Text};
 use crate::report::{Category, Severity};
 use crate::rules::{quote, RuleMeta};
@@ -153,7 +153,7 @@ record_rule! {
         wanted.sort_by(|a, b| crate::fhir::path::pointer_order(&a.1, &b.1));
         for (i, pointer, reference) in wanted {
             let from = entries.list.get(i).and_then(|e| e.full_url);
-            let Found::Missing { looked_for, same_type_id } = entries.resolve(reference, from) else {
+            let Target::Missing { looked_for, same_type_id } = entries.resolve(reference, from) else {
                 continue;
             };
             // A definition cited by its server URL (http://x/fhir/ValueSet/1) is published
