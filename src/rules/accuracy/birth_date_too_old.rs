@@ -57,7 +57,7 @@ record_rule! {
         let died = resource.get("deceasedDateTime");
         let message = match died {
             Some(died) => {
-                // RangeCheck at death: the earliest day the date of death may mean.
+                // Judged at death: the earliest day the date of death may mean.
                 let Some(d) = died.as_str() else { return };
                 let Some(death) = Moment::parse(d) else { return };
                 let Some(age) = too_old(&birth, death.days.0) else { return };

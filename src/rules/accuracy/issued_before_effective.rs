@@ -5,7 +5,7 @@
 //! or effectiveInstant). Issued before the *end* of an effective period is fine: an interim
 //! report of a 24-hour collection is issued while it runs. Time zones are honoured, and a
 //! date without a time spans its whole day in every time zone, so only an issue time that
-//! cannot follow the start is reported. RangeCheck only when the status says there is a result
+//! cannot follow the start is reported. Judged only when the status says there is a result
 //! (preliminary, final, amended, corrected): a registered observation's effective time may be
 //! a planned collection. A date already reported as in the future or before the patient's
 //! birth is left to that issue.

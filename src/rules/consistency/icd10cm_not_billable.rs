@@ -71,7 +71,7 @@ record_rule! {
     }
 }
 
-/// Is this Condition an Encounter's principal (billing) diagnosis in its Bundle? LookedUpCode by
+/// Is this Condition an Encounter's principal (billing) diagnosis in its Bundle? Found by
 /// resolving every Encounter's diagnosis references and comparing identities.
 fn billed(condition: &Value, cx: &RuleInput) -> bool {
     let Some(entries) = cx

@@ -15,7 +15,7 @@
 //! `Observation/1/_history/2`.
 //!
 //! **Authority**: FHIR R4 Resolving references in Bundles (http://hl7.org/fhir/R4/bundle.html#references)
-//! and the HL7 reference validator: "Target 2 matches for 'Observation/1' in the bundle",
+//! and the HL7 reference validator: "Found 2 matches for 'Observation/1' in the bundle",
 //! "Multiple matches in bundle for reference Observation/1".
 
 use serde_json::Value;
