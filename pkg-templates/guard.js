@@ -86,6 +86,10 @@ class Validator {
     return this.#run((v) => v.validateJson(text, context));
   }
 
+  validateNdjson(text, context) {
+    return this.#run((v) => v.validateNdjson(text, context));
+  }
+
   validateField(resourceType, path, value, context) {
     return this.#run((v) => v.validateField(resourceType, path, value, context));
   }

@@ -44,6 +44,7 @@ use serde_json::Value;
 pub use config::RuleOptions;
 use engine::context::json_type_name;
 pub use engine::context::{parse_as_of, Context, InputError, Patient};
+pub use engine::input;
 pub use engine::operation_outcome_from_json;
 pub use engine::options::{LookupOptions, Options};
 pub use fhir::primitives::PartialDate;
@@ -102,6 +103,50 @@ impl Validator {
         let value = self.parse(text)?;
         check_input(&value)?;
         Ok(self.validate(&value, context))
+    }
+
+    /// Parses and validates one record of an input (a .json file, a line of NDJSON), keeping
+    /// its resourceType and id for the caller's listing: what `validate_json` does, for a
+    /// batch that reports every record, checked or not (`input::Checked`).
+    pub fn check_text(&self, text: Result<&str, InputError>, context: &Context) -> input::Checked {
+        let parsed = text.and_then(|text| {
+            let value = self.parse(text)?;
+            check_input(&value)?;
+            Ok(value)
+        });
+        match parsed {
+            Ok(value) => {
+                let text_of = |key| value.get(key).and_then(Value::as_str).map(str::to_string);
+                input::Checked {
+                    resource_type: text_of("resourceType"),
+                    id: text_of("id"),
+                    result: Ok(self.validate(&value, context)),
+                }
+            }
+            Err(e) => input::Checked {
+                resource_type: None,
+                id: None,
+                result: Err(e),
+            },
+        }
+    }
+
+    /// Validates NDJSON (one resource per line, as a FHIR Bulk Data export holds), each
+    /// non-blank line on its own and within the limits (`Options::limits`, per line): the line
+    /// number of each, from 1, and its outcome. A line that is not a resource is reported for
+    /// itself; the others go on. Only an input that cannot be read is an error.
+    pub fn validate_ndjson(
+        &self,
+        reader: impl std::io::BufRead,
+        context: &Context,
+    ) -> Result<Vec<(usize, input::Checked)>, String> {
+        let mut out = Vec::new();
+        input::ndjson_lines(reader, &self.limits, |n, line| {
+            out.push((n, self.check_text(line, context)));
+            Ok(())
+        })
+        .map_err(|stop| format!("NDJSON: {stop}"))?;
+        Ok(out)
     }
 
     /// Parses JSON text within this validator's limits (`Options::limits`).

@@ -64,6 +64,15 @@ export interface Report {
   completeness: Completeness;
 }
 
+/**
+ * One line of NDJSON (`validateNdjson`): the resource's report, or why the line could not be
+ * checked (not JSON, not a resource, over a limit). `line` counts from 1; blank lines are
+ * counted but not reported.
+ */
+export type NdjsonResult =
+  | { line: number; resourceType: string; id: string | null; valid: boolean; issues: Issue[] }
+  | { line: number; valid: false; error: string };
+
 /** Facts from outside the record. */
 export interface Context {
   /** Date of service, YYYY-MM-DD; default the record's own date, else today. */
@@ -271,6 +280,71 @@ fn utf8(js: &js_sys::JsString) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| "the text is not valid Unicode".into())
 }
 
+/// A JS string read as UTF-8 a piece at a time (`PIECE` UTF-16 units), so that NDJSON of any
+/// length enters Wasm memory one piece and one line at a time, never whole: the memory a
+/// Bulk export takes is bounded by the per-line limit, not by the export.
+struct JsStringReader<'a> {
+    js: &'a js_sys::JsString,
+    /// The next UTF-16 unit to read.
+    at: u32,
+    piece: Vec<u8>,
+    /// Bytes of `piece` already consumed.
+    used: usize,
+}
+
+impl<'a> JsStringReader<'a> {
+    const PIECE: u32 = 1 << 16;
+
+    fn new(js: &'a js_sys::JsString) -> Self {
+        JsStringReader {
+            js,
+            at: 0,
+            piece: Vec::new(),
+            used: 0,
+        }
+    }
+}
+
+impl std::io::Read for JsStringReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let available = std::io::BufRead::fill_buf(self)?;
+            for (to, from) in out.iter_mut().zip(available) {
+                *to = *from;
+            }
+            available.len().min(out.len())
+        };
+        std::io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for JsStringReader<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let units = self.js.length();
+        if self.used >= self.piece.len() && self.at < units {
+            let mut end = self.at.saturating_add(Self::PIECE).min(units);
+            // A piece never ends between the two halves of a surrogate pair: each half alone
+            // would be encoded as U+FFFD. PIECE > 1, so the piece is never empty.
+            let last = self.js.char_code_at(end - 1) as u32;
+            if end < units && (0xD800..0xDC00).contains(&last) {
+                end -= 1;
+            }
+            let text = utf8(&self.js.slice(self.at, end))
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            fault_injection(&text);
+            self.piece = text.into_bytes();
+            self.used = 0;
+            self.at = end;
+        }
+        Ok(self.piece.get(self.used..).unwrap_or_default())
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.used = (self.used + n).min(self.piece.len());
+    }
+}
+
 /// Test builds only (the `fault-injection` feature, never in the published package): input
 /// holding a marker makes the Wasm fail as a bug would, so that tests/js can show that the
 /// package's JS wrapper reports it and restarts the validator.
@@ -404,6 +478,31 @@ impl WasmValidator {
         // ENVIRONMENT.md); JSON.stringify also refuses cycles and BigInts with a clear error.
         let text = stringify(&resource, "the resource", self.inner.limits())?;
         self.validate_json(text, context)
+    }
+
+    /// Validates NDJSON text (one resource per line, as a FHIR Bulk Data export holds), each
+    /// non-blank line on its own and within the limits per line (`options.limits`): one result
+    /// per line, in order. A line that is not a resource is reported for its line; the others
+    /// go on. Throws only when `text` is not a string or the context is malformed.
+    #[wasm_bindgen(js_name = validateNdjson, unchecked_return_type = "NdjsonResult[]")]
+    pub fn validate_ndjson(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Context")] context: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        let Some(js) = text.dyn_ref::<js_sys::JsString>() else {
+            return Err(js_error("NDJSON text must be a string"));
+        };
+        let context = context_arg(context.as_ref(), self.inner.limits())?;
+        let lines = self
+            .inner
+            .validate_ndjson(JsStringReader::new(js), &context)
+            .map_err(js_error)?;
+        let items: Vec<Value> = lines
+            .iter()
+            .map(|(n, checked)| checked.to_json(("line", Value::from(*n))))
+            .collect();
+        to_js(&items)
     }
 
     /// Validates a resource given as JSON text. Throws if it is not JSON, not a resource, or

@@ -242,3 +242,37 @@ fn a_byte_order_mark_is_ignored() {
         .unwrap();
     assert!(report.valid);
 }
+
+#[test]
+fn ndjson_lines_are_each_checked_and_a_bad_line_is_reported_for_itself() {
+    let v = validator();
+    let text = "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"mal\"}\n\n[1]\n{oops\r\n{\"resourceType\":\"Basic\",\"id\":\"b\",\"code\":{\"text\":\"x\"}}";
+    let lines = v
+        .validate_ndjson(text.as_bytes(), &Context::default())
+        .unwrap();
+    let numbers: Vec<usize> = lines.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        numbers,
+        [1, 3, 4, 5],
+        "blank line 2 is counted, not reported"
+    );
+    let (_, patient) = &lines[0];
+    assert_eq!(patient.resource_type.as_deref(), Some("Patient"));
+    assert_eq!(patient.id.as_deref(), Some("a"));
+    assert!(patient
+        .result
+        .as_ref()
+        .is_ok_and(|r| r.issues.iter().any(|i| i.path == "/gender")));
+    assert!(matches!(
+        lines[1].1.result,
+        Err(InputError::NotAnObject { .. })
+    ));
+    assert!(matches!(lines[2].1.result, Err(InputError::Json { .. })));
+    assert!(lines[3].1.valid(), "the line after bad ones is checked");
+    // The JSON form names the line; the OperationOutcome of a bad line is one fatal issue.
+    assert_eq!(lines[2].1.to_json(("line", Value::from(4)))["line"], 4);
+    assert_eq!(
+        lines[2].1.to_operation_outcome()["issue"][0]["severity"],
+        "fatal"
+    );
+}

@@ -5,6 +5,7 @@ import type {
   Issue,
   LookupOptions,
   LookupResult,
+  NdjsonResult,
   OperationOutcome,
   Options,
   Report,
@@ -35,6 +36,7 @@ export interface ValidatorWorker {
   readonly ready: Promise<void>;
   validate(resource: object, context?: Context): Promise<Report>;
   validateJson(text: string, context?: Context): Promise<Report>;
+  validateNdjson(text: string, context?: Context): Promise<NdjsonResult[]>;
   validateField(resourceType: string, path: string, value: unknown, context?: FieldContext): Promise<Issue[]>;
   lookup(system: string, text: string, options?: LookupOptions): Promise<LookupResult[]>;
   /**

@@ -52,6 +52,10 @@ class ValidatorWorker {
     return this.#call('validateJson', [text, context]);
   }
 
+  validateNdjson(text, context) {
+    return this.#call('validateNdjson', [text, context]);
+  }
+
   validateField(resourceType, path, value, context) {
     return this.#call('validateField', [resourceType, path, value, context]);
   }

@@ -49,6 +49,7 @@ async function run(op, args, session) {
   switch (op) {
     case 'validate':
     case 'validateJson':
+    case 'validateNdjson':
     case 'validateField':
     case 'lookup':
     case 'loadDescriptions':

@@ -11,14 +11,15 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+    use std::io::{self, BufReader, BufWriter, Read, Write};
     use std::path::Path;
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand, ValueEnum};
+    use ehrlint::input::{self, Checked, NdjsonStop};
     use ehrlint::{
-        parse_as_of, Context, InputError, Limits, LookupOptions, Options, ProfileChoice, Report,
-        Severity, Validator,
+        parse_as_of, Context, InputError, Limits, LookupOptions, Options, ProfileChoice, Severity,
+        Validator,
     };
     use serde_json::{json, Value};
 
@@ -94,10 +95,10 @@ mod cli {
         Outcome,
     }
 
-    /// One resource's result: its report, or why it is not a resource.
+    /// One resource's result (its report, or why it is not a resource) and where it was read.
     struct Outcome {
         source: String,
-        result: Result<(Value, Report), InputError>,
+        checked: Checked,
     }
 
     pub fn main() -> ExitCode {
@@ -274,29 +275,39 @@ mod cli {
             // Each resource (a .json file, an NDJSON line) is within the limits or reported
             // as not checked on its own; the rest go on.
             let mut each = |source: String, chunk: Result<&str, InputError>| {
-                let result = chunk.and_then(|chunk| {
-                    let value = validator.parse(chunk)?;
-                    ehrlint::check_input(&value)?;
-                    let report = validator.validate(&value, &context);
-                    Ok((value, report))
-                });
-                let outcome = Outcome { source, result };
+                let outcome = Outcome {
+                    source,
+                    checked: validator.check_text(chunk, &context),
+                };
                 checked += 1;
-                if !matches!(&outcome.result, Ok((_, r)) if r.valid) {
+                if !outcome.checked.valid() {
                     failed += 1;
                 }
                 print(&mut out, format, &outcome)
             };
             let written = match source(path, &limits) {
                 Ok(Source::Lines(reader)) => {
-                    each_line(reader, &limits, |n, line| each(format!("{path}:{n}"), line))
+                    match input::ndjson_lines(reader, &limits, |n, line| {
+                        each(format!("{path}:{n}"), line)
+                    }) {
+                        Err(NdjsonStop::Read { line, error }) => {
+                            eprintln!("ehrlint: {path}: reading stopped at line {line}: {error}");
+                            Ok(())
+                        }
+                        Err(NdjsonStop::Caller(e)) => Err(e),
+                        Ok(()) => Ok(()),
+                    }
                 }
                 Ok(Source::TooLarge(e)) => each(path.clone(), Err(InputError::Limit(e))),
-                Ok(Source::Text(name, text)) if is_ndjson(path, &text) => text
-                    .lines()
-                    .enumerate()
-                    .filter(|(_, line)| !line.trim().is_empty())
-                    .try_for_each(|(n, line)| each(format!("{name}:{}", n + 1), Ok(line))),
+                Ok(Source::Text(name, text)) if is_ndjson(path, &text) => {
+                    match input::ndjson_lines(text.as_bytes(), &limits, |n, line| {
+                        each(format!("{name}:{n}"), line)
+                    }) {
+                        Err(NdjsonStop::Caller(e)) => Err(e),
+                        // Text in memory cannot fail to read.
+                        Err(NdjsonStop::Read { .. }) | Ok(()) => Ok(()),
+                    }
+                }
                 Ok(Source::Text(name, text)) => each(name, Ok(&text)),
                 Err(e) => {
                     eprintln!("ehrlint: {path}: {e}");
@@ -357,104 +368,26 @@ mod cli {
         Ok(Source::Text(path.to_string(), text))
     }
 
-    /// Calls `f` with each non-blank line (numbered from 1) of NDJSON, holding at most
-    /// `maxBytes` of one line in memory: a longer line is passed as its limit error, and the
-    /// lines after it go on.
-    fn each_line(
-        mut reader: impl BufRead,
-        limits: &Limits,
-        mut f: impl FnMut(usize, Result<&str, InputError>) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let mut line = Vec::new();
-        let (mut number, mut size) = (0usize, 0u64);
-        loop {
-            let buf = match reader.fill_buf() {
-                Ok(b) => b,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    eprintln!("ehrlint: reading stopped at line {}: {e}", number + 1);
-                    return Ok(());
-                }
-            };
-            let end = buf.is_empty();
-            let (chunk, newline) = match memchr::memchr(b'\n', buf) {
-                Some(i) => (buf.get(..i).unwrap_or_default(), true),
-                None => (buf, false),
-            };
-            size += chunk.len() as u64;
-            if size <= limits.max_bytes {
-                line.extend_from_slice(chunk);
-            }
-            let used = chunk.len() + usize::from(newline);
-            reader.consume(used);
-            if newline || (end && size > 0) {
-                number += 1;
-                let result = match limits.check_size(size) {
-                    Err(e) => Err(InputError::Limit(e)),
-                    Ok(()) => std::str::from_utf8(&line).map_err(|_| {
-                        InputError::Context("this line is not UTF-8 text".to_string())
-                    }),
-                };
-                let blank = matches!(&result, Ok(text) if text.trim().is_empty());
-                if !blank {
-                    f(number, result.map(|t| t.strip_suffix('\r').unwrap_or(t)))?;
-                }
-                line.clear();
-                size = 0;
-            } else if end {
-                return Ok(());
-            }
-        }
-    }
-
     /// `.ndjson` files are NDJSON; `.json` files are one document; anything else (stdin) is
     /// NDJSON when its first non-blank line is a JSON value by itself.
     fn is_ndjson(path: &str, text: &str) -> bool {
         match Path::new(path).extension().and_then(|e| e.to_str()) {
             Some("ndjson") | Some("jsonl") => true,
             Some("json") => false,
-            _ => text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok()),
+            _ => input::looks_like_ndjson(text),
         }
     }
 
     fn print(out: &mut impl Write, format: Format, o: &Outcome) -> io::Result<()> {
-        match (format, &o.result) {
-            (Format::Json, Ok((value, report))) => {
-                let line = json!({
-                    "source": o.source,
-                    "resourceType": value.get("resourceType"),
-                    "id": value.get("id"),
-                    "valid": report.valid,
-                    "issues": report.issues,
-                });
-                writeln!(out, "{line}")
+        match (format, &o.checked.result) {
+            (Format::Json, _) => {
+                let place = ("source", Value::from(o.source.as_str()));
+                writeln!(out, "{}", o.checked.to_json(place))
             }
-            (Format::Json, Err(e)) => {
-                writeln!(
-                    out,
-                    "{}",
-                    json!({ "source": o.source, "valid": false, "error": e.to_string() })
-                )
-            }
-            (Format::Outcome, Ok((_, report))) => {
-                writeln!(out, "{}", report.to_operation_outcome())
-            }
-            (Format::Outcome, Err(e)) => {
-                let outcome = json!({
-                    "resourceType": "OperationOutcome",
-                    "issue": [{ "severity": "fatal", "code": "structure", "details": { "text": e.to_string() } }]
-                });
-                writeln!(out, "{outcome}")
-            }
-            (Format::Text, Ok((value, report))) => {
-                let rt = value
-                    .get("resourceType")
-                    .and_then(Value::as_str)
-                    .unwrap_or("?");
-                let name = match value.get("id").and_then(Value::as_str) {
+            (Format::Outcome, _) => writeln!(out, "{}", o.checked.to_operation_outcome()),
+            (Format::Text, Ok(report)) => {
+                let rt = o.checked.resource_type.as_deref().unwrap_or("?");
+                let name = match &o.checked.id {
                     Some(id) => format!("{rt}/{id}"),
                     None => rt.to_string(),
                 };

@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 pub(crate) mod context;
+pub mod input;
 pub(crate) mod options;
 
 use crate::codes::Codes;

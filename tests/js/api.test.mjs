@@ -34,6 +34,30 @@ test('text that is not ASCII crosses into the Wasm whole', () => {
   assert.ok(!lone.issues.some((i) => i.severity === 'error'));
 });
 
+test('NDJSON is read a piece at a time: lines across pieces and emoji across a piece boundary arrive whole', () => {
+  // Pieces are 65,536 UTF-16 units. Pad the first line so that an emoji's two halves sit on
+  // either side of that boundary, and make the second line longer than a piece.
+  const head = '{"resourceType":"Patient","id":"p1","name":[{"family":"';
+  const pad = 'x'.repeat(65_535 - head.length);
+  const first = `${head}${pad}😀"}],"gender":"mal"}`;
+  assert.equal(first.charCodeAt(65_535), 0xd83d, 'the high surrogate is the last unit of the first piece');
+  const second = `{"resourceType":"Patient","id":"p2","name":[{"family":"${'日本'.repeat(40_000)}"}]}`;
+  const results = bare.validateNdjson(`${first}\n\n${second}\r\n{oops\n`);
+  assert.deepEqual(results.map((r) => r.line), [1, 3, 4]);
+  assert.deepEqual(results[0].issues.map((i) => i.path), ['/gender'], 'the emoji is read whole, not as U+FFFD');
+  assert.equal(results[1].id, 'p2');
+  assert.deepEqual(results[1].issues, [], 'a line longer than a piece, with a final CR');
+  assert.equal(results[2].valid, false);
+  assert.match(results[2].error, /not valid JSON at line 1/);
+  // A line over the size limit is reported for itself; the lines after it are checked.
+  const small = new Validator({ profile: 'none', limits: { maxBytes: 100 } });
+  const mixed = small.validateNdjson(`${'{"resourceType":"Basic"}'.padEnd(200, ' ')}\n{"resourceType":"Basic","code":{"text":"x"}}`);
+  assert.match(mixed[0].error, /above the limit/);
+  assert.equal(mixed[1].valid, true);
+  assert.throws(() => bare.validateNdjson(42), /NDJSON text must be a string/);
+  assert.equal(bare.validateNdjson('').length, 0);
+});
+
 test('reports have the documented shape', () => {
   const report = bare.validate({ resourceType: 'Patient', gender: 'mal' });
   assert.deepEqual(report, {

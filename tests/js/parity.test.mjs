@@ -56,3 +56,24 @@ test('the CLI with --locale es says what the Wasm build with locale es says', ()
   }
   assert.ok(translated > 20, `only ${translated} messages differ in Spanish`);
 });
+
+test('NDJSON and input that is not a resource: the CLI and the Wasm give the same lines', () => {
+  let out;
+  try {
+    out = execFileSync(cli, ['validate', '--format', 'json', 'batch.ndjson'], { cwd: fixtures, encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout; // exit 1: some line has errors
+  }
+  // The CLI names the file and line (`batch.ndjson:3`), the JS API the line.
+  const fromCli = out.trim().split('\n').map((l) => {
+    const { source, ...rest } = JSON.parse(l);
+    return { line: Number(source.split(':').pop()), ...rest };
+  });
+  const text = fixtureText('batch.ndjson');
+  const fromWasm = new Validator().validateNdjson(text);
+  assert.deepEqual(fromWasm, fromCli);
+  // Both kinds of line are there: resources with their issues, and a line that is not JSON.
+  assert.ok(fromWasm.some((r) => r.error && r.valid === false), 'a line reported as not JSON');
+  assert.ok(fromWasm.some((r) => r.issues?.length > 0), 'a resource with issues');
+  assert.deepEqual(fromWasm.map((r) => r.line), [1, 2, 3, 5], 'blank line 4 counted, not reported');
+});

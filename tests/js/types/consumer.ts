@@ -6,6 +6,7 @@ import init, {
   type Change,
   type Issue,
   type LookupResult,
+  type NdjsonResult,
   type OperationOutcome,
   type Options,
   type Report,
@@ -29,6 +30,16 @@ const custom = new Validator({
 });
 
 const report: Report = validator.validate({ resourceType: 'Patient' });
+const lines: NdjsonResult[] = validator.validateNdjson('{"resourceType":"Patient"}\n{oops');
+for (const line of lines) {
+  const where: number = line.line;
+  if ('error' in line) {
+    const why: string = line.error;
+  } else {
+    const issues: Issue[] = line.issues;
+    const id: string | null = line.id;
+  }
+}
 const first: Issue | undefined = report.issues[0];
 const severity: Severity | undefined = first?.severity;
 const score: number = report.completeness.score;

@@ -1,13 +1,14 @@
 // A TypeScript consumer of ehrlint/worker, compiled with --strict by types.test.mjs: the worker's
 // methods are the Validator's, typed with the same Report, Issue and Change, as Promises.
 import { createValidatorWorker, type ValidatorWorker, type WorkerSession } from 'ehrlint/worker';
-import type { Change, Issue, LookupResult, OperationOutcome, Report } from 'ehrlint';
+import type { Change, Issue, LookupResult, NdjsonResult, OperationOutcome, Report } from 'ehrlint';
 
 export async function use(): Promise<unknown[]> {
   const worker: ValidatorWorker = createValidatorWorker({ profile: 'none', locale: 'es' });
   await worker.ready;
   const report: Report = await worker.validate({ resourceType: 'Patient' }, { asOf: '2024-05-01' });
   const fromText: Report = await worker.validateJson('{"resourceType": "Patient"}');
+  const lines: NdjsonResult[] = await worker.validateNdjson('{"resourceType": "Patient"}\n');
   const field: Issue[] = await worker.validateField('Patient', 'Patient.birthDate', '1974', {
     record: { resourceType: 'Patient' },
   });
@@ -30,5 +31,5 @@ export async function use(): Promise<unknown[]> {
   // @ts-expect-error supportedTypes is a Promise of the types
   worker.supportedTypes.length;
 
-  return [fromText, field, found, loaded, types, outcome, change, runs, lastRun, notAwaited];
+  return [fromText, lines, field, found, loaded, types, outcome, change, runs, lastRun, notAwaited];
 }
