@@ -7,6 +7,7 @@
 // working. A trapped instance is never called again. Nothing is logged. tools/assemble-pkg.mjs
 // writes this file as each build's ehrlint.js (ES module or CommonJS).
 import * as glue from './ehrlint_glue.js';
+import { API, forwardAll } from './api.js';
 export { default, initSync } from './ehrlint_glue.js'; // web build only
 
 // A fresh instance of the module, in place of the trapped one.
@@ -82,31 +83,11 @@ class Validator {
     return this.#run((v) => v.validate(resource, context));
   }
 
-  validateJson(text, context) {
-    return this.#run((v) => v.validateJson(text, context));
-  }
-
-  validateNdjson(text, context) {
-    return this.#run((v) => v.validateNdjson(text, context));
-  }
-
-  validateField(resourceType, path, value, context) {
-    return this.#run((v) => v.validateField(resourceType, path, value, context));
-  }
-
-  lookup(system, text, options) {
-    return this.#run((v) => v.lookup(system, text, options));
-  }
-
   loadDescriptions(text) {
     const n = this.#run((v) => v.loadDescriptions(text));
     // Kept for a restart; the first set loaded stays, as in the validator.
     this.#descriptions ??= text;
     return n;
-  }
-
-  get supportedTypes() {
-    return this.#run((v) => v.supportedTypes);
   }
 
   session(resourceType, initial, context) {
@@ -130,6 +111,11 @@ class Validator {
     this.#inner = undefined;
     // One left in a trapped instance is dropped, never freed in the new one.
     if (inner && this.#generation === generation) inner.free();
+  }
+
+  // The other calls and properties (api.js) go to the glue Validator as they are.
+  static {
+    forwardAll(this, API.validator, (self, name, args) => self.#run((v) => (args ? v[name](...args) : v[name])));
   }
 }
 
@@ -173,26 +159,14 @@ class Session {
     });
   }
 
-  report() {
-    return this.#run((s) => s.report());
-  }
-
-  resource() {
-    return this.#run((s) => s.resource());
-  }
-
-  get lastRun() {
-    return this.#run((s) => s.lastRun);
-  }
-
-  get ruleRuns() {
-    return this.#run((s) => s.ruleRuns);
-  }
-
   free() {
     const inner = this.#inner;
     this.#inner = undefined;
     if (inner && this.#generation === generation) inner.free();
+  }
+
+  static {
+    forwardAll(this, API.session, (self, name, args) => self.#run((s) => (args ? s[name](...args) : s[name])));
   }
 }
 

@@ -24,6 +24,9 @@ const uncomment = (text) => text.replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, '')
 // Shipped without its comments (they count in the browser build's download); the template
 // keeps them.
 const guard = uncomment(readFileSync(join(root, 'pkg-templates', 'guard.js'), 'utf8'));
+// The API's description (pkg-templates/api.js): inlined into each build's entry, which is
+// CommonJS in the Node build, and copied beside the worker, which is always an ES module.
+const api = readFileSync(join(root, 'pkg-templates', 'api.js'), 'utf8');
 
 /** guard.js as the entry of one build: an ES module (web: with init and initSync) or CommonJS. */
 function entry(target) {
@@ -35,6 +38,7 @@ function entry(target) {
   const imports = "import * as glue from './ehrlint_glue.js';\n";
   const exports = 'export { Session, Validator, toOperationOutcome };\n';
   let text = edit(guard, reexport, target === 'web' ? reexport.replace(' // web build only', '') : '');
+  text = edit(text, "import { API, forwardAll } from './api.js';\n", uncomment(api).replaceAll('export ', ''));
   if (target === 'bundler') {
     // The bundler instantiates this build's module itself: there is no fresh instance to take.
     text = edit(text, 'const restart = () => glue.__wbg_reset_state();', "const restart = () => {\n  throw new Error('no restart');\n};");
@@ -95,6 +99,7 @@ if (existsSync(join(fault, 'web'))) {
     build(join(fault, target), join(pkg, dir), target, type);
   }
   cpSync(join(root, 'pkg-templates', 'worker'), join(pkg, 'worker'), { recursive: true });
+  writeFileSync(join(pkg, 'worker', 'api.js'), api);
   writeFileSync(join(pkg, 'worker', 'package.json'), JSON.stringify({ type: 'module', sideEffects: false }, null, 2) + '\n');
   console.log('== test-only fault-injection build: target/wasm-fault/pkg (web/, node/, worker/)');
 }
@@ -105,6 +110,7 @@ for (const dir of ['node', 'worker']) {
   cpSync(join(root, 'pkg-templates', dir), join(out, dir), { recursive: true });
 }
 writeFileSync(join(out, 'worker', 'package.json'), JSON.stringify({ type: 'module', sideEffects: false }, null, 2) + '\n');
+writeFileSync(join(out, 'worker', 'api.js'), api);
 
 const pkg = JSON.parse(readFileSync(join(root, 'pkg-templates', 'package.json'), 'utf8'));
 pkg.version = version;

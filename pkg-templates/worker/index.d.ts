@@ -9,6 +9,8 @@ import type {
   OperationOutcome,
   Options,
   Report,
+  Session,
+  Validator,
 } from '../web/ehrlint.js';
 
 export type {
@@ -18,6 +20,7 @@ export type {
   Issue,
   LookupOptions,
   LookupResult,
+  NdjsonResult,
   OperationOutcome,
   Options,
   Report,
@@ -30,22 +33,28 @@ export type {
  */
 export function createValidatorWorker(options?: Options): ValidatorWorker;
 
-/** The API of `Validator`, run in a Web Worker: every result is a Promise. */
-export interface ValidatorWorker {
+/** A call or property of `Validator` or `Session` as the worker gives it: a Promise of its result. */
+type Promised<T> = T extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : Promise<T>;
+
+/** `Validator`'s calls and properties that the worker hands over as they are (api.js). */
+type Forwarded = Exclude<keyof Validator, 'free' | 'session' | 'loadDescriptions' | typeof Symbol.dispose>;
+
+/** `Session`'s, likewise. */
+type SessionForwarded = Exclude<keyof Session, 'free' | typeof Symbol.dispose>;
+
+/**
+ * The API of `Validator`, run in a Web Worker: every result is a Promise. The calls are
+ * `Validator`'s own, typed from it (`validate`, `validateJson`, `validateNdjson`,
+ * `validateField`, `lookup`, `supportedTypes`...), with these in addition or in another form.
+ */
+export interface ValidatorWorker extends Readonly<{ [K in Forwarded]: Promised<Validator[K]> }> {
   /** Resolves once the worker's validator is built; rejects with the reason it cannot be. */
   readonly ready: Promise<void>;
-  validate(resource: object, context?: Context): Promise<Report>;
-  validateJson(text: string, context?: Context): Promise<Report>;
-  validateNdjson(text: string, context?: Context): Promise<NdjsonResult[]>;
-  validateField(resourceType: string, path: string, value: unknown, context?: FieldContext): Promise<Issue[]>;
-  lookup(system: string, text: string, options?: LookupOptions): Promise<LookupResult[]>;
   /**
    * Loads ICD-10-CM descriptions: their text, or a URL of `ehrlint/data/icd10cm-descriptions.tsv`
    * that the worker fetches itself. Resolves to how many were loaded.
    */
   loadDescriptions(textOrUrl: string | URL): Promise<number>;
-  /** The resource types the validator checks. */
-  readonly supportedTypes: Promise<string[]>;
   /** A report (from `validate`) as a FHIR R4 OperationOutcome. */
   toOperationOutcome(report: Report): Promise<OperationOutcome>;
   /** Starts an editing session in the worker on a record of `resourceType`. */
@@ -54,18 +63,11 @@ export interface ValidatorWorker {
   terminate(): void;
 }
 
-/** A `Session` living in the worker: every result is a Promise. */
-export interface WorkerSession {
-  /** Sets one element (`undefined` or `null` removes it); the issues the edit added and removed. */
-  set(path: string, value: unknown): Promise<Change>;
-  /** The full report of the record as it stands. */
-  report(): Promise<Report>;
-  /** The record as it stands. */
-  resource(): Promise<object>;
-  /** The codes of the rules the last edit re-ran. */
-  readonly lastRun: Promise<string[]>;
-  /** How many record rules this session has run. */
-  readonly ruleRuns: Promise<number>;
+/**
+ * A `Session` living in the worker: every result is a Promise. The calls are `Session`'s own,
+ * typed from it (`set`, `report`, `resource`, `lastRun`, `ruleRuns`).
+ */
+export interface WorkerSession extends Readonly<{ [K in SessionForwarded]: Promised<Session[K]> }> {
   /** Releases the session in the worker; later calls on it reject. */
   free(): Promise<void>;
 }

@@ -4,6 +4,8 @@
 // which Vite and webpack 5 bundle as a worker by themselves, and which a browser without a
 // bundler loads from next to this file: no blob: or data: URL, no eval (fits a strict CSP).
 
+import { API, forwardAll } from './api.js';
+
 /** Starts a worker with a Validator built from `options`. */
 export function createValidatorWorker(options) {
   if (typeof Worker !== 'function') {
@@ -44,35 +46,11 @@ class ValidatorWorker {
     this.ready.catch(() => {});
   }
 
-  validate(resource, context) {
-    return this.#call('validate', [resource, context]);
-  }
-
-  validateJson(text, context) {
-    return this.#call('validateJson', [text, context]);
-  }
-
-  validateNdjson(text, context) {
-    return this.#call('validateNdjson', [text, context]);
-  }
-
-  validateField(resourceType, path, value, context) {
-    return this.#call('validateField', [resourceType, path, value, context]);
-  }
-
-  lookup(system, text, options) {
-    return this.#call('lookup', [system, text, options]);
-  }
-
   /** The descriptions' text, or a URL the worker fetches them from (off the main thread). */
   loadDescriptions(textOrUrl) {
     return textOrUrl instanceof URL
       ? this.#call('loadDescriptionsFrom', [textOrUrl.href])
       : this.#call('loadDescriptions', [textOrUrl]);
-  }
-
-  get supportedTypes() {
-    return this.#call('supportedTypes', []);
   }
 
   toOperationOutcome(report) {
@@ -111,6 +89,11 @@ class ValidatorWorker {
     for (const { reject } of this.#pending.values()) reject(this.#failure);
     this.#pending.clear();
   }
+
+  // The other calls and properties of Validator (../api.js), each a message to the worker.
+  static {
+    forwardAll(this, API.validator, (self, name, args) => self.#call(name, args ?? []));
+  }
 }
 
 class WorkerSession {
@@ -120,29 +103,13 @@ class WorkerSession {
     this.#call = call;
   }
 
-  set(path, value) {
-    return this.#call('set', [path, value]);
-  }
-
-  report() {
-    return this.#call('report', []);
-  }
-
-  resource() {
-    return this.#call('resource', []);
-  }
-
-  get lastRun() {
-    return this.#call('lastRun', []);
-  }
-
-  get ruleRuns() {
-    return this.#call('ruleRuns', []);
-  }
-
   /** Releases the session in the worker; later calls on it reject. */
   free() {
     return this.#call('free', []);
+  }
+
+  static {
+    forwardAll(this, API.session, (self, name, args) => self.#call(name, args ?? []));
   }
 }
 

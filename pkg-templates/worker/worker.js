@@ -2,6 +2,7 @@
 // It runs the browser build and answers one message per call, in the order the calls were made:
 // { id, op, args, session? } in, { id, value } or { id, error: { name, message } } out.
 import init, { Validator, toOperationOutcome } from '../web/ehrlint.js';
+import { API } from './api.js';
 
 let validator;
 let startError = new Error('ehrlint: the validator worker has not been started');
@@ -47,20 +48,11 @@ async function run(op, args, session) {
   if (!validator) throw startError;
   if (session !== undefined) return sessionCall(session, op, args);
   switch (op) {
-    case 'validate':
-    case 'validateJson':
-    case 'validateNdjson':
-    case 'validateField':
-    case 'lookup':
-    case 'loadDescriptions':
-      return validator[op](...args);
     case 'loadDescriptionsFrom': {
       const response = await fetch(args[0]);
       if (!response.ok) throw new Error(`ehrlint: cannot load descriptions from ${args[0]}: HTTP ${response.status}`);
       return validator.loadDescriptions(await response.text());
     }
-    case 'supportedTypes':
-      return validator.supportedTypes;
     case 'toOperationOutcome':
       return toOperationOutcome(args[0]);
     case 'session': {
@@ -69,29 +61,24 @@ async function run(op, args, session) {
       return id;
     }
     default:
-      throw new Error(`ehrlint: unknown worker call ${op}`);
+      return forward(validator, API.validator, op, args, 'worker call');
   }
+}
+
+/** A call (api.js) of `target`, or a property read; anything else is refused. */
+function forward(target, { calls, properties }, op, args, what) {
+  if (calls.includes(op)) return target[op](...args);
+  if (properties.includes(op)) return target[op];
+  throw new Error(`ehrlint: unknown ${what} ${op}`);
 }
 
 function sessionCall(id, op, args) {
   const session = sessions.get(id);
   if (!session) throw new Error('ehrlint: this session has been freed');
-  switch (op) {
-    case 'set':
-      return session.set(args[0], args[1]);
-    case 'report':
-      return session.report();
-    case 'resource':
-      return session.resource();
-    case 'lastRun':
-      return session.lastRun;
-    case 'ruleRuns':
-      return session.ruleRuns;
-    case 'free':
-      sessions.delete(id);
-      session.free();
-      return undefined;
-    default:
-      throw new Error(`ehrlint: unknown session call ${op}`);
+  if (op === 'free') {
+    sessions.delete(id);
+    session.free();
+    return undefined;
   }
+  return forward(session, API.session, op, args, 'session call');
 }

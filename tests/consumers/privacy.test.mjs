@@ -18,7 +18,7 @@ const MARK = 'Zz-PRIVACY-7f3a9c';
 const PAGE = ['/', '/main.js', '/favicon.svg'];
 const PACKAGE = [
   'web/ehrlint.js', 'web/ehrlint_glue.js', 'web/ehrlint_bg.wasm',
-  'worker/index.js', 'worker/worker.js',
+  'worker/index.js', 'worker/worker.js', 'worker/api.js',
   'data/icd10cm-descriptions.tsv',
 ].map((f) => `/node_modules/ehrlint/${f}`);
 

@@ -53,3 +53,37 @@ test('Node: import gives the ES module entry, require the CommonJS build, one in
   assert.equal(await init(), undefined);
   assert.equal(new esm.Validator({ profile: 'none' }).validate({ resourceType: 'Patient', gender: 'mal' }).issues[0].path, '/gender');
 });
+
+test('the API description (api.js) lists every call of the Wasm classes, and the wrappers have them all', async () => {
+  const { API } = await import(join(root, 'pkg-templates', 'api.js'));
+  const glue = await import(join(pkgDir, 'web', 'ehrlint_glue.js'));
+  // What the Wasm's classes offer, but for memory management (free, dispose) and the glue's own.
+  const offered = (cls) => {
+    const names = Object.getOwnPropertyNames(cls.prototype)
+      .filter((n) => n !== 'constructor' && n !== 'free' && !n.startsWith('__'));
+    const kind = (n) => (typeof Object.getOwnPropertyDescriptor(cls.prototype, n).get === 'function' ? 'properties' : 'calls');
+    return {
+      calls: names.filter((n) => kind(n) === 'calls').sort(),
+      properties: names.filter((n) => kind(n) === 'properties').sort(),
+    };
+  };
+  const sorted = ({ calls, properties }) => ({ calls: [...calls].sort(), properties: [...properties].sort() });
+  assert.deepEqual(sorted(API.validator), offered(glue.Validator), 'api.js validator vs the Wasm Validator');
+  assert.deepEqual(sorted(API.session), offered(glue.Session), 'api.js session vs the Wasm Session');
+  // The package's Validator and Session (the guard) answer every call and property.
+  for (const [cls, { calls, properties }] of [[esm.Validator, API.validator], [esm.Session, API.session]]) {
+    for (const name of calls) assert.equal(typeof cls.prototype[name], 'function', `${cls.name}.${name}`);
+    for (const name of properties) {
+      assert.equal(typeof Object.getOwnPropertyDescriptor(cls.prototype, name)?.get, 'function', `${cls.name}.${name}`);
+    }
+  }
+  // A forwarded call and property work through the guard.
+  const v = new esm.Validator({ profile: 'none' });
+  assert.ok(v.supportedTypes.includes('Patient'));
+  assert.equal(v.validateNdjson('{"resourceType":"Basic","code":{"text":"x"}}')[0].valid, true);
+  const s = v.session('Patient');
+  assert.equal(s.report().valid, true);
+  assert.equal(typeof s.ruleRuns, 'number');
+  s.free();
+  v.free();
+});
