@@ -61,6 +61,23 @@ console.log(`Wasm instantiate: ${instantiate.toFixed(1)} ms; new Validator(): me
 console.log(`${records.length} spec examples: validate(object) median ${(median(perObject) * 1000).toFixed(1)} us, validateJson(text) median ${(median(perText) * 1000).toFixed(1)} us per resource`);
 console.log(`browser build: .wasm ${(bytes.length / 1024).toFixed(0)} KB raw, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(0)} KB gzipped; JS glue ${(gzipSync(glue, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`);
 
+// The same records as one NDJSON text (a Bulk export): validateNdjson, which copies the text
+// into Wasm memory a piece at a time, against validateJson called line by line.
+const ndjsonLines = records.map((r) => JSON.stringify(r.value));
+const ndjson = ndjsonLines.join('\n');
+const ndjsonRuns = [];
+const lineRuns = [];
+for (let i = 0; i < 3; i++) {
+  t = performance.now();
+  validator.validateNdjson(ndjson);
+  ndjsonRuns.push(performance.now() - t);
+  t = performance.now();
+  for (const line of ndjsonLines) validator.validateJson(line);
+  lineRuns.push(performance.now() - t);
+}
+const mbPerS = (ms) => (ndjson.length / 1e3 / ms).toFixed(1);
+console.log(`NDJSON of the same records (${(ndjson.length / 1e6).toFixed(1)} MB): validateNdjson ${mbPerS(median(ndjsonRuns))} MB/s, validateJson line by line ${mbPerS(median(lineRuns))} MB/s`);
+
 // Code lookup as a coder types, with the descriptions loaded.
 validator.loadDescriptions(readFileSync(join(root, 'data', 'icd10cm-descriptions.tsv'), 'utf8'));
 t = performance.now();
