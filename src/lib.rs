@@ -100,21 +100,22 @@ impl Validator {
     /// no resourceType) or over a limit is an `InputError`, as the JS API throws and the CLI
     /// reports.
     pub fn validate_json(&self, text: &str, context: &Context) -> Result<Report, InputError> {
+        let value = self.parse_resource(text)?;
+        Ok(self.validate(&value, context))
+    }
+
+    /// JSON text parsed within the limits and checked to be a resource at all.
+    fn parse_resource(&self, text: &str) -> Result<Value, InputError> {
         let value = self.parse(text)?;
         check_input(&value)?;
-        Ok(self.validate(&value, context))
+        Ok(value)
     }
 
     /// Parses and validates one record of an input (a .json file, a line of NDJSON), keeping
     /// its resourceType and id for the caller's listing: what `validate_json` does, for a
     /// batch that reports every record, checked or not (`input::Checked`).
     pub fn check_text(&self, text: Result<&str, InputError>, context: &Context) -> input::Checked {
-        let parsed = text.and_then(|text| {
-            let value = self.parse(text)?;
-            check_input(&value)?;
-            Ok(value)
-        });
-        match parsed {
+        match text.and_then(|text| self.parse_resource(text)) {
             Ok(value) => {
                 let text_of = |key| value.get(key).and_then(Value::as_str).map(str::to_string);
                 input::Checked {

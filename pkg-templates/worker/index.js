@@ -90,7 +90,7 @@ class ValidatorWorker {
     this.#pending.clear();
   }
 
-  // The other calls and properties of Validator (../api.js), each a message to the worker.
+  // The other calls and properties of Validator (./api.js), each a message to the worker.
   static {
     forwardAll(this, API.validator, (self, name, args) => self.#call(name, args ?? []));
   }
