@@ -1,9 +1,9 @@
 // The calls of the package's Validator and Session, described once. The guard over the Wasm
 // glue (guard.js) and the Web Worker (worker/index.js, worker/worker.js) build a pass-through
 // method for each call and a getter for each property; calls with behaviour of their own are
-// written out in each (validate's fast path, loadDescriptions kept for a restart or fetched
-// from a URL, session, a session's set and free). tests/js/package.test.mjs checks these lists
-// against the Wasm's own classes. tools/assemble-pkg.mjs puts this file into each build.
+// written out in each (loadDescriptions kept for a restart or fetched from a URL, session, a
+// session's set and free). tests/js/package.test.mjs checks these lists against the Wasm's own
+// classes. tools/assemble-pkg.mjs puts this file into each build.
 export const API = {
   validator: {
     calls: ['validate', 'validateJson', 'validateNdjson', 'validateField', 'lookup', 'loadDescriptions', 'session'],

@@ -67,22 +67,6 @@ class Validator {
     });
   }
 
-  validate(resource, context) {
-    // JSON text made here crosses into the Wasm faster than the same JSON.stringify called
-    // from the Wasm (benches/results.md: about a quarter of the call). Anything stringify
-    // refuses, and anything not a plain object, goes to the Wasm's own checks for their errors.
-    if (resource !== null && typeof resource === 'object' && !Array.isArray(resource)) {
-      let text;
-      try {
-        text = JSON.stringify(resource);
-      } catch {
-        text = undefined;
-      }
-      if (typeof text === 'string') return this.#run((v) => v.validateJson(text, context));
-    }
-    return this.#run((v) => v.validate(resource, context));
-  }
-
   loadDescriptions(text) {
     const n = this.#run((v) => v.loadDescriptions(text));
     // Kept for a restart; the first set loaded stays, as in the validator.

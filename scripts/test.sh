@@ -20,7 +20,7 @@ echo "== cargo fmt --check, clippy (native and wasm32)"
 cargo fmt --check
 # The rule files are declared by build.rs (one file, one rule), out of cargo fmt's sight.
 rustfmt --edition 2021 --check src/rules/*/*.rs
-cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --all-targets --features typescript -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 
 echo "== supply chain: licences, banned crates and sources (cargo deny, deny.toml)"
@@ -40,8 +40,8 @@ for f in target/gen-codes-check/*; do
   cmp "$f" "data/$(basename "$f")" || { echo "data/$(basename "$f") differs from what tools/gen-codes generates"; exit 1; }
 done
 
-echo "== cargo test"
-cargo test 2>&1 | tee -a "$log"
+echo "== cargo test (with the TypeScript declarations' check: tests/typescript.rs)"
+cargo test --features typescript 2>&1 | tee -a "$log"
 
 echo "== fuzzing, a short run of every target (scripts/fuzz.sh; the long run: scripts/fuzz.sh 600)"
 scripts/fuzz.sh 15

@@ -8,16 +8,26 @@ use serde::Deserialize;
 use crate::report::{Issue, Severity};
 use crate::rules::{self, RuleMeta};
 
-/// `Options.rules` as written.
+/// Which rules run and how severe their issues are (`Options.rules`), checked when the
+/// validator is built: an unknown code is refused.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[non_exhaustive]
 pub struct RuleOptions {
     /// Rule codes (`value-implausible`) or families (`accuracy`) that do not run.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "Array<RuleCode | Category>", optional)
+    )]
     pub disable: Vec<String>,
     /// Severity per rule code: `{"must-support-missing": "information"}`.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "Partial<Record<RuleCode, Severity>>", optional)
+    )]
     pub severity: BTreeMap<String, String>,
 }
 

@@ -35,6 +35,8 @@ pub mod report;
 pub mod rules;
 pub mod session;
 mod structure;
+#[cfg(feature = "typescript")]
+pub mod typescript;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -210,8 +212,8 @@ impl Validator {
         context: Context,
     ) -> Result<session::Session<'_>, String> {
         Ok(session::Session {
-            validator: self,
-            state: session::SessionState::new(self, resource_type, initial, context)?,
+            engine: &self.engine,
+            state: session::SessionState::new(&self.engine, resource_type, initial, context)?,
         })
     }
 
@@ -222,7 +224,7 @@ impl Validator {
         initial: Option<Value>,
         context: Context,
     ) -> Result<session::SessionState, String> {
-        session::SessionState::new(self, resource_type, initial, context)
+        session::SessionState::new(&self.engine, resource_type, initial, context)
     }
 
     /// `SessionState::set` on this validator.
@@ -232,7 +234,7 @@ impl Validator {
         path: &str,
         value: Option<Value>,
     ) -> Result<session::Change, String> {
-        state.set(self, path, value)
+        state.set(&self.engine, path, value)
     }
 
     /// The issues of one element given alone, or in the record of `context.record`: its
@@ -247,21 +249,13 @@ impl Validator {
         context: &Context,
     ) -> Result<Vec<Issue>, String> {
         session::validate_field(
-            self,
+            &self.engine,
             resource_type,
             path,
             value,
             context,
             context.record.as_ref(),
         )
-    }
-
-    pub(crate) fn engine(&self) -> &engine::Engine {
-        &self.engine
-    }
-
-    pub(crate) fn structure(&self) -> &structure::Structure {
-        self.engine.structure()
     }
 
     /// The resource types this validator checks.

@@ -20,7 +20,6 @@ use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Number, Value};
 
 /// The deepest `maxDepth` allowed: the JSON parser itself refuses 128 levels.
@@ -30,18 +29,27 @@ pub const MAX_DEPTH_CEILING: u64 = 100;
 /// (docs/limits.md gives the reasons); every one can be lowered or raised in the options, as
 /// `{"maxBytes": 20000000}` (the ones not given keep their defaults).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename_all = "camelCase")
+)]
 pub struct Limits {
-    /// Most bytes (UTF-8) of one input: a record, or one NDJSON line. Default 10,000,000
-    /// (10 MB).
+    /// Most bytes (UTF-8) of one input: a record, one NDJSON line, or a value given to
+    /// `validateField` or a session. Default 10,000,000 (10 MB).
+    #[cfg_attr(feature = "typescript", ts(as = "Option<f64>", optional))]
     pub max_bytes: u64,
     /// Deepest nesting of objects and arrays, the record itself being level 1. Default 64;
     /// at most 100.
+    #[cfg_attr(feature = "typescript", ts(as = "Option<f64>", optional))]
     pub max_depth: u64,
     /// Most items of any one array. Default 100,000.
+    #[cfg_attr(feature = "typescript", ts(as = "Option<f64>", optional))]
     pub max_array_length: u64,
     /// Longest string (a value or a property name), in characters. Default 10,000,000: as long
     /// as a whole input may be, because FHIR sets no limit on base64Binary (an attachment's
     /// `data`), and documents travel inline.
+    #[cfg_attr(feature = "typescript", ts(as = "Option<f64>", optional))]
     pub max_string_length: u64,
 }
 
@@ -275,16 +283,6 @@ impl fmt::Display for LimitError {
 }
 
 impl std::error::Error for LimitError {}
-
-/// `Options::limits` from options JSON, through `Limits::from_json`.
-pub(crate) fn deserialize_option<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Limits>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None => Ok(None),
-        Some(v) => Limits::from_json(&v).map(Some).map_err(de::Error::custom),
-    }
-}
 
 /// `12.3 MB (12,345,678 bytes)` (tenths cut, not rounded, so never the limit's own figure),
 /// or `950 bytes`. Integer arithmetic: no float formatting in the Wasm.

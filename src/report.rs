@@ -1,9 +1,11 @@
 //! The report: one issue shape everywhere (Rust, JS, CLI), and its FHIR OperationOutcome form.
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+/// How serious an issue is. A report is valid exactly when no issue is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -21,8 +23,9 @@ impl Severity {
     }
 }
 
-/// The family of a check (DESIGN.md): every issue names one.
+/// The family of the check that found an issue (docs/rules.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Structure,
@@ -44,36 +47,44 @@ impl Category {
 
 /// One defect, at the element that is wrong.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Issue {
     pub severity: Severity,
     pub category: Category,
     /// Stable rule id (kebab-case), documented in the rules reference.
     pub code: &'static str,
-    /// JSON Pointer into the record (from the root of the input, Bundles included).
+    /// JSON Pointer into the record, from the root of the input (Bundles included).
     pub path: String,
     /// FHIRPath-style location, e.g. `Bundle.entry[2].resource.code`.
     pub expression: String,
+    /// Plain-language description with the fix, in the validator's locale.
     pub message: String,
     /// Machine-usable fixes, best first; absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub suggestions: Vec<String>,
 }
 
 /// How complete a record is against FHIR R4 and the validator's profile.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Completeness {
     /// 0 to 1: present elements over expected ones, a required element (FHIR's, the
     /// profile's, or a conditional requirement that applies) weighing twice a must-support one.
     /// 1 when nothing is expected.
     pub score: f64,
+    /// FHIR's required elements, the profile's, and the conditional requirements that apply.
     pub required: Tally,
+    /// The profile's must-support elements.
     pub must_support: Tally,
     /// JSON Pointers of the expected elements that are missing, required ones first.
     pub missing: Vec<String>,
 }
 
+/// How many of the expected elements are present.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Tally {
     pub present: usize,
     pub total: usize,
@@ -105,10 +116,13 @@ impl Completeness {
     }
 }
 
+/// What a validation found: the issues, errors first, and how complete the record is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Report {
     /// False exactly when some issue has severity error.
     pub valid: bool,
+    /// Errors first, then warnings, then information; each group in record order.
     pub issues: Vec<Issue>,
     pub completeness: Completeness,
 }
@@ -132,12 +146,12 @@ impl Report {
     /// The report as a FHIR R4 OperationOutcome, each issue's FHIR IssueType given by
     /// `issue_type` from its code (the rule registry knows them; `Report::to_operation_outcome`
     /// passes it).
-    pub fn operation_outcome_with(&self, issue_type: IssueTypeOf) -> Value {
-        outcome(
+    pub fn operation_outcome_with(&self, issue_type: IssueTypeOf) -> OperationOutcome {
+        OperationOutcome::new(
             self.issues
                 .iter()
                 .map(|i| {
-                    outcome_issue(
+                    OutcomeIssue::of_rule(
                         i.severity.as_str(),
                         issue_type(i.code),
                         i.code,
@@ -156,34 +170,115 @@ pub type IssueTypeOf = fn(&str) -> &'static str;
 /// The code system of the `details.coding` that carries ehrlint's rule code.
 pub const RULE_SYSTEM: &str = "urn:ehrlint:rule";
 
-fn outcome_issue(
-    severity: &str,
-    fhir_code: &str,
-    code: &str,
-    message: &str,
-    expression: &str,
-) -> Value {
-    json!({
-        "severity": severity,
-        "code": fhir_code,
-        "details": {
-            "coding": [{ "system": RULE_SYSTEM, "code": code }],
-            "text": message
-        },
-        "expression": [expression]
-    })
+/// A FHIR R4 OperationOutcome: a report, or why an input could not be checked, in FHIR's form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct OperationOutcome {
+    #[cfg_attr(feature = "typescript", ts(type = "\"OperationOutcome\""))]
+    pub resource_type: &'static str,
+    /// One per issue of the report; a report without issues has one `informational` issue.
+    pub issue: Vec<OutcomeIssue>,
 }
 
-/// OperationOutcome.issue has min cardinality 1: an empty report says so in one issue.
-fn outcome(mut issues: Vec<Value>) -> Value {
-    if issues.is_empty() {
-        issues.push(json!({
-            "severity": "information",
-            "code": "informational",
-            "details": { "text": "No issues found." }
-        }));
+/// One issue of an OperationOutcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct OutcomeIssue {
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "\"fatal\" | \"error\" | \"warning\" | \"information\"")
+    )]
+    pub severity: &'static str,
+    /// The FHIR IssueType (http://hl7.org/fhir/valueset-issue-type.html).
+    pub code: &'static str,
+    pub details: OutcomeDetails,
+    /// Where, FHIRPath-style (the issue's `expression`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
+    pub expression: Vec<String>,
+}
+
+/// An OperationOutcome issue's details: the rule code as a coding, and the message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct OutcomeDetails {
+    /// The rule code, under the system `urn:ehrlint:rule`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(as = "Option<Vec<OutcomeCoding>>", optional)
+    )]
+    pub coding: Vec<OutcomeCoding>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub struct OutcomeCoding {
+    pub system: &'static str,
+    pub code: String,
+}
+
+impl OutcomeIssue {
+    fn of_rule(
+        severity: &'static str,
+        fhir_code: &'static str,
+        code: &str,
+        message: &str,
+        expression: &str,
+    ) -> Self {
+        OutcomeIssue {
+            severity,
+            code: fhir_code,
+            details: OutcomeDetails {
+                coding: vec![OutcomeCoding {
+                    system: RULE_SYSTEM,
+                    code: code.to_string(),
+                }],
+                text: message.to_string(),
+            },
+            expression: vec![expression.to_string()],
+        }
     }
-    json!({ "resourceType": "OperationOutcome", "issue": issues })
+
+    /// An issue of this severity and FHIR IssueType that only says something in words.
+    pub fn text(severity: &'static str, fhir_code: &'static str, text: String) -> Self {
+        OutcomeIssue {
+            severity,
+            code: fhir_code,
+            details: OutcomeDetails {
+                coding: Vec::new(),
+                text,
+            },
+            expression: Vec::new(),
+        }
+    }
+}
+
+impl OperationOutcome {
+    /// OperationOutcome.issue has min cardinality 1: an empty report says so in one issue.
+    pub fn new(mut issue: Vec<OutcomeIssue>) -> Self {
+        if issue.is_empty() {
+            issue.push(OutcomeIssue::text(
+                "information",
+                "informational",
+                "No issues found.".into(),
+            ));
+        }
+        OperationOutcome {
+            resource_type: "OperationOutcome",
+            issue,
+        }
+    }
+}
+
+/// The OperationOutcome as JSON text.
+impl std::fmt::Display for OperationOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
+    }
 }
 
 /// Converts a report given as JSON (what the JS API hands back to `toOperationOutcome`),
@@ -191,7 +286,7 @@ fn outcome(mut issues: Vec<Value>) -> Value {
 pub fn operation_outcome_from_json(
     report: &Value,
     issue_type: IssueTypeOf,
-) -> Result<Value, String> {
+) -> Result<OperationOutcome, String> {
     let issues = report
         .get("issues")
         .and_then(Value::as_array)
@@ -204,20 +299,24 @@ pub fn operation_outcome_from_json(
                 .and_then(Value::as_str)
                 .ok_or_else(|| format!("report.issues[{n}].{name} must be a string"))
         };
-        let severity = field("severity")?;
-        if !matches!(severity, "error" | "warning" | "information") {
-            return Err(format!(
-                "report.issues[{n}].severity must be error, warning or information"
-            ));
-        }
+        let severity = match field("severity")? {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "information" => Severity::Information,
+            _ => {
+                return Err(format!(
+                    "report.issues[{n}].severity must be error, warning or information"
+                ))
+            }
+        };
         let code = field("code")?;
-        out.push(outcome_issue(
-            severity,
+        out.push(OutcomeIssue::of_rule(
+            severity.as_str(),
             issue_type(code),
             code,
             field("message")?,
             field("expression")?,
         ));
     }
-    Ok(outcome(out))
+    Ok(OperationOutcome::new(out))
 }

@@ -6,16 +6,17 @@ use crate::fhir::path::AtPointer;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::engine::KeptResults;
+use crate::engine::context::Context;
+use crate::engine::{Engine, KeptResults};
 use crate::fhir::path;
 use crate::report::{Issue, Report};
 use crate::rules::{Reads, RECORD_RULES};
-use crate::{Context, Validator};
 
 /// What one edit changed in the issues, so that a form updates only the fields concerned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Change {
-    /// Issues that were not there before the edit.
+    /// Issues the edit brought.
     pub added: Vec<Issue>,
     /// Issues the edit made go away.
     pub removed: Vec<Issue>,
@@ -26,8 +27,8 @@ pub struct Change {
 /// A JSON Pointer (`/name/0/family`) or a FHIRPath-style path (`Patient.name[0].family`,
 /// `name.family`) as a JSON Pointer. In the FHIRPath form, a list element without an index
 /// means its first item (`Patient.name.family` is `/name/0/family`).
-pub fn to_pointer(
-    validator: &Validator,
+pub(crate) fn to_pointer(
+    engine: &Engine,
     resource_type: &str,
     text: &str,
 ) -> Result<String, String> {
@@ -52,7 +53,7 @@ pub fn to_pointer(
         }
         _ => text,
     };
-    let structure = validator.structure();
+    let structure = engine.structure();
     // Element names are checked here, with a suggestion, as the path comes from a form's code.
     let dotted: Vec<&str> = rest
         .split('.')
@@ -236,12 +237,12 @@ pub struct SessionState {
 
 impl SessionState {
     pub(crate) fn new(
-        validator: &Validator,
+        engine: &Engine,
         resource_type: &str,
         initial: Option<Value>,
         context: Context,
     ) -> Result<SessionState, String> {
-        validator.structure().known_type(resource_type)?;
+        engine.structure().known_type(resource_type)?;
         let mut resource = match initial {
             None | Some(Value::Null) => Value::Object(Map::new()),
             Some(Value::Object(m)) => Value::Object(m),
@@ -261,9 +262,7 @@ impl SessionState {
             }
         }
         let mut plan = KeptResults::new();
-        let report = validator
-            .engine()
-            .run_planned(&resource, &context, Some(&mut plan));
+        let report = engine.run_planned(&resource, &context, Some(&mut plan));
         Ok(SessionState {
             resource_type: resource_type.to_string(),
             resource,
@@ -276,11 +275,11 @@ impl SessionState {
     /// Sets (None: removes) one element and re-checks what it can affect.
     pub(crate) fn set(
         &mut self,
-        validator: &Validator,
+        engine: &Engine,
         path: &str,
         value: Option<Value>,
     ) -> Result<Change, String> {
-        let pointer = to_pointer(validator, &self.resource_type, path)?;
+        let pointer = to_pointer(engine, &self.resource_type, path)?;
         let new = value.clone();
         // A refused edit (an index past the end) must leave the record as it was. When the
         // parent exists, set_at fails before changing anything; when it must create objects
@@ -301,10 +300,7 @@ impl SessionState {
         let stale = affected(&self.resource, &pointer, old.as_ref(), new.as_ref());
         self.plan.mark(&stale);
         self.plan.scope = path::tokens(&pointer).next().map(|t| t.into_owned());
-        let report =
-            validator
-                .engine()
-                .run_planned(&self.resource, &self.context, Some(&mut self.plan));
+        let report = engine.run_planned(&self.resource, &self.context, Some(&mut self.plan));
         let removed = self
             .report
             .issues
@@ -347,7 +343,7 @@ impl SessionState {
 
 /// An editing session on a validator (see `Validator::session`).
 pub struct Session<'v> {
-    pub(crate) validator: &'v Validator,
+    pub(crate) engine: &'v Engine,
     pub(crate) state: SessionState,
 }
 
@@ -355,7 +351,7 @@ impl Session<'_> {
     /// Sets one element (a JSON Pointer or FHIRPath-style path) to `value`, or removes it with
     /// None, and says which issues came and went.
     pub fn set(&mut self, path: &str, value: Option<Value>) -> Result<Change, String> {
-        self.state.set(self.validator, path, value)
+        self.state.set(self.engine, path, value)
     }
 
     pub fn report(&self) -> &Report {
@@ -378,15 +374,15 @@ impl Session<'_> {
 /// The issues of one element: its structure, its own rules, and the rules across fields that
 /// read it (with the rest of the record from `record`, when given).
 pub(crate) fn validate_field(
-    validator: &Validator,
+    engine: &Engine,
     resource_type: &str,
     path: &str,
     value: Value,
     context: &Context,
     record: Option<&Value>,
 ) -> Result<Vec<Issue>, String> {
-    validator.structure().known_type(resource_type)?;
-    let pointer = to_pointer(validator, resource_type, path)?;
+    engine.structure().known_type(resource_type)?;
+    let pointer = to_pointer(engine, resource_type, path)?;
     let mut resource = match record {
         Some(Value::Object(m)) => Value::Object(m.clone()),
         Some(_) => return Err("the record in the context must be an object".into()),
@@ -399,9 +395,7 @@ pub(crate) fn validate_field(
     let stale = affected(&resource, &pointer, old.as_ref(), Some(&value));
     let mut plan = KeptResults::only(stale.clone());
     plan.field = Some(pointer.clone());
-    let report = validator
-        .engine()
-        .run_planned(&resource, context, Some(&mut plan));
+    let report = engine.run_planned(&resource, context, Some(&mut plan));
     let codes: Vec<&str> = RECORD_RULES
         .iter()
         .zip(&stale)

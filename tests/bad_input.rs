@@ -271,8 +271,5 @@ fn ndjson_lines_are_each_checked_and_a_bad_line_is_reported_for_itself() {
     assert!(lines[3].1.valid(), "the line after bad ones is checked");
     // The JSON form names the line; the OperationOutcome of a bad line is one fatal issue.
     assert_eq!(lines[2].1.to_json(("line", Value::from(4)))["line"], 4);
-    assert_eq!(
-        lines[2].1.to_operation_outcome()["issue"][0]["severity"],
-        "fatal"
-    );
+    assert_eq!(lines[2].1.to_operation_outcome().issue[0].severity, "fatal");
 }

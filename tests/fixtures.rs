@@ -56,7 +56,8 @@ fn operation_outcome_carries_every_issue() {
             &Context::default(),
         )
         .unwrap();
-    let outcome = report.to_operation_outcome();
+    let typed = report.to_operation_outcome();
+    let outcome = serde_json::to_value(&typed).unwrap();
     assert_eq!(outcome["resourceType"], "OperationOutcome");
     let issues = outcome["issue"].as_array().unwrap();
     assert_eq!(issues.len(), 2);
@@ -67,11 +68,16 @@ fn operation_outcome_carries_every_issue() {
     // Round trip through JSON, as the JS API does it.
     let via_json =
         ehrlint::operation_outcome_from_json(&serde_json::to_value(&report).unwrap()).unwrap();
-    assert_eq!(via_json, outcome);
+    assert_eq!(via_json, typed);
+    // The CLI's --format outcome prints the same JSON.
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&typed.to_string()).unwrap(),
+        outcome
+    );
     // A clean report still gives a valid OperationOutcome (issue has min cardinality 1).
     let clean = validator.validate(&json!({"resourceType": "Patient"}), &Context::default());
     assert_eq!(
-        clean.to_operation_outcome()["issue"][0]["severity"],
+        clean.to_operation_outcome().issue[0].severity,
         "information"
     );
 }

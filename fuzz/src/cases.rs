@@ -66,7 +66,11 @@ pub fn check_report(report: &Report) {
     // The forms every caller gets: JSON (JS API, CLI --format json) and OperationOutcome.
     serde_json::to_string(report).expect("a report serializes");
     let outcome = report.to_operation_outcome();
-    assert_eq!(outcome["resourceType"], "OperationOutcome");
+    assert_eq!(outcome.resource_type, "OperationOutcome");
+    assert!(
+        !outcome.issue.is_empty(),
+        "an OperationOutcome has at least one issue"
+    );
 }
 
 /// Limits small enough for fuzzed input to meet them all the time.

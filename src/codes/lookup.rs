@@ -9,11 +9,13 @@ use crate::fhir::clock::Day;
 
 /// One code offered for what was typed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "LookupResult"))]
 pub struct CodeMatch {
     /// As coders write it: `E11.9`.
     pub code: String,
     /// The description, when the descriptions are loaded (ICD-10-CM billable codes).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
     pub display: Option<String>,
     /// A billable (valid, most specific) code on the day; a category is not.
     pub billable: bool,

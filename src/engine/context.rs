@@ -27,22 +27,9 @@ pub struct Context {
 }
 
 impl Context {
-    /// Context from its JSON form `{"asOf": "YYYY-MM-DD"}` (the JS and CLI form).
+    /// Context from its JSON form `{"asOf": "YYYY-MM-DD"}` (the JS and CLI form: `ContextJson`).
     pub fn from_json(value: &Value) -> Result<Self, InputError> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields, rename_all = "camelCase")]
-        struct Raw {
-            as_of: Option<String>,
-            patient: Option<RawPatient>,
-            record: Option<Value>,
-        }
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields, rename_all = "camelCase")]
-        struct RawPatient {
-            birth_date: Option<String>,
-            gender: Option<String>,
-        }
-        let raw: Raw = serde_json::from_value(value.clone())
+        let raw: ContextJson = serde_json::from_value(value.clone())
             .map_err(|e| InputError::Context(e.to_string()))?;
         let mut context = Context {
             record: raw.record,
@@ -72,6 +59,41 @@ impl Context {
         }
         Ok(context)
     }
+}
+
+// The JSON form of a `Context`, as the JS API and the command line take it: what
+// `Context::from_json` reads. Its doc comment is the package's.
+/// Facts from outside the record, given with a call. An unknown key is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "Context", optional_fields)
+)]
+pub(crate) struct ContextJson {
+    /// Date of service, YYYY-MM-DD; default the record's own date, else today.
+    as_of: Option<String>,
+    /// The patient, for age and sex edits (inside a Bundle, the Patient the record points to
+    /// wins).
+    #[cfg_attr(feature = "typescript", ts(inline))]
+    patient: Option<PatientJson>,
+    /// For `validateField`: the record being edited, which supplies the other fields that its
+    /// rules across fields read. Ignored by the other calls.
+    #[cfg_attr(feature = "typescript", ts(type = "object", optional))]
+    record: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
+struct PatientJson {
+    birth_date: Option<String>,
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "\"male\" | \"female\" | \"other\" | \"unknown\"", optional)
+    )]
+    gender: Option<String>,
 }
 
 /// Parses a date of service: a full date, YYYY-MM-DD, that exists.

@@ -4,11 +4,12 @@
 
 use std::io::{self, BufRead};
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::context::InputError;
 use crate::limits::Limits;
-use crate::report::Report;
+use crate::report::{Issue, OperationOutcome, OutcomeIssue, Report};
 
 /// One record of an input: its resourceType and id as given, and its report, or the reason it
 /// is not a resource that could be checked (not JSON, not an object, over a limit).
@@ -25,20 +26,27 @@ impl Checked {
         matches!(&self.result, Ok(report) if report.valid)
     }
 
-    /// `{place, "resourceType", "id", "valid", "issues"}`, or `{place, "valid": false,
-    /// "error"}` for an input that is not a resource, where `place` says where the record was
-    /// read: one line of the CLI's `--format json` (`"source"`: file and line), one item of the
-    /// JS API's `validateNdjson` (`"line"`).
+    /// The outcome in its JSON form (`RecordOutcome`).
+    pub fn outcome(&self) -> RecordOutcome<'_> {
+        match &self.result {
+            Ok(report) => RecordOutcome::Checked {
+                resource_type: self.resource_type.as_deref().unwrap_or_default(),
+                id: self.id.as_deref(),
+                valid: report.valid,
+                issues: &report.issues,
+            },
+            Err(e) => RecordOutcome::NotChecked {
+                valid: false,
+                error: e.to_string(),
+            },
+        }
+    }
+
+    /// The outcome's JSON form with `place` added, saying where the record was read: one line
+    /// of the CLI's `--format json` (`"source"`: file and line), one item of the JS API's
+    /// `validateNdjson` (`"line"`).
     pub fn to_json(&self, place: (&str, Value)) -> Value {
-        let mut out = match &self.result {
-            Ok(report) => json!({
-                "resourceType": self.resource_type,
-                "id": self.id,
-                "valid": report.valid,
-                "issues": report.issues,
-            }),
-            Err(e) => json!({ "valid": false, "error": e.to_string() }),
-        };
+        let mut out = serde_json::to_value(self.outcome()).unwrap_or_default();
         if let Some(fields) = out.as_object_mut() {
             fields.insert(place.0.to_string(), place.1);
         }
@@ -47,19 +55,38 @@ impl Checked {
 
     /// The report as a FHIR OperationOutcome; an input that is not a resource is one `fatal`
     /// issue of type `structure` saying why.
-    pub fn to_operation_outcome(&self) -> Value {
+    pub fn to_operation_outcome(&self) -> OperationOutcome {
         match &self.result {
             Ok(report) => report.to_operation_outcome(),
-            Err(e) => json!({
-                "resourceType": "OperationOutcome",
-                "issue": [{
-                    "severity": "fatal",
-                    "code": "structure",
-                    "details": { "text": e.to_string() },
-                }],
-            }),
+            Err(e) => OperationOutcome::new(vec![OutcomeIssue::text(
+                "fatal",
+                "structure",
+                e.to_string(),
+            )]),
         }
     }
+}
+
+/// One record's outcome as JSON: its report's issues, or why it could not be checked (not
+/// JSON, not a resource, over a limit).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum RecordOutcome<'a> {
+    Checked {
+        #[serde(rename = "resourceType")]
+        resource_type: &'a str,
+        id: Option<&'a str>,
+        /// No issue is an error.
+        valid: bool,
+        issues: &'a [Issue],
+    },
+    NotChecked {
+        #[cfg_attr(feature = "typescript", ts(type = "false"))]
+        valid: bool,
+        /// Why the record could not be checked.
+        error: String,
+    },
 }
 
 /// Why reading NDJSON stopped before its end.
@@ -219,7 +246,7 @@ mod tests {
             result: Err(InputError::NoResourceType),
         };
         assert!(!checked.valid());
-        let outcome = checked.to_operation_outcome();
+        let outcome = serde_json::to_value(checked.to_operation_outcome()).unwrap();
         assert_eq!(outcome["resourceType"], "OperationOutcome");
         assert_eq!(outcome["issue"][0]["severity"], "fatal");
         assert_eq!(outcome["issue"][0]["code"], "structure");

@@ -30,14 +30,16 @@ type Walk<'v> = (Vec<(String, &'v Value)>, Option<Index<'v>>);
 
 impl Report {
     /// The report as a FHIR R4 OperationOutcome.
-    pub fn to_operation_outcome(&self) -> Value {
+    pub fn to_operation_outcome(&self) -> crate::report::OperationOutcome {
         self.operation_outcome_with(crate::rules::issue_type)
     }
 }
 
 /// Converts a report given as JSON (what the JS API hands back to `toOperationOutcome`) into
 /// an OperationOutcome, checking its shape instead of trusting it.
-pub fn operation_outcome_from_json(report: &Value) -> Result<Value, String> {
+pub fn operation_outcome_from_json(
+    report: &Value,
+) -> Result<crate::report::OperationOutcome, String> {
     crate::report::operation_outcome_from_json(report, crate::rules::issue_type)
 }
 

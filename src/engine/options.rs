@@ -10,31 +10,52 @@ use crate::fhir::primitives::PartialDate;
 use crate::limits::Limits;
 use crate::profile::ProfileChoice;
 
-/// How a validator is set up. Later options (rule configuration, locale) add fields; unknown
-/// keys are refused so a typo never silently does nothing.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
+/// Validator options. An unknown key or a bad value is refused with an error naming it, so a
+/// typo never silently does nothing.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(optional_fields, rename_all = "camelCase")
+)]
 #[non_exhaustive]
 pub struct Options {
     /// The completeness profile: `"default"` (modelled on US Core; the default), `"none"`
     /// (FHIR R4 alone) or a profile document (schemas/profile.schema.json, docs/profiles.md).
-    /// A bad profile makes `Validator::new` fail with a message saying what is wrong.
+    /// A bad profile is refused with a message saying what is wrong.
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "\"default\" | \"none\" | Profile", optional)
+    )]
     pub profile: Option<ProfileChoice>,
     /// Requirements added to the profile, in the format of a profile's `resources`:
     /// `{"Patient": {"required": ["birthDate"]}}`.
+    #[cfg_attr(feature = "typescript", ts(type = "Profile[\"resources\"]", optional))]
     pub require: Option<Value>,
     /// Rules turned off (by code or family) and severities overridden per code.
     pub rules: Option<RuleOptions>,
     /// The date of service (YYYY-MM-DD) when a call's context gives none: for batch work on
     /// records of one day.
     pub as_of: Option<String>,
-    /// The language of issue messages: `"en"` (the default) or `"es"`. Issue codes, paths
-    /// and suggestions are the same in every locale.
+    /// The language of issue messages: `"en"` (the default) or `"es"`; a region tag such as
+    /// `"es-MX"` picks its language. Issue codes, paths and suggestions are the same in every
+    /// locale.
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "\"en\" | \"es\" | `en-${string}` | `es-${string}`", optional)
+    )]
     pub locale: Option<String>,
-    /// How large, deep, long-listed and long-stringed one input may be (docs/limits.md); the
-    /// limits not given keep their defaults.
-    #[serde(default, deserialize_with = "crate::limits::deserialize_option")]
+    /// How large, deep, long-listed and long-stringed one input may be (docs/limits.md); over
+    /// a limit, the input is refused with an error naming it. The limits not given keep their
+    /// defaults.
     pub limits: Option<Limits>,
+}
+
+/// Options deserialized from any serde format are read as `Options::from_json` reads them.
+impl<'de> Deserialize<'de> for Options {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Options::from_json(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Options {
@@ -144,20 +165,31 @@ impl LookupOptions {
     /// From the JS form `{limit, asOf}` (null or absent: the defaults). Unknown keys are
     /// refused, as in `Options`.
     pub fn from_json(value: Value) -> Result<Self, String> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields, rename_all = "camelCase")]
-        struct Raw {
-            limit: Option<usize>,
-            as_of: Option<String>,
-        }
         if value.is_null() {
             return Ok(Self::default());
         }
-        let raw: Raw = serde_json::from_value(value).map_err(|e| format!("lookup options: {e}"))?;
+        let raw: LookupOptionsJson =
+            serde_json::from_value(value).map_err(|e| format!("lookup options: {e}"))?;
         let as_of = raw
             .as_of
             .map(|s| parse_as_of(&s).map_err(|e| format!("lookup options: {e}")))
             .transpose()?;
         Ok(Self::new(raw.limit, as_of))
     }
+}
+
+// The JSON form of `LookupOptions`, as the JS API takes it. Its doc comment is the package's.
+/// Options of `lookup`. An unknown key is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "LookupOptions", optional_fields)
+)]
+pub(crate) struct LookupOptionsJson {
+    /// At most this many results (default 20, at most 1,000).
+    limit: Option<usize>,
+    /// Only codes valid on this day (YYYY-MM-DD); default the options' `asOf`, else today.
+    as_of: Option<String>,
 }

@@ -87,10 +87,16 @@ impl Conditional {
     }
 }
 
-/// A profile's message: one text, or one per locale (`{"en": "...", "es": "..."}`).
+/// A profile's message: one text, or one per locale (`{"en": "...", "es": "..."}`); a locale
+/// the profile lacks gets the English text.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-enum Message {
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "ProfileMessage")
+)]
+pub(crate) enum Message {
     One(String),
     PerLocale(std::collections::BTreeMap<String, String>),
 }
@@ -102,45 +108,106 @@ enum Test {
     Exists(Element, bool),
 }
 
-// The document as written; the JSON Schema has already vouched for its shape.
+// The document as written; the JSON Schema (schemas/profile.schema.json) has already vouched
+// for its shape. These types also give the package's TypeScript declaration of a profile.
+
+/// A completeness profile: what a record must carry beyond FHIR R4, per resource type
+/// (schemas/profile.schema.json; docs/profiles.md).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawProfile {
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "Profile", optional_fields)
+)]
+pub(crate) struct RawProfile {
+    /// A name for the profile, shown in messages.
     id: String,
+    // Allowed by the schema, for the reader: nothing checks them.
+    #[serde(rename = "$schema")]
+    #[allow(dead_code)]
+    schema: Option<String>,
+    #[allow(dead_code)]
+    title: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+    /// Start from a built-in profile and add to it or relax it.
+    #[cfg_attr(feature = "typescript", ts(type = "\"default\" | \"none\"", optional))]
     extends: Option<String>,
+    /// Severity of a missing required element (and of conditional requirements that name
+    /// none); default `"error"`, or the extended profile's.
+    #[cfg_attr(feature = "typescript", ts(type = "\"error\" | \"warning\"", optional))]
     required_severity: Option<String>,
+    /// Per resource type (`"Patient"`), its requirements.
     resources: HashMap<String, RawResource>,
 }
 
+/// What a profile requires of one resource type. Element paths are written below the
+/// resource: `name`, `name.family`, `effective[x]`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct RawResource {
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "ProfileResource")
+)]
+pub(crate) struct RawResource {
+    /// Elements that must be present.
     #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     required: Vec<String>,
+    /// Elements that should be present: a warning when empty.
     #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     must_support: Vec<String>,
+    /// Requirements that apply when the record meets some tests.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(as = "Option<Vec<RawConditional>>", optional)
+    )]
     conditional: Vec<RawConditional>,
+    /// Elements or conditional ids of the extended profile to drop.
     #[serde(default)]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     relax: Vec<String>,
 }
 
+/// A requirement that applies when every test of `when` holds.
 #[derive(Deserialize)]
-struct RawConditional {
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "ProfileConditional", optional_fields)
+)]
+pub(crate) struct RawConditional {
     id: String,
     when: Vec<RawTest>,
+    /// The element required.
     require: String,
+    /// Default: the profile's `requiredSeverity`.
+    #[cfg_attr(feature = "typescript", ts(type = "\"error\" | \"warning\"", optional))]
     severity: Option<String>,
     message: Message,
 }
 
+/// A test of a conditional requirement: `path` and exactly one of `in`, `notIn`, `exists`.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawTest {
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(rename = "ProfileTest", optional_fields)
+)]
+pub(crate) struct RawTest {
+    /// Element path below the resource, e.g. `clinicalStatus.coding.code`.
     path: String,
+    /// The element has one of these values.
     #[serde(rename = "in")]
     any_of: Option<Vec<String>>,
+    /// The element has none of these values.
     not_in: Option<Vec<String>>,
+    /// The element is present (true) or absent (false).
     exists: Option<bool>,
 }
 

@@ -87,3 +87,15 @@ test('the API description (api.js) lists every call of the Wasm classes, and the
   s.free();
   v.free();
 });
+
+test('each build declares the types written from the Rust types (pkg-templates/types.d.ts), whole', () => {
+  // tests/typescript.rs checks the file against the Rust types; this, the file against what
+  // is published.
+  // wasm-bindgen indents the declarations its own way: compared with spaces folded.
+  const fold = (text) => text.replace(/\s+/g, ' ').trim();
+  const types = fold(readFileSync(join(root, 'pkg-templates', 'types.d.ts'), 'utf8'));
+  for (const build of ['web', 'node', 'bundler']) {
+    const published = fold(readFileSync(join(pkgDir, build, 'ehrlint.d.ts'), 'utf8'));
+    assert.ok(published.includes(types), `${build}/ehrlint.d.ts lacks pkg-templates/types.d.ts`);
+  }
+});

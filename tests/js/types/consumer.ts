@@ -75,5 +75,11 @@ report.errors;
 bare.validate({ resourceType: 'Patient' }, { patient: { gender: 'f' } });
 // @ts-expect-error lookup options are checked
 bare.lookup('icd10cm', 'E11', { limt: 3 });
+// @ts-expect-error rule codes are the rules' own (RuleCode)
+new Validator({ rules: { disable: ['value-implausable'] } });
+// @ts-expect-error a rule's severity is error, warning or information
+new Validator({ rules: { severity: { 'value-implausible': 'fatal' } } });
+// @ts-expect-error a profile's requirement lists elements
+new Validator({ profile: { id: 'p', resources: { Patient: { required: 'name' } } } });
 
 export const used = [severity, score, mustSupport, outcome, field, withRecord, added, runs, billable, display, types, fatal];
