@@ -84,8 +84,10 @@ test('reports have the documented shape', () => {
 test('bad input throws a clear Error and the instance keeps working', () => {
   const cases = [
     [() => validator.validate(null), /JSON object, but this input is null/],
-    [() => validator.validate(42), /JSON object/],
-    [() => validator.validate('{"resourceType":"Patient"}'), /JSON object/],
+    [() => validator.validate(42), /JSON object, but this input is a number/],
+    [() => validator.validate('{"resourceType":"Patient"}'), /JSON object, but this input is a string/],
+    [() => validator.validate(undefined), /JSON object, but this input is undefined/],
+    [() => validator.validate(() => 1), /this input is a function or a symbol/],
     [() => validator.validate([{ resourceType: 'Patient' }]), /an array/],
     [() => validator.validate({ id: 'x' }), /no "resourceType"/],
     [() => validator.validate({ resourceType: 'Patient', n: 10n }), /cannot be read as JSON/],
