@@ -1,4 +1,5 @@
 // Shared by the Node tests: the repository, its fixtures and their expected issues.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,4 +23,32 @@ export function pairs(issues) {
 
 function cmp(a, b) {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
+/**
+ * The command line's `--format json` lines for an NDJSON fixture, each in the JS API's form
+ * (`validateNdjson`): the line number in place of the CLI's `source` (file:line).
+ */
+export function cliNdjson(name) {
+  let out;
+  try {
+    out = execFileSync(join(root, 'target', 'release', 'ehrlint'), ['validate', '--format', 'json', name], { cwd: fixtures, encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout; // exit 1: some line has errors
+  }
+  return out.trim().split('\n').map((l) => {
+    const { source, ...rest } = JSON.parse(l);
+    return { line: Number(source.split(':').pop()), ...rest };
+  });
+}
+
+/** The command line's error for one input that is not a resource, given on standard input. */
+export function cliError(text) {
+  let out;
+  try {
+    out = execFileSync(join(root, 'target', 'release', 'ehrlint'), ['validate', '--format', 'json', '-'], { input: text, encoding: 'utf8' });
+  } catch (e) {
+    out = e.stdout; // exit 1
+  }
+  return JSON.parse(out.trim()).error;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from 'ehrlint';
 import { initSync, Validator as WebValidator } from 'ehrlint/web';
-import { expected, fixtures, fixtureText, root } from './helpers.mjs';
+import { cliNdjson, expected, fixtures, fixtureText, root } from './helpers.mjs';
 
 const rustDump = join(root, 'target', 'parity', 'rust.json');
 const cli = join(root, 'target', 'release', 'ehrlint');
@@ -58,17 +58,7 @@ test('the CLI with --locale es says what the Wasm build with locale es says', ()
 });
 
 test('NDJSON and input that is not a resource: the CLI and the Wasm give the same lines', () => {
-  let out;
-  try {
-    out = execFileSync(cli, ['validate', '--format', 'json', 'batch.ndjson'], { cwd: fixtures, encoding: 'utf8' });
-  } catch (e) {
-    out = e.stdout; // exit 1: some line has errors
-  }
-  // The CLI names the file and line (`batch.ndjson:3`), the JS API the line.
-  const fromCli = out.trim().split('\n').map((l) => {
-    const { source, ...rest } = JSON.parse(l);
-    return { line: Number(source.split(':').pop()), ...rest };
-  });
+  const fromCli = cliNdjson('batch.ndjson');
   const text = fixtureText('batch.ndjson');
   const fromWasm = new Validator().validateNdjson(text);
   assert.deepEqual(fromWasm, fromCli);
