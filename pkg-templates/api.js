@@ -2,15 +2,15 @@
 // glue (guard.js) and the Web Worker (worker/index.js, worker/worker.js) build a pass-through
 // method for each call and a getter for each property; calls with behaviour of their own are
 // written out in each (loadDescriptions kept for a restart or fetched from a URL, session, a
-// session's set and free). tests/js/package.test.mjs checks these lists against the Wasm's own
-// classes. tools/assemble-pkg.mjs puts this file into each build.
+// session's set, touch, touchAll and free). tests/js/package.test.mjs checks these lists
+// against the Wasm's own classes. tools/assemble-pkg.mjs puts this file into each build.
 export const API = {
   validator: {
     calls: ['validate', 'validateJson', 'validateNdjson', 'validateField', 'lookup', 'loadDescriptions', 'session'],
     properties: ['supportedTypes'],
   },
   session: {
-    calls: ['set', 'report', 'resource'],
+    calls: ['set', 'touch', 'touchAll', 'current', 'report', 'resource'],
     properties: ['lastRun', 'ruleRuns'],
   },
 };

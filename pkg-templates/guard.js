@@ -110,6 +110,10 @@ class Session {
   // The record as of the last checkpoint, and the edits made since.
   #record;
   #edits = [];
+  // The paths set or touched since the start, and whether all was touched: what the user has
+  // reached, replayed with the record after a restart.
+  #reached = new Set();
+  #all = false;
 
   constructor(inner, start, record) {
     this.#inner = inner;
@@ -123,6 +127,8 @@ class Session {
       if (this.#generation !== generation) {
         const s = this.#start(this.#record);
         for (const [path, value] of this.#edits) s.set(path, value);
+        for (const path of this.#reached) s.touch(path);
+        if (this.#all) s.touchAll();
         this.#inner = s;
         this.#generation = generation;
       }
@@ -134,11 +140,28 @@ class Session {
     return this.#run((s) => {
       const change = s.set(path, value);
       this.#edits.push([path, copy(value)]);
+      this.#reached.add(path);
       // A checkpoint now and then keeps the replay short.
       if (this.#edits.length >= 64) {
         this.#record = s.resource();
         this.#edits = [];
       }
+      return change;
+    });
+  }
+
+  touch(path) {
+    return this.#run((s) => {
+      const change = s.touch(path);
+      this.#reached.add(path);
+      return change;
+    });
+  }
+
+  touchAll() {
+    return this.#run((s) => {
+      const change = s.touchAll();
+      this.#all = true;
       return change;
     });
   }

@@ -115,19 +115,32 @@ export type NdjsonResult = {
 } & RecordOutcome;
 
 /**
- * What one edit changed in the issues, so that a form updates only the fields concerned.
+ * What an edit (or a touch) changed in the issues to show, so that a form updates only the
+ * fields concerned. Issues are split in two: `now`, about what is wrong in what was entered,
+ * to show at once; and `later`, completeness issues about elements the user has not reached
+ * yet (neither set nor touched), which are the rest of the form rather than mistakes: hold
+ * them back until the user leaves a section (`touch`), asks to check or submits
+ * (`touchAll`, or the whole `issues`).
  */
 export type Change = {
   /**
-   * Issues the edit brought.
+   * Issues to show that the edit brought (into `now`).
    */
   added: Array<Issue>;
   /**
-   * Issues the edit made go away.
+   * Issues shown before the edit that are gone from `now`.
    */
   removed: Array<Issue>;
   /**
-   * Every issue of the record now.
+   * The issues to show now: every issue but `later`.
+   */
+  now: Array<Issue>;
+  /**
+   * Completeness issues about elements not reached yet, held back.
+   */
+  later: Array<Issue>;
+  /**
+   * Every issue of the record: `now` and `later`, in report order.
    */
   issues: Array<Issue>;
 };
@@ -211,6 +224,12 @@ export type Context = {
    * rules across fields read. Ignored by the other calls.
    */
   record?: object;
+  /**
+   * The words your form uses for elements, by JSON Pointer from the root of the input
+   * (`{"/birthDate": "Date of birth"}`): a message about a missing element names it by
+   * these words, not its FHIR path (which stays in `path` and `expression`).
+   */
+  labels?: { [key in string]: string };
 };
 
 /**

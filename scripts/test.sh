@@ -34,6 +34,7 @@ node tools/gen-schemas.mjs --check
 node tools/gen-model.mjs --check
 node tools/gen-rules-doc.mjs --check
 node tools/gen-usps.mjs --check
+node tools/gen-ucum-print.mjs --check
 rm -rf target/gen-codes-check
 cargo run --quiet --release --manifest-path tools/gen-codes/Cargo.toml -- ../shared/data target/gen-codes-check
 for f in target/gen-codes-check/*; do

@@ -237,6 +237,15 @@ impl Validator {
         state.set(&self.engine, path, value)
     }
 
+    /// `SessionState::touch` on this validator.
+    pub fn session_touch(
+        &self,
+        state: &mut session::SessionState,
+        path: &str,
+    ) -> Result<session::Change, String> {
+        state.touch(&self.engine, path)
+    }
+
     /// The issues of one element given alone, or in the record of `context.record`: its
     /// structure, its own rules and the rules across fields that read it. `path` is a JSON
     /// Pointer (`/birthDate`) or FHIRPath-style (`Patient.birthDate`,

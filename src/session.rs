@@ -9,18 +9,27 @@ use serde_json::{Map, Value};
 use crate::engine::context::Context;
 use crate::engine::{Engine, KeptResults};
 use crate::fhir::path;
-use crate::report::{Issue, Report};
+use crate::report::{Category, Issue, Report};
 use crate::rules::{Reads, RECORD_RULES};
 
-/// What one edit changed in the issues, so that a form updates only the fields concerned.
+/// What an edit (or a touch) changed in the issues to show, so that a form updates only the
+/// fields concerned. Issues are split in two: `now`, about what is wrong in what was entered,
+/// to show at once; and `later`, completeness issues about elements the user has not reached
+/// yet (neither set nor touched), which are the rest of the form rather than mistakes: hold
+/// them back until the user leaves a section (`touch`), asks to check or submits
+/// (`touchAll`, or the whole `issues`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Change {
-    /// Issues the edit brought.
+    /// Issues to show that the edit brought (into `now`).
     pub added: Vec<Issue>,
-    /// Issues the edit made go away.
+    /// Issues shown before the edit that are gone from `now`.
     pub removed: Vec<Issue>,
-    /// Every issue of the record now.
+    /// The issues to show now: every issue but `later`.
+    pub now: Vec<Issue>,
+    /// Completeness issues about elements not reached yet, held back.
+    pub later: Vec<Issue>,
+    /// Every issue of the record: `now` and `later`, in report order.
     pub issues: Vec<Issue>,
 }
 
@@ -225,6 +234,12 @@ fn has_key(value: &Value, keys: &[&str], deep: bool) -> bool {
     }
 }
 
+/// Is the JSON Pointer `path` the element `at` or inside it?
+fn within(path: &str, at: &str) -> bool {
+    path.strip_prefix(at)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// An editing session's state, independent of the validator it runs on (the JS binding keeps
 /// both; `Session` pairs them for Rust callers).
 pub struct SessionState {
@@ -233,6 +248,8 @@ pub struct SessionState {
     context: Context,
     plan: KeptResults,
     report: Report,
+    /// JSON Pointers the user has set or touched; `None`: everything (`touch_all`).
+    reached: Option<Vec<String>>,
 }
 
 impl SessionState {
@@ -269,7 +286,82 @@ impl SessionState {
             context,
             plan,
             report,
+            reached: Some(Vec::new()),
         })
+    }
+
+    /// Is this issue about an element the user has not reached yet (held back)? Only
+    /// completeness issues are: a wrong value is wrong wherever it is.
+    fn is_later(&self, issue: &Issue) -> bool {
+        let Some(reached) = &self.reached else {
+            return false;
+        };
+        issue.category == Category::Completeness
+            && !reached
+                .iter()
+                .any(|r| within(&issue.path, r) || within(r, &issue.path))
+    }
+
+    /// The issues to show now and those held back (`Change::now`, `Change::later`), in
+    /// report order.
+    pub fn split(&self) -> (Vec<Issue>, Vec<Issue>) {
+        self.report
+            .issues
+            .iter()
+            .cloned()
+            .partition(|i| !self.is_later(i))
+    }
+
+    /// The change from `before` (the issues shown before) to now.
+    fn change(&self, before: &[Issue]) -> Change {
+        let (now, later) = self.split();
+        Change {
+            added: now
+                .iter()
+                .filter(|i| !before.contains(i))
+                .cloned()
+                .collect(),
+            removed: before
+                .iter()
+                .filter(|i| !now.contains(i))
+                .cloned()
+                .collect(),
+            now,
+            later,
+            issues: self.report.issues.clone(),
+        }
+    }
+
+    fn reach(&mut self, pointer: String) {
+        if let Some(reached) = &mut self.reached {
+            if !reached.contains(&pointer) {
+                reached.push(pointer);
+            }
+        }
+    }
+
+    /// Marks an element reached without changing it (the user left its field, or its
+    /// section): completeness issues about it are shown from now on.
+    pub(crate) fn touch(&mut self, engine: &Engine, path: &str) -> Result<Change, String> {
+        let pointer = to_pointer(engine, &self.resource_type, path)?;
+        let before = self.split().0;
+        self.reach(pointer);
+        Ok(self.change(&before))
+    }
+
+    /// Marks the whole record reached (the user asked to check it, or submits it): every
+    /// issue is shown.
+    pub fn touch_all(&mut self) -> Change {
+        let before = self.split().0;
+        self.reached = None;
+        self.change(&before)
+    }
+
+    /// The issues as they stand, split into `now` and `later`, as an edit returns them
+    /// (`added` and `removed` empty).
+    pub fn current(&self) -> Change {
+        let (now, _) = self.split();
+        self.change(&now)
     }
 
     /// Sets (None: removes) one element and re-checks what it can affect.
@@ -300,26 +392,10 @@ impl SessionState {
         let stale = affected(&self.resource, &pointer, old.as_ref(), new.as_ref());
         self.plan.mark(&stale);
         self.plan.scope = path::tokens(&pointer).next().map(|t| t.into_owned());
-        let report = engine.run_planned(&self.resource, &self.context, Some(&mut self.plan));
-        let removed = self
-            .report
-            .issues
-            .iter()
-            .filter(|i| !report.issues.contains(i))
-            .cloned()
-            .collect();
-        let added = report
-            .issues
-            .iter()
-            .filter(|i| !self.report.issues.contains(i))
-            .cloned()
-            .collect();
-        self.report = report;
-        Ok(Change {
-            added,
-            removed,
-            issues: self.report.issues.clone(),
-        })
+        let before = self.split().0;
+        self.reach(pointer);
+        self.report = engine.run_planned(&self.resource, &self.context, Some(&mut self.plan));
+        Ok(self.change(&before))
     }
 
     pub fn report(&self) -> &Report {
@@ -352,6 +428,22 @@ impl Session<'_> {
     /// None, and says which issues came and went.
     pub fn set(&mut self, path: &str, value: Option<Value>) -> Result<Change, String> {
         self.state.set(self.engine, path, value)
+    }
+
+    /// Marks an element reached without changing it (see `Change`): its completeness issues
+    /// are shown from now on.
+    pub fn touch(&mut self, path: &str) -> Result<Change, String> {
+        self.state.touch(self.engine, path)
+    }
+
+    /// Marks the whole record reached: every issue is shown.
+    pub fn touch_all(&mut self) -> Change {
+        self.state.touch_all()
+    }
+
+    /// The issues as they stand, split into `now` and `later`.
+    pub fn current(&self) -> Change {
+        self.state.current()
     }
 
     pub fn report(&self) -> &Report {

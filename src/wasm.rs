@@ -438,7 +438,9 @@ pub struct WasmSession {
 #[wasm_bindgen(js_class = Session)]
 impl WasmSession {
     /// Sets one element (FHIRPath-style or JSON Pointer path); `undefined` or `null` removes
-    /// it. Returns the issues added and removed by the edit, and all of them.
+    /// it, and marks it reached. Returns the change: the issues to show now and those held
+    /// back (`later`: completeness issues about elements not reached yet), and what the edit
+    /// added to and removed from those shown.
     #[wasm_bindgen(unchecked_return_type = "Change")]
     pub fn set(&mut self, path: &str, value: JsValue) -> Result<JsValue, JsError> {
         let value = json_arg(Some(&value), "value", self.validator.limits())?;
@@ -447,6 +449,30 @@ impl WasmSession {
             .session_set(&mut self.state, path, value)
             .map_err(js_error)?;
         to_js(&change)
+    }
+
+    /// Marks an element reached without changing it (the user left its field or section):
+    /// completeness issues about it move from `later` to `now`. Returns the change.
+    #[wasm_bindgen(unchecked_return_type = "Change")]
+    pub fn touch(&mut self, path: &str) -> Result<JsValue, JsError> {
+        let change = self
+            .validator
+            .session_touch(&mut self.state, path)
+            .map_err(js_error)?;
+        to_js(&change)
+    }
+
+    /// Marks the whole record reached (the user asks to check it, or submits): every issue
+    /// moves to `now`. Returns the change.
+    #[wasm_bindgen(js_name = touchAll, unchecked_return_type = "Change")]
+    pub fn touch_all(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.state.touch_all())
+    }
+
+    /// The issues as they stand, split into `now` and `later` (`added` and `removed` empty).
+    #[wasm_bindgen(unchecked_return_type = "Change")]
+    pub fn current(&self) -> Result<JsValue, JsError> {
+        to_js(&self.state.current())
     }
 
     /// The full report of the record as it stands.

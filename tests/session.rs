@@ -2,7 +2,7 @@
 //! results equal a full validation after every step of any edit sequence; validate_field
 //! checks one element, with the rules across fields when the record is given.
 
-use ehrlint::{Context, Options, Patient, Validator};
+use ehrlint::{Category, Context, Options, Patient, Validator};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -35,6 +35,13 @@ fn an_edit_re_runs_only_the_rules_that_read_it() {
         first > 15,
         "the first check runs every rule for a Patient: {first}"
     );
+    // Not reached yet, the missing birth date is held back (`later`), not shown.
+    let held = s.current();
+    assert!(held
+        .later
+        .iter()
+        .any(|i| i.code == "must-support-missing" && i.path == "/birthDate"));
+    assert!(!held.now.iter().any(|i| i.path == "/birthDate"));
     let change = s
         .set("Patient.birthDate", Some(json!("2099-01-01")))
         .unwrap();
@@ -56,11 +63,13 @@ fn an_edit_re_runs_only_the_rules_that_read_it() {
         change.added.iter().map(|i| i.code).collect::<Vec<_>>(),
         ["birth-date-in-future"]
     );
-    // The must-support warning for the missing birth date went away with the edit.
-    assert!(change
-        .removed
+    // The must-support warning for the missing birth date went away with the edit: it was
+    // never shown, so it is not among the removed either.
+    assert!(!change
+        .issues
         .iter()
         .any(|i| i.code == "must-support-missing" && i.path == "/birthDate"));
+    assert!(!change.removed.iter().any(|i| i.path == "/birthDate"));
 
     s.set(
         "/telecom/0",
@@ -361,7 +370,7 @@ fn check_sequence(rt: &str, steps: &[usize], patient: bool) {
     }
     let pool = edits(rt);
     let mut s = v.session(rt, None, context.clone()).unwrap();
-    let mut before = s.report().issues.clone();
+    let mut before = s.current().now;
     for &n in steps {
         let (path, value) = &pool[n % pool.len()];
         let change = match s.set(path, value.clone()) {
@@ -369,7 +378,7 @@ fn check_sequence(rt: &str, steps: &[usize], patient: bool) {
             Err(e) => {
                 // A refused edit (an index past the end of a list) changes nothing.
                 assert!(e.contains("past the end"), "{e}");
-                assert_eq!(s.report().issues, before);
+                assert_eq!(s.current().now, before);
                 continue;
             }
         };
@@ -392,10 +401,21 @@ fn check_sequence(rt: &str, steps: &[usize], patient: bool) {
         expect.sort();
         assert_eq!(
             expect,
-            sorted(&full.issues),
+            sorted(&change.now),
             "{rt} after {path}: added/removed"
         );
-        before = full.issues;
+        // Now and later are the whole report; only completeness issues are held back, and
+        // none about the element just set.
+        let mut whole = [change.now.clone(), change.later.clone()].concat();
+        whole.sort_by(|a, b| (a.code, &a.path).cmp(&(b.code, &b.path)));
+        let mut all = full.issues.clone();
+        all.sort_by(|a, b| (a.code, &a.path).cmp(&(b.code, &b.path)));
+        assert_eq!(whole, all, "{rt} after {path}: now + later");
+        assert!(change
+            .later
+            .iter()
+            .all(|i| i.category == Category::Completeness));
+        before = change.now;
     }
 }
 
@@ -410,4 +430,111 @@ proptest! {
     ) {
         check_sequence(rt, &steps, patient);
     }
+}
+
+#[test]
+fn what_is_not_reached_yet_waits_and_what_is_wrong_shows_at_once() {
+    let v = validator();
+    let mut s = v.session("Patient", None, Context::default()).unwrap();
+    // An empty record: its missing elements are the rest of the form, not mistakes.
+    let start = s.current();
+    assert!(start.now.is_empty(), "{:?}", start.now);
+    assert!(!start.later.is_empty());
+    assert_eq!(start.issues.len(), start.later.len());
+    // One field typed, wrong: its issue shows; nothing about the other fields does.
+    let typed = s.set("Patient.gender", Some(json!("mal"))).unwrap();
+    assert_eq!(
+        typed
+            .now
+            .iter()
+            .map(|i| (i.code, i.path.as_str()))
+            .collect::<Vec<_>>(),
+        [("invalid-value", "/gender")]
+    );
+    assert_eq!(typed.added, typed.now);
+    assert!(typed.later.iter().any(|i| i.path == "/birthDate"));
+    // A wrong value is shown wherever it is, reached or not.
+    let mut wrong = v
+        .session(
+            "Patient",
+            Some(json!({"resourceType": "Patient", "birthDate": "2099-01-01"})),
+            Context::default(),
+        )
+        .unwrap();
+    assert!(wrong
+        .current()
+        .now
+        .iter()
+        .any(|i| i.code == "birth-date-in-future"));
+    // Leaving the birth date's field (touch) shows that it is missing, and only that.
+    let left = s.touch("Patient.birthDate").unwrap();
+    assert_eq!(
+        left.added
+            .iter()
+            .map(|i| (i.code, i.path.as_str()))
+            .collect::<Vec<_>>(),
+        [("must-support-missing", "/birthDate")]
+    );
+    assert!(left.removed.is_empty());
+    // Asking to check the record shows everything.
+    let all = s.touch_all();
+    assert!(all.later.is_empty());
+    assert_eq!(all.now, all.issues);
+    assert!(all.added.iter().any(|i| i.path == "/name"));
+    // A path that is not an element is refused, as for set.
+    assert!(wrong.touch("Patient.nmae").is_err());
+}
+
+#[test]
+fn a_forms_labels_name_missing_elements_in_its_words() {
+    let v = validator();
+    let context = Context::from_json(&json!({"labels": {
+        "/birthDate": "Date of birth",
+        "/name/0/family": "Family name",
+        "/identifier": "Medical record number",
+    }}))
+    .unwrap();
+    let report = v.validate(&json!({"resourceType": "Patient"}), &context);
+    let message = |path: &str| {
+        report
+            .issues
+            .iter()
+            .find(|i| i.path == path)
+            .map(|i| i.message.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        message("/birthDate"),
+        "Date of birth is not filled in yet: fill it in when it is known."
+    );
+    assert_eq!(
+        message("/identifier"),
+        "Medical record number is required and not filled in yet."
+    );
+    // The name is missing: the one labelled field inside it names it.
+    assert_eq!(
+        message("/name"),
+        "Family name is required and not filled in yet."
+    );
+    // Without a label, the path says where; paths and codes are the same either way.
+    assert!(
+        message("/gender").contains("Patient.gender"),
+        "{}",
+        message("/gender")
+    );
+    let plain = v.validate(&json!({"resourceType": "Patient"}), &Context::default());
+    let key = |r: &ehrlint::Report| {
+        r.issues
+            .iter()
+            .map(|i| (i.code, i.path.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&report), key(&plain));
+    // Spanish words the same labels.
+    let es = Validator::new(Options::from_json(json!({"locale": "es"})).unwrap()).unwrap();
+    let report = es.validate(&json!({"resourceType": "Patient"}), &context);
+    assert!(report
+        .issues
+        .iter()
+        .any(|i| i.message == "Falta completar «Date of birth»: complételo cuando se conozca."));
 }

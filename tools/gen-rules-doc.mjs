@@ -25,6 +25,17 @@ function ruleFiles(dir) {
  * (doc in Markdown), sorted by family then code; `problems` collects docs that lack a part.
  */
 export function readRules(problems = []) {
+  const required = JSON.parse(readFileSync(join(root, 'schemas', 'profiles', 'default.json'), 'utf8')).requiredSeverity;
+  const profileSet = {
+    'profile-required': {
+      severity: required,
+      severityNote: `set by the profile's \`requiredSeverity\`: ${required} in the default profile; error in a profile that asks for it`,
+    },
+    'conditional-required': {
+      severity: required,
+      severityNote: `set by each requirement's \`severity\`, else the profile's \`requiredSeverity\` (${required} in the default profile, whose vital-sign unit and allergy status requirements are errors)`,
+    },
+  };
   const rules = ruleFiles(rulesDir).map((file) => {
     const src = readFileSync(file, 'utf8');
     const doc = src.split('\n').filter((l) => l.startsWith('//!')).map((l) => l.replace(/^\/\/! ?/, '')).join('\n');
@@ -38,6 +49,10 @@ export function readRules(problems = []) {
       title: src.match(/title: "([^"]*)"/)?.[1],
       doc: doc.replace(/^# .*\n+/, '').trim(),
     };
+    // The profile, not the rule, sets how severe a missing required element is: say what the
+    // default profile gives, as the form and the validator show it.
+    const set = profileSet[code];
+    if (set) Object.assign(rule, set);
     for (const part of ['What it checks', 'Why it matters', 'Example', 'Authority']) {
       if (!doc.includes(`**${part}**`)) problems.push(`${rule.file}: doc lacks **${part}**`);
     }
@@ -74,7 +89,7 @@ function main() {
     ...rules.flatMap((r) => [
       `## ${r.code}`,
       '',
-      `Family: ${r.family}. Default severity: ${r.severity}. Source: [\`${r.file}\`](../${r.file}).`,
+      `Family: ${r.family}. Default severity: ${r.severity}${r.severityNote ? ` (${r.severityNote})` : ''}. Source: [\`${r.file}\`](../${r.file}).`,
       '',
       r.doc,
       '',

@@ -53,7 +53,7 @@ export function rulesPage(stylesheet = 'rules.css', icon = undefined) {
     + `<td class="sev-${r.severity}">${SEVERITY[r.severity] ?? r.severity}</td><td>${escape(r.title ?? '')}</td></tr>`);
   const sections = rules.map((r) => `<section id="${r.code}" class="rule" aria-labelledby="h-${r.code}">
 <h3 id="h-${r.code}"><code>${r.code}</code></h3>
-<p class="facts">Family: <strong>${r.family}</strong>. Default severity: <strong class="sev-${r.severity}">${SEVERITY[r.severity] ?? r.severity}</strong>. Source: <code>${r.file}</code>.</p>
+<p class="facts">Family: <strong>${r.family}</strong>. Default severity: <strong class="sev-${r.severity}">${SEVERITY[r.severity] ?? r.severity}</strong>${r.severityNote ? ` (${inline(r.severityNote)})` : ''}. Source: <code>${r.file}</code>.</p>
 ${markdown(r.doc)}
 </section>`);
   return `<!doctype html>

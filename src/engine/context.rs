@@ -24,6 +24,10 @@ pub struct Context {
     /// The record being edited, for `validate_field`: the other fields its cross-field rules
     /// read. Ignored by `validate`.
     pub record: Option<Value>,
+    /// The words a form uses for its elements, by JSON Pointer (`/birthDate` →
+    /// "Date of birth"): messages about a missing element name it by these words instead of
+    /// its FHIR path.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl Context {
@@ -33,6 +37,7 @@ impl Context {
             .map_err(|e| InputError::Context(e.to_string()))?;
         let mut context = Context {
             record: raw.record,
+            labels: raw.labels.unwrap_or_default(),
             ..Context::default()
         };
         if let Some(s) = raw.as_of {
@@ -82,6 +87,10 @@ pub(crate) struct ContextJson {
     /// rules across fields read. Ignored by the other calls.
     #[cfg_attr(feature = "typescript", ts(type = "object", optional))]
     record: Option<Value>,
+    /// The words your form uses for elements, by JSON Pointer from the root of the input
+    /// (`{"/birthDate": "Date of birth"}`): a message about a missing element names it by
+    /// these words, not its FHIR path (which stays in `path` and `expression`).
+    labels: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]

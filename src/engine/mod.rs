@@ -244,6 +244,13 @@ impl Engine {
         } = run.counts;
         missing_required.extend(missing_must_support);
         self.config.apply(&mut run.issues);
+        if !context.labels.is_empty() {
+            crate::rules::completeness::name_by_labels(
+                &mut run.issues,
+                &context.labels,
+                self.messages,
+            );
+        }
         Report::new(
             run.issues,
             Completeness::new(required, must_support, missing_required),

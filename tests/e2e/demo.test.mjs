@@ -141,11 +141,92 @@ test('98.6 with Cel shows the unit hint; its fix switches the unit to [degF]', a
   const issue = page.locator(under('temp', 'value-impossible'));
   await issue.waitFor();
   assert.equal(await issue.getAttribute('data-path'), '/entry/9/resource/valueQuantity/value');
-  assert.match(await issue.textContent(), /\[degF\]/);
+  // Units as people write them: °C and °F in the message and on the fix, [degF] its value.
+  assert.match(await issue.textContent(), /98\.6 °C is not a possible body temperature.*It looks like °F/);
+  assert.doesNotMatch(await issue.textContent(), /\[degF\]|\bCel\b/);
+  assert.equal(await issue.locator('button.suggestion[data-value="[degF]"]').textContent(), '°F');
   await page.screenshot({ path: join(out, 'temperature-unit.png'), fullPage: true });
   await issue.locator('button.suggestion[data-value="[degF]"]').click();
   await issue.waitFor({ state: 'detached' });
   assert.equal(await page.inputValue('#tempUnit'), '[degF]');
+  await page.close();
+});
+
+test('one field typed into the empty form: its message follows the keystroke, and nothing about the other fields shows', async () => {
+  const page = await open();
+  // The empty form: nothing wrong, the rest of the form only counted, the meter at 0.
+  await page.waitForSelector('body[data-state="idle"]', { state: 'attached' });
+  assert.equal(await page.locator('#issues li').count(), 0);
+  assert.match(await page.textContent('#status'), /Nothing wrong/);
+  assert.ok(Number(await page.getAttribute('body', 'data-later')) > 5, 'the fields still to fill are counted');
+  assert.match(await page.textContent('#still-to-fill'), /^Still to fill: \d+\./);
+  assert.equal(await page.getAttribute('#completeness', 'value'), '0');
+
+  await page.click('#birthDate');
+  await page.evaluate(() => { window.__ehrlintLatency.length = 0; });
+  await page.locator('#birthDate').pressSequentially('2099-03-01', { delay: 120 });
+  // No pause and no Tab: the message is there after the last key, the field still focused.
+  const issue = page.locator(under('birthDate', 'birth-date-in-future'));
+  await issue.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'birthDate');
+  await page.waitForSelector('body[data-state="idle"]', { state: 'attached' });
+  const latencies = await page.evaluate(() => window.__ehrlintLatency);
+  assert.equal(latencies.length, 10, 'one measurement per key');
+  // From the key, not from a pause (the page used to wait 700 ms after the last key).
+  assert.ok(latencies.at(-1) < 700, `last key to message: ${latencies.at(-1)} ms`);
+  // Nothing about any other field: under the fields, and in the panel.
+  const fields = await page.$$eval('.messages .issue', (els) => els.map((e) => e.closest('[data-field]')?.dataset.field));
+  assert.deepEqual([...new Set(fields)], ['birthDate']);
+  const panel = await page.$$eval('#issues li', (els) => els.map((e) => e.dataset.path));
+  assert.deepEqual(panel, ['/entry/0/resource/birthDate']);
+  await page.screenshot({ path: join(out, 'one-field-typed.png'), fullPage: true });
+
+  // Leaving the patient section lists what it still lacks, in the form's words.
+  await page.click('#start');
+  const missing = page.locator('[data-field="mrn"] .messages .issue');
+  await missing.waitFor();
+  assert.match(await missing.textContent(), /Medical record number is required and not filled in yet/);
+  assert.doesNotMatch(await page.textContent('#issues'), /Patient\.|\[x\]/, 'no FHIR path in the panel');
+  // Nothing yet about the encounter's other fields, or the sections below.
+  assert.equal(await page.locator('[data-field="dx1"] .messages .issue').count(), 0);
+  // Checking the record lists everything still to fill in the encounter's records (the
+  // optional ones, such as vital signs, once started); each field once.
+  await page.click('#check');
+  await page.waitForSelector('body[data-later="0"]', { state: 'attached' });
+  await page.waitForSelector('[data-field="class"] .messages .issue');
+  assert.equal(await page.locator('[data-field="vitalsTime"] .messages .issue').count(), 0);
+  await type(page, 'hr', '78');
+  await page.waitForSelector('[data-field="vitalsTime"] .messages .issue');
+  assert.equal(await page.locator('#issues li', { hasText: 'Taken at' }).count(), 1, 'the vital signs time once, not once per record');
+  const texts = await page.$$eval('#issues li', (els) => els.map((e) => e.textContent));
+  assert.equal(new Set(texts).size, texts.length, 'no line twice');
+  assert.doesNotMatch(texts.join('\n'), /Patient\.|Observation\.|\[x\]/);
+  await page.screenshot({ path: join(out, 'check-record.png'), fullPage: true });
+  await page.close();
+});
+
+test('the code list sits under the input; a suggested code carries its description; the panel stays in view', async () => {
+  const page = await open();
+  await page.waitForSelector('body[data-descriptions="loaded"]', { state: 'attached' });
+  await page.click('#dx1');
+  await page.keyboard.type('E11');
+  await page.waitForSelector('#dx1-options [role="option"]');
+  const input = await page.locator('#dx1').boundingBox();
+  const label = await page.locator('label[for="dx1"]').boundingBox();
+  const list = await page.locator('#dx1-options').boundingBox();
+  assert.ok(list.y >= input.y + input.height - 1, `the list (top ${list.y}) starts below the input (bottom ${input.y + input.height})`);
+  assert.ok(label.y + label.height <= input.y + 1, 'the label stays above the input, uncovered');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  const chip = page.locator(`${under('dx1', 'icd10cm-not-billable')} button.suggestion[data-value="E11.9"]`);
+  await chip.waitFor();
+  await page.waitForFunction(() => document.querySelector('button.suggestion[data-value="E11.9"] .description'));
+  assert.match(await chip.textContent(), /^E11\.9 Type 2 diabetes mellitus without complications/);
+  // Scrolled to the bottom of the form, the issue panel is still on screen.
+  await page.locator('#criticality').scrollIntoViewIfNeeded();
+  const panel = await page.locator('aside .sticky').boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(panel.y >= 0 && panel.y < viewport.height, `panel top at ${panel.y}`);
   await page.close();
 });
 
@@ -235,6 +316,8 @@ test('the rules reference has a section for each code a message links to', async
   assert.match(await section.textContent(), /What it checks/);
   assert.match(await section.textContent(), /Authority/);
   assert.ok(await page.locator('section.rule').count() > 40);
+  // The severity the page gives a missing required element is the one the form shows.
+  assert.match(await page.locator('section#profile-required').textContent(), /Default severity: ⚠ Warning/);
   await page.close();
 });
 

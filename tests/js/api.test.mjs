@@ -229,9 +229,12 @@ test('validateField checks one element; a session re-checks only what an edit af
 
   const s = v.session('Patient', { resourceType: 'Patient', name: [{ family: 'Chalmers' }] });
   const first = s.ruleRuns;
+  // The missing birth date is held back (later) until the user reaches it.
+  assert.ok(s.current().later.some((i) => i.code === 'must-support-missing' && i.path === '/birthDate'));
   const change = s.set('Patient.birthDate', '2099-01-01');
   assert.deepEqual(pairs(change.added), [['birth-date-in-future', '/birthDate']]);
-  assert.ok(change.removed.some((i) => i.code === 'must-support-missing' && i.path === '/birthDate'));
+  assert.deepEqual(change.now, change.added);
+  assert.ok(!change.issues.some((i) => i.code === 'must-support-missing' && i.path === '/birthDate'));
   assert.ok(s.lastRun.includes('birth-date-in-future') && !s.lastRun.includes('telecom-email-format'), String(s.lastRun));
   assert.ok(s.ruleRuns - first < 8);
   assert.deepEqual(s.report(), v.validate(s.resource()));
@@ -239,6 +242,24 @@ test('validateField checks one element; a session re-checks only what an edit af
   assert.deepEqual(pairs(removed.removed), [['birth-date-in-future', '/birthDate']]);
   assert.equal(s.resource().birthDate, undefined);
   assert.throws(() => s.set('/resourceType', 'Observation'), /resourceType cannot be edited/);
+});
+
+test('a session shows what is wrong at once and holds back what is not reached yet', () => {
+  const v = new Validator();
+  const s = v.session('Patient');
+  const empty = s.current();
+  assert.deepEqual(empty.now, [], 'an empty record shows nothing');
+  assert.ok(empty.later.length > 0 && empty.later.every((i) => i.category === 'completeness'));
+  const typed = s.set('Patient.gender', 'mal');
+  assert.deepEqual(pairs(typed.now), [['invalid-value', '/gender']], 'one field typed: only its issue');
+  assert.deepEqual(pairs(typed.added), [['invalid-value', '/gender']]);
+  const left = s.touch('Patient.birthDate');
+  assert.deepEqual(pairs(left.added), [['must-support-missing', '/birthDate']], 'leaving a field shows it is missing');
+  assert.throws(() => s.touch('Patient.nmae'), /nmae/);
+  const all = s.touchAll();
+  assert.deepEqual(all.later, []);
+  assert.deepEqual(all.now, all.issues);
+  assert.deepEqual(all.issues, s.report().issues);
 });
 
 test('entry-time calls survive bad values and the instance keeps working', () => {

@@ -59,6 +59,12 @@ function exercise({ Validator, toOperationOutcome }) {
   for (let i = 0; i < 70; i++) s.set('Patient.name.family', `Family ${i}`);
   const report = s.report();
   const resource = s.resource();
+  // What the user has reached (set and touched) survives a restart too.
+  const reaching = fixtures.session('Patient');
+  reaching.set('Patient.gender', 'mal');
+  reaching.touch('Patient.birthDate');
+  const held = reaching.current();
+  assert.ok(held.later.length > 0 && held.now.some((i) => i.path === '/birthDate'));
   const orphan = new Validator({ profile: 'none' });
   const orphanSession = orphan.session('Patient');
   orphanSession.set('Patient.gender', 'mal');
@@ -74,6 +80,7 @@ function exercise({ Validator, toOperationOutcome }) {
     assert.deepEqual(v.lookup('icd10cm', 'type 2 diabetes', { limit: 3 }), byWords, 'descriptions loaded again');
     assert.deepEqual(s.report(), report, 'the session is rebuilt with its record');
     assert.deepEqual(s.resource(), resource);
+    assert.deepEqual(reaching.current(), held, 'the session is rebuilt with what was reached');
     assert.deepEqual(pairs(s.set('Patient.gender', 'male').removed), [['invalid-value', '/gender']]);
     assert.deepEqual(pairs(orphanSession.report().issues), [['invalid-value', '/gender']], 'a session outlives its freed validator');
     assert.equal(toOperationOutcome(v.validate({ resourceType: 'Patient' })).resourceType, 'OperationOutcome');

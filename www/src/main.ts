@@ -1,15 +1,21 @@
 // The encounter-entry page: a form that builds a FHIR R4 Bundle as the clinician types, checked
 // at each keystroke by an ehrlint session running in a Web Worker (typing never waits for it).
-// Messages appear under a field once the user pauses or leaves it (errors first), the panel
-// lists every issue of the record, and the meter shows how complete the record is.
+// What is wrong shows at once, under its field and in the panel (errors first); what is not
+// filled yet waits (the session's `later`) until the user leaves its section or asks to check
+// the record, and is only counted meanwhile. The meter shows how much of what the record
+// expects is filled.
 import { createValidatorWorker } from 'ehrlint/worker';
-import type { Issue, Report, WorkerSession } from 'ehrlint/worker';
-import { E, FIELDS, SAMPLE, SECTIONS, emptyBundle, issuePath, issuePaths, writePaths } from './record';
+import type { Change, Issue, WorkerSession } from 'ehrlint/worker';
+import { E, ENTRY_NAMES, FIELDS, SAMPLE, SECTIONS, emptyBundle, issuePath, issuePaths, labels, writePaths } from './record';
 import type { Field } from './record';
 import './style.css';
 
-/** How long typing must pause before new messages appear under the field being typed in. */
-const PAUSE_MS = 700;
+/**
+ * A value that is obviously still being typed (a date cut short, a code of one or two
+ * characters, a number ending in a point) gets no new message until it is done, the user
+ * leaves the field, or typing pauses this long.
+ */
+const UNFINISHED_PAUSE_MS = 500;
 const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1, information: 2 };
 const SEVERITY_TEXT: Record<string, [string, string]> = {
   error: ['✖', 'Error'], warning: ['⚠', 'Warning'], information: ['ℹ', 'Note'],
@@ -30,6 +36,7 @@ const issueList = $('issues');
 const announcer = $('announce');
 const meter = $<HTMLMeterElement>('completeness');
 const meterText = $('completeness-text');
+const todo = $('still-to-fill');
 
 type Input = HTMLInputElement | HTMLSelectElement;
 const inputs = new Map<string, Input>();
@@ -49,6 +56,10 @@ function buildForm() {
     grid.className = 'fields';
     for (const field of section.fields) grid.append(fieldRow(field));
     fieldset.append(grid);
+    // Leaving a section reaches all of its fields.
+    fieldset.addEventListener('focusout', (e) => {
+      if (!fieldset.contains(e.relatedTarget as Node | null)) reach(section.fields);
+    });
     form.append(fieldset);
   }
 }
@@ -91,15 +102,21 @@ function fieldRow(f: Field): HTMLElement {
     row.append(hint);
   }
   input.setAttribute('aria-describedby', described.join(' '));
-  row.append(input);
-  if (f.lookup) row.append(combobox(f, input as HTMLInputElement));
+  if (f.lookup) {
+    // The input and its list of codes, the list right under the input: it never covers what
+    // is being typed.
+    const combo = document.createElement('div');
+    combo.className = 'combo';
+    combo.append(input, combobox(f, input as HTMLInputElement));
+    row.append(combo);
+  } else {
+    row.append(input);
+  }
   row.append(messages);
   inputs.set(f.id, input);
   input.addEventListener(f.kind === 'select' ? 'change' : 'input', () => edited(f));
-  input.addEventListener('blur', () => {
-    touched.add(f.id);
-    renderFields();
-  });
+  // Leaving a field reaches it: whether it is missing is shown from then on.
+  input.addEventListener('blur', () => reach([f]));
   return row;
 }
 
@@ -128,7 +145,6 @@ function combobox(f: Field, input: HTMLInputElement): HTMLElement {
   const pick = (code: string) => {
     input.value = code;
     close();
-    touched.add(f.id);
     edited(f);
   };
   const highlight = (i: number) => {
@@ -188,19 +204,25 @@ let session: WorkerSession | undefined;
 let sessionReady: Promise<WorkerSession>;
 /** Edits not yet sent: write path -> value (undefined removes the element). */
 const queue = new Map<string, unknown>();
+/** Paths reached (fields left) not yet sent, and whether the whole record was asked for. */
+const reachQueue = new Set<string>();
+let reachAll = false;
 /** Input events whose result is not yet in the DOM (performance.now() at the event). */
 let waiting: number[] = [];
 let running = false;
+/** The issues to show now, and those held back (elements not reached yet). */
 let issues: Issue[] = [];
-let lastReport: Report | undefined;
-const touched = new Set<string>();
+let later: Issue[] = [];
+/** The fields the record expects (a completeness issue on the empty form): the meter's scale. */
+let expected = new Set<string>();
 const lastInput = new Map<string, number>();
-const pauseTimers = new Map<string, number>();
+const unfinishedTimers = new Map<string, number>();
 
 function startSession() {
   const previous = session;
   session = undefined;
-  sessionReady = validator.session('Bundle', emptyBundle()).then((s) => (session = s));
+  // The form's words for its elements: messages about a missing element use them.
+  sessionReady = validator.session('Bundle', emptyBundle(), { labels: labels() }).then((s) => (session = s));
   previous?.free().catch(() => {});
   return sessionReady;
 }
@@ -215,13 +237,41 @@ function edited(f: Field) {
   performance.mark('ehrlint-input', { detail: f.id });
   waiting.push(now);
   lastInput.set(f.id, now);
-  clearTimeout(pauseTimers.get(f.id));
-  pauseTimers.set(f.id, window.setTimeout(() => {
-    touched.add(f.id);
-    renderFields();
-  }, PAUSE_MS));
+  clearTimeout(unfinishedTimers.get(f.id));
+  if (unfinished(f)) {
+    unfinishedTimers.set(f.id, window.setTimeout(() => renderFields(), UNFINISHED_PAUSE_MS));
+  }
   write(f);
   void pump();
+}
+
+/** Marks fields reached (the user left them or their section). */
+function reach(fields: Field[]) {
+  for (const f of fields) for (const path of [...writePaths(f), ...issuePaths(f)]) reachQueue.add(path);
+  void pump();
+}
+
+/** A value obviously still being typed in the focused field: no new message for it yet. */
+function unfinished(f: Field): boolean {
+  if (document.activeElement !== inputs.get(f.id)) return false;
+  if (performance.now() - (lastInput.get(f.id) ?? -Infinity) >= UNFINISHED_PAUSE_MS) return false;
+  const v = valueOf(f.id).trim();
+  if (v === '') return false;
+  switch (f.kind) {
+    case 'date':
+      return /^\d{1,3}$|[-:T.+]$/.test(v) || /^\d{4}-\d$|^\d{4}-\d{2}-\d$/.test(v);
+    case 'code':
+      return v.length < 3;
+    case 'number':
+      return /[.,-]$/.test(v);
+    default:
+      return false;
+  }
+}
+
+function apply(change: Change) {
+  issues = change.now;
+  later = change.later;
 }
 
 async function pump() {
@@ -230,21 +280,28 @@ async function pump() {
   document.body.dataset.state = 'busy';
   try {
     const s = await sessionReady;
-    while (queue.size) {
+    while (queue.size || reachQueue.size || reachAll) {
       const batch = [...queue];
       queue.clear();
-      for (const [path, value] of batch) await s.set(path, value ?? null);
-      if (queue.size) continue;
-      lastReport = await s.report();
+      let change: Change | undefined;
+      for (const [path, value] of batch) change = await s.set(path, value ?? null);
+      const reached = [...reachQueue];
+      reachQueue.clear();
+      for (const path of reached) change = await s.touch(path);
+      if (reachAll) {
+        reachAll = false;
+        change = await s.touchAll();
+      }
+      if (queue.size || reachQueue.size) continue;
       if (s !== session) return;
-      issues = lastReport.issues;
+      if (change) apply(change);
       render();
     }
   } catch (e) {
     statusLine.textContent = `The checker stopped: ${(e as Error).message}`;
   } finally {
     running = false;
-    if (queue.size) void pump();
+    if (queue.size || reachQueue.size || reachAll) void pump();
     else document.body.dataset.state = 'idle';
   }
 }
@@ -252,6 +309,9 @@ async function pump() {
 // ---- where an issue belongs --------------------------------------------------------------
 
 const segments = (p: string) => p.split('/');
+/** Path steps that name the same element: equal, or a choice (`effective[x]`) and one of its forms. */
+const sameStep = (a: string, b: string) => a === b || isForm(a, b) || isForm(b, a);
+const isForm = (choice: string, form: string) => choice.endsWith('[x]') && form.startsWith(choice.slice(0, -3)) && /^[A-Z]/.test(form.slice(choice.length - 3));
 /** The field an issue belongs to: the one whose path shares the most with the issue's path. */
 function fieldOf(issue: Issue): Field | undefined {
   const at = segments(issue.path);
@@ -261,7 +321,7 @@ function fieldOf(issue: Issue): Field | undefined {
     for (const path of issuePaths(f)) {
       const p = segments(path);
       let n = 0;
-      while (n < at.length && n < p.length && at[n] === p[n]) n += 1;
+      while (n < at.length && n < p.length && sameStep(at[n], p[n])) n += 1;
       if (n > bestLength || (n === bestLength && n === at.length && !best)) {
         best = f;
         bestLength = n;
@@ -272,6 +332,8 @@ function fieldOf(issue: Issue): Field | undefined {
 }
 
 const entryOf = (path: string) => Number(segments(path)[2]);
+/** The records every encounter has: a patient, an attending, the encounter, its principal diagnosis. */
+const CORE = new Set<number>([E.patient, E.practitioner, E.encounter, E.dx1]);
 /** Entries the user has put something in (the patient always counts). */
 function filledEntries(): Set<number> {
   const filled = new Set<number>([E.patient]);
@@ -281,39 +343,68 @@ function filledEntries(): Set<number> {
   }
   return filled;
 }
-/** The issues shown: those of records the user has started, errors first. */
+/** Records the page speaks of: an encounter's core records, and the others once started. */
+function countedEntries(): Set<number> {
+  return new Set([...CORE, ...filledEntries()]);
+}
+/** The issues shown: those of the records counted, errors first. */
 function shownIssues(): Issue[] {
-  const filled = filledEntries();
+  const filled = countedEntries();
   return issues
     .filter((i) => !i.path.startsWith('/entry/') || filled.has(entryOf(i.path)))
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 const key = (i: Issue) => `${i.code} ${i.path}`;
-const RECORD_NAMES = emptyBundle().entry.map((e) => String(e.resource.resourceType));
-/** Where an issue with no field of its own is: the record and its element, in words. */
+/** Where an issue with no field of its own is: its record, in the form's words. */
 function recordName(issue: Issue): string {
-  const element = issue.expression.replace(/^Bundle\.entry\[\d+\]\.resource\./, '');
-  const type = issue.path.startsWith('/entry/') ? RECORD_NAMES[entryOf(issue.path)] : undefined;
-  return type ? `${type} (${element})` : issue.expression;
+  return issue.path.startsWith('/entry/') ? ENTRY_NAMES[entryOf(issue.path)] ?? 'The record' : 'The record';
+}
+/** Where an issue is, in words: its field's label, else its record's name. */
+const placeOf = (issue: Issue) => fieldOf(issue)?.label ?? recordName(issue);
+/** The issues held back, counted by place (a field written to several records counts once). */
+function stillToFill(): number {
+  const filled = countedEntries();
+  return new Set(later
+    .filter((i) => !i.path.startsWith('/entry/') || filled.has(entryOf(i.path)))
+    .map(placeOf)).size;
 }
 
 // ---- rendering ---------------------------------------------------------------------------
+
+/**
+ * The meter: of the fields the record expects (in its core records and the ones started), how
+ * many are filled, that is have no completeness issue.
+ */
+function completeness(): [number, number] {
+  const filled = countedEntries();
+  const counted = [...expected].filter((id) => {
+    const f = fieldById.get(id);
+    return f !== undefined && [f.entry, ...(f.alsoEntries ?? [])].some((e) => filled.has(e));
+  });
+  const open = new Set([...issues, ...later].filter((i) => i.category === 'completeness').map((i) => fieldOf(i)?.id));
+  const done = counted.filter((id) => !open.has(id)).length;
+  return [done, counted.length];
+}
 
 function render() {
   const shown = shownIssues();
   renderPanel(shown);
   renderFields(shown);
-  const score = Math.round((lastReport?.completeness.score ?? 0) * 100);
+  const [done, total] = completeness();
+  const score = total ? Math.round((done / total) * 100) : 100;
   meter.value = score;
-  meterText.textContent = `${score} %`;
+  meterText.textContent = `${score} % (${done} of ${total} fields)`;
   document.body.dataset.completeness = String(score);
-  const count = (s: string) => shown.filter((i) => i.severity === s).length;
-  const [errors, warnings, notes] = [count('error'), count('warning'), count('information')];
+  const places = (s: string) => new Set(shown.filter((i) => i.severity === s).map(placeOf)).size;
+  const [errors, warnings, notes] = [places('error'), places('warning'), places('information')];
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   statusLine.textContent = errors + warnings + notes === 0
-    ? '✔ No issues in what is entered so far.'
+    ? '✔ Nothing wrong in what is entered so far.'
     : `${errors ? '✖ ' : '⚠ '}${plural(errors, 'error')}, ${plural(warnings, 'warning')}${notes ? `, ${plural(notes, 'note')}` : ''}.`;
   statusLine.className = errors ? 'has-errors' : warnings ? 'has-warnings' : 'clean';
+  const toFill = stillToFill();
+  todo.textContent = toFill ? `Still to fill: ${toFill}. They are listed when you leave a section, or check the record.` : '';
+  document.body.dataset.later = String(toFill);
   // Every input whose edit this render answers has its message in the DOM now.
   const now = performance.now();
   for (const t of waiting) window.__ehrlintLatency.push(now - t);
@@ -341,23 +432,33 @@ function ruleLink(issue: Issue): HTMLAnchorElement {
   return a;
 }
 
+/** The message, led by where it is unless it already names it (the form's words). */
+const placed = (where: string, issue: Issue) => (issue.message.startsWith(where) ? issue.message : `${where}: ${issue.message}`);
+
 function renderPanel(shown: Issue[]) {
-  issueList.replaceChildren(...shown.map((issue) => {
+  // One line per place and message: a field written to several records (the vital signs'
+  // time) is one line, not one per record.
+  const seen = new Set<string>();
+  const lines = shown.filter((issue) => {
+    const k = `${placeOf(issue)}|${issue.code}|${issue.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  issueList.replaceChildren(...lines.map((issue) => {
     const li = document.createElement('li');
     li.className = `issue ${issue.severity}`;
     li.dataset.code = issue.code;
     li.dataset.path = issue.path;
     const f = fieldOf(issue);
-    const where = f ? f.label : recordName(issue);
+    const where = placeOf(issue);
     if (f) {
       const go = document.createElement('button');
       go.type = 'button';
       go.className = 'go';
       go.dataset.field = f.id;
-      go.append(severityBadge(issue), ` ${where}: ${issue.message}`);
+      go.append(severityBadge(issue), ` ${placed(where, issue)}`);
       go.addEventListener('click', () => {
-        touched.add(f.id);
-        renderFields();
         const input = inputs.get(f.id);
         input?.scrollIntoView({ block: 'center' });
         input?.focus();
@@ -365,7 +466,7 @@ function renderPanel(shown: Issue[]) {
       li.append(go);
     } else {
       const p = document.createElement('p');
-      p.append(severityBadge(issue), ` ${where}: ${issue.message}`);
+      p.append(severityBadge(issue), ` ${placed(where, issue)}`);
       li.append(p);
     }
     li.append(' ', ruleLink(issue));
@@ -380,21 +481,23 @@ function renderFields(shown = shownIssues()) {
   const byField = new Map<string, Issue[]>();
   for (const issue of shown) {
     const f = fieldOf(issue);
-    if (f) byField.set(f.id, [...(byField.get(f.id) ?? []), issue]);
+    if (!f) continue;
+    const list = byField.get(f.id) ?? [];
+    // A field written to several records shows each message once.
+    if (!list.some((i) => i.code === issue.code && i.message === issue.message)) list.push(issue);
+    byField.set(f.id, list);
   }
-  const now = performance.now();
   const news: string[] = [];
   for (const f of FIELDS) {
     const before = displayed.get(f.id) ?? new Set<string>();
-    let list = touched.has(f.id) ? byField.get(f.id) ?? [] : [];
-    const typing = document.activeElement === inputs.get(f.id) && now - (lastInput.get(f.id) ?? -Infinity) < PAUSE_MS;
-    // While the user types in a field, messages there may go away but new ones wait for a pause.
-    if (typing) list = list.filter((i) => before.has(key(i)));
+    let list = byField.get(f.id) ?? [];
+    // A value still being typed keeps the messages it had but gets no new one yet.
+    if (unfinished(f)) list = list.filter((i) => before.has(key(i)));
     const keys = new Set(list.map(key));
     const box = $(`${f.id}-messages`);
     if (keys.size === before.size && [...keys].every((k) => before.has(k)) && box.childElementCount === keys.size) continue;
     displayed.set(f.id, keys);
-    for (const k of keys) if (!before.has(k)) news.push(`${f.label}: ${list.find((i) => key(i) === k)?.message}`);
+    for (const k of keys) if (!before.has(k)) news.push(placed(f.label, list.find((i) => key(i) === k) as Issue));
     box.replaceChildren(...list.map((issue) => fieldMessage(f, issue)));
     const input = inputs.get(f.id);
     if (list.some((i) => i.severity === 'error')) input?.setAttribute('aria-invalid', 'true');
@@ -403,6 +506,9 @@ function renderFields(shown = shownIssues()) {
   }
   if (news.length) announcer.textContent = news.slice(0, 3).join('. ');
 }
+
+/** The field a suggestion goes to: a choice of a selector of the same record (a unit), else this one. */
+const suggestionTarget = (f: Field, value: string) => FIELDS.find((g) => g.entry === f.entry && g.options?.some(([v]) => v === value)) ?? f;
 
 function fieldMessage(f: Field, issue: Issue): HTMLElement {
   const div = document.createElement('div');
@@ -421,13 +527,17 @@ function fieldMessage(f: Field, issue: Issue): HTMLElement {
     group.setAttribute('aria-label', `Fixes for ${f.label}`);
     group.append('Use: ');
     for (const s of suggestions) {
+      const target = suggestionTarget(f, s);
+      // A unit as its selector writes it (°F for [degF]); a code with its description.
+      const shownAs = target.options?.find(([v]) => v === s)?.[1] ?? s;
       const b = document.createElement('button');
       b.type = 'button';
       b.className = 'suggestion';
       b.dataset.value = s;
-      b.textContent = s;
-      b.setAttribute('aria-label', `Use ${s} for ${f.label}`);
-      b.addEventListener('click', () => applySuggestion(f, issue, s));
+      b.textContent = shownAs;
+      b.setAttribute('aria-label', `Use ${shownAs} for ${target.label}`);
+      b.addEventListener('click', () => applySuggestion(target, s));
+      if (f.lookup && target === f) describe(f.lookup, s, b);
       group.append(b, ' ');
     }
     div.append(group);
@@ -436,14 +546,23 @@ function fieldMessage(f: Field, issue: Issue): HTMLElement {
   return div;
 }
 
-function applySuggestion(f: Field, issue: Issue, value: string) {
-  // A suggestion replaces the field's text, unless it is a choice of a selector of the same
-  // record (a unit such as [degF] goes to the unit selector).
-  const target = FIELDS.find((g) => g.entry === f.entry && g.options?.some(([v]) => v === value)) ?? f;
+/** Adds a code's description to its suggestion button, once the descriptions are loaded. */
+function describe(system: string, code: string, button: HTMLButtonElement) {
+  validator.lookup(system, code, { limit: 1 }).then((found) => {
+    const display = found[0]?.code === code ? found[0].display : undefined;
+    if (!display) return;
+    const words = document.createElement('span');
+    words.className = 'description';
+    words.textContent = ` ${display}`;
+    button.append(words);
+    button.setAttribute('aria-label', `Use ${code}, ${display}`);
+  }).catch(() => {});
+}
+
+function applySuggestion(target: Field, value: string) {
   const input = inputs.get(target.id);
   if (!input) return;
   input.value = value;
-  touched.add(target.id);
   edited(target);
   input.focus();
 }
@@ -460,10 +579,9 @@ function fill(values: Record<string, string>) {
 async function loadSample() {
   await clearForm();
   fill(SAMPLE);
-  for (const f of FIELDS) {
-    touched.add(f.id);
-    write(f);
-  }
+  for (const f of FIELDS) write(f);
+  // A whole record loaded is a record to check: everything shows.
+  reachAll = true;
   waiting.push(performance.now());
   await pump();
 }
@@ -471,13 +589,20 @@ async function loadSample() {
 async function clearForm() {
   fill({});
   queue.clear();
-  touched.clear();
+  reachQueue.clear();
+  reachAll = false;
   displayed.clear();
   for (const f of FIELDS) $(`${f.id}-messages`).replaceChildren();
-  await startSession();
-  lastReport = await session!.report();
-  issues = lastReport.issues;
+  const s = await startSession();
+  apply(await s.current());
   render();
+}
+
+/** Lists everything: what is wrong and what is still to fill. */
+async function checkRecord() {
+  reachAll = true;
+  await pump();
+  $('issues-heading').focus();
 }
 
 /** The Bundle with the records the user started (others left out), and its check. */
@@ -510,6 +635,7 @@ function download(name: string, value: unknown) {
 }
 
 $('load-sample').addEventListener('click', () => void loadSample());
+$('check').addEventListener('click', () => void checkRecord());
 $('clear').addEventListener('click', () => void clearForm());
 $('export-bundle').addEventListener('click', async () => download('encounter-bundle.json', (await exported()).bundle));
 $('export-outcome').addEventListener('click', async () => download('operation-outcome.json', (await exported()).outcome));
@@ -519,8 +645,10 @@ $('export-outcome').addEventListener('click', async () => download('operation-ou
 buildForm();
 startSession()
   .then(async (s) => {
-    lastReport = await s.report();
-    issues = lastReport.issues;
+    const start = await s.current();
+    // On the empty form every expected field is still to fill: that is the meter's scale.
+    expected = new Set(start.later.filter((i) => i.category === 'completeness').map((i) => fieldOf(i)?.id).filter((id): id is string => id !== undefined));
+    apply(start);
     render();
     if (!queue.size) document.body.dataset.state = 'idle';
     document.body.dataset.status = 'ready';

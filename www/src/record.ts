@@ -180,8 +180,8 @@ export const SECTIONS: Section[] = [
         alsoEntries: [E.bloodPressure, E.temperature, E.height, E.weight], value: text,
       },
       { id: 'hr', label: 'Heart rate (/min)', name: 'Observation.valueQuantity.value', entry: E.heartRate, pointer: '/valueQuantity/value', writes: '/valueQuantity', kind: 'number', value: quantity('/min') },
-      { id: 'systolic', label: 'Systolic blood pressure (mm[Hg])', name: 'Observation.component.valueQuantity.value', entry: E.bloodPressure, pointer: '/component/0/valueQuantity/value', writes: '/component/0/valueQuantity', kind: 'number', value: quantity('mm[Hg]') },
-      { id: 'diastolic', label: 'Diastolic blood pressure (mm[Hg])', name: 'Observation.component.valueQuantity.value', entry: E.bloodPressure, pointer: '/component/1/valueQuantity/value', writes: '/component/1/valueQuantity', kind: 'number', value: quantity('mm[Hg]') },
+      { id: 'systolic', label: 'Systolic blood pressure (mm Hg)', name: 'Observation.component.valueQuantity.value', entry: E.bloodPressure, pointer: '/component/0/valueQuantity/value', writes: '/component/0/valueQuantity', kind: 'number', value: quantity('mm[Hg]') },
+      { id: 'diastolic', label: 'Diastolic blood pressure (mm Hg)', name: 'Observation.component.valueQuantity.value', entry: E.bloodPressure, pointer: '/component/1/valueQuantity/value', writes: '/component/1/valueQuantity', kind: 'number', value: quantity('mm[Hg]') },
       {
         id: 'temp', label: 'Body temperature', name: 'Observation.valueQuantity.value', entry: E.temperature, pointer: '/valueQuantity/value', writes: '/valueQuantity', kind: 'number',
         value: (t, form) => quantity(form('tempUnit') === '[degF]' ? '[degF]' : 'Cel')(t),
@@ -212,6 +212,40 @@ export const SECTIONS: Section[] = [
 ];
 
 export const FIELDS: Field[] = SECTIONS.flatMap((s) => s.fields);
+
+/** Each entry of the Bundle, in the form's words (for issues that belong to no one field). */
+export const ENTRY_NAMES: Record<number, string> = {
+  [E.patient]: 'Patient', [E.practitioner]: 'Attending practitioner', [E.encounter]: 'Encounter',
+  [E.dx1]: 'Principal diagnosis', [E.dx2]: 'Secondary diagnosis 1', [E.dx3]: 'Secondary diagnosis 2',
+  [E.procedure]: 'Procedure', [E.heartRate]: 'Heart rate', [E.bloodPressure]: 'Blood pressure',
+  [E.temperature]: 'Body temperature', [E.height]: 'Height', [E.weight]: 'Weight',
+  [E.medication]: 'Medication', [E.allergy]: 'Allergy',
+};
+
+/**
+ * The form's words for the elements it writes, by JSON Pointer in the Bundle (the session's
+ * `labels`): a message about a missing element names it by its field's label. Elements that
+ * hold several fields (a name) or that a field writes in one of several forms (the vital
+ * signs' effective[x]) are named too.
+ */
+export function labels(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of FIELDS) {
+    if (f.id === 'tempUnit') continue;
+    for (const path of [...issuePaths(f), ...writePaths(f)]) out[path] = f.label;
+  }
+  out[at(E.patient, '/name')] = 'Patient’s name';
+  out[at(E.practitioner, '/name')] = 'Attending’s name';
+  for (const e of [E.heartRate, E.bloodPressure, E.temperature, E.height, E.weight]) out[at(e, '/effective[x]')] = 'Taken at';
+  for (const e of [E.heartRate, E.temperature, E.height, E.weight]) out[at(e, '/value[x]')] = ENTRY_NAMES[e];
+  out[at(E.medication, '/medication[x]')] = 'Medication';
+  out[at(E.medication, '/authoredOn')] = 'Date prescribed';
+  out[at(E.encounter, '/period')] = 'Encounter start and end';
+  // Elements the form has no field for: named all the same.
+  out[at(E.patient, '/telecom')] = 'Patient’s phone or email';
+  out[at(E.patient, '/address')] = 'Patient’s address';
+  return out;
+}
 /** The full JSON Pointer (in the Bundle) where a field's issues land. */
 export const issuePath = (f: Field) => at(f.entry, f.pointer);
 /** Every full JSON Pointer where a field's issues land (one per entry it writes). */

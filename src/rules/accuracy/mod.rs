@@ -299,10 +299,11 @@ pub(crate) fn out_of_range(
     cx: &RuleInput,
 ) -> crate::report::Issue {
     let impossible = std::ptr::eq(rule, &value_impossible::RULE);
-    let unit = m.unit.unwrap_or_default();
+    // Units as people write them (°F, mm Hg); the UCUM code stays the suggestion.
+    let unit = units::display(m.unit.unwrap_or_default());
     let measure = cx.messages.render(&measure(m.loinc));
     let (value, low, high) = (&m.shown, show_number(bounds.0), show_number(bounds.1));
-    let bounds_unit = &j.band.unit;
+    let bounds_unit = units::display(&j.band.unit);
     let likely = j.likely_unit(m);
     let text = match (&likely, impossible) {
         (Some((u, v)), true) => text!(
@@ -313,7 +314,7 @@ pub(crate) fn out_of_range(
             low,
             high,
             bounds_unit,
-            likely = u,
+            likely = units::display(u),
             converted = show_number(*v)
         ),
         (None, true) => text!(
@@ -333,7 +334,7 @@ pub(crate) fn out_of_range(
             low,
             high,
             bounds_unit,
-            likely = u,
+            likely = units::display(u),
             converted = show_number(*v)
         ),
         (None, false) => text!(

@@ -54,10 +54,10 @@ record_rule! {
                 cx.messages,
                 text!(
                     "unit-mismatch",
-                    unit,
+                    unit = units::display(unit),
                     measure,
                     loinc = m.loinc,
-                    expected = band.unit
+                    expected = units::display(&band.unit)
                 ),
             );
             issue.suggestions.push(band.unit.clone());

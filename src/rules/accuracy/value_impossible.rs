@@ -67,11 +67,12 @@ mod tests {
             "/valueQuantity/value",
         );
         let r = report(obs("8310-5", 98.6, "Cel"));
+        // The suggestion is the UCUM code; the message writes units as people do.
         assert_eq!(r.issues[0].suggestions, vec!["[degF]"]);
         assert!(
             r.issues[0]
                 .message
-                .contains("It looks like [degF]: 98.6 [degF] is 37 Cel"),
+                .contains("98.6 °C is not a possible body temperature: in a living patient it lies between 10 and 47 °C. It looks like °F: 98.6 °F is 37 °C."),
             "{}",
             r.issues[0].message
         );
