@@ -41,7 +41,7 @@ fn issues_carry_the_design_shape() {
             "code": "invalid-date",
             "path": "/entry/1/resource/onsetDateTime",
             "expression": "Bundle.entry[1].resource.onsetDateTime",
-            "message": "\"2023-02-29\" is not a valid dateTime: February 2023 has 28 days."
+            "message": "\"2023-02-29\" is not a valid date and time: February 2023 has 28 days."
         })
     );
 }

@@ -39,10 +39,17 @@ pub(crate) fn issue(
     value: &Value,
     reason: &Reason,
 ) -> Issue {
+    // The type in words ("date and time"), not its FHIR name (dateTime).
+    let kind = match type_name {
+        "dateTime" => text!("invalid-date.kind.date-time"),
+        "instant" => text!("invalid-date.kind.instant"),
+        "time" => text!("invalid-date.kind.time"),
+        _ => text!("invalid-date.kind.date"),
+    };
     let text = text!(
         "invalid-date",
         value = quote(value),
-        type_name,
+        type_name = messages.render(&kind),
         reason = messages.render(reason)
     );
     RULE.issue(location, suffix, messages, text)
@@ -81,7 +88,7 @@ mod tests {
             (r.issues[0].code, r.issues[0].message.as_str()),
             (
                 "invalid-date",
-                "\"1974-02-30\" no es un date válido: febrero de 1974 tiene 28 días."
+                "\"1974-02-30\" no es válido como fecha: febrero de 1974 tiene 28 días."
             )
         );
     }
