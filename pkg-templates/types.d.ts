@@ -358,6 +358,7 @@ export type RuleCode =
   | "date-in-future"
   | "deceased-before-birth"
   | "diastolic-above-systolic"
+  | "duplicate-property"
   | "empty-element"
   | "empty-value"
   | "excludes1-conflict"

@@ -102,15 +102,22 @@ impl Validator {
     /// no resourceType) or over a limit is an `InputError`, as the JS API throws and the CLI
     /// reports.
     pub fn validate_json(&self, text: &str, context: &Context) -> Result<Report, InputError> {
-        let value = self.parse_resource(text)?;
-        Ok(self.validate(&value, context))
+        let parsed = self.parse_resource(text)?;
+        Ok(self.validate_parsed(&parsed, context))
     }
 
     /// JSON text parsed within the limits and checked to be a resource at all.
-    fn parse_resource(&self, text: &str) -> Result<Value, InputError> {
-        let value = self.parse(text)?;
-        check_input(&value)?;
-        Ok(value)
+    fn parse_resource(&self, text: &str) -> Result<limits::Parsed, InputError> {
+        let parsed = read(text, &self.limits)?;
+        check_input(&parsed.value)?;
+        Ok(parsed)
+    }
+
+    /// The report of a record read from text: `validate`'s, with the properties the text gave
+    /// twice (`duplicate-property`).
+    fn validate_parsed(&self, parsed: &limits::Parsed, context: &Context) -> Report {
+        self.engine
+            .run_read(&parsed.value, &parsed.duplicates, context)
     }
 
     /// Parses and validates one record of an input (a .json file, a line of NDJSON), keeping
@@ -118,12 +125,13 @@ impl Validator {
     /// batch that reports every record, checked or not (`input::Checked`).
     pub fn check_text(&self, text: Result<&str, InputError>, context: &Context) -> input::Checked {
         match text.and_then(|text| self.parse_resource(text)) {
-            Ok(value) => {
+            Ok(parsed) => {
+                let value = &parsed.value;
                 let text_of = |key| value.get(key).and_then(Value::as_str).map(str::to_string);
                 input::Checked {
                     resource_type: text_of("resourceType"),
                     id: text_of("id"),
-                    result: Ok(self.validate(&value, context)),
+                    result: Ok(self.validate_parsed(&parsed, context)),
                 }
             }
             Err(e) => input::Checked {
@@ -282,6 +290,11 @@ pub fn parse(text: &str) -> Result<Value, InputError> {
 /// Parses JSON text into a value within `limits`: over one, an `InputError::Limit` naming it
 /// and where; not JSON, an `InputError::Json` with the line and column.
 pub fn parse_with_limits(text: &str, limits: &Limits) -> Result<Value, InputError> {
+    read(text, limits).map(|parsed| parsed.value)
+}
+
+/// `parse_with_limits`, with the properties the text gave twice.
+fn read(text: &str, limits: &Limits) -> Result<limits::Parsed, InputError> {
     // A UTF-8 byte-order mark is common in files saved on Windows; RFC 8259 lets a parser
     // ignore it, and rejecting the file for it helps nobody.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -8,6 +8,10 @@
 //! refused at level `maxDepth + 1`, without building anything deeper, and a too-long list or
 //! string is refused when it is met. No separate pass over the text is made, so the checks cost
 //! next to nothing on the hot path.
+//!
+//! The same visitor notes the properties an object gives twice (`Duplicate`), which the engine
+//! reports as `duplicate-property`; the value keeps the first of them (`Build::visit_map` says
+//! why).
 
 #![deny(
     clippy::unwrap_used,
@@ -16,7 +20,8 @@
     clippy::indexing_slicing
 )]
 
-use std::cell::Cell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -336,6 +341,12 @@ enum Seg<'a> {
 /// The JSON Pointer of a node; each step is cut at 40 characters, as property names are the
 /// input's own text and an error message quotes no more of it than that.
 fn pointer(at: Option<&Node<'_>>) -> String {
+    pointer_cut(at, Some(40))
+}
+
+/// The JSON Pointer of a node, each step cut at `cut` characters (None: the exact pointer, as
+/// issue paths are).
+fn pointer_cut(at: Option<&Node<'_>>, cut: Option<usize>) -> String {
     let mut segs = Vec::new();
     let mut node = at;
     while let Some(n) = node {
@@ -343,7 +354,7 @@ fn pointer(at: Option<&Node<'_>>) -> String {
             Seg::Index(i) => i.to_string(),
             Seg::Key(k) => {
                 let k = crate::fhir::path::escape_token(k);
-                match k.char_indices().nth(40) {
+                match cut.and_then(|c| k.char_indices().nth(c)) {
                     Some((cut, _)) => format!("{}…", k.get(..cut).unwrap_or_default()),
                     None => k.into_owned(),
                 }
@@ -358,25 +369,50 @@ fn pointer(at: Option<&Node<'_>>) -> String {
     })
 }
 
+/// A property given more than once in one JSON object. The parsed value holds its first
+/// occurrence; this notes each later one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Duplicate {
+    /// The JSON Pointer of the property (every occurrence has the same).
+    pub pointer: String,
+    /// The property's name.
+    pub name: String,
+    /// For `resourceType` given again with another string: the type named first (the one the
+    /// value keeps) and the one named here.
+    pub types: Option<(String, String)>,
+}
+
+/// JSON text as parsed: the value, and the properties it gave twice, in the order met.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pub value: Value,
+    pub duplicates: Vec<Duplicate>,
+}
+
 /// Parses JSON text into a value within `limits`. The error is `Ok(LimitError)` for a limit
 /// and `Err(serde_json::Error)` for text that is not JSON.
 pub(crate) fn parse(
     text: &str,
     limits: &Limits,
-) -> Result<Value, Result<LimitError, serde_json::Error>> {
+) -> Result<Parsed, Result<LimitError, serde_json::Error>> {
     limits.check_size(text.len() as u64).map_err(Ok)?;
     let hit = Cell::new(None);
+    let duplicates = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
     let seed = Build {
         limits,
         hit: &hit,
+        duplicates: &duplicates,
         depth: 0,
         at: None,
     };
     let result = seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     match (result, hit.take()) {
         (_, Some(limit)) => Err(Ok(limit)),
-        (Ok(v), None) => Ok(v),
+        (Ok(value), None) => Ok(Parsed {
+            value,
+            duplicates: duplicates.into_inner(),
+        }),
         (Err(e), None) => Err(Err(e)),
     }
 }
@@ -387,6 +423,7 @@ pub(crate) fn parse(
 struct Build<'a> {
     limits: &'a Limits,
     hit: &'a Cell<Option<LimitError>>,
+    duplicates: &'a RefCell<Vec<Duplicate>>,
     depth: u64,
     at: Option<&'a Node<'a>>,
 }
@@ -395,6 +432,32 @@ impl Build<'_> {
     fn fail<E: de::Error>(&self, limit: LimitError) -> E {
         self.hit.set(Some(limit));
         E::custom("input limit")
+    }
+
+    /// `key` given again in `object`, whose `insert` of the later value gave back the `first`:
+    /// the first goes back in, and the later one is noted. `noted`: how many duplicates were
+    /// noted before the later value was parsed.
+    #[cold]
+    fn duplicate(&self, object: &mut Map<String, Value>, key: &str, first: Value, noted: usize) {
+        let types = match (key, &first, object.get(key)) {
+            ("resourceType", Value::String(a), Some(Value::String(b))) if a != b => {
+                Some((a.clone(), b.clone()))
+            }
+            _ => None,
+        };
+        object.insert(key.to_string(), first);
+        let mut found = self.duplicates.borrow_mut();
+        // The later value is not in the record as read: neither are the duplicates inside it.
+        found.truncate(noted);
+        let node = Node {
+            parent: self.at,
+            seg: Seg::Key(key),
+        };
+        found.push(Duplicate {
+            pointer: pointer_cut(Some(&node), None),
+            name: key.to_string(),
+            types,
+        });
     }
 }
 
@@ -467,12 +530,17 @@ impl<'de> Visitor<'de> for Build<'_> {
         Ok(Value::Array(items))
     }
 
+    /// A property given twice keeps its first value, as the HL7 reference validator reads
+    /// such JSON, and each later one is noted as a duplicate. The first, rather than the last
+    /// that serde_json and JSON.parse keep: a record is never checked as a resource type its
+    /// first `resourceType` did not name, wherever the parsed value goes (`Validator::parse`
+    /// included), without the engine having to know which resources gave it twice.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         self.limits
             .open(self.depth, self.at)
             .map_err(|l| self.fail(l))?;
         let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key_seed(Key)? {
             let node = Node {
                 parent: self.at,
                 seg: Seg::Key(&key),
@@ -485,10 +553,47 @@ impl<'de> Visitor<'de> for Build<'_> {
                 at: Some(&node),
                 ..self
             };
+            let noted = self.duplicates.borrow().len();
             let value = map.next_value_seed(child)?;
-            object.insert(key, value);
+            // `insert` tells of a duplicate by giving back the value it replaced: nothing more
+            // is looked up until there is one.
+            if let Some(first) = object.insert(key.to_string(), value) {
+                self.duplicate(&mut object, &key, first, noted);
+            }
         }
         Ok(Value::Object(object))
+    }
+}
+
+/// A property name, borrowed from the text when it has no escapes (as nearly every one): it is
+/// still at hand, without a copy, after the map has taken its own, should it be a duplicate.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
@@ -507,14 +612,15 @@ mod tests {
     #[test]
     fn parsing_gives_what_serde_json_gives() {
         for text in [
-            r#"{"a":[1,-2,3.5,true,null,"x\"y\u00e9"],"b":{"c":{}},"d":[],"a":2}"#,
+            r#"{"a":[1,-2,3.5,true,null,"x\"y\u00e9"],"b":{"c":{}},"d":[]}"#,
             "[]",
             "\"s\"",
             "-0.0",
             "18446744073709551615",
         ] {
             let theirs: Value = serde_json::from_str(text).unwrap_or_default();
-            assert_eq!(parse(text, &Limits::default()).ok(), Some(theirs), "{text}");
+            let ours = parse(text, &Limits::default()).ok();
+            assert_eq!(ours.map(|p| p.value), Some(theirs), "{text}");
         }
         for bad in ["", "{", "[1,]", "1e400", "[1] x", "{\"a\" 1}"] {
             assert!(
@@ -522,5 +628,49 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)] // a test: valid JSON
+    fn a_property_given_twice_keeps_its_first_value_and_is_noted_at_each_later_one() {
+        let text = r#"{"resourceType":"Patient","a":1,"b":[{"c":1,"c":2}],"resourceType":"Observation","a":{"d":1,"d":2},"a~/":1,"a~/":2,"a":3}"#;
+        let parsed = parse(text, &Limits::default()).unwrap();
+        assert_eq!(
+            parsed.value,
+            serde_json::json!({"resourceType": "Patient", "a": 1, "b": [{"c": 1}], "a~/": 1})
+        );
+        let found: Vec<(&str, Option<(&str, &str)>)> = parsed
+            .duplicates
+            .iter()
+            .map(|d| {
+                let types = d.types.as_ref().map(|(a, b)| (a.as_str(), b.as_str()));
+                (d.pointer.as_str(), types)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("/b/0/c", None),
+                ("/resourceType", Some(("Patient", "Observation"))),
+                // Not /a/d: the second `a` is not in the record, nor what it holds.
+                ("/a", None),
+                ("/a~0~1", None),
+                ("/a", None),
+            ]
+        );
+        let none = parse(
+            r#"{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}"#,
+            &Limits::default(),
+        );
+        assert_eq!(none.unwrap().duplicates, vec![]);
+        // A name written with escapes is the same name.
+        let escaped = parse(r#"{"a/b":1,"a\/b":2,"\u0063":3,"c":4}"#, &Limits::default()).unwrap();
+        assert_eq!(escaped.value, serde_json::json!({"a/b": 1, "c": 3}));
+        let pointers: Vec<&str> = escaped
+            .duplicates
+            .iter()
+            .map(|d| d.pointer.as_str())
+            .collect();
+        assert_eq!(pointers, ["/a~1b", "/c"]);
     }
 }

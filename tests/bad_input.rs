@@ -273,3 +273,55 @@ fn ndjson_lines_are_each_checked_and_a_bad_line_is_reported_for_itself() {
     assert_eq!(lines[2].1.to_json(("line", Value::from(4)))["line"], 4);
     assert_eq!(lines[2].1.to_operation_outcome().issue[0].severity, "fatal");
 }
+
+/// The (code, path) pairs of a report.
+fn pairs(report: &ehrlint::Report) -> Vec<(&'static str, &str)> {
+    report
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_property_given_twice_is_an_error_in_every_way_text_comes_in() {
+    let v = Validator::new(Options::with_profile(ehrlint::ProfileChoice::BuiltIn(
+        "none".into(),
+    )))
+    .unwrap();
+    let ctx = Context::default();
+    // Read as a Patient (the type named first), whichever type a reader that keeps the last
+    // value would see: `gender` is a Patient's, and no Observation element is missing.
+    let two_types = r#"{"resourceType":"Patient","gender":"male","resourceType":"Observation"}"#;
+    let twice = r#"{"resourceType":"Patient","active":true,"active":false}"#;
+    let want_types = vec![("duplicate-property", "/resourceType")];
+    let want_twice = vec![("duplicate-property", "/active")];
+
+    let report = v.validate_json(two_types, &ctx).unwrap();
+    assert_eq!(pairs(&report), want_types);
+    assert!(!report.valid);
+    assert_eq!(pairs(&v.validate_json(twice, &ctx).unwrap()), want_twice);
+
+    let checked = v.check_text(Ok(two_types), &ctx);
+    assert_eq!(checked.resource_type.as_deref(), Some("Patient"));
+    assert!(!checked.valid());
+    assert_eq!(pairs(checked.result.as_ref().unwrap()), want_types);
+
+    let ndjson = format!("{twice}\n{{\"resourceType\":\"Patient\"}}\n{two_types}\n");
+    let lines = v.validate_ndjson(ndjson.as_bytes(), &ctx).unwrap();
+    let got: Vec<(usize, Vec<(&str, &str)>)> = lines
+        .iter()
+        .map(|(n, c)| (*n, pairs(c.result.as_ref().unwrap())))
+        .collect();
+    assert_eq!(got, vec![(1, want_twice), (2, vec![]), (3, want_types)]);
+    assert_eq!(
+        lines[2].1.to_json(("line", Value::from(3)))["resourceType"],
+        "Patient"
+    );
+
+    // A parsed value holds the first of each, so that `validate` of it cannot see another
+    // type either; it has nothing left to report.
+    let value = v.parse(two_types).unwrap();
+    assert_eq!(value, json!({"resourceType": "Patient", "gender": "male"}));
+    assert!(v.validate(&value, &ctx).valid);
+}

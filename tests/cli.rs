@@ -440,3 +440,60 @@ fn ndjson_lines_are_limited_one_by_one_and_the_rest_go_on() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_property_given_twice_is_an_error_in_json_ndjson_and_stdin() {
+    let dir = std::env::temp_dir().join(format!("ehrlint-cli-duplicates-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let two_types =
+        r#"{"resourceType":"Patient","id":"p1","gender":"male","resourceType":"Observation"}"#;
+    let twice = r#"{"resourceType":"Patient","active":true,"active":false}"#;
+    let json = dir.join("two-types.json");
+    std::fs::write(&json, two_types).unwrap();
+    let ndjson = dir.join("batch.ndjson");
+    std::fs::write(&ndjson, format!("{twice}\n{two_types}\n")).unwrap();
+    let pairs = |line: &Value| common::pairs(&line["issues"]);
+    let one = |code: &str, path: &str| vec![(code.to_string(), path.to_string())];
+    let args = ["validate", "--format", "json", "--profile", "none"];
+
+    let out = ehrlint(&[&args[..], &[json.to_str().unwrap()]].concat(), None);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    // Checked as the type named first.
+    assert_eq!(lines[0]["resourceType"], "Patient");
+    assert_eq!(pairs(&lines[0]), one("duplicate-property", "/resourceType"));
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = ehrlint(&[&args[..], &[ndjson.to_str().unwrap()]].concat(), None);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(pairs(&lines[0]), one("duplicate-property", "/active"));
+    assert_eq!(pairs(&lines[1]), one("duplicate-property", "/resourceType"));
+    assert_eq!(out.status.code(), Some(1));
+
+    // Standard input: one document over several lines, then NDJSON.
+    let document =
+        "{\n  \"resourceType\": \"Patient\",\n  \"active\": true,\n  \"active\": false\n}\n";
+    let out = ehrlint(&[&args[..], &["-"]].concat(), Some(document));
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["source"], "<stdin>");
+    assert_eq!(pairs(&lines[0]), one("duplicate-property", "/active"));
+    assert_eq!(out.status.code(), Some(1));
+    let out = ehrlint(
+        &[&args[..], &["-"]].concat(),
+        Some(&format!("{two_types}\n")),
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["source"], "<stdin>:1");
+    assert_eq!(pairs(&lines[0]), one("duplicate-property", "/resourceType"));
+
+    // The text format names the record by its first type, and says what was checked.
+    let out = ehrlint(
+        &["validate", "--profile", "none", json.to_str().unwrap()],
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(": Patient/p1: 1 error, 0 warnings"), "{text}");
+    assert!(text.contains("It was checked as Patient"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}

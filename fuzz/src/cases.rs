@@ -159,15 +159,74 @@ impl Raw {
     }
 }
 
+/// JSON as the HL7 reference validator reads it, and ehrlint's reader too: serde_json's
+/// `Value`, except that a property given twice keeps its first value (serde_json keeps the
+/// last).
+struct FirstWins(Value);
+
+impl<'de> Deserialize<'de> for FirstWins {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<FirstWins, D::Error> {
+        struct FirstVisitor;
+        impl<'de> serde::de::Visitor<'de> for FirstVisitor {
+            type Value = FirstWins;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<FirstWins, E> {
+                Ok(FirstWins(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<FirstWins, E> {
+                Ok(FirstWins(Value::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<FirstWins, E> {
+                Ok(FirstWins(Value::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<FirstWins, E> {
+                Ok(FirstWins(
+                    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+                ))
+            }
+            fn visit_unit<E>(self) -> Result<FirstWins, E> {
+                Ok(FirstWins(Value::Null))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<FirstWins, E> {
+                Ok(FirstWins(Value::String(s.to_string())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FirstWins, A::Error> {
+                let mut items = Vec::new();
+                while let Some(FirstWins(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(FirstWins(Value::Array(items)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FirstWins, A::Error> {
+                let mut members = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let FirstWins(value) = map.next_value()?;
+                    members.entry(key).or_insert(value);
+                }
+                Ok(FirstWins(Value::Object(members)))
+            }
+        }
+        d.deserialize_any(FirstVisitor)
+    }
+}
+
 /// The JSON reader with limits (`parse_with_limits`, a visitor of ehrlint's own) against
-/// serde_json's own reader and a reference check of the limits on the text as written
-/// (duplicate keys included: a string over the limit counts even when a later duplicate
-/// replaces it): the same value when within the limits, a limit error only for input over
-/// one, the same syntax error otherwise.
+/// a plain reader that keeps the first of duplicate keys (`FirstWins`) and a reference check
+/// of the limits on the text as written (duplicate keys included: a string over the limit
+/// counts even when it is a later duplicate, ignored): the same value when within the limits,
+/// a limit error only for input over one, the same syntax error otherwise.
 pub fn parse_agrees(text: &str, limits: &Limits) {
     let ours = ehrlint::parse_with_limits(text, limits);
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let theirs = serde_json::from_str::<Value>(body);
+    let theirs = serde_json::from_str::<FirstWins>(body).map(|FirstWins(v)| v);
     let over = || {
         body.len() as u64 > limits.max_bytes
             || serde_json::from_str::<Raw>(body).is_ok_and(|raw| raw.over(limits, 0))
@@ -176,7 +235,7 @@ pub fn parse_agrees(text: &str, limits: &Limits) {
         (Ok(a), Ok(b)) => {
             assert_eq!(
                 a, b,
-                "parse_with_limits built another value than serde_json"
+                "parse_with_limits built another value than serde_json, first duplicates kept"
             );
             assert!(!over(), "parse_with_limits took text over its limits");
             assert_eq!(
@@ -208,21 +267,47 @@ pub fn parse_agrees(text: &str, limits: &Limits) {
 }
 
 /// `validate_json` target: any bytes as JSON text, through `Validator::validate_json` (the JS
-/// API's validateJson) and through the CLI's own path (`parse`, `check_input`, `validate`),
-/// which must agree; the JSON reader with the default limits and with small ones against
-/// serde_json's; then, when the text has several lines, each line alone, as the CLI reads an
-/// NDJSON file. Bytes that are not UTF-8 go in with U+FFFD in their place, as a JavaScript
-/// string would carry them.
+/// API's validateJson, the CLI's `check_text`) and through `parse`, `check_input` and
+/// `validate`, which must agree but for the properties the text gives twice
+/// (`duplicate-property`, which only text can show); the JSON reader with the default limits
+/// and with small ones against serde_json's; then, when the text has several lines, each line
+/// alone, as the CLI reads an NDJSON file. Bytes that are not UTF-8 go in with U+FFFD in their
+/// place, as a JavaScript string would carry them.
 pub fn validate_json(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let v = validator();
     let context = Context::default();
     let api = v.validate_json(&text, &context);
-    let cli = ehrlint::parse(&text).and_then(|value| {
+    let parsed = ehrlint::parse(&text);
+    let value = parsed.as_ref().ok();
+    let parse_then_validate = parsed.clone().and_then(|value| {
         ehrlint::check_input(&value)?;
         Ok(v.validate(&value, &context))
     });
-    assert_eq!(api, cli, "validate_json and the CLI's path disagree");
+    match (&api, &parse_then_validate) {
+        (Ok(a), Ok(b)) => {
+            let (duplicates, rest): (Vec<_>, Vec<_>) = a
+                .issues
+                .iter()
+                .cloned()
+                .partition(|i| i.code == "duplicate-property");
+            assert_eq!(rest, b.issues, "validate_json and parse+validate disagree");
+            assert_eq!(a.completeness, b.completeness);
+            assert_eq!(a.valid, b.valid && duplicates.is_empty());
+            for d in &duplicates {
+                // At the property as the parsed value holds it (its first occurrence).
+                assert!(
+                    value.and_then(|v| v.pointer(&d.path)).is_some(),
+                    "duplicate-property at {}, which the parsed value does not have",
+                    d.path
+                );
+            }
+        }
+        _ => assert_eq!(
+            api, parse_then_validate,
+            "validate_json and parse+validate disagree"
+        ),
+    }
     if let Ok(report) = &api {
         check_report(report);
     }

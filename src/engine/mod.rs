@@ -19,7 +19,9 @@ use crate::fhir::path::Location;
 use crate::profile::check::{check_profile, Counts};
 use crate::profile::Profile;
 use crate::report::{Completeness, Issue, Report};
-use crate::rules::structure::{resource_type_missing, unknown_resource_type, wrong_type};
+use crate::rules::structure::{
+    duplicate_property, resource_type_missing, unknown_resource_type, wrong_type,
+};
 use crate::rules::{RuleInput, RECORD_RULES};
 use crate::structure::Structure;
 use context::Context;
@@ -191,6 +193,37 @@ impl Engine {
 
     pub(crate) fn run(&self, resource: &Value, context: &Context) -> Report {
         self.run_planned(resource, context, None)
+    }
+
+    /// `run` for a record read from JSON text, with the properties the text gave twice
+    /// (`limits::parse`): each is an issue of its own, ahead of the others of its severity.
+    /// The value holds the first of each, so the other checks see the record as the reference
+    /// validator reads it.
+    pub(crate) fn run_read(
+        &self,
+        resource: &Value,
+        duplicates: &[crate::limits::Duplicate],
+        context: &Context,
+    ) -> Report {
+        let mut report = self.run(resource, context);
+        if duplicates.is_empty() {
+            return report;
+        }
+        let rt = resource.get("resourceType").and_then(Value::as_str);
+        let root = Location::root(rt.unwrap_or("Resource"));
+        let mut issues: Vec<Issue> = duplicates
+            .iter()
+            .map(|d| duplicate_property::issue(&root, self.messages, d))
+            .collect();
+        self.config.apply(&mut issues);
+        // Inserted where `Report::new` would sort them, without a second sort of the report.
+        for issue in issues.into_iter().rev() {
+            let all = &report.issues;
+            let at = all.iter().position(|i| i.severity >= issue.severity);
+            report.valid &= issue.severity != crate::report::Severity::Error;
+            report.issues.insert(at.unwrap_or(all.len()), issue);
+        }
+        report
     }
 
     /// `run`, re-running only the stale record rules of the root resource when a plan is

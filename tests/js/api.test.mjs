@@ -335,6 +335,26 @@ test('the context patient drives the age edits, and bad patients are refused', (
   assert.throws(() => bare.validate(condition, { patient: { birthDate: '1950-02-30' } }), /February 1950 has 28 days/);
 });
 
+test('a property given twice is an error in validateJson and validateNdjson, checked as the first', () => {
+  // JSON.parse would keep the last resourceType; the text is checked as the type named first.
+  const twoTypes = '{"resourceType":"Patient","id":"p1","gender":"male","resourceType":"Observation"}';
+  const twice = '{"resourceType":"Patient","active":true,"active":false}';
+  const report = bare.validateJson(twoTypes);
+  assert.equal(report.valid, false);
+  assert.deepEqual(pairs(report.issues), [['duplicate-property', '/resourceType']]);
+  assert.equal(report.issues[0].expression, 'Patient.resourceType');
+  assert.match(report.issues[0].message, /It was checked as Patient/);
+  assert.deepEqual(pairs(bare.validateJson(twice).issues), [['duplicate-property', '/active']]);
+  const lines = bare.validateNdjson(`${twice}\n{"resourceType":"Patient"}\n${twoTypes}\n`);
+  assert.deepEqual(lines.map((l) => [l.line, l.resourceType, l.valid, pairs(l.issues)]), [
+    [1, 'Patient', false, [['duplicate-property', '/active']]],
+    [2, 'Patient', true, []],
+    [3, 'Patient', false, [['duplicate-property', '/resourceType']]],
+  ]);
+  // An object cannot hold a name twice: validate(object) has nothing of the kind to report.
+  assert.deepEqual(bare.validate(JSON.parse(twice)).issues, []);
+});
+
 test('descriptions ship with the package and name codes once loaded', async () => {
   const { readFileSync } = await import('node:fs');
   const text = readFileSync(new URL(import.meta.resolve('ehrlint/data/icd10cm-descriptions.tsv')), 'utf8');
