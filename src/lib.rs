@@ -124,7 +124,24 @@ impl Validator {
     /// its resourceType and id for the caller's listing: what `validate_json` does, for a
     /// batch that reports every record, checked or not (`input::Checked`).
     pub fn check_text(&self, text: Result<&str, InputError>, context: &Context) -> input::Checked {
-        match text.and_then(|text| self.parse_resource(text)) {
+        self.check_parsed(text.and_then(|text| self.parse_resource(text)), context)
+    }
+
+    /// `check_text` of text the caller gives up: it is freed once parsed, before the record is
+    /// validated, so that a large file's text is not held beside its parsed value and the
+    /// validation's own memory (docs/limits.md, "Memory").
+    pub fn check_owned(&self, text: String, context: &Context) -> input::Checked {
+        let parsed = self.parse_resource(&text);
+        drop(text);
+        self.check_parsed(parsed, context)
+    }
+
+    fn check_parsed(
+        &self,
+        parsed: Result<limits::Parsed, InputError>,
+        context: &Context,
+    ) -> input::Checked {
+        match parsed {
             Ok(parsed) => {
                 let value = &parsed.value;
                 let text_of = |key| value.get(key).and_then(Value::as_str).map(str::to_string);

@@ -11,7 +11,8 @@
 //!
 //! The same visitor notes the properties an object gives twice (`Duplicate`), which the engine
 //! reports as `duplicate-property`; the value keeps the first of them (`Build::visit_map` says
-//! why).
+//! why). It makes each object's map and each array with room for exactly what they hold, as
+//! a large Bundle's memory is mostly its small objects (docs/limits.md, "Memory").
 
 #![deny(
     clippy::unwrap_used,
@@ -398,11 +399,16 @@ pub(crate) fn parse(
     limits.check_size(text.len() as u64).map_err(Ok)?;
     let hit = Cell::new(None);
     let duplicates = RefCell::new(Vec::new());
+    let (members, items) = (RefCell::new(Vec::new()), RefCell::new(Vec::new()));
+    let names = Cell::new(0);
     let mut de = serde_json::Deserializer::from_str(text);
     let seed = Build {
         limits,
         hit: &hit,
         duplicates: &duplicates,
+        members: &members,
+        items: &items,
+        names: &names,
         depth: 0,
         at: None,
     };
@@ -411,34 +417,52 @@ pub(crate) fn parse(
         (_, Some(limit)) => Err(Ok(limit)),
         (Ok(value), None) => Ok(Parsed {
             value,
-            duplicates: duplicates.into_inner(),
+            duplicates: duplicates
+                .into_inner()
+                .into_iter()
+                .map(|(_, d)| d)
+                .collect(),
         }),
         (Err(e), None) => Err(Err(e)),
     }
 }
 
+/// A property of an object being read: its name, its value, and its place among all the
+/// property names of the text (`Build::names`).
+struct Member<'de> {
+    key: Cow<'de, str>,
+    value: Value,
+    order: u64,
+}
+
 /// Builds a `serde_json::Value` as serde_json's own visitor does, checking the limits on the
 /// way. `depth`: of the container the value is in (0 for the input itself).
 #[derive(Clone, Copy)]
-struct Build<'a> {
+struct Build<'a, 'de> {
     limits: &'a Limits,
     hit: &'a Cell<Option<LimitError>>,
-    duplicates: &'a RefCell<Vec<Duplicate>>,
+    /// The duplicates noted, with the place of the later name among all names, in that order.
+    duplicates: &'a RefCell<Vec<(u64, Duplicate)>>,
+    /// The members of the objects being read, innermost last, until each object is complete.
+    members: &'a RefCell<Vec<Member<'de>>>,
+    /// The items of the arrays being read, likewise.
+    items: &'a RefCell<Vec<Value>>,
+    /// How many property names have been read.
+    names: &'a Cell<u64>,
     depth: u64,
     at: Option<&'a Node<'a>>,
 }
 
-impl Build<'_> {
+impl Build<'_, '_> {
     fn fail<E: de::Error>(&self, limit: LimitError) -> E {
         self.hit.set(Some(limit));
         E::custom("input limit")
     }
 
     /// `key` given again in `object`, whose `insert` of the later value gave back the `first`:
-    /// the first goes back in, and the later one is noted. `noted`: how many duplicates were
-    /// noted before the later value was parsed.
+    /// the first goes back in, and the later one, the `order`-th name of the text, is noted.
     #[cold]
-    fn duplicate(&self, object: &mut Map<String, Value>, key: &str, first: Value, noted: usize) {
+    fn duplicate(&self, object: &mut Map<String, Value>, key: &str, first: Value, order: u64) {
         let types = match (key, &first, object.get(key)) {
             ("resourceType", Value::String(a), Some(Value::String(b))) if a != b => {
                 Some((a.clone(), b.clone()))
@@ -446,22 +470,31 @@ impl Build<'_> {
             _ => None,
         };
         object.insert(key.to_string(), first);
-        let mut found = self.duplicates.borrow_mut();
-        // The later value is not in the record as read: neither are the duplicates inside it.
-        found.truncate(noted);
         let node = Node {
             parent: self.at,
             seg: Seg::Key(key),
         };
-        found.push(Duplicate {
+        let duplicate = Duplicate {
             pointer: pointer_cut(Some(&node), None),
             name: key.to_string(),
             types,
-        });
+        };
+        // Noted as each object is complete, kept in the order of the text.
+        let mut found = self.duplicates.borrow_mut();
+        let at = found.partition_point(|(o, _)| *o < order);
+        found.insert(at, (order, duplicate));
+    }
+
+    /// The later value of a duplicate, whose names came after the `from`-th and before the
+    /// `to`-th, is not in the record as read: neither are the duplicates inside it.
+    #[cold]
+    fn forget(&self, from: u64, to: u64) {
+        let mut found = self.duplicates.borrow_mut();
+        found.retain(|(order, _)| !(from < *order && *order < to));
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Build<'_> {
+impl<'de> DeserializeSeed<'de> for Build<'_, 'de> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -469,7 +502,7 @@ impl<'de> DeserializeSeed<'de> for Build<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Build<'_> {
+impl<'de> Visitor<'de> for Build<'_, 'de> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -507,11 +540,12 @@ impl<'de> Visitor<'de> for Build<'_> {
         self.limits
             .open(self.depth, self.at)
             .map_err(|l| self.fail(l))?;
-        let mut items = Vec::new();
+        let start = self.items.borrow().len();
+        let mut count = 0usize;
         loop {
             let node = Node {
                 parent: self.at,
-                seg: Seg::Index(items.len()),
+                seg: Seg::Index(count),
             };
             let child = Build {
                 depth: self.depth + 1,
@@ -520,13 +554,18 @@ impl<'de> Visitor<'de> for Build<'_> {
             };
             match seq.next_element_seed(child)? {
                 // One item more than the limit is one too many.
-                Some(_) if items.len() as u64 >= self.limits.max_array_length => {
+                Some(_) if count as u64 >= self.limits.max_array_length => {
                     return Err(self.fail(self.limits.too_long(self.at)));
                 }
-                Some(v) => items.push(v),
+                Some(v) => {
+                    self.items.borrow_mut().push(v);
+                    count += 1;
+                }
                 None => break,
             }
         }
+        // With room for exactly its items, as maps are made (`visit_map`).
+        let items: Vec<Value> = self.items.borrow_mut().drain(start..).collect();
         Ok(Value::Array(items))
     }
 
@@ -535,11 +574,15 @@ impl<'de> Visitor<'de> for Build<'_> {
     /// that serde_json and JSON.parse keep: a record is never checked as a resource type its
     /// first `resourceType` did not name, wherever the parsed value goes (`Validator::parse`
     /// included), without the engine having to know which resources gave it twice.
+    ///
+    /// The map is made once the object is complete, with room for exactly its members:
+    /// serde_json's map (an IndexMap) grows by doubling as members come, and a large Bundle,
+    /// mostly small objects, took half as much memory again for the room left over.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         self.limits
             .open(self.depth, self.at)
             .map_err(|l| self.fail(l))?;
-        let mut object = Map::new();
+        let start = self.members.borrow().len();
         while let Some(key) = map.next_key_seed(Key)? {
             let node = Node {
                 parent: self.at,
@@ -553,13 +596,28 @@ impl<'de> Visitor<'de> for Build<'_> {
                 at: Some(&node),
                 ..self
             };
-            let noted = self.duplicates.borrow().len();
+            let order = self.names.get();
+            self.names.set(order + 1);
             let value = map.next_value_seed(child)?;
+            self.members.borrow_mut().push(Member { key, value, order });
+        }
+        let mut members = self.members.borrow_mut();
+        let mut object = Map::with_capacity(members.len().saturating_sub(start));
+        // A later duplicate's value, whose names end where the next member's begin.
+        let mut dropped = None;
+        for Member { key, value, order } in members.drain(start..) {
+            if let Some(from) = dropped.take() {
+                self.forget(from, order);
+            }
             // `insert` tells of a duplicate by giving back the value it replaced: nothing more
             // is looked up until there is one.
             if let Some(first) = object.insert(key.to_string(), value) {
-                self.duplicate(&mut object, &key, first, noted);
+                self.duplicate(&mut object, &key, first, order);
+                dropped = Some(order);
             }
+        }
+        if let Some(from) = dropped {
+            self.forget(from, self.names.get());
         }
         Ok(Value::Object(object))
     }
@@ -628,6 +686,26 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn lists_are_made_with_room_for_exactly_their_items() {
+        let text = r#"{"a":[1,2,3],"b":[{"c":[true]},[],[1,2,3,4,5,6,7,8,9]]}"#;
+        let parsed = parse(text, &Limits::default()).map(|p| p.value);
+        let mut lists = 0;
+        let mut stack: Vec<&Value> = parsed.iter().collect();
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Array(items) => {
+                    assert_eq!(items.capacity(), items.len(), "{items:?}");
+                    lists += 1;
+                    stack.extend(items);
+                }
+                Value::Object(map) => stack.extend(map.values()),
+                _ => {}
+            }
+        }
+        assert_eq!(lists, 5);
     }
 
     #[test]

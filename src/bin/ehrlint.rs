@@ -274,10 +274,10 @@ mod cli {
         for path in paths {
             // Each resource (a .json file, an NDJSON line) is within the limits or reported
             // as not checked on its own; the rest go on.
-            let mut each = |source: String, chunk: Result<&str, InputError>| {
+            let mut each = |source: String, result: Checked| {
                 let outcome = Outcome {
                     source,
-                    checked: validator.check_text(chunk, &context),
+                    checked: result,
                 };
                 checked += 1;
                 if !outcome.checked.valid() {
@@ -288,7 +288,7 @@ mod cli {
             let written = match source(path, &limits) {
                 Ok(Source::Lines(reader)) => {
                     match input::ndjson_lines(reader, &limits, |n, line| {
-                        each(format!("{path}:{n}"), line)
+                        each(format!("{path}:{n}"), validator.check_text(line, &context))
                     }) {
                         Err(NdjsonStop::Read { line, error }) => {
                             eprintln!("ehrlint: {path}: reading stopped at line {line}: {error}");
@@ -298,17 +298,21 @@ mod cli {
                         Ok(()) => Ok(()),
                     }
                 }
-                Ok(Source::TooLarge(e)) => each(path.clone(), Err(InputError::Limit(e))),
+                Ok(Source::TooLarge(e)) => {
+                    let refused = Err(InputError::Limit(e));
+                    each(path.clone(), validator.check_text(refused, &context))
+                }
                 Ok(Source::Text(name, text)) if is_ndjson(path, &text) => {
                     match input::ndjson_lines(text.as_bytes(), &limits, |n, line| {
-                        each(format!("{name}:{n}"), line)
+                        each(format!("{name}:{n}"), validator.check_text(line, &context))
                     }) {
                         Err(NdjsonStop::Caller(e)) => Err(e),
                         // Text in memory cannot fail to read.
                         Err(NdjsonStop::Read { .. }) | Ok(()) => Ok(()),
                     }
                 }
-                Ok(Source::Text(name, text)) => each(name, Ok(&text)),
+                // The text is freed once parsed: a large file's is not held while it is checked.
+                Ok(Source::Text(name, text)) => each(name, validator.check_owned(text, &context)),
                 Err(e) => {
                     eprintln!("ehrlint: {path}: {e}");
                     unreadable = true;

@@ -420,6 +420,9 @@ impl Engine {
             first,
             field.as_deref(),
         );
+        // What the rules read of this resource (a Bundle's entries indexed by fullUrl...) is
+        // not needed for the resources it holds: freed before they are checked.
+        drop(cx);
         // A Bundle's resources have it as their Bundle; others' keep the one they are in.
         let bundle = if rt == "Bundle" {
             Some(resource)

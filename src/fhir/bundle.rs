@@ -301,7 +301,7 @@ const REFERENCE_KEYS: [&str; 9] = [
 ];
 
 /// Every Reference with a `reference` in a resource, as (pointer suffix of the `reference`
-/// string, its value), in key order: the resource's own and its contained resources'
+/// string, its value), in the record's order: the resource's own and its contained resources'
 /// (which resolve in the Bundle too), not those of a Bundle held inside it, whose entries
 /// resolve among themselves. An object counts as a Reference when `reference` is a string and
 /// it has no key a Reference cannot have.
@@ -498,12 +498,12 @@ mod tests {
         assert_eq!(
             references(&r),
             vec![
+                ("/subject/reference".to_string(), "Patient/1"),
+                ("/performer/0/reference".to_string(), "#p"),
                 (
                     "/contained/0/organization/reference".to_string(),
                     "Organization/o"
                 ),
-                ("/performer/0/reference".to_string(), "#p"),
-                ("/subject/reference".to_string(), "Patient/1"),
                 ("/x~1y/reference".to_string(), "Patient/2"),
             ]
         );

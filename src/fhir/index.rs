@@ -145,11 +145,12 @@ mod tests {
             "contained": [{"resourceType": "Patient", "telecom": [{"system": "pager"}]}]});
         assert_eq!(
             index_of(&r, Datatype::ContactPoint),
+            // In the record's order (serde_json's preserve_order).
             [
-                "/contact/0/telecom/0",
-                "/extension/0/valueContactPoint",
                 "/telecom/0",
-                "/telecom/2"
+                "/telecom/2",
+                "/contact/0/telecom/0",
+                "/extension/0/valueContactPoint"
             ]
         );
     }
