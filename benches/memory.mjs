@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from './records.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -29,18 +30,6 @@ const AS_OF = '2026-04-01';
 if (!existsSync(bin)) throw new Error(`${bin} is missing: run cargo build --release first`);
 if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time (GNU time) is needed for the peak RSS');
 
-/** mulberry32: the same sequence on every platform. */
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), pick: (xs) => xs[Math.floor(next() * xs.length)] };
-}
 const pad = (n) => String(n).padStart(2, '0');
 const GIVEN = ['Mary', 'Linh', 'Aisha', 'Sofia', 'James', 'Peter', 'Omar', 'Diego', 'Wei', 'Noah'];
 const FAMILY = ['Nguyen', 'Smith', 'Garcia', 'Chalmers', 'Okafor', 'Kowalski', 'Haddad', 'Tanaka'];
