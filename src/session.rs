@@ -119,7 +119,10 @@ pub(crate) fn set_at(
     match here {
         Value::Object(map) => Ok(match value {
             Some(v) => map.insert(last.clone(), v),
-            None => map.remove(last),
+            // shift_remove keeps the other members in place: a swap would reorder them, and
+            // the kept results of rules the edit does not affect would no longer follow the
+            // record's order.
+            None => map.shift_remove(last),
         }),
         Value::Array(items) => {
             let i: usize = last
