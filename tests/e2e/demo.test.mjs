@@ -138,7 +138,8 @@ test('98.6 with Cel shows the unit hint; its fix switches the unit to [degF]', a
   const page = await open();
   assert.equal(await page.inputValue('#tempUnit'), 'Cel');
   await type(page, 'temp', '98.6');
-  const issue = page.locator(under('temp', 'value-impossible'));
+  // 9 and 98 are impossible in °C too, and are checked as they are typed: the one for 98.6.
+  const issue = page.locator(under('temp', 'value-impossible'), { hasText: '98.6 °C' });
   await issue.waitFor();
   assert.equal(await issue.getAttribute('data-path'), '/entry/9/resource/valueQuantity/value');
   // Units as people write them: °C and °F in the message and on the fix, [degF] its value.

@@ -355,6 +355,8 @@ function shownIssues(): Issue[] {
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 const key = (i: Issue) => `${i.code} ${i.path}`;
+/** An issue as the page shows it: where, and its words and fixes. */
+const asShown = (i: Issue) => `${key(i)}\n${i.message}\n${(i.suggestions ?? []).join('\n')}`;
 /** Where an issue with no field of its own is: its record, in the form's words. */
 function recordName(issue: Issue): string {
   return issue.path.startsWith('/entry/') ? ENTRY_NAMES[entryOf(issue.path)] ?? 'The record' : 'The record';
@@ -475,7 +477,7 @@ function renderPanel(shown: Issue[]) {
 }
 
 /** What is shown under each field now (issue keys), to announce only what is new. */
-const displayed = new Map<string, Set<string>>();
+const displayed = new Map<string, Issue[]>();
 
 function renderFields(shown = shownIssues()) {
   const byField = new Map<string, Issue[]>();
@@ -489,15 +491,18 @@ function renderFields(shown = shownIssues()) {
   }
   const news: string[] = [];
   for (const f of FIELDS) {
-    const before = displayed.get(f.id) ?? new Set<string>();
+    const before = displayed.get(f.id) ?? [];
     let list = byField.get(f.id) ?? [];
-    // A value still being typed keeps the messages it had but gets no new one yet.
-    if (unfinished(f)) list = list.filter((i) => before.has(key(i)));
-    const keys = new Set(list.map(key));
+    // A value still being typed keeps the messages it had, as they were, while they still
+    // apply, but gets no new one yet.
+    if (unfinished(f)) list = before.filter((b) => list.some((i) => key(i) === key(b)));
+    // What the user reads: a message whose words change (9 °C, then 98.6 °C, at one place) is
+    // shown again, not only one that comes or goes.
+    const was = new Set(before.map(asShown));
     const box = $(`${f.id}-messages`);
-    if (keys.size === before.size && [...keys].every((k) => before.has(k)) && box.childElementCount === keys.size) continue;
-    displayed.set(f.id, keys);
-    for (const k of keys) if (!before.has(k)) news.push(placed(f.label, list.find((i) => key(i) === k) as Issue));
+    if (list.length === was.size && list.every((i) => was.has(asShown(i))) && box.childElementCount === list.length) continue;
+    displayed.set(f.id, list);
+    for (const issue of list) if (!was.has(asShown(issue))) news.push(placed(f.label, issue));
     box.replaceChildren(...list.map((issue) => fieldMessage(f, issue)));
     const input = inputs.get(f.id);
     if (list.some((i) => i.severity === 'error')) input?.setAttribute('aria-invalid', 'true');
