@@ -99,7 +99,7 @@ fn entry_time(c: &mut Criterion) {
     let observation: Value =
         serde_json::from_str(&example("Observation-heart-rate.json")).expect("parses");
     let mut with_record = context();
-    with_record.record = Some(observation.clone());
+    with_record.record = Some((&observation).into());
 
     let mut group = c.benchmark_group("validate_field");
     let fields: [(&str, &str, &str, Value, &Context); 3] = [
@@ -126,6 +126,7 @@ fn entry_time(c: &mut Criterion) {
         ),
     ];
     for (label, resource_type, path, value, context) in fields {
+        let value = ehrlint::json::Value::from(value);
         group.bench_function(label, |b| {
             b.iter(|| {
                 validator
@@ -162,8 +163,9 @@ fn entry_time(c: &mut Criterion) {
         ),
     ];
     for (label, resource_type, record, path, values) in edits {
+        let values = values.map(ehrlint::json::Value::from);
         let mut session = validator
-            .session(resource_type, Some(record), context())
+            .session(resource_type, Some(record.into()), context())
             .expect("session starts");
         let mut i = 0usize;
         group.bench_function(label, |b| {

@@ -1,6 +1,6 @@
 // Peak memory of the native CLI against the size of its input: `ehrlint validate` on generated
-// Bundles of Patients and their Observations (1 MB and 20 MB by default) and on the same
-// entries as an NDJSON stream, each measured with /usr/bin/time -v (maximum resident set
+// Bundles of Patients and their Observations (1 MB and 20 MB by default; the 20 MB one also
+// with a warning in every entry) and on the same entries as an NDJSON stream, each measured with /usr/bin/time -v (maximum resident set
 // size). Prints, per input, its size, the peak RSS, the peak above the CLI's own (a one-record
 // run: the model and code tables) and both divided by the size.
 //
@@ -74,16 +74,22 @@ function* entries(count, seed = 1) {
   }
 }
 
-/** Writes a Bundle of `count` entries (one per line, as exporters pretty-print less) and the
- *  same resources as NDJSON; returns both paths. */
+/** Writes a Bundle of `count` entries (one per line, as exporters pretty-print less), the
+ *  same resources as NDJSON, and the Bundle with a warning in every entry (no identifier on a
+ *  Patient, no category on an Observation: the report is then as large as the input); returns
+ *  the three paths. */
 function write(count) {
   mkdirSync(dir, { recursive: true });
   const bundle = join(dir, `bundle-${count}.json`);
+  const warned = join(dir, `bundle-${count}-warnings.json`);
   const ndjson = join(dir, `resources-${count}.ndjson`);
   const list = [...entries(count)];
-  writeFileSync(bundle, `{"resourceType":"Bundle","type":"collection","entry":[\n${list.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`);
+  const asBundle = (items) => `{"resourceType":"Bundle","type":"collection","entry":[\n${items.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
+  writeFileSync(bundle, asBundle(list));
+  const withWarnings = list.map(({ fullUrl, resource: { identifier, category, ...rest } }) => ({ fullUrl, resource: rest }));
+  writeFileSync(warned, asBundle(withWarnings));
   writeFileSync(ndjson, `${list.map((e) => JSON.stringify(e.resource)).join('\n')}\n`);
-  return { bundle, ndjson };
+  return { bundle, warned, ndjson };
 }
 
 /** Peak RSS in bytes of one `ehrlint validate` of `file`. */
@@ -109,10 +115,14 @@ console.log(`ehrlint validate of one Patient: peak RSS ${mb(base)} MB (the model
 console.log('input | size MB | peak RSS MB | RSS / size | (RSS - one record) / size');
 console.log('---|---|---|---|---');
 for (const count of counts) {
-  const { bundle, ndjson } = write(count);
+  const { bundle, warned, ndjson } = write(count);
   const files = [[`Bundle of ${count} entries`, bundle]];
-  // The NDJSON stream of the largest input only: its memory does not grow with the file.
-  if (count === Math.max(...counts)) files.push([`NDJSON, ${count} lines`, ndjson]);
+  // For the largest input only: the Bundle with a warning in every entry, and the NDJSON
+  // stream (its memory does not grow with the file).
+  if (count === Math.max(...counts)) {
+    files.push([`Bundle of ${count} entries, a warning in each`, warned]);
+    files.push([`NDJSON, ${count} lines`, ndjson]);
+  }
   for (const [name, file] of files) {
     const size = statSync(file).size;
     const rss = peak(file);

@@ -124,7 +124,8 @@ fn main() {
         serde_json::json!({"resourceType": "Observation", "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
         "subject": {"reference": "Patient/1"}, "effectiveDateTime": "2024-05-02",
-        "valueQuantity": {"value": 72, "system": "http://unitsofmeasure.org", "code": "/min"}}),
+        "valueQuantity": {"value": 72, "system": "http://unitsofmeasure.org", "code": "/min"}})
+        .into(),
     );
     for (label, rt, path, value, context) in [
         (
@@ -154,7 +155,7 @@ fn main() {
             let t = Instant::now();
             std::hint::black_box(
                 validator
-                    .validate_field(rt, path, value.clone(), context)
+                    .validate_field(rt, path, value.clone().into(), context)
                     .ok(),
             );
             times.push(t.elapsed().as_secs_f64() * 1e6);
@@ -180,7 +181,7 @@ fn main() {
         median(times)
     );
     let mut session = validator
-        .session("Patient", Some(patient), Context::default())
+        .session("Patient", Some(patient.into()), Context::default())
         .expect("session");
     for (label, path, values) in [
         (
@@ -196,7 +197,7 @@ fn main() {
     ] {
         let mut times = Vec::new();
         for i in 0..200 {
-            let v = serde_json::json!(values[i % 2]);
+            let v = ehrlint::json::Value::from(values[i % 2]);
             let t = Instant::now();
             std::hint::black_box(session.set(path, Some(v)).ok());
             times.push(t.elapsed().as_secs_f64() * 1e6);

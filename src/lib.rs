@@ -28,6 +28,7 @@ pub mod codes;
 mod config;
 mod engine;
 pub mod fhir;
+pub mod json;
 pub mod limits;
 pub mod messages;
 mod profile;
@@ -41,10 +42,9 @@ pub mod typescript;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-use serde_json::Value;
+use crate::json::Value;
 
 pub use config::RuleOptions;
-use engine::context::json_type_name;
 pub use engine::context::{parse_as_of, Context, InputError, Patient};
 pub use engine::input;
 pub use engine::operation_outcome_from_json;
@@ -76,26 +76,28 @@ impl Validator {
         })
     }
 
-    /// Validates a parsed record. Anything can be passed: a value that is not a resource gets
+    /// Validates a parsed record (as `Validator::parse` gives it, or a `serde_json::Value`,
+    /// read into that form first). Anything can be passed: a value that is not a resource gets
     /// a report with one error saying so. The value is trusted to be within the limits (it
     /// was parsed with `Validator::parse`, or built by the program); `validate_value` checks
     /// them first.
-    pub fn validate(&self, resource: &Value, context: &Context) -> Report {
-        self.engine.run(resource, context)
+    pub fn validate<R: json::AsValue + ?Sized>(&self, resource: &R, context: &Context) -> Report {
+        self.engine.run(&resource.as_value(), context)
     }
 
     /// Validates a value that did not come through `Validator::parse`: over a limit
     /// (`Options::limits`: depth, list length, string length) it is an `InputError`, as from
     /// `validate_json`; within them, the report of `validate`.
-    pub fn validate_value(
+    pub fn validate_value<R: json::AsValue + ?Sized>(
         &self,
-        resource: &Value,
+        resource: &R,
         context: &Context,
     ) -> Result<Report, InputError> {
+        let resource = resource.as_value();
         self.limits
-            .check_value(resource)
+            .check_value(&resource)
             .map_err(InputError::Limit)?;
-        Ok(self.validate(resource, context))
+        Ok(self.validate(resource.as_ref(), context))
     }
 
     /// Parses and validates JSON text. Input that is not a resource (not JSON, not an object,
@@ -333,10 +335,11 @@ fn strip_position(message: &str) -> String {
 }
 
 /// Is this value a resource at all (an object with a resourceType string)?
-pub fn check_input(value: &Value) -> Result<(), InputError> {
+pub fn check_input<R: json::AsValue + ?Sized>(value: &R) -> Result<(), InputError> {
+    let value = value.as_value();
     let Some(object) = value.as_object() else {
         return Err(InputError::NotAnObject {
-            found: json_type_name(value),
+            found: value.kind(),
         });
     };
     match object.get("resourceType") {

@@ -25,8 +25,9 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
+use crate::json::{Map, Number, Str, Value};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use std::collections::HashSet;
 
 /// The deepest `maxDepth` allowed: the JSON parser itself refuses 128 levels.
 pub const MAX_DEPTH_CEILING: u64 = 100;
@@ -74,7 +75,7 @@ impl Limits {
     /// The limits from their JSON form, `{"maxBytes": 20000000, "maxDepth": 32}`: each a
     /// whole number; those not given keep their defaults. (Read by hand rather than derived:
     /// the derived reader costs the Wasm some kilobytes.)
-    pub fn from_json(value: &Value) -> Result<Limits, String> {
+    pub fn from_json(value: &serde_json::Value) -> Result<Limits, String> {
         let Some(map) = value.as_object() else {
             return Err(r#"must be an object such as {"maxBytes": 20000000}"#.to_string());
         };
@@ -427,6 +428,10 @@ pub(crate) fn parse(
     }
 }
 
+/// Up to this many members, an object's names are checked for duplicates by comparing each
+/// with those before it; above, through a hash set.
+const LINEAR_NAMES: usize = 16;
+
 /// A property of an object being read: its name, its value, and its place among all the
 /// property names of the text (`Build::names`).
 struct Member<'de> {
@@ -459,17 +464,16 @@ impl Build<'_, '_> {
         E::custom("input limit")
     }
 
-    /// `key` given again in `object`, whose `insert` of the later value gave back the `first`:
-    /// the first goes back in, and the later one, the `order`-th name of the text, is noted.
+    /// `key` given again in `object`, which keeps its first value: the `later` one, the
+    /// `order`-th name of the text, is noted.
     #[cold]
-    fn duplicate(&self, object: &mut Map<String, Value>, key: &str, first: Value, order: u64) {
-        let types = match (key, &first, object.get(key)) {
-            ("resourceType", Value::String(a), Some(Value::String(b))) if a != b => {
-                Some((a.clone(), b.clone()))
+    fn duplicate(&self, object: &Map, key: &str, later: &Value, order: u64) {
+        let types = match (key, object.get(key), later) {
+            ("resourceType", Some(Value::String(a)), Value::String(b)) if a != b => {
+                Some((a.to_string(), b.to_string()))
             }
             _ => None,
         };
-        object.insert(key.to_string(), first);
         let node = Node {
             parent: self.at,
             seg: Seg::Key(key),
@@ -529,7 +533,7 @@ impl<'de> Visitor<'de> for Build<'_, 'de> {
         self.limits
             .string(v, self.at, None)
             .map_err(|l| self.fail(l))?;
-        Ok(Value::String(v.to_owned()))
+        Ok(Value::String(Str::new(v)))
     }
 
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -575,9 +579,8 @@ impl<'de> Visitor<'de> for Build<'_, 'de> {
     /// first `resourceType` did not name, wherever the parsed value goes (`Validator::parse`
     /// included), without the engine having to know which resources gave it twice.
     ///
-    /// The map is made once the object is complete, with room for exactly its members:
-    /// serde_json's map (an IndexMap) grows by doubling as members come, and a large Bundle,
-    /// mostly small objects, took half as much memory again for the room left over.
+    /// The map is made once the object is complete, with room for exactly its members: a
+    /// large Bundle is mostly small objects, and room left over in each adds up.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         self.limits
             .open(self.depth, self.at)
@@ -602,18 +605,27 @@ impl<'de> Visitor<'de> for Build<'_, 'de> {
             self.members.borrow_mut().push(Member { key, value, order });
         }
         let mut members = self.members.borrow_mut();
-        let mut object = Map::with_capacity(members.len().saturating_sub(start));
+        let count = members.len().saturating_sub(start);
+        let mut object = Map::with_capacity(count);
+        // A name is looked for among those before it; in a large object, in a set of them, so
+        // that an object of many members is still read in time in proportion to its size.
+        let mut names: Option<HashSet<Cow<'de, str>>> =
+            (count > LINEAR_NAMES).then(|| HashSet::with_capacity(count));
         // A later duplicate's value, whose names end where the next member's begin.
         let mut dropped = None;
         for Member { key, value, order } in members.drain(start..) {
             if let Some(from) = dropped.take() {
                 self.forget(from, order);
             }
-            // `insert` tells of a duplicate by giving back the value it replaced: nothing more
-            // is looked up until there is one.
-            if let Some(first) = object.insert(key.to_string(), value) {
-                self.duplicate(&mut object, &key, first, order);
+            let again = match names.as_mut() {
+                Some(names) => !names.insert(key.clone()),
+                None => object.contains_key(&key),
+            };
+            if again {
+                self.duplicate(&object, &key, &value, order);
                 dropped = Some(order);
+            } else {
+                object.push_new(Str::new(&key), value);
             }
         }
         if let Some(from) = dropped {

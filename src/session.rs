@@ -3,8 +3,8 @@
 //! comes from what each rule declares it reads (`rules::Reads`).
 
 use crate::fhir::path::AtPointer;
+use crate::json::{Map, Value};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::engine::context::Context;
 use crate::engine::{Engine, KeptResults};
@@ -119,10 +119,9 @@ pub(crate) fn set_at(
     match here {
         Value::Object(map) => Ok(match value {
             Some(v) => map.insert(last.clone(), v),
-            // shift_remove keeps the other members in place: a swap would reorder them, and
-            // the kept results of rules the edit does not affect would no longer follow the
-            // record's order.
-            None => map.shift_remove(last),
+            // The other members keep their places: were they reordered, the kept results of
+            // rules the edit does not affect would no longer follow the record's order.
+            None => map.remove(last),
         }),
         Value::Array(items) => {
             let i: usize = last
@@ -229,7 +228,7 @@ pub(crate) fn affected(
 fn has_key(value: &Value, keys: &[&str], deep: bool) -> bool {
     match value {
         Value::Object(m) => {
-            m.keys().any(|k| keys.contains(&k.as_str()))
+            m.keys().any(|k| keys.contains(&k))
                 || (deep && m.values().any(|v| has_key(v, keys, true)))
         }
         Value::Array(items) => items.iter().any(|v| has_key(v, keys, deep)),
@@ -277,7 +276,7 @@ impl SessionState {
             Some(_) => {}
             None => {
                 if let Value::Object(m) = &mut resource {
-                    m.insert("resourceType".into(), Value::String(resource_type.into()));
+                    m.insert("resourceType", Value::from(resource_type));
                 }
             }
         }
@@ -484,7 +483,7 @@ pub(crate) fn validate_field(
         None => Value::Object(Map::new()),
     };
     if let Value::Object(m) = &mut resource {
-        m.insert("resourceType".into(), Value::String(resource_type.into()));
+        m.insert("resourceType", Value::from(resource_type));
     }
     let old = set_at(&mut resource, &pointer, Some(value.clone()))?;
     let stale = affected(&resource, &pointer, old.as_ref(), Some(&value));

@@ -4,7 +4,7 @@
 //! worded by the structure rules (`rules::findings`), and the questions about elements that
 //! sessions and profiles ask of the model.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::index::Index;
 use crate::fhir::model::{ElementDef, Model};

@@ -216,7 +216,7 @@ fn json_arg(
     value: Option<&JsValue>,
     what: &str,
     limits: &Limits,
-) -> Result<Option<Value>, JsError> {
+) -> Result<Option<crate::json::Value>, JsError> {
     let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(None);
     };
@@ -234,7 +234,9 @@ fn json_arg(
 fn context_arg(value: Option<&JsValue>, limits: &Limits) -> Result<Context, JsError> {
     match json_arg(value, "context", limits)? {
         None => Ok(Context::default()),
-        Some(v) => Context::from_json(&v).map_err(|e| js_error(format!("context: {e}"))),
+        Some(v) => {
+            Context::from_json(&Value::from(v)).map_err(|e| js_error(format!("context: {e}")))
+        }
     }
 }
 
@@ -273,7 +275,7 @@ impl WasmValidator {
     ) -> Result<WasmValidator, JsError> {
         let options: Options = match json_arg(options.as_ref(), "options", &unlimited())? {
             None => Options::default(),
-            Some(v) => Options::from_json(v).map_err(js_error)?,
+            Some(v) => Options::from_json(v.into()).map_err(js_error)?,
         };
         let inner = crate::Validator::new(options).map_err(js_error)?;
         Ok(WasmValidator {
@@ -369,7 +371,7 @@ impl WasmValidator {
     ) -> Result<JsValue, JsError> {
         let options = match json_arg(options.as_ref(), "lookup options", &Limits::default())? {
             None => crate::LookupOptions::default(),
-            Some(v) => crate::LookupOptions::from_json(v).map_err(js_error)?,
+            Some(v) => crate::LookupOptions::from_json(v.into()).map_err(js_error)?,
         };
         let found = self
             .inner
@@ -507,6 +509,6 @@ pub fn to_operation_outcome(
 ) -> Result<JsValue, JsError> {
     let report = json_arg(Some(&report), "report", &unlimited())?
         .ok_or_else(|| js_error("toOperationOutcome needs a report"))?;
-    let outcome = crate::engine::operation_outcome_from_json(&report).map_err(js_error)?;
+    let outcome = crate::engine::operation_outcome_from_json(&report.into()).map_err(js_error)?;
     to_js(&outcome)
 }

@@ -325,3 +325,34 @@ fn a_property_given_twice_is_an_error_in_every_way_text_comes_in() {
     assert_eq!(value, json!({"resourceType": "Patient", "gender": "male"}));
     assert!(v.validate(&value, &ctx).valid);
 }
+
+/// An object of many members: its duplicates are found through a set of its names rather
+/// than by comparing each name with all before it, so that such input is read in time in
+/// proportion to its size (20,000 members here: a check of every pair would be 200 million
+/// comparisons), and the first copy is kept as in a small object.
+#[test]
+fn a_duplicate_among_many_members_is_found_and_the_first_kept() {
+    let v = validator();
+    let members: Vec<String> = (0..20_000).map(|i| format!("\"x{i}\":{i}")).collect();
+    let text = format!(
+        r#"{{"resourceType":"Basic","code":{{"text":"t"}},"extension":[{{"url":"http://example.org/a","valueString":"first"}}],{},"extension":[],"x7":-1}}"#,
+        members.join(",")
+    );
+    let value = v.parse(&text).unwrap();
+    let object = value.as_object().unwrap();
+    assert_eq!(object.len(), 20_003);
+    assert_eq!(value["x7"], json!(7));
+    assert_eq!(value["extension"][0]["valueString"], json!("first"));
+    let report = v.validate_json(&text, &Context::default()).unwrap();
+    let duplicates: Vec<&str> = report
+        .issues
+        .iter()
+        .filter(|i| i.code == "duplicate-property")
+        .map(|i| i.path.as_str())
+        .collect();
+    assert_eq!(duplicates, ["/extension", "/x7"]);
+    assert!(report
+        .issues
+        .iter()
+        .any(|i| i.code == "unknown-property" && i.path == "/x19999"));
+}

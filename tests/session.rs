@@ -2,9 +2,16 @@
 //! results equal a full validation after every step of any edit sequence; validate_field
 //! checks one element, with the rules across fields when the record is given.
 
+use ehrlint::json::Value;
 use ehrlint::{Category, Context, Options, Patient, Validator};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+
+/// `serde_json::json!`, as the record values sessions edit.
+macro_rules! json {
+    ($($json:tt)+) => {
+        Value::from(serde_json::json!($($json)+))
+    };
+}
 
 fn validator() -> &'static Validator {
     static V: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
@@ -495,7 +502,7 @@ fn what_is_not_reached_yet_waits_and_what_is_wrong_shows_at_once() {
 #[test]
 fn a_forms_labels_name_missing_elements_in_its_words() {
     let v = validator();
-    let context = Context::from_json(&json!({"labels": {
+    let context = Context::from_json(&serde_json::json!({"labels": {
         "/birthDate": "Date of birth",
         "/name/0/family": "Family name",
         "/identifier": "Medical record number",
@@ -538,7 +545,8 @@ fn a_forms_labels_name_missing_elements_in_its_words() {
     };
     assert_eq!(key(&report), key(&plain));
     // Spanish words the same labels.
-    let es = Validator::new(Options::from_json(json!({"locale": "es"})).unwrap()).unwrap();
+    let es =
+        Validator::new(Options::from_json(serde_json::json!({"locale": "es"})).unwrap()).unwrap();
     let report = es.validate(&json!({"resourceType": "Patient"}), &context);
     assert!(report
         .issues

@@ -239,7 +239,7 @@ pub fn parse_agrees(text: &str, limits: &Limits) {
             );
             assert!(!over(), "parse_with_limits took text over its limits");
             assert_eq!(
-                limits.check_value(&b),
+                limits.check_value(&ehrlint::json::Value::from(&b)),
                 Ok(()),
                 "check_value refuses what parse took"
             );
@@ -327,7 +327,7 @@ pub fn validate_json(bytes: &[u8]) {
 #[serde(deny_unknown_fields)]
 pub struct ValueCase {
     /// Any JSON value; mostly resource-shaped.
-    pub record: Value,
+    pub record: ehrlint::json::Value,
     /// The JS API's context object (`{"asOf", "patient", "record"}`), when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Value>,
@@ -341,7 +341,7 @@ pub struct ValueCase {
 #[serde(deny_unknown_fields)]
 pub struct Edit {
     pub path: String,
-    pub value: Option<Value>,
+    pub value: Option<ehrlint::json::Value>,
 }
 
 /// The context of a case: from its JSON form, as the JS API reads it; a malformed one is an
@@ -393,7 +393,7 @@ pub fn validate_value(case: &ValueCase) {
     let resource_type = case
         .record
         .get("resourceType")
-        .and_then(Value::as_str)
+        .and_then(ehrlint::json::Value::as_str)
         .unwrap_or("Patient");
     let Ok(mut session) = v.session(resource_type, Some(case.record.clone()), context.clone())
     else {
@@ -432,7 +432,7 @@ pub fn validate_value(case: &ValueCase) {
 pub struct FieldCase {
     pub resource_type: String,
     pub path: String,
-    pub value: Value,
+    pub value: ehrlint::json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<Value>,
 }
@@ -486,6 +486,7 @@ pub fn options(bytes: &[u8]) {
     let Ok(value) = ehrlint::parse(&String::from_utf8_lossy(bytes)) else {
         return;
     };
+    let value = Value::from(value);
     let as_options = Options::from_json(value.clone());
     let as_profile = match &value {
         Value::String(name) => Options::with_profile(ProfileChoice::BuiltIn(name.clone())),

@@ -197,7 +197,7 @@ mod cli {
         }
         let text = std::fs::read_to_string(profile).map_err(|e| format!("{profile}: {e}"))?;
         let doc = ehrlint::parse(&text).map_err(|e| format!("{profile}: {e}"))?;
-        Ok(ProfileChoice::Custom(doc))
+        Ok(ProfileChoice::Custom(doc.into()))
     }
 
     /// The options given on the command line: --config, with --profile, --locale and
@@ -221,7 +221,7 @@ mod cli {
                 let text =
                     std::fs::read_to_string(path).map_err(|e| format!("--config: {path}: {e}"))?;
                 let value = ehrlint::parse(&text).map_err(|e| format!("--config: {path}: {e}"))?;
-                Options::from_json(value).map_err(|e| format!("--config: {path}: {e}"))?
+                Options::from_json(value.into()).map_err(|e| format!("--config: {path}: {e}"))?
             }
             None => Options::default(),
         };
@@ -385,10 +385,15 @@ mod cli {
     fn print(out: &mut impl Write, format: Format, o: &Outcome) -> io::Result<()> {
         match (format, &o.checked.result) {
             (Format::Json, _) => {
-                let place = ("source", Value::from(o.source.as_str()));
-                writeln!(out, "{}", o.checked.to_json(place))
+                let place = Value::from(o.source.as_str());
+                o.checked.write_json(("source", &place), out)?;
+                writeln!(out)
             }
-            (Format::Outcome, _) => writeln!(out, "{}", o.checked.to_operation_outcome()),
+            (Format::Outcome, _) => {
+                // Written as it is made, not held as text first: a large report's is large.
+                serde_json::to_writer(&mut *out, &o.checked.to_operation_outcome())?;
+                writeln!(out)
+            }
             (Format::Text, Ok(report)) => {
                 let rt = o.checked.resource_type.as_deref().unwrap_or("?");
                 let name = match &o.checked.id {

@@ -23,7 +23,7 @@ pub struct Context {
     pub patient: Option<Patient>,
     /// The record being edited, for `validate_field`: the other fields its cross-field rules
     /// read. Ignored by `validate`.
-    pub record: Option<Value>,
+    pub record: Option<crate::json::Value>,
     /// The words a form uses for its elements, by JSON Pointer (`/birthDate` →
     /// "Date of birth"): messages about a missing element name it by these words instead of
     /// its FHIR path.
@@ -36,7 +36,7 @@ impl Context {
         let raw: ContextJson = serde_json::from_value(value.clone())
             .map_err(|e| InputError::Context(e.to_string()))?;
         let mut context = Context {
-            record: raw.record,
+            record: raw.record.as_ref().map(crate::json::Value::from),
             labels: raw.labels.unwrap_or_default(),
             ..Context::default()
         };

@@ -20,6 +20,30 @@ pub struct Checked {
     pub result: Result<Report, InputError>,
 }
 
+/// A writer that passes everything on but its last byte, kept in `last`.
+struct HoldLast<'a, W: io::Write> {
+    out: &'a mut W,
+    last: Option<u8>,
+}
+
+impl<W: io::Write> io::Write for HoldLast<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let Some((&end, rest)) = buf.split_last() else {
+            return Ok(0);
+        };
+        if let Some(b) = self.last.take() {
+            self.out.write_all(&[b])?;
+        }
+        self.out.write_all(rest)?;
+        self.last = Some(end);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 impl Checked {
     /// No error in the report; an input that could not be checked is not valid.
     pub fn valid(&self) -> bool {
@@ -51,6 +75,27 @@ impl Checked {
             fields.insert(place.0.to_string(), place.1);
         }
         out
+    }
+
+    /// `to_json`, written as JSON text to `out` as it is made: a Bundle with many issues has a
+    /// report as large as itself, and its JSON value would take several times that again.
+    pub fn write_json(&self, place: (&str, &Value), out: &mut impl io::Write) -> io::Result<()> {
+        // The outcome is an object: its closing brace is held back, and the place goes in
+        // before it as its last member, as `to_json` puts it.
+        let mut held = HoldLast { out, last: None };
+        serde_json::to_writer(&mut held, &self.outcome())?;
+        let empty = held.last == Some(b'{');
+        if let Some(b) = held.last.take().filter(|&b| b != b'}') {
+            held.out.write_all(&[b])?;
+        }
+        let out = held.out;
+        if !empty {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, place.0)?;
+        out.write_all(b":")?;
+        serde_json::to_writer(&mut *out, place.1)?;
+        out.write_all(b"}")
     }
 
     /// The report as a FHIR OperationOutcome; an input that is not a resource is one `fatal`
@@ -258,5 +303,32 @@ mod tests {
         assert_eq!(line["line"], 7);
         assert_eq!(line["valid"], false);
         assert_eq!(line["error"], InputError::NoResourceType.to_string());
+        assert_eq!(written(&checked, ("line", &7.into())), line.to_string());
+    }
+
+    fn written(checked: &Checked, place: (&str, &Value)) -> String {
+        let mut out = Vec::new();
+        checked.write_json(place, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn written_as_it_is_made_the_json_is_to_json_as_text() {
+        let v = crate::Validator::new(crate::Options::default()).unwrap();
+        let ctx = crate::Context::default();
+        for text in [
+            r#"{"resourceType":"Patient","id":"p\"1","birthDate":"2099-01-01","gender":"x"}"#,
+            r#"{"resourceType":"Patient","id":"ok","identifier":[{"value":"1"}],"name":[{"family":"A"}],"gender":"male","birthDate":"1970-01-01"}"#,
+            r#"[1]"#,
+        ] {
+            let checked = v.check_text(Ok(text), &ctx);
+            let place = Value::from("file.ndjson:3 {\"}");
+            let json = checked.to_json(("source", place.clone()));
+            assert_eq!(
+                written(&checked, ("source", &place)),
+                json.to_string(),
+                "{text}"
+            );
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! (`contained`, Bundle entries, Parameters' resources) go through the same dispatch, with
 //! paths from the root of the input.
 
-use serde_json::Value;
+use crate::json::Value;
 
 pub(crate) mod context;
 pub mod input;
@@ -40,7 +40,7 @@ impl Report {
 /// Converts a report given as JSON (what the JS API hands back to `toOperationOutcome`) into
 /// an OperationOutcome, checking its shape instead of trusting it.
 pub fn operation_outcome_from_json(
-    report: &Value,
+    report: &serde_json::Value,
 ) -> Result<crate::report::OperationOutcome, String> {
     crate::report::operation_outcome_from_json(report, crate::rules::issue_type)
 }
@@ -459,8 +459,8 @@ impl Engine {
                         && matches!(path.as_bytes().get(p.len()), None | Some(b'/'))
                 };
                 let mine = |path: &str| under(path, &base) || under(path, &format!("_{base}"));
-                let mut alone = serde_json::Map::new();
-                alone.insert("resourceType".into(), Value::String(rt.into()));
+                let mut alone = crate::json::Map::new();
+                alone.insert("resourceType", Value::from(rt));
                 for k in [base.clone(), format!("_{base}")] {
                     if let Some(v) = resource.get(&k) {
                         alone.insert(k, v.clone());

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::model::Model;
 use super::path::{self, escape_token};
@@ -317,7 +317,7 @@ fn collect<'a>(value: &'a Value, at: &mut String, out: &mut Vec<(String, &'a str
     match value {
         Value::Object(map) => {
             if let Some(reference) = map.get("reference").and_then(Value::as_str) {
-                if map.keys().all(|k| REFERENCE_KEYS.contains(&k.as_str())) {
+                if map.keys().all(|k| REFERENCE_KEYS.contains(&k)) {
                     out.push((path::join(at, "reference"), reference));
                     return;
                 }
@@ -357,7 +357,7 @@ mod tests {
     }
 
     use super::*;
-    use serde_json::json;
+    use crate::json::record as json;
 
     #[test]
     fn absolute_urls() {

@@ -1,6 +1,6 @@
 //! Codings inside CodeableConcepts: where codes live in a record.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::index::{Datatype, Index};
 
@@ -64,7 +64,7 @@ pub struct IndexViews<'a> {
     /// Codings with a code but no system: pointer of the code, and code.
     pub unsystemed: Vec<(String, &'a str)>,
     /// ContactPoints, Addresses and HumanNames: (pointer, datatype, object).
-    pub contacts: Vec<(String, Datatype, &'a Map<String, Value>)>,
+    pub contacts: Vec<(String, Datatype, &'a Map)>,
     /// Periods with a string `start` and `end`: (pointer, start, end).
     pub periods: Vec<(String, &'a str, &'a str)>,
 }

@@ -12,7 +12,7 @@
 //! `Patient`); `Element` and `Any` match anything. FHIRPath contexts are not evaluated: such an
 //! extension is accepted anywhere.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::finding::{Defect, Finding};
 use super::model::{ExtensionContent, ExtensionDef, Model};
@@ -25,7 +25,7 @@ pub(super) fn check<'v>(
     root: &str,
     at: &str,
     field: &str,
-    object: &'v Map<String, Value>,
+    object: &'v Map,
     out: &mut Vec<Finding<'v>>,
 ) {
     let mut find = |suffix: String, defect: Defect<'v>| out.push(Finding { suffix, defect });
@@ -102,7 +102,7 @@ fn check_content<'v>(
     url: &'v str,
     content: &ExtensionContent,
     at: &str,
-    object: &'v Map<String, Value>,
+    object: &'v Map,
     find: &mut impl FnMut(String, Defect<'v>),
 ) {
     match value_type(model, object) {
@@ -161,22 +161,19 @@ fn check_content<'v>(
 /// The value of an extension object: its JSON name (`valueQuantity`, or `_valueString` when
 /// only that is given) and type. None when it has none (a misspelt `valueFoo` is the walk's
 /// unknown-property issue, not a value).
-fn value_type<'v>(
-    model: &Model,
-    object: &'v Map<String, Value>,
-) -> Option<(&'v str, &'static str)> {
+fn value_type<'v>(model: &Model, object: &'v Map) -> Option<(&'v str, &'static str)> {
     let elements = &model.type_def("Extension")?.elements;
     object.keys().find_map(|key| {
         let property = model.property(elements, key)?;
         (property.element.name == "value")
             .then_some(property.type_code)
             .flatten()
-            .map(|t| (key.as_str(), t))
+            .map(|t| (key, t))
     })
 }
 
 /// Whether an extension object has sub-extensions.
-fn has_children(object: &Map<String, Value>) -> bool {
+fn has_children(object: &Map) -> bool {
     object
         .get("extension")
         .and_then(Value::as_array)
@@ -329,7 +326,7 @@ pub(super) fn code_missing<'v>(
     name: &'static str,
     key: &str,
     value: &'v Value,
-    object: &'v Map<String, Value>,
+    object: &'v Map,
     at: &str,
     out: &mut Vec<Finding<'v>>,
 ) {

@@ -8,7 +8,7 @@
 //! status value sets), read by hand: the StructureDefinitions do not say which date is the
 //! clinical one.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::path::AtPointer;
 

@@ -2,7 +2,7 @@
 //! Its own module so that the walk and the extension checks it calls (`fhir::extension`) both
 //! name the defects without depending on each other.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::primitives::Reason;
 

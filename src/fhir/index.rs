@@ -8,7 +8,7 @@
 //! `system` and a `value` is an Identifier only where the model says so (a ContactPoint has
 //! both too).
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The datatypes the index holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub struct Entry<'v> {
 
 impl<'v> Entry<'v> {
     /// The value as an object (every datatype but the temporal primitives).
-    pub fn object(&self) -> Option<&'v Map<String, Value>> {
+    pub fn object(&self) -> Option<&'v Map> {
         self.value.as_object()
     }
 
@@ -123,7 +123,7 @@ impl<'v> Index<'v> {
 mod tests {
     use super::*;
     use crate::fhir::model::Model;
-    use serde_json::json;
+    use crate::json::record as json;
 
     fn index_of(resource: &Value, datatype: Datatype) -> Vec<String> {
         let model = Model::r4().expect("the model decodes");
@@ -145,7 +145,7 @@ mod tests {
             "contained": [{"resourceType": "Patient", "telecom": [{"system": "pager"}]}]});
         assert_eq!(
             index_of(&r, Datatype::ContactPoint),
-            // In the record's order (serde_json's preserve_order).
+            // In the record's order.
             [
                 "/telecom/0",
                 "/telecom/2",

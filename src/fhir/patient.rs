@@ -1,7 +1,7 @@
 //! What the age and sex edits need to know of a patient, read from a Patient resource or given
 //! by the caller.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::primitives::PartialDate;
 

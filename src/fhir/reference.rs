@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::json::Value;
 
 /// The resource a reference points to: in the Bundle by `fullUrl` or `Type/id`, or among the
 /// referring resource's own `contained` by `#id`.
@@ -135,7 +135,7 @@ impl Indexes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::record as json;
 
     #[test]
     fn the_index_finds_what_a_scan_finds() {

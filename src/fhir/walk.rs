@@ -6,7 +6,7 @@
 //! It judges nothing beyond the definitions: wording, severity and which of two findings on
 //! one element wins belong to the structure rules (`rules::structure`).
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::extension;
 pub use super::finding::{Defect, Finding};
@@ -33,11 +33,7 @@ pub struct Walked<'v> {
 }
 
 /// Walks `resource` (an object whose `resourceType` names a concrete type of `model`).
-pub fn walk<'v>(
-    model: &Model,
-    resource_type: &str,
-    resource: &'v Map<String, Value>,
-) -> Walked<'v> {
+pub fn walk<'v>(model: &Model, resource_type: &str, resource: &'v Map) -> Walked<'v> {
     let mut walker = Walker {
         model,
         root: resource_type,
@@ -134,7 +130,7 @@ impl<'m, 'v> Walker<'m, 'v> {
     }
 
     /// An object of a type (or backbone) with these elements.
-    fn object(&mut self, object: &'v Map<String, Value>, elements: &'m [ElementDef], root: bool) {
+    fn object(&mut self, object: &'v Map, elements: &'m [ElementDef], root: bool) {
         if object.is_empty() {
             self.find(Defect::Empty { list: false });
             return;
@@ -159,7 +155,7 @@ impl<'m, 'v> Walker<'m, 'v> {
 
     /// Mandatory elements, and one form per choice element. A primitive given only as
     /// `_name` (with an extension, say a data-absent reason) is present.
-    fn presence(&mut self, object: &'v Map<String, Value>, elements: &'m [ElementDef]) {
+    fn presence(&mut self, object: &'v Map, elements: &'m [ElementDef]) {
         for e in elements {
             if e.choice {
                 // The forms present, in the order of the element's types (the definition's).
@@ -204,18 +200,12 @@ impl<'m, 'v> Walker<'m, 'v> {
     }
 
     /// `_name` given for a primitive element (which makes it present).
-    fn has_extension_form(&self, object: &Map<String, Value>, e: &ElementDef) -> bool {
+    fn has_extension_form(&self, object: &Map, e: &ElementDef) -> bool {
         !e.plain && object.contains_key(&format!("_{}", e.name))
     }
 
     /// The value of one property (`key`, in `object`).
-    fn property(
-        &mut self,
-        property: Property<'m>,
-        value: &'v Value,
-        object: &'v Map<String, Value>,
-        key: &str,
-    ) {
+    fn property(&mut self, property: Property<'m>, value: &'v Value, object: &'v Map, key: &str) {
         let element = property.element;
         if property.extension_form && element.binding.is_some() {
             let out = &mut self.out.findings;

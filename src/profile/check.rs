@@ -2,7 +2,7 @@
 //! the profile's required, must-support and conditional requirements checked and worded by
 //! the completeness rules (`rules::completeness`), the counts for the completeness score.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Element, Profile};
 use crate::fhir::path::Location;

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::json;
+
 use crate::fhir::path;
 use crate::report::Severity;
 use crate::structure::Structure;
@@ -250,7 +252,7 @@ impl Element {
 
     /// The objects that should hold the last step, with their pointers: the resource for a
     /// one-step path, each `name` for `name.family`.
-    pub fn parents<'a>(&self, resource: &'a Value) -> Vec<(String, &'a Value)> {
+    pub fn parents<'a>(&self, resource: &'a json::Value) -> Vec<(String, &'a json::Value)> {
         let mut out = Vec::new();
         let parent_steps = self
             .steps
@@ -263,7 +265,7 @@ impl Element {
 
     /// Is the last step present in `parent`? An element left out with a reason (its `_name`
     /// sibling carrying, say, a data-absent-reason extension) counts as present.
-    pub fn present_in(&self, parent: &Value) -> bool {
+    pub fn present_in(&self, parent: &json::Value) -> bool {
         let Some(last) = self.steps.last() else {
             return false;
         };
@@ -279,7 +281,7 @@ impl Element {
         }
     }
 
-    fn values<'a>(&self, resource: &'a Value) -> Vec<&'a Value> {
+    fn values<'a>(&self, resource: &'a json::Value) -> Vec<&'a json::Value> {
         let mut out = Vec::new();
         collect(resource, &self.steps, &mut String::new(), &mut out);
         out.into_iter().map(|(_, v)| v).collect()
@@ -287,38 +289,34 @@ impl Element {
 }
 
 /// The key of `step` in `object`, and its value (the `_name` sibling when only it is there).
-fn find<'a>(object: &'a Value, step: &Step) -> Option<(&'a str, &'a Value)> {
+fn find<'a>(object: &'a json::Value, step: &Step) -> Option<(&'a str, &'a json::Value)> {
     let map = object.as_object()?;
     if step.choice {
-        return map
-            .iter()
-            .find(|(k, v)| {
-                !v.is_null()
-                    && k.strip_prefix(step.name.as_str())
-                        .or_else(|| k.strip_prefix('_')?.strip_prefix(step.name.as_str()))
-                        .and_then(|rest| rest.chars().next())
-                        .is_some_and(|c| c.is_ascii_uppercase())
-            })
-            .map(|(k, v)| (k.as_str(), v));
+        return map.iter().find(|(k, v)| {
+            !v.is_null()
+                && k.strip_prefix(step.name.as_str())
+                    .or_else(|| k.strip_prefix('_')?.strip_prefix(step.name.as_str()))
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|c| c.is_ascii_uppercase())
+        });
     }
     if let Some((k, v)) = map.get_key_value(&step.name).filter(|(_, v)| !v.is_null()) {
-        return Some((k.as_str(), v));
+        return Some((k, v));
     }
     map.iter()
         .find(|(k, v)| !v.is_null() && k.strip_prefix('_') == Some(step.name.as_str()))
-        .map(|(k, v)| (k.as_str(), v))
 }
 
 /// Every value at `steps` below `value`, arrays flattened, with pointers.
 fn collect<'a>(
-    value: &'a Value,
+    value: &'a json::Value,
     steps: &[Step],
     at: &mut String,
-    out: &mut Vec<(String, &'a Value)>,
+    out: &mut Vec<(String, &'a json::Value)>,
 ) {
     // One pointer buffer for the whole descent: only the values found get a string.
     let len = at.len();
-    if let Value::Array(items) = value {
+    if let json::Value::Array(items) = value {
         for (i, item) in items.iter().enumerate() {
             path::push_index(at, i);
             collect(item, steps, at, out);
@@ -340,7 +338,7 @@ fn collect<'a>(
 }
 
 impl Test {
-    fn holds(&self, resource: &Value) -> bool {
+    fn holds(&self, resource: &json::Value) -> bool {
         match self {
             Test::Exists(element, want) => element.values(resource).is_empty() != *want,
             Test::In(element, list) => element
@@ -356,7 +354,7 @@ impl Test {
 }
 
 impl Conditional {
-    pub fn applies(&self, resource: &Value) -> bool {
+    pub fn applies(&self, resource: &json::Value) -> bool {
         self.when.iter().all(|t| t.holds(resource))
     }
 }
@@ -621,7 +619,7 @@ mod tests {
 
     #[test]
     fn paths_reach_nested_and_choice_elements() {
-        let obs = serde_json::json!({"valueQuantity": {"value": 1},
+        let obs = crate::json::record!({"valueQuantity": {"value": 1},
             "component": [{"valueQuantity": {"code": "mm[Hg]"}}, {"valueString": "x"}]});
         let unit = Element::parse("component.valueQuantity.code");
         let parents = unit.parents(&obs);
@@ -631,7 +629,7 @@ mod tests {
         let value = Element::parse("value[x]");
         assert!(value.present_in(&obs));
         assert_eq!(value.last_suffix(), "/value[x]");
-        assert!(!value.present_in(&serde_json::json!({"valuesomething": 1})));
+        assert!(!value.present_in(&crate::json::record!({"valuesomething": 1})));
     }
 
     #[test]

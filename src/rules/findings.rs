@@ -8,6 +8,7 @@
 
 use crate::fhir::path::{self, Location};
 use crate::fhir::walk::{Defect, Finding};
+use crate::json::Value;
 use crate::messages::Catalogue;
 use crate::report::Issue;
 use crate::rules::completeness::{required_choice, required_element};
@@ -17,7 +18,6 @@ use crate::rules::structure::{
     extension_url_version, extension_value_type, invalid_date, invalid_format, invalid_value,
     string_too_long, unknown_property, value_out_of_range, wrong_type,
 };
-use serde_json::Value;
 
 /// Which issue wins when two land on one path (lower first).
 fn rank(defect: &Defect<'_>) -> u8 {

@@ -45,7 +45,7 @@ macro_rules! record_rule {
             }
             fn check(
                 &self,
-                $resource: &serde_json::Value,
+                $resource: &crate::json::Value,
                 $cx: &$crate::rules::RuleInput,
                 $out: &mut Vec<$crate::report::Issue>,
             ) $body
@@ -62,7 +62,7 @@ mod suggest;
 
 pub(crate) use suggest::nearest;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::codes::Codes;
 use crate::fhir::clock::Day;
@@ -376,9 +376,9 @@ pub fn issue_type(code: &str) -> &'static str {
 }
 
 /// A value as a message quotes it: short, and never more than the offending value itself.
-pub(crate) fn quote(value: &serde_json::Value) -> String {
+pub(crate) fn quote(value: &Value) -> String {
     let text = match value {
-        serde_json::Value::String(s) => format!("\"{s}\""),
+        Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
     };
     excerpt(&text)

@@ -16,7 +16,7 @@
 //! attachment (before base64 encoding, if that is done)"); HL7's validator reports the same
 //! ("Stated Attachment Size does not match actual attachment size").
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::index::Datatype;
 use crate::messages::text;

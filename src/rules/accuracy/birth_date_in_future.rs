@@ -11,7 +11,7 @@
 //! **Authority**: FHIR R4 Patient.birthDate ("the date of birth for the individual"); ONC
 //! USCDI patient demographics. A birth date cannot lie in the future.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::clock::show;
 use crate::fhir::primitives::day_range;

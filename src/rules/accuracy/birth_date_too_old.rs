@@ -20,7 +20,7 @@
 //! the MCE accepts patient ages 0 to 124 years only, an age outside that range is invalid. The
 //! oldest verified human lived 122 years.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::codes::mce::age;
 use crate::fhir::clock::{show, Day};

@@ -17,7 +17,7 @@
 //! Patient.deceased[x] ("indicates if the individual is deceased or not")
 //! (http://hl7.org/fhir/R4/patient.html): a person dies after being born.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::primitives::surely_before;
 use crate::messages::text;

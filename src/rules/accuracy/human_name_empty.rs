@@ -24,7 +24,7 @@
 //! `suffix` and `period` only qualify it. US Core Patient invariant us-core-6 and the
 //! data-absent-reason extension (http://hl7.org/fhir/R4/extension-data-absent-reason.html).
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::of_datatype;
 use crate::messages::text;
@@ -42,11 +42,11 @@ pub static RULE: RuleMeta = RuleMeta {
 const DATA_ABSENT_REASON: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
 /// Whether a HumanName holds no name and does not say why.
-fn is_empty(name: &Map<String, Value>) -> bool {
+fn is_empty(name: &Map) -> bool {
     // A primitive's extension (`_family`) counts as the element: it may say why it is absent.
     let named = ["family", "given", "text", "_family", "_given", "_text"]
         .iter()
-        .any(|k| name.contains_key(*k));
+        .any(|k| name.contains_key(k));
     let absent_reason = name
         .get("extension")
         .and_then(Value::as_array)

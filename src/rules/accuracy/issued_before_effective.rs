@@ -26,7 +26,7 @@
 //! (http://hl7.org/fhir/R4/observation.html).
 
 use crate::fhir::path::AtPointer;
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::primitives::surely_before;
 use crate::messages::text;

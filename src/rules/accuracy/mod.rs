@@ -8,7 +8,7 @@
 include!(concat!(env!("OUT_DIR"), "/rules-accuracy.rs"));
 
 use crate::fhir::path::AtPointer;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::codes::units;
 use crate::fhir::coding::LOINC;
@@ -404,13 +404,13 @@ pub(crate) fn show_number(v: f64) -> String {
 /// The contact datatypes' values of a resource (ContactPoint, Address, HumanName wherever the
 /// definitions put one), each with its pointer and datatype, from the walk's index
 /// (`RuleInput::contact_values`).
-pub(crate) type ContactValues<'a> = Vec<(String, Datatype, &'a Map<String, Value>)>;
+pub(crate) type ContactValues<'a> = Vec<(String, Datatype, &'a Map)>;
 
 /// The values of one datatype among a resource's contact values.
 pub(crate) fn of_datatype<'c, 'a>(
     found: &'c ContactValues<'a>,
     datatype: Datatype,
-) -> impl Iterator<Item = (&'c str, &'a Map<String, Value>)> + 'c {
+) -> impl Iterator<Item = (&'c str, &'a Map)> + 'c {
     found
         .iter()
         .filter(move |(_, d, _)| *d == datatype)
@@ -444,7 +444,7 @@ pub(crate) enum UsAddress {
 /// `U.S.A.`, `United States`, `United States of America`, any letter case), or it has none.
 /// None for any other country (or a `country` that is not a string: the structure check
 /// reports it).
-pub(crate) fn us_address(address: &Map<String, Value>) -> Option<UsAddress> {
+pub(crate) fn us_address(address: &Map) -> Option<UsAddress> {
     let country = match address.get("country") {
         None => return Some(UsAddress::Assumed),
         Some(Value::String(s)) => s,
@@ -482,7 +482,7 @@ pub(crate) fn usps_meant(state: &str) -> Option<&'static str> {
 /// Whether an address has a `state` that means no US state: in an address without a
 /// country, the sign of a foreign address, which address-us-state reports once (with the
 /// advice to record the country) for the whole address.
-pub(crate) fn foreign_state(address: &Map<String, Value>) -> bool {
+pub(crate) fn foreign_state(address: &Map) -> bool {
     address
         .get("state")
         .and_then(Value::as_str)
@@ -493,7 +493,7 @@ pub(crate) fn foreign_state(address: &Map<String, Value>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json::record as json;
 
     /// Every accuracy rule speaks Spanish: a failing record of each, checked in both locales.
     #[test]

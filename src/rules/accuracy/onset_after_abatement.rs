@@ -27,7 +27,7 @@
 //! ends what the onset began.
 
 use crate::fhir::path::AtPointer;
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::primitives::surely_before;
 use crate::messages::text;

@@ -17,7 +17,7 @@
 //! **Authority**: FHIR R4 invariant per-1 on Period: "If present, start SHALL have a lower value
 //! than end" (http://hl7.org/fhir/R4/datatypes.html#Period).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::primitives::surely_before;
 use crate::messages::text;

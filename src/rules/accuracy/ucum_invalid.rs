@@ -114,7 +114,7 @@ record_rule! {
         for c in cx.codes_of(UCUM) {
             let Some(problem) = units::problem(c.value) else { continue };
             let meant = meant(c.value);
-            let unit = quote(&serde_json::Value::from(c.value));
+            let unit = quote(&crate::json::Value::from(c.value));
             let problem = cx.messages.render(&why(&problem));
             let text = match &meant {
                 Some(ucum) => text!("ucum-invalid", unit, problem, ucum),

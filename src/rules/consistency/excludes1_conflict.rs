@@ -16,7 +16,7 @@
 //! I.A.12.a "Excludes1"; ICD-10-CM tabular list, FY2026 (data/icd10cm-excludes1.tsv).
 
 use crate::fhir::path::AtPointer;
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{patient_icd10cm, CodeStatus};
 use crate::messages::text;

@@ -14,7 +14,7 @@
 //! required"); CMS MCE edit 1.
 
 use crate::fhir::path::AtPointer;
-use serde_json::Value;
+use crate::json::Value;
 
 use super::icd10cm;
 use crate::codes::CodeStatus;

@@ -6,7 +6,7 @@
 include!(concat!(env!("OUT_DIR"), "/rules-consistency.rs"));
 
 use crate::fhir::path::AtPointer;
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::codes::checkdigit;
 use crate::codes::{CodeStatus, Icd10};

@@ -18,7 +18,7 @@
 //! absolute URI"; "The URI may be an OID (urn:oid:...) or a UUID (urn:uuid:...)"); FHIR R4
 //! datatypes, uri ("UUIDs SHALL be lower case"); RFC 3986 (absolute URI: scheme ":" ...).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{system_name, SYSTEM_NAMES};
 use crate::fhir::facts;

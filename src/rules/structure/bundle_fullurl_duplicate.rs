@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::messages::text;
 use crate::report::{Category, Severity};

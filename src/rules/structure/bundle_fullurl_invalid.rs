@@ -21,7 +21,7 @@
 //! for their forms; invariant bdl-8: "fullUrl cannot be a version specific reference". The HL7
 //! reference validator: "The fullUrl must be an absolute URL (not 'Patient/1')".
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::bundle::{full_url_problem, FullUrlProblem};
 use crate::messages::text;

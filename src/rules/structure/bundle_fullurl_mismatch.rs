@@ -20,7 +20,7 @@
 //! The HL7 reference validator: "The fullUrl '...' looks like a RESTful server URL, so it must
 //! end with the correct type and id".
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::messages::text;
 use crate::report::{Category, Severity};

@@ -13,7 +13,7 @@
 //! **Authority**: FHIR R4 search paging (http://hl7.org/fhir/R4/http.html#paging) and the HL7
 //! reference validator: "The link relationship type 'self' can only occur once".
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::messages::text;
 use crate::report::{Category, Severity};

@@ -18,7 +18,7 @@
 //! and the HL7 reference validator: "Found 2 matches for 'Observation/1' in the bundle",
 //! "Multiple matches in bundle for reference Observation/1".
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::bundle::{references, Target};
 use crate::messages::text;

@@ -32,7 +32,7 @@
 //! (BundleValidator: "Can't find '...' in the bundle"). That validator only warns about a
 //! `urn:uuid:` that no entry has; ehrlint reports it as an error, as no reader can resolve it.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::bundle::{full_url_problem, is_absolute, references, restful, Target};
 use crate::messages::{text, Text};

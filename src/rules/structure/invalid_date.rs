@@ -13,7 +13,7 @@
 //! **Authority**: FHIR R4 primitive types `date`, `dateTime`, `instant`, `time`
 //! (http://hl7.org/fhir/R4/datatypes.html#date): "Dates SHALL be valid dates".
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::path::Location;
 use crate::fhir::primitives::Reason;

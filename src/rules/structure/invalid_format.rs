@@ -17,7 +17,7 @@
 //! (http://hl7.org/fhir/R4/datatypes.html#primitive); narrative invariants txt-1 and txt-2
 //! (http://hl7.org/fhir/R4/narrative.html#xhtml).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::path::Location;
 use crate::fhir::primitives::Reason;

@@ -12,7 +12,7 @@
 //! **Authority**: FHIR R4 terminology binding strength "required"
 //! (http://hl7.org/fhir/R4/terminologies.html#required), as enumerated in HL7's R4 JSON schema.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::path::Location;
 use crate::messages::{text, Catalogue};

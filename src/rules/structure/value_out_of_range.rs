@@ -11,7 +11,7 @@
 //! **Authority**: FHIR R4 primitive types `integer`, `positiveInt`, `unsignedInt`
 //! (http://hl7.org/fhir/R4/datatypes.html#integer).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::path::Location;
 use crate::messages::{text, Catalogue};

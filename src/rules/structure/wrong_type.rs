@@ -13,7 +13,7 @@
 //! **Authority**: FHIR R4 JSON representation §3.2.0 (http://hl7.org/fhir/R4/json.html):
 //! primitive JSON types, and arrays for elements with max cardinality > 1.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::fhir::path::Location;
 use crate::messages::{text, Catalogue};
