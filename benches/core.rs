@@ -61,10 +61,11 @@ fn validate(c: &mut Criterion) {
     let ctx = context();
     // Ids name the spec example (`validate_json/patient_small/Patient-example.json`), so the
     // report can set them beside the Wasm figures of the same records.
-    let inputs: Vec<(BenchmarkId, String, Value)> = INPUTS
+    let inputs: Vec<(BenchmarkId, String, ehrlint::json::Value)> = INPUTS
         .iter()
         .map(|(label, file)| {
             let text = example(file);
+            // The record's own parsed form, as `Validator::parse` gives it.
             let value = serde_json::from_str(&text).expect("parses");
             (BenchmarkId::new(*label, file), text, value)
         })

@@ -46,7 +46,9 @@ fn main() {
             .and_then(|r| r.as_str())
             .is_some_and(|r| supported.contains(&r))
         {
-            texts.push((text, value));
+            // The record's own parsed form: a serde_json value would be read into it at every
+            // call.
+            texts.push((text, ehrlint::json::Value::from(value)));
         }
     }
     let bytes: Vec<usize> = texts.iter().map(|(t, _)| t.len()).collect();

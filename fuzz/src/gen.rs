@@ -539,13 +539,13 @@ impl<'a> Arbitrary<'a> for ValueInput {
                 let v = if u.ratio(1, 5)? {
                     None
                 } else {
-                    Some(value(u, 2)?)
+                    Some(value(u, 2)?.into())
                 };
                 edits.push(Edit { path: p, value: v });
             }
         }
         Ok(ValueInput(ValueCase {
-            record,
+            record: record.into(),
             context,
             edits,
         }))
@@ -569,7 +569,7 @@ impl<'a> Arbitrary<'a> for FieldInput {
         Ok(FieldInput(FieldCase {
             resource_type,
             path,
-            value,
+            value: value.into(),
             context,
         }))
     }
