@@ -163,13 +163,17 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// What a serde_json value (options, context) is, in the words `json::Value::kind` uses for
+/// records: the shape alone, read into an empty value of the same kind (no allocation).
 pub(crate) fn json_type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+    use crate::json;
+    let shape = match value {
+        Value::Null => json::Value::Null,
+        Value::Bool(b) => json::Value::Bool(*b),
+        Value::Number(n) => json::Value::Number(n.clone()),
+        Value::String(_) => json::Value::String(json::Str::default()),
+        Value::Array(_) => json::Value::Array(Vec::new()),
+        Value::Object(_) => json::Value::Object(json::Map::new()),
+    };
+    shape.kind()
 }
