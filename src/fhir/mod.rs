@@ -5,6 +5,7 @@ pub mod clock;
 pub mod coding;
 pub mod extension;
 pub mod facts;
+pub mod fhirpath;
 pub mod finding;
 pub mod index;
 pub mod model;
