@@ -24,13 +24,42 @@ fn main() {
     // Decoded strings borrow the text for the life of the model, as in the library.
     let text: &'static str = Box::leak(text.into_boxed_str());
     let model = model::Model::from_json(text).unwrap_or_else(|e| fail(&e));
+    // The browser build does not evaluate invariants (src/fhir/invariants.rs, `EVALUATED`):
+    // the model's list of their keys is enough for its options.
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        model::WRITE_INVARIANTS.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
     let bytes = postcard::to_allocvec(&model)
         .unwrap_or_else(|e| fail(&format!("the FHIR model does not encode: {e}")));
     let out =
         std::path::Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|e| fail(&e.to_string())))
             .join("fhir-r4-model.postcard");
     std::fs::write(&out, bytes).unwrap_or_else(|e| fail(&format!("{}: {e}", out.display())));
+    write_catalogues(&out.with_file_name(""));
     write_rule_registry(out.with_file_name(""));
+}
+
+/// The message catalogues as the library includes them (src/messages.rs): as written, but in
+/// the browser build without the invariants' messages, which it never shows (it evaluates no
+/// invariant: src/fhir/invariants.rs, `EVALUATED`).
+fn write_catalogues(dir: &std::path::Path) {
+    let browser = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
+    for tag in ["en", "es"] {
+        let source = format!("messages/{tag}.json");
+        println!("cargo:rerun-if-changed={source}");
+        let text =
+            std::fs::read_to_string(&source).unwrap_or_else(|e| fail(&format!("{source}: {e}")));
+        let text = if browser {
+            let mut all: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&text).unwrap_or_else(|e| fail(&format!("{source}: {e}")));
+            all.retain(|key, _| key != "invariant" && !key.starts_with("invariant."));
+            serde_json::to_string(&all).unwrap_or_else(|e| fail(&format!("{source}: {e}")))
+        } else {
+            text
+        };
+        let out = dir.join(format!("messages-{tag}.json"));
+        std::fs::write(&out, text).unwrap_or_else(|e| fail(&format!("{}: {e}", out.display())));
+    }
 }
 
 /// The rule families, each a folder of src/rules/, in the order of the rules reference.

@@ -31,6 +31,13 @@ fn main() {
     let options = Options::from_json(serde_json::json!({ "limits": { "maxBytes": 40_000_000 } }))
         .expect("options");
     let validator = Validator::new(options).expect("schemas compile");
+    // The same without the definitions' invariants (FHIRPath), side by side: what they cost.
+    let without = Validator::new(
+        Options::from_json(serde_json::json!({ "limits": { "maxBytes": 40_000_000 },
+            "rules": { "disable": ["invariant"] } }))
+        .expect("options"),
+    )
+    .expect("schemas compile");
     let supported: Vec<&str> = validator.supported_types();
     let mut texts = Vec::new();
     for entry in std::fs::read_dir(dir).expect("run scripts/setup.sh first") {
@@ -58,10 +65,10 @@ fn main() {
         std::hint::black_box(validator.validate_json(text, &ctx).ok());
     }
     let rounds = 50;
-    let (mut json_us, mut value_us) = (Vec::new(), Vec::new());
+    let (mut json_us, mut value_us, mut bare_us) = (Vec::new(), Vec::new(), Vec::new());
     let mut total_json = 0.0;
     for (text, value) in &texts {
-        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..rounds {
             let t = Instant::now();
             std::hint::black_box(validator.validate_json(text, &ctx).ok());
@@ -69,11 +76,15 @@ fn main() {
             let t = Instant::now();
             std::hint::black_box(validator.validate(value, &ctx));
             b.push(t.elapsed().as_secs_f64() * 1e6);
+            let t = Instant::now();
+            std::hint::black_box(without.validate_json(text, &ctx).ok());
+            c.push(t.elapsed().as_secs_f64() * 1e6);
         }
         let m = median(a);
         total_json += m;
         json_us.push(m);
         value_us.push(median(b));
+        bare_us.push(median(c));
     }
     let total_bytes: usize = bytes.iter().sum();
     println!(
@@ -84,11 +95,17 @@ fn main() {
     );
     println!(
         "validate_json (parse + validate): median {:.2} us per resource",
-        median(json_us)
+        median(json_us.clone())
     );
     println!(
         "validate (parsed value):          median {:.2} us per resource",
         median(value_us)
+    );
+    let ratio: Vec<f64> = json_us.iter().zip(&bare_us).map(|(a, b)| a / b).collect();
+    println!(
+        "validate_json without invariants: median {:.2} us per resource (with them: {:.2}x, median over resources)",
+        median(bare_us),
+        median(ratio)
     );
     println!(
         "throughput over all of them:      {:.0} MB/s (validate_json, one core)",

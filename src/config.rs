@@ -15,18 +15,19 @@ use crate::rules::{self, RuleMeta};
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[non_exhaustive]
 pub struct RuleOptions {
-    /// Rule codes (`value-implausible`) or families (`accuracy`) that do not run.
+    /// Rule codes (`value-implausible`), families (`accuracy`) or the keys of the
+    /// definitions' invariants (`dom-6`) that do not run.
     #[serde(default)]
     #[cfg_attr(
         feature = "typescript",
-        ts(type = "Array<RuleCode | Category>", optional)
+        ts(type = "Array<RuleCode | Category | InvariantKey>", optional)
     )]
     pub disable: Vec<String>,
-    /// Severity per rule code: `{"must-support-missing": "information"}`.
+    /// Severity per rule code or invariant key: `{"must-support-missing": "information"}`.
     #[serde(default)]
     #[cfg_attr(
         feature = "typescript",
-        ts(type = "Partial<Record<RuleCode, Severity>>", optional)
+        ts(type = "Partial<Record<RuleCode | InvariantKey, Severity>>", optional)
     )]
     pub severity: BTreeMap<String, String>,
 }
@@ -51,8 +52,25 @@ fn rule(code: &str, key: &str) -> Result<&'static RuleMeta, String> {
     })
 }
 
+/// A rule code, or an invariant key that `invariant` says is one (its `'static` form).
+fn code_or_key(
+    code: &str,
+    key: &str,
+    invariant: &dyn Fn(&str) -> Option<&'static str>,
+) -> Result<&'static str, String> {
+    match invariant(code) {
+        Some(k) => Ok(k),
+        None => rule(code, key).map(|m| m.code),
+    }
+}
+
 impl RuleConfig {
-    pub fn new(options: Option<&RuleOptions>) -> Result<Self, String> {
+    /// `invariant` finds an invariant key of the model (`per-1`), which options may name
+    /// where they name rule codes.
+    pub fn new(
+        options: Option<&RuleOptions>,
+        invariant: &dyn Fn(&str) -> Option<&'static str>,
+    ) -> Result<Self, String> {
         let mut config = RuleConfig::default();
         let Some(options) = options else {
             return Ok(config);
@@ -66,12 +84,14 @@ impl RuleConfig {
                         .map(|m| m.code),
                 );
             } else {
-                config.disabled.insert(rule(name, "rules.disable")?.code);
+                config
+                    .disabled
+                    .insert(code_or_key(name, "rules.disable", invariant)?);
             }
         }
         for (code, level) in &options.severity {
             let key = format!("rules.severity.{code}");
-            let meta = rule(code, "rules.severity")?;
+            let code = code_or_key(code, "rules.severity", invariant)?;
             let level = match level.as_str() {
                 "error" => Severity::Error,
                 "warning" => Severity::Warning,
@@ -82,9 +102,17 @@ impl RuleConfig {
                     ))
                 }
             };
-            config.severity.insert(meta.code, level);
+            config.severity.insert(code, level);
         }
         Ok(config)
+    }
+
+    /// Whether an invariant is evaluated: not disabled by key, and, for one the definitions
+    /// call best practice, named in `rules.severity`.
+    pub fn invariant_on(&self, key: &str, level: crate::fhir::invariants::Level) -> bool {
+        self.runs(key)
+            && (level != crate::fhir::invariants::Level::BestPractice
+                || self.severity.contains_key(key))
     }
 
     /// Whether a rule runs at all.
@@ -94,12 +122,24 @@ impl RuleConfig {
 
     /// Drops the issues of disabled rules and sets configured severities.
     pub fn apply(&self, issues: &mut Vec<Issue>) {
+        // An invariant issue of severity information is one the definitions call best
+        // practice (dom-6: no narrative): off unless `rules.severity` names its key.
+        let best_practice_off = |i: &Issue| {
+            i.invariant.is_some_and(|k| {
+                i.severity == Severity::Information && !self.severity.contains_key(k)
+            })
+        };
         if self.disabled.is_empty() && self.severity.is_empty() {
+            issues.retain(|i| !best_practice_off(i));
             return;
         }
-        issues.retain(|i| self.runs(i.code));
+        issues.retain(|i| {
+            self.runs(i.code) && i.invariant.is_none_or(|k| self.runs(k)) && !best_practice_off(i)
+        });
         for issue in issues {
-            if let Some(s) = self.severity.get(issue.code) {
+            // An invariant's own setting before the `invariant` rule's.
+            let own = issue.invariant.and_then(|k| self.severity.get(k));
+            if let Some(s) = own.or_else(|| self.severity.get(issue.code)) {
                 issue.severity = *s;
             }
         }

@@ -46,8 +46,9 @@ impl Locale {
 
     fn source(self) -> &'static str {
         match self {
-            Locale::En => include_str!("../messages/en.json"),
-            Locale::Es => include_str!("../messages/es.json"),
+            // messages/*.json, as build.rs writes them for this build.
+            Locale::En => include_str!(concat!(env!("OUT_DIR"), "/messages-en.json")),
+            Locale::Es => include_str!(concat!(env!("OUT_DIR"), "/messages-es.json")),
         }
     }
 

@@ -63,6 +63,11 @@ pub struct Issue {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", ts(as = "Option<Vec<String>>", optional))]
     pub suggestions: Vec<String>,
+    /// For an `invariant` issue, the key of the definitions' constraint that does not hold
+    /// (`per-1`, `obs-6`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(as = "Option<String>", optional))]
+    pub invariant: Option<&'static str>,
 }
 
 /// How complete a record is against FHIR R4 and the validator's profile.
@@ -155,6 +160,7 @@ impl Report {
                         i.severity.as_str(),
                         issue_type(i.code),
                         i.code,
+                        i.invariant,
                         &i.message,
                         &i.expression,
                     )
@@ -169,6 +175,10 @@ pub type IssueTypeOf = fn(&str) -> &'static str;
 
 /// The code system of the `details.coding` that carries ehrlint's rule code.
 pub const RULE_SYSTEM: &str = "urn:ehrlint:rule";
+
+/// The code system of the second `details.coding` of an `invariant` issue: the key of the
+/// FHIR constraint (`per-1`), as the definitions name it.
+pub const INVARIANT_SYSTEM: &str = "urn:ehrlint:invariant";
 
 /// A FHIR R4 OperationOutcome: a report, or why an input could not be checked, in FHIR's form.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -225,17 +235,25 @@ impl OutcomeIssue {
         severity: &'static str,
         fhir_code: &'static str,
         code: &str,
+        invariant: Option<&str>,
         message: &str,
         expression: &str,
     ) -> Self {
+        let mut coding = vec![OutcomeCoding {
+            system: RULE_SYSTEM,
+            code: code.to_string(),
+        }];
+        if let Some(key) = invariant {
+            coding.push(OutcomeCoding {
+                system: INVARIANT_SYSTEM,
+                code: key.to_string(),
+            });
+        }
         OutcomeIssue {
             severity,
             code: fhir_code,
             details: OutcomeDetails {
-                coding: vec![OutcomeCoding {
-                    system: RULE_SYSTEM,
-                    code: code.to_string(),
-                }],
+                coding,
                 text: message.to_string(),
             },
             expression: vec![expression.to_string()],
@@ -310,10 +328,18 @@ pub fn operation_outcome_from_json(
             }
         };
         let code = field("code")?;
+        let invariant = match issue.get("invariant") {
+            None => None,
+            Some(v) => Some(
+                v.as_str()
+                    .ok_or_else(|| format!("report.issues[{n}].invariant must be a string"))?,
+            ),
+        };
         out.push(OutcomeIssue::of_rule(
             severity.as_str(),
             issue_type(code),
             code,
+            invariant,
             field("message")?,
             field("expression")?,
         ));

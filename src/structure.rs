@@ -7,15 +7,32 @@
 use crate::json::Value;
 
 use crate::fhir::index::Index;
+use crate::fhir::invariants::{Invariants, Scope};
 use crate::fhir::model::{ElementDef, Model};
 use crate::fhir::path::{self, Location};
-use crate::fhir::walk::{self, Walked};
+use crate::fhir::walk::{self, Checks, Walked};
 use crate::messages::Catalogue;
 use crate::report::Issue;
 use crate::rules::findings::structure_issues;
 
+use crate::fhir::invariants::EVALUATED as EVALUATES_INVARIANTS;
+
+/// Where a resource stands, for its invariants: `whole` is `%resource` (the record, when a
+/// session checks a part of it), `container` the resource holding a contained one
+/// (`%rootResource`), `bundle` the Bundle it is an entry of (`resolve()`).
+#[derive(Clone, Copy)]
+pub struct Around<'v> {
+    pub whole: &'v Value,
+    pub container: Option<&'v Value>,
+    pub bundle: Option<&'v Value>,
+    /// Now, for `now()` and `today()` (milliseconds since 1970, UTC).
+    pub now_millis: i64,
+}
+
 pub struct Structure {
     model: Model,
+    /// The definitions' invariants, compiled once.
+    invariants: Invariants,
     /// The resource types with an element of type Resource below the root (Bundle,
     /// Parameters), found in the model once.
     holders: Vec<&'static str>,
@@ -41,7 +58,17 @@ impl Structure {
                 })
             })
             .collect();
-        Ok(Structure { model, holders })
+        let invariants = if EVALUATES_INVARIANTS {
+            Invariants::compile(&model)?
+        } else {
+            Invariants::default()
+        };
+
+        Ok(Structure {
+            model,
+            invariants,
+            holders,
+        })
     }
 
     /// Whether `resource_type` is checked: every concrete resource type of FHIR R4 is.
@@ -107,10 +134,15 @@ impl Structure {
     /// Can the top-level element `key` of a `resource_type` be checked on its own (with its
     /// `_key` sibling)? Not a choice element's form (checked against its other forms) and not
     /// a name the type does not have (checked against the names it has).
+    /// Nor `contained`, which every local reference's ref-1 reads, nor an element of a type
+    /// whose element invariants read the rest of the record (`%resource`, `resolve()`).
     pub fn element_local(&self, resource_type: &str, key: &str) -> bool {
-        self.model
-            .property(self.elements(resource_type), key)
-            .is_some_and(|p| !p.element.choice)
+        key != "contained"
+            && !self.invariants.reads_record(resource_type)
+            && self
+                .model
+                .property(self.elements(resource_type), key)
+                .is_some_and(|p| !p.element.choice)
     }
 
     /// Is `name`, inside the object at `pointer` of a `resource_type`, a list element?
@@ -174,13 +206,15 @@ impl Structure {
     /// Checks one resource (an object whose `resourceType` is `resource_type`); issues carry
     /// `location`'s prefix and say what is wrong in the locale of `messages`. Returns the
     /// resources held in it, for the engine to check in turn, and the walk's index of it for
-    /// the record rules.
+    /// the record rules. `around` says where the resource stands, for its invariants (None:
+    /// none are evaluated).
     pub fn check<'v>(
-        &self,
+        &'v self,
         resource_type: &str,
         resource: &'v Value,
         location: &Location,
         messages: &Catalogue,
+        around: Option<Around<'v>>,
         out: &mut Vec<Issue>,
     ) -> (Vec<(String, &'v Value)>, Index<'v>) {
         let Some(object) = resource.as_object() else {
@@ -190,11 +224,77 @@ impl Structure {
             findings,
             nested,
             index,
-        } = walk::walk(&self.model, resource_type, object);
+        } = match around {
+            Some(around) if EVALUATES_INVARIANTS => walk::walk_checked(
+                &self.model,
+                resource_type,
+                object,
+                self.checks(around, true),
+            ),
+            _ => walk::walk(&self.model, resource_type, object),
+        };
         if !findings.is_empty() {
             structure_issues(&findings, resource_type, location, messages, out);
         }
         (nested, index)
+    }
+
+    /// Checks `part` (some top-level elements of `around.whole`, as a session re-checks the
+    /// element an edit changed) with the invariants evaluated against the whole record, and
+    /// the resource type's own invariants on the whole record.
+    pub fn check_part<'v>(
+        &'v self,
+        resource_type: &str,
+        part: &'v Value,
+        location: &Location,
+        messages: &Catalogue,
+        around: Around<'v>,
+        out: &mut Vec<Issue>,
+    ) {
+        let Some(object) = part.as_object() else {
+            return;
+        };
+        if !EVALUATES_INVARIANTS {
+            self.check(resource_type, part, location, messages, None, out);
+            return;
+        }
+        let checks = self.checks(around, false);
+        let mut findings = walk::walk_checked(&self.model, resource_type, object, checks).findings;
+        findings.extend(walk::root_invariants(&self.model, resource_type, checks));
+        if !findings.is_empty() {
+            structure_issues(&findings, resource_type, location, messages, out);
+        }
+    }
+
+    fn checks<'v>(&'v self, around: Around<'v>, root: bool) -> Checks<'v, 'v> {
+        Checks {
+            invariants: &self.invariants,
+            scope: Scope::new(
+                &self.model,
+                around.whole,
+                around.container,
+                around.bundle,
+                around.now_millis,
+            ),
+            root,
+        }
+    }
+
+    /// Evaluates only the invariants `on` keeps (see [`Invariants::keep`]).
+    pub fn keep_invariants(
+        &mut self,
+        on: impl Fn(&'static str, crate::fhir::invariants::Level) -> bool,
+    ) {
+        self.invariants.keep(on);
+    }
+
+    /// The invariants' keys (`per-1`), for options that name one.
+    pub fn invariant_key(&self, key: &str) -> Option<&'static str> {
+        let keys = self.model.invariant_keys();
+        keys.binary_search(&key)
+            .ok()
+            .and_then(|at| keys.get(at))
+            .copied()
     }
 
     /// The model the walk reads.

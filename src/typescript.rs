@@ -83,8 +83,25 @@ pub fn declarations() -> String {
         )),
         rule_codes(),
     );
+    add(
+        Some(doc(
+            "Every key of the FHIR R4 definitions' invariants (`invariant` issues), for `Options.rules`.",
+        )),
+        invariant_keys(),
+    );
     types!(RawProfile, RawResource, RawConditional, RawTest, Message);
     out
+}
+
+fn invariant_keys() -> String {
+    let keys: Vec<&str> = crate::fhir::model::Model::r4()
+        .and_then(|m| crate::fhir::invariants::Invariants::compile(&m).map(|i| i.keys().collect()))
+        .unwrap_or_default();
+    let mut keys = keys;
+    keys.sort_unstable();
+    keys.dedup();
+    let union: Vec<String> = keys.iter().map(|c| format!("\n  | \"{c}\"")).collect();
+    format!("type InvariantKey ={};", union.concat())
 }
 
 /// `/** text */`, as ts-rs writes a doc comment.

@@ -26,7 +26,9 @@
 // names...]: targets of Reference/canonical), min (absent: 0), max ("*" or "0"; absent: "1"),
 // mod isModifier, p plain (a FHIRPath System type: a bare JSON value with no `_name` form, as
 // Element.id, Extension.url and Resource.id), b required binding's value set url (no |version),
-// r contentReference (the referenced element's path), e the children of a backbone element.
+// r contentReference (the referenced element's path), e the children of a backbone element,
+// i the invariants it declares itself ([key, "e" | "w" | "b" (best practice), FHIRPath, human text]; a type's own are
+// the type's `i`, those it inherits its bases').
 // Elements a type inherits unchanged are left out (Patient.id from Resource, a backbone's id,
 // extension and modifierExtension): the decoder copies them from the base type (for a backbone,
 // from BackboneElement or Element); an inherited element that differs is written and replaces the
@@ -161,12 +163,49 @@ function convert(sd, el) {
     e.max = el.max;
   }
   if (el.isModifier) e.mod = true;
+  const own = ownInvariants(sd, el);
+  if (own.length) e.i = own;
   if (el.binding?.strength === 'required') {
     if (!el.binding.valueSet) fail(`${el.id}: required binding without a value set`);
     e.b = plainString(el.binding.valueSet.split('|')[0], 'value set url');
     requiredBindings.push([el.id, e.b]);
   }
   return e;
+}
+
+// The invariants (FHIRPath constraints) an element or a type's root element declares itself: a
+// snapshot repeats on each element those of its type (ext-1 on every extension) and of Element
+// (ele-1), which the decoder finds through the types instead. Each as [key, "e"|"w", FHIRPath,
+// the definition's human text]; "b" marks a warning the definitions call best practice. A constraint without a FHIRPath expression (none in R4) is an
+// error here, not something to skip quietly.
+const BEST_PRACTICE = 'http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice';
+// Errata in R4's invariants, corrected as R4B published them and as HL7's validator evaluates
+// them: [key, expression as R4 has it, corrected expression, why]. The generator fails if R4's
+// expression is not the one listed, so a newer package is looked at again.
+const CORRECTIONS = [
+  ['que-12', 'enableWhen.count() > 2 implies enableBehavior.exists()',
+    'enableWhen.count() > 1 implies enableBehavior.exists()',
+    'its own text says "If there are more than one enableWhen, enableBehavior must be specified"; R4B corrected > 2 to > 1'],
+];
+const corrected = new Set();
+function correctedExpression(key, expression) {
+  const fix = CORRECTIONS.find(([k]) => k === key);
+  if (!fix) return expression;
+  if (fix[1] !== expression) fail(`invariant ${key} is not the expression the correction expects: ${expression}`);
+  corrected.add(key);
+  return fix[2];
+}
+let invariantCount = 0;
+function ownInvariants(sd, el) {
+  const own = (el.constraint ?? []).filter((c) => !c.source || c.source === sd.url);
+  return own.map((c) => {
+    if (!c.expression) fail(`${el.id}: constraint ${c.key} has no FHIRPath expression`);
+    if (!['error', 'warning'].includes(c.severity)) fail(`${el.id}: constraint ${c.key} severity ${c.severity}`);
+    invariantCount += 1;
+    const bestPractice = (c.extension ?? []).some((x) => x.url === BEST_PRACTICE && x.valueBoolean);
+    const level = c.severity === 'error' ? 'e' : bestPractice ? 'b' : 'w';
+    return [plainString(c.key, 'constraint key'), level, correctedExpression(c.key, c.expression), c.human];
+  });
 }
 
 // The elements a decoder gets after copying inherited ones: the base's, each replaced by an own
@@ -489,6 +528,8 @@ const typeLines = sds.map((sd) => {
     if (p.regex !== undefined) t.regex = p.regex;
     t.json = p.json;
   }
+  const own = ownInvariants(sd, sd.snapshot.element[0]);
+  if (own.length) t.i = own;
   t.e = compact.get(sd.type);
   return JSON.stringify(t);
 });
@@ -500,6 +541,7 @@ const valueSetLines = expansions.map((x) => {
     .map(([s, set]) => [systemIndex.get(s), [...set].map((c) => plainString(c, 'code'))]);
   return JSON.stringify({ url: x.url, codes });
 });
+for (const [key] of CORRECTIONS) if (!corrected.has(key)) fail(`correction for ${key}: no such invariant`);
 const text = `{"fhirVersion":"${FHIR_VERSION}","source":"npm hl7.fhir.r4.examples ${FHIR_VERSION}",\n`
   + `"systems":[\n${systems.map((s) => JSON.stringify(s)).join(',\n')}\n],\n`
   + `"types":[\n${typeLines.join(',\n')}\n],\n`
@@ -516,6 +558,7 @@ const summary = [
   `${requiredBindings.length} required bindings to ${boundUrls.length} value sets: `
     + `${enumerable.length} enumerable (${enumerable.reduce((n, x) => n + [...x.codes.values()].reduce((m, s) => m + s.size, 0), 0)} codes in ${systems.length} systems), ${expansions.length - enumerable.length} not:`,
   ...expansions.filter((x) => x.why).map((x) => `  ${x.url}: ${x.why}`),
+  `${invariantCount} invariants (${[...corrected].join(', ') || 'none'} corrected: R4 errata)`,
   `${extensionDefs.length} extension definitions (${extensionDefs.filter((d) => d.url.startsWith(SD)).length} core), `
     + `${extensionDefs.filter((d) => d.x).length} complex, ${extensionDefs.filter((d) => d.mod).length} modifiers`,
   `${Buffer.byteLength(text)} bytes`,

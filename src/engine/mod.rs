@@ -23,7 +23,7 @@ use crate::rules::structure::{
     duplicate_property, resource_type_missing, unknown_resource_type, wrong_type,
 };
 use crate::rules::{RuleInput, RECORD_RULES};
-use crate::structure::Structure;
+use crate::structure::{Around, Structure};
 use context::Context;
 
 /// What the structure walk gives the rest of the pipeline: the resources held inside, and
@@ -57,6 +57,60 @@ pub(crate) struct Engine {
     as_of: Option<crate::fhir::primitives::PartialDate>,
     /// The message templates of the options' locale.
     messages: &'static crate::messages::Catalogue,
+    /// Whether the definitions' invariants are evaluated (the `invariant` rule runs).
+    invariants: bool,
+}
+
+/// Invariants that a rule reports in its own words, with the rules that report the same
+/// defect: one defect, one issue. The invariant is dropped when one of them has an issue at
+/// its element, or at or below it (per-1 at `/period`, period-end-before-start at
+/// `/period/end`); when the rule is disabled or finds nothing, the invariant speaks.
+const SAME_DEFECT: &[(&str, &[&str])] = &[
+    // A period ending before it starts; a start in the future is that rule's defect instead.
+    ("per-1", &["period-end-before-start", "date-in-future"]),
+    // A clinical status required unless entered in error (the profile's wording).
+    ("con-3", &["conditional-required"]),
+    ("ait-1", &["conditional-required"]),
+    // fullUrl unique, and not version-specific.
+    ("bdl-7", &["bundle-fullurl-duplicate"]),
+    ("bdl-8", &["bundle-fullurl-invalid"]),
+];
+
+/// Drops, from `issues[first..]`, the invariants a rule has reported in other words.
+fn drop_restated_invariants(issues: &mut Vec<Issue>, first: usize) {
+    let tail = issues.get(first..).unwrap_or_default();
+    let restated = |i: &Issue| {
+        let Some(rules) = i
+            .invariant
+            .and_then(|k| SAME_DEFECT.iter().find(|(key, _)| *key == k))
+            .map(|(_, rules)| *rules)
+        else {
+            return false;
+        };
+        tail.iter().any(|other| {
+            rules.contains(&other.code)
+                && other.path.starts_with(&i.path)
+                && matches!(other.path.as_bytes().get(i.path.len()), None | Some(b'/'))
+        })
+    };
+    let drop: Vec<bool> = tail.iter().map(restated).collect();
+    if !drop.contains(&true) {
+        return;
+    }
+    let mut n = 0;
+    issues.retain(|_| {
+        let keep = n < first || !drop.get(n - first).copied().unwrap_or(false);
+        n += 1;
+        keep
+    });
+}
+
+/// What holds a resource being checked: the Bundle it is an entry of (directly or through
+/// `contained`), the resource it is contained in.
+#[derive(Clone, Copy, Default)]
+struct Held<'v> {
+    bundle: Option<&'v Value>,
+    container: Option<&'v Value>,
 }
 
 /// What one validation collects: the issues, and the counts for the completeness score.
@@ -138,7 +192,7 @@ impl KeptResults {
 
 impl Engine {
     pub(crate) fn new(options: &options::Options) -> Result<Self, String> {
-        let structure = Structure::new()?;
+        let mut structure = Structure::new()?;
         let mut profile = match &options.profile {
             Some(choice) => Profile::from_choice(choice, &structure)?,
             None => Profile::default_profile(&structure)?,
@@ -155,7 +209,9 @@ impl Engine {
                 .map_err(|e| format!("invalid options: {e}"))?,
             None => crate::messages::Locale::default(),
         };
-        let config = RuleConfig::new(options.rules.as_ref())?;
+        let config = RuleConfig::new(options.rules.as_ref(), &|key| structure.invariant_key(key))?;
+        let invariants = config.runs("invariant");
+        structure.keep_invariants(|key, level| config.invariant_on(key, level));
         let rules_by_type = structure
             .model()
             .resource_types()
@@ -173,6 +229,7 @@ impl Engine {
             codes: Codes::load()?,
             profile,
             config,
+            invariants,
             rules_by_type,
             as_of,
         })
@@ -266,7 +323,10 @@ impl Engine {
             plan,
         };
         match resource.get("resourceType").and_then(Value::as_str) {
-            Some(rt) => self.resource(rt, resource, &Location::root(rt), None, &mut run),
+            Some(rt) => {
+                let at = Location::root(rt);
+                self.resource(rt, resource, &at, Held::default(), &mut run)
+            }
             None => self.untyped(resource, &Location::root("Resource"), &mut run.issues),
         }
         let Counts {
@@ -315,15 +375,22 @@ impl Engine {
         }
     }
 
-    /// `bundle`: the Bundle this resource is an entry of (directly or through `contained`).
+    /// `held`: what holds this resource (a Bundle, a resource it is contained in).
     fn resource(
         &self,
         rt: &str,
         resource: &Value,
         location: &Location,
-        bundle: Option<&Value>,
+        held: Held<'_>,
         run: &mut ValidationState,
     ) {
+        let bundle = held.bundle;
+        let around = self.invariants.then_some(Around {
+            whole: resource,
+            container: held.container,
+            bundle,
+            now_millis: run.now.saturating_mul(1000),
+        });
         if !self.structure.is_supported(rt) {
             run.issues.push(unknown_resource_type::issue(
                 location,
@@ -340,14 +407,19 @@ impl Engine {
             .filter(|_| location.pointer.is_empty())
         {
             Some(plan) => {
-                let (issues, walked) = self.structure_planned(rt, resource, location, plan);
+                let (issues, walked) = self.structure_planned(rt, resource, location, around, plan);
                 run.issues.extend(issues);
                 walked
             }
             None => {
-                let (nested, index) =
-                    self.structure
-                        .check(rt, resource, location, self.messages, &mut run.issues);
+                let (nested, index) = self.structure.check(
+                    rt,
+                    resource,
+                    location,
+                    self.messages,
+                    around,
+                    &mut run.issues,
+                );
                 (nested, Some(index))
             }
         };
@@ -420,6 +492,7 @@ impl Engine {
             first,
             field.as_deref(),
         );
+        drop_restated_invariants(&mut run.issues, first);
         // What the rules read of this resource (a Bundle's entries indexed by fullUrl...) is
         // not needed for the resources it holds: freed before they are checked.
         drop(cx);
@@ -430,7 +503,10 @@ impl Engine {
             bundle
         };
         for (suffix, value) in nested {
-            self.child(value, &location.child(&suffix), bundle, run);
+            // A contained resource's %rootResource is the one holding it.
+            let container = suffix.starts_with("/contained/").then_some(resource);
+            let held = Held { bundle, container };
+            self.child(value, &location.child(&suffix), held, run);
         }
     }
 
@@ -439,10 +515,11 @@ impl Engine {
     /// alone; otherwise a full check. With the resources it holds: none on the short way, as a
     /// resource that holds others is checked whole at every step (`KeptResults::reset`).
     fn structure_planned<'v>(
-        &self,
+        &'v self,
         rt: &str,
         resource: &'v Value,
         location: &Location,
+        around: Option<Around<'v>>,
         plan: &mut KeptResults,
     ) -> (Vec<Issue>, Walk<'v>) {
         let scope = plan.scope.take();
@@ -468,10 +545,33 @@ impl Engine {
                 }
                 let mut fresh = Vec::new();
                 let alone = Value::Object(alone);
-                self.structure
-                    .check(rt, &alone, location, self.messages, &mut fresh);
-                let mut issues: Vec<Issue> = kept.into_iter().filter(|i| !mine(&i.path)).collect();
-                issues.extend(fresh.into_iter().filter(|i| mine(&i.path)));
+                match around {
+                    // The edited element's invariants see the whole record, and the resource
+                    // type's own are evaluated on the whole record again.
+                    Some(around) => self.structure.check_part(
+                        rt,
+                        &alone,
+                        location,
+                        self.messages,
+                        around,
+                        &mut fresh,
+                    ),
+                    None => {
+                        self.structure
+                            .check(rt, &alone, location, self.messages, None, &mut fresh);
+                    }
+                }
+                let root_invariant =
+                    |i: &Issue| i.invariant.is_some() && i.path == location.pointer;
+                let mut issues: Vec<Issue> = kept
+                    .into_iter()
+                    .filter(|i| !mine(&i.path) && !root_invariant(i))
+                    .collect();
+                issues.extend(
+                    fresh
+                        .into_iter()
+                        .filter(|i| mine(&i.path) || root_invariant(i)),
+                );
                 issues.sort_by(|a, b| crate::fhir::path::pointer_order(&a.path, &b.path));
                 // The walk saw only the edited element: the rules build their index of the
                 // whole resource if they need it.
@@ -479,9 +579,14 @@ impl Engine {
             }
             _ => {
                 let mut issues = Vec::new();
-                let (nested, index) =
-                    self.structure
-                        .check(rt, resource, location, self.messages, &mut issues);
+                let (nested, index) = self.structure.check(
+                    rt,
+                    resource,
+                    location,
+                    self.messages,
+                    around,
+                    &mut issues,
+                );
                 (issues, (nested, Some(index)))
             }
         };
@@ -489,15 +594,9 @@ impl Engine {
         issues
     }
 
-    fn child(
-        &self,
-        value: &Value,
-        location: &Location,
-        bundle: Option<&Value>,
-        run: &mut ValidationState,
-    ) {
+    fn child(&self, value: &Value, location: &Location, held: Held<'_>, run: &mut ValidationState) {
         match value.get("resourceType").and_then(Value::as_str) {
-            Some(rt) => self.resource(rt, value, location, bundle, run),
+            Some(rt) => self.resource(rt, value, location, held, run),
             None => self.untyped(value, location, &mut run.issues),
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::json::Value;
 
+use super::invariants::Level;
 use super::primitives::Reason;
 
 /// One structural defect, at `suffix`: the JSON Pointer below the resource.
@@ -93,4 +94,10 @@ pub enum Defect<'v> {
     },
     /// An extension with both a value and sub-extensions (`both`), or neither (ext-1).
     ExtensionContent { both: bool },
+    /// An invariant of the definitions (a FHIRPath constraint) that does not hold here.
+    Invariant {
+        key: &'static str,
+        level: Level,
+        human: String,
+    },
 }

@@ -8,6 +8,7 @@ pub mod facts;
 pub mod fhirpath;
 pub mod finding;
 pub mod index;
+pub mod invariants;
 pub mod model;
 pub mod path;
 pub mod patient;

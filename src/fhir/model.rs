@@ -167,6 +167,43 @@ pub struct ElementDef {
     /// A backbone element's children, inherited id/extension/modifierExtension included.
     #[serde(rename = "e", default)]
     pub children: Vec<ElementDef>,
+    /// The invariants this element declares (Patient.contact's pat-1); those of its type are
+    /// the type's ([`TypeDef::invariants`]).
+    #[serde(
+        rename = "i",
+        default,
+        serialize_with = "write_invariants",
+        deserialize_with = "read_invariants"
+    )]
+    pub invariants: Vec<Invariant>,
+}
+
+/// A FHIRPath constraint of the definitions: `[key, "e" | "w" | "b", expression, human]` (b:
+/// a warning marked best practice), as
+/// data/fhir-r4-model.json writes it. The expression and text are owned: they hold characters
+/// JSON escapes (regular expressions' backslashes), which cannot be borrowed from the JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invariant(pub &'static str, pub &'static str, pub String, pub String);
+
+impl Invariant {
+    /// The constraint's key (`pat-1`).
+    pub fn key(&self) -> &'static str {
+        self.0
+    }
+
+    /// Whether breaking it is an error (else a warning).
+    pub fn is_error(&self) -> bool {
+        self.1 == "e"
+    }
+
+    pub fn expression(&self) -> &str {
+        &self.2
+    }
+
+    /// The definition's own words for what must hold.
+    pub fn human(&self) -> &str {
+        &self.3
+    }
 }
 
 impl ElementDef {
@@ -189,6 +226,13 @@ pub struct TypeDef {
     pub elements: Vec<ElementDef>,
     /// Set for primitives.
     pub primitive: Option<Primitive>,
+    /// The invariants the type declares on itself (Period's per-1), not its bases'.
+    #[serde(
+        default,
+        serialize_with = "write_invariants",
+        deserialize_with = "read_invariants"
+    )]
+    pub invariants: Vec<Invariant>,
 }
 
 /// The value set of a required binding.
@@ -367,6 +411,35 @@ pub struct Model {
     resource_types: Vec<&'static str>,
     value_sets: Names<ValueSet>,
     extensions: Names<ExtensionDef>,
+    /// Every invariant key, once: what options may name in every build, the browser's
+    /// included, whose binary model carries no invariants.
+    invariant_keys: Vec<&'static str>,
+}
+
+/// Whether the build script writes the invariants into the binary form: not for the browser
+/// build, which evaluates none (src/fhir/invariants.rs, `EVALUATED`). The library reads them
+/// wherever it evaluates them.
+#[allow(dead_code)] // the build script's
+pub(crate) static WRITE_INVARIANTS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(true);
+
+/// Invariants as the JSON form has them; in the binary form, nothing for a build that does not
+/// evaluate them (postcard writes a unit as no bytes).
+fn write_invariants<S: Serializer>(list: &[Invariant], s: S) -> Result<S::Ok, S::Error> {
+    let skip =
+        !s.is_human_readable() && !WRITE_INVARIANTS.load(std::sync::atomic::Ordering::Relaxed);
+    if skip {
+        return s.serialize_unit();
+    }
+    list.serialize(s)
+}
+
+fn read_invariants<'de: 'static, D: Deserializer<'de>>(d: D) -> Result<Vec<Invariant>, D::Error> {
+    if cfg!(target_arch = "wasm32") && !d.is_human_readable() {
+        <()>::deserialize(d)?;
+        return Ok(Vec::new());
+    }
+    Vec::deserialize(d)
 }
 
 impl Model {
@@ -453,15 +526,34 @@ impl Model {
             .into_iter()
             .map(|x| (x.url, ExtensionDef::from(x)))
             .collect();
+        let mut invariant_keys = Vec::new();
+        fn keys(elements: &[ElementDef], out: &mut Vec<&'static str>) {
+            for e in elements {
+                out.extend(e.invariants.iter().map(Invariant::key));
+                keys(&e.children, out);
+            }
+        }
+        for t in &types {
+            invariant_keys.extend(t.invariants.iter().map(Invariant::key));
+            keys(&t.elements, &mut invariant_keys);
+        }
+        invariant_keys.sort_unstable();
+        invariant_keys.dedup();
         let model = Model {
             types,
             by_name,
             resource_types,
             value_sets,
             extensions,
+            invariant_keys,
         };
         model.check_content_references()?;
         Ok(model)
+    }
+
+    /// Every invariant key of the definitions (`per-1`), sorted.
+    pub fn invariant_keys(&self) -> &[&'static str] {
+        &self.invariant_keys
     }
 
     /// The type an element's type reference names.
@@ -635,11 +727,11 @@ impl Model {
 /// look-ups were 8 % of a validation's instructions. The keys are the built-in model's own;
 /// a record's text is only ever looked up, never inserted, so it cannot lengthen a probe and
 /// SipHash's defence against chosen keys buys nothing here.
-type Names<V> = HashMap<&'static str, V, BuildHasherDefault<NameHasher>>;
+pub(crate) type Names<V> = HashMap<&'static str, V, BuildHasherDefault<NameHasher>>;
 
 /// FxHash, the hash rustc uses for its own tables: one multiply per 8 bytes.
 #[derive(Default)]
-struct NameHasher(u64);
+pub(crate) struct NameHasher(u64);
 
 impl NameHasher {
     fn add(&mut self, word: u64) {
@@ -712,6 +804,8 @@ struct RawType {
     base: Option<&'static str>,
     regex: Option<String>,
     json: Option<JsonKind>,
+    #[serde(default)]
+    i: Vec<Invariant>,
     e: Vec<ElementDef>,
 }
 
@@ -789,6 +883,7 @@ fn build(
         base: raw.base,
         elements: merge(inherited, own),
         primitive,
+        invariants: raw.i,
     };
     built.insert(name, def);
     Ok(())

@@ -9,8 +9,10 @@
 use crate::json::{Map, Value};
 
 use super::extension;
+use super::fhirpath::Elem;
 pub use super::finding::{Defect, Finding};
 use super::index::{Datatype, Entry, Index};
+use super::invariants::{Invariants, Scope};
 use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property};
 use super::path;
 use super::primitives;
@@ -39,11 +41,66 @@ pub fn walk<'v>(model: &Model, resource_type: &str, resource: &'v Map) -> Walked
         root: resource_type,
         at: String::new(),
         out: Walked::default(),
+        checks: None,
     };
     if let Some(t) = model.type_def(resource_type) {
         walker.object(resource, &t.elements, true);
     }
     walker.out
+}
+
+/// What [`walk_checked`] evaluates the invariants with.
+#[derive(Clone, Copy)]
+pub struct Checks<'m, 'v> {
+    pub invariants: &'m Invariants,
+    /// `%resource`, `%rootResource` and the Bundle, which may be more than what is walked (a
+    /// session walks one edited element of the record).
+    pub scope: Scope<'v>,
+    /// Whether to evaluate the resource type's own invariants at the root (a session that
+    /// walks one element evaluates them on the whole record instead: [`root_invariants`]).
+    pub root: bool,
+}
+
+/// [`walk`], evaluating the definitions' invariants at each element as it goes.
+pub fn walk_checked<'m, 'v>(
+    model: &'m Model,
+    resource_type: &str,
+    resource: &'v Map,
+    checks: Checks<'m, 'v>,
+) -> Walked<'v> {
+    let mut walker = Walker {
+        model,
+        root: resource_type,
+        at: String::new(),
+        out: Walked::default(),
+        checks: Some(checks),
+    };
+    if let Some(t) = model.type_def(resource_type) {
+        walker.object(resource, &t.elements, true);
+        if checks.root {
+            walker.resource_invariants(t.name, checks);
+        }
+    }
+    walker.out
+}
+
+/// The resource type's own invariants (and its bases'), evaluated on the whole resource.
+pub fn root_invariants<'v>(
+    model: &Model,
+    resource_type: &str,
+    checks: Checks<'_, 'v>,
+) -> Vec<Finding<'v>> {
+    let mut walker = Walker {
+        model,
+        root: resource_type,
+        at: String::new(),
+        out: Walked::default(),
+        checks: Some(checks),
+    };
+    if let Some(t) = model.type_def(resource_type) {
+        walker.resource_invariants(t.name, checks);
+    }
+    walker.out.findings
 }
 
 /// Every JSON name an object with these elements may have, for "did you mean".
@@ -91,6 +148,7 @@ struct Walker<'m, 'v> {
     /// The pointer of the value being looked at, below the resource.
     at: String,
     out: Walked<'v>,
+    checks: Option<Checks<'m, 'v>>,
 }
 
 impl<'m, 'v> Walker<'m, 'v> {
@@ -292,13 +350,69 @@ impl<'m, 'v> Walker<'m, 'v> {
             self.out.nested.push((self.at.clone(), value));
             return;
         }
-        if let Some(children) = self.model.children(&property) {
+        let children = self.model.children(&property);
+        if let Some(children) = children {
             self.object(object, children, false);
+        }
+        if let (Some(checks), false) = (self.checks, property.extension_form) {
+            let ty = property.type_code.unwrap_or("BackboneElement");
+            self.invariants(checks, element, ty, value, children);
         }
         if property.type_code == Some("Extension") && !property.extension_form {
             let (root, field) = (self.root, element.name);
             let out = &mut self.out.findings;
             extension::check(self.model, root, &self.at, field, object, out);
+        }
+    }
+
+    /// Evaluates the invariants of `element` and of its type `ty` on `value`.
+    fn invariants(
+        &mut self,
+        checks: Checks<'m, 'v>,
+        element: &'m ElementDef,
+        ty: &'static str,
+        value: &'v Value,
+        elements: Option<&'m [ElementDef]>,
+    ) {
+        let own = checks.invariants.of_element(element);
+        let of_type = checks.invariants.of_type(ty);
+        if !super::invariants::EVALUATED || (own.is_empty() && of_type.is_empty()) {
+            return;
+        }
+        let focus = Elem::typed(Some(value), None, ty, elements);
+        for &i in own.iter().chain(of_type) {
+            let Some(inv) = checks.invariants.get(i) else {
+                continue;
+            };
+            if inv.holds(self.model, &checks.scope, focus) == Some(false) {
+                self.find(Defect::Invariant {
+                    key: inv.key,
+                    level: inv.level,
+                    human: inv.human.clone(),
+                });
+            }
+        }
+    }
+
+    fn resource_invariants(&mut self, resource_type: &'static str, checks: Checks<'m, 'v>) {
+        let Some(focus) = checks
+            .scope
+            .resource
+            .filter(|_| super::invariants::EVALUATED)
+        else {
+            return;
+        };
+        for &i in checks.invariants.of_type(resource_type) {
+            let Some(inv) = checks.invariants.get(i) else {
+                continue;
+            };
+            if inv.holds(self.model, &checks.scope, focus) == Some(false) {
+                self.find(Defect::Invariant {
+                    key: inv.key,
+                    level: inv.level,
+                    human: inv.human.clone(),
+                });
+            }
         }
     }
 
@@ -357,8 +471,12 @@ impl<'m, 'v> Walker<'m, 'v> {
                 if !vs.contains(None, text) {
                     let allowed = vs.codes().map(|(_, c)| c).collect();
                     self.find(Defect::NotInValueSet { value, allowed });
+                    return;
                 }
             }
+        }
+        if let Some(checks) = self.checks {
+            self.invariants(checks, element, type_name, value, None);
         }
     }
 

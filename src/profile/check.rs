@@ -22,7 +22,8 @@ pub(crate) struct Counts {
 
 /// Counts FHIR's required elements of a resource (the structure layer reports them) and
 /// checks the profile's: required, must-support and conditional requirements. `out[first..]`
-/// are the resource's issues so far: nothing is reported at or below one of them (an
+/// are the resource's issues so far: nothing is reported at or below one of them but an
+/// invariant's (an
 /// `identifier` that is an object, not a list, is one defect, not also a missing value).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn check_profile(
@@ -44,10 +45,12 @@ pub(crate) fn check_profile(
             pointer.starts_with(f) && matches!(pointer.as_bytes().get(f.len()), None | Some(b'/'))
         })
     };
+    // Invariants judge what the elements mean, not whether they are there: they hide nothing.
     let flagged: Vec<String> = out
         .get(first..)
         .unwrap_or_default()
         .iter()
+        .filter(|i| i.invariant.is_none())
         .map(|i| i.path.clone())
         .collect();
     // Some(true): an issue sits right at the pointer (the element is there, if wrong);

@@ -16,7 +16,7 @@ use crate::rules::structure::{
     choice_conflict, code_missing, empty_element, empty_value, extension_content,
     extension_context, extension_modifier, extension_sub_unknown, extension_unknown,
     extension_url_version, extension_value_type, invalid_date, invalid_format, invalid_value,
-    string_too_long, unknown_property, value_out_of_range, wrong_type,
+    invariant, string_too_long, unknown_property, value_out_of_range, wrong_type,
 };
 
 /// Which issue wins when two land on one path (lower first).
@@ -27,6 +27,8 @@ fn rank(defect: &Defect<'_>) -> u8 {
         Defect::Empty { .. } => 2,
         // Information only: any error on the same element says more.
         Defect::ExtensionUnknown { .. } => 4,
+        // What an element means, after what it is: any other issue on it comes first.
+        Defect::Invariant { .. } => 5,
         _ => 3,
     }
 }
@@ -146,11 +148,18 @@ pub(crate) fn structure_issues(
             Defect::ExtensionContent { both } => {
                 extension_content::issue(location, messages, suffix, *both)
             }
+            Defect::Invariant { key, level, human } => {
+                invariant::issue(location, messages, suffix, key, *level, human)
+            }
         };
         found.push((rank(&f.defect), issue));
     }
 
     found.sort_by(|a, b| path::pointer_order(&a.1.path, &b.1.path).then(a.0.cmp(&b.0)));
-    found.dedup_by(|later, first| later.1.path == first.1.path);
+    // Several invariants may fail on one element; one after another issue there is a cascade.
+    found.dedup_by(|later, first| {
+        later.1.path == first.1.path
+            && !(later.1.invariant.is_some() && first.1.invariant.is_some())
+    });
     out.extend(found.into_iter().map(|(_, issue)| issue));
 }

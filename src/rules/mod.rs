@@ -361,6 +361,7 @@ impl RuleMeta {
             expression: path::expression(&location.expression, suffix),
             message,
             suggestions: Vec::new(),
+            invariant: None,
         }
     }
 }

@@ -84,6 +84,10 @@ pub struct Env<'a> {
     pub bundle: Option<&'a Value>,
     /// Now, in milliseconds since 1970 (UTC), for `now()` and `today()`.
     pub now_millis: i64,
+    /// A FHIR primitive is also of the System type it holds (`answer is Boolean` for a FHIR
+    /// boolean), as R4's own invariants expect of the engines they were written for (que-7);
+    /// FHIRPath itself says otherwise, and the official tests check that.
+    pub lenient_types: bool,
 }
 
 impl<'a> Env<'a> {
@@ -94,6 +98,7 @@ impl<'a> Env<'a> {
             root: None,
             bundle: None,
             now_millis: super::super::clock::now().saturating_mul(1000),
+            lenient_types: false,
         }
     }
 }
@@ -354,11 +359,34 @@ fn contains_item(list: &[Item], item: &Item) -> bool {
     list.iter().any(|x| equal(x, item) == Some(true))
 }
 
+/// A key that equal strings and booleans share, for a set: `distinct()` over a Bundle's
+/// thousands of fullUrls (bdl-7) must not compare every pair. (Numbers are not: 1 = 1.0.)
+fn simple_key(item: &Item) -> Option<(bool, String)> {
+    match system(item) {
+        Item::Str(s) => Some((false, s)),
+        Item::Bool(b) => Some((true, b.to_string())),
+        _ => None,
+    }
+}
+
 fn distinct<'a>(items: Vec<Item<'a>>) -> Vec<Item<'a>> {
     let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    let mut seen = std::collections::HashSet::new();
+    // Items that are not simple values, compared pairwise among themselves.
+    let mut others: Vec<Item> = Vec::new();
     for i in items {
-        if !contains_item(&out, &i) {
-            out.push(i);
+        match simple_key(&i) {
+            Some(key) => {
+                if seen.insert(key) {
+                    out.push(i);
+                }
+            }
+            None => {
+                if !contains_item(&others, &i) {
+                    others.push(i.clone());
+                    out.push(i);
+                }
+            }
         }
     }
     out
@@ -541,16 +569,24 @@ impl<'e, 'a> Eval<'e, 'a> {
         })
     }
 
-    fn child(&self, e: &Elem<'a>, name: &str, out: &mut Vec<Item<'a>>) -> Result<(), Error> {
-        // A primitive's id and extensions are in its `_name` object, typed as its type's.
-        let (obj, elements) = match (e.value, e.ext) {
-            (Some(Value::Object(o)), _) => (o, e.elements),
-            (_, Some(Value::Object(x))) => (
+    /// The object whose members are an element's children, and their definitions: a
+    /// primitive's id and extensions are in its `_name` object, typed as its type's.
+    #[allow(clippy::type_complexity)]
+    fn members(&self, e: &Elem<'a>) -> Option<(&'a crate::json::Map, Option<&'a [ElementDef]>)> {
+        match (e.value, e.ext) {
+            (Some(Value::Object(o)), _) => Some((o, e.elements)),
+            (_, Some(Value::Object(x))) => Some((
                 x,
                 e.elements
                     .or_else(|| self.env.model.type_def(e.ty).map(|d| d.elements.as_slice())),
-            ),
-            _ => return Ok(()),
+            )),
+            _ => None,
+        }
+    }
+
+    fn child(&self, e: &Elem<'a>, name: &str, out: &mut Vec<Item<'a>>) -> Result<(), Error> {
+        let Some((obj, elements)) = self.members(e) else {
+            return Ok(());
         };
         let Some(elements) = elements else {
             // Untyped: read the JSON as it is.
@@ -676,11 +712,11 @@ impl<'e, 'a> Eval<'e, 'a> {
     fn is_type(&self, item: &Item<'a>, t: &TypeName, exact_primitive: bool) -> Result<bool, Error> {
         let ns = t.namespace.as_deref();
         let fhir = self.env.model.type_def(&t.name);
-        let system = SYSTEM_TYPES.contains(&t.name.as_str());
+        let system_type = SYSTEM_TYPES.contains(&t.name.as_str());
         let known = match ns {
-            Some("System") => system,
+            Some("System") => system_type,
             Some("FHIR") => fhir.is_some(),
-            _ => system || fhir.is_some(),
+            _ => system_type || fhir.is_some(),
         };
         if !known {
             if ns == Some("System") {
@@ -690,6 +726,12 @@ impl<'e, 'a> Eval<'e, 'a> {
         }
         Ok(match item {
             Item::Elem(e) => {
+                if self.env.lenient_types && ns.is_none() && system_type {
+                    let value = system(item);
+                    if !matches!(value, Item::Elem(_)) {
+                        return Ok(type_name_of(&value).1 == t.name);
+                    }
+                }
                 if ns == Some("System") {
                     return Ok(false);
                 }
@@ -1317,10 +1359,8 @@ impl<'e, 'a> Eval<'e, 'a> {
 
     fn children(&self, item: &Item<'a>, out: &mut Vec<Item<'a>>) {
         let Item::Elem(e) = item else { return };
-        let obj = match (e.value, e.ext) {
-            (Some(Value::Object(o)), _) => o,
-            (_, Some(Value::Object(x))) => x,
-            _ => return,
+        let Some((obj, elements)) = self.members(e) else {
+            return;
         };
         let mut seen: Vec<&str> = Vec::new();
         for key in obj.keys() {
@@ -1329,7 +1369,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 continue;
             }
             seen.push(name);
-            let Some(elements) = e.elements else {
+            let Some(elements) = elements else {
                 push_untyped(obj.get(name), out);
                 continue;
             };

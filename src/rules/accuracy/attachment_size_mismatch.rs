@@ -91,7 +91,7 @@ mod tests {
     fn fails_when_the_stated_size_is_not_the_datas() {
         assert_one(media(100), "attachment-size-mismatch", "/content/size");
         let doc = json!({"resourceType": "DocumentReference", "status": "current",
-            "content": [{"attachment": {"data": "aGk=", "size": 3}}]});
+            "content": [{"attachment": {"contentType": "text/plain", "data": "aGk=", "size": 3}}]});
         assert_one(
             doc,
             "attachment-size-mismatch",

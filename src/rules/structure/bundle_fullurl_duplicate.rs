@@ -74,10 +74,18 @@ mod tests {
             Some(v) => json!({"resourceType": "Patient", "meta": {"versionId": v}}),
             None => json!({"resourceType": "Patient"}),
         };
-        json!({"resourceType": "Bundle", "type": kind, "entry": [
+        let mut b = json!({"resourceType": "Bundle", "type": kind, "entry": [
             {"fullUrl": "http://example.org/fhir/Patient/1", "resource": {"resourceType": "Patient", "id": "1"}},
             {"fullUrl": URL, "resource": patient(v1)},
-            {"fullUrl": URL, "resource": patient(v2)}]})
+            {"fullUrl": URL, "resource": patient(v2)}]});
+        // A history says what each entry did (bdl-3, bdl-4).
+        if kind == "history" {
+            for e in b["entry"].as_array_mut().into_iter().flatten() {
+                e["request"] = json!({"method": "PUT", "url": "Patient/1"});
+                e["response"] = json!({"status": "200"});
+            }
+        }
+        b
     }
 
     #[test]

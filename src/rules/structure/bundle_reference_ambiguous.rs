@@ -89,11 +89,21 @@ mod tests {
                    "resource": {"resourceType": "Observation", "id": "o", "meta": {"versionId": v},
                                 "status": "final", "code": {"text": "x"}}})
         };
-        json!({"resourceType": "Bundle", "type": kind, "entry": [
+        let mut b = json!({"resourceType": "Bundle", "type": kind, "entry": [
             {"fullUrl": "http://example.org/fhir/List/l",
              "resource": {"resourceType": "List", "id": "l", "status": "current", "mode": "working",
                           "entry": [{"item": {"reference": reference}}]}},
-            observation(versions[0]), observation(versions[1])]})
+            observation(versions[0]), observation(versions[1])]});
+        // Transactions and histories say what each entry does (bdl-3, bdl-4).
+        for e in b["entry"].as_array_mut().into_iter().flatten() {
+            if kind != "collection" {
+                e["request"] = json!({"method": "PUT", "url": "Observation/o"});
+            }
+            if kind == "history" {
+                e["response"] = json!({"status": "200"});
+            }
+        }
+        b
     }
 
     #[test]

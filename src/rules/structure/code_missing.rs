@@ -49,6 +49,7 @@ mod tests {
         // fhir-test-cases allergy.json
         assert_one(
             json!({"resourceType": "AllergyIntolerance", "patient": {"reference": "Patient/1"},
+                   "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]},
                    "_category": [absent()]}),
             "code-missing",
             "/_category/0",
@@ -64,7 +65,8 @@ mod tests {
     fn passes_extensions_beside_a_code() {
         assert_clean(
             json!({"resourceType": "AllergyIntolerance", "patient": {"reference": "Patient/1"},
-            "category": ["food", "medication"], "_category": [null, absent()]}),
+            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]},
+                   "category": ["food", "medication"], "_category": [null, absent()]}),
         );
         assert_clean(json!({"resourceType": "Patient", "gender": "unknown", "_gender": absent()}));
         // Not bound: a birth date given only by extensions is fine.

@@ -92,7 +92,8 @@ mod tests {
              "valueAddress": {"city": "Oslo"}}],
             "contained": [{"resourceType": "Patient", "id": "p", "extension": [
                 {"url": "http://hl7.org/fhir/StructureDefinition/patient-birthPlace",
-                 "valueAddress": {"city": "Oslo"}}]}]}));
+                 "valueAddress": {"city": "Oslo"}}]}],
+            "link": [{"other": {"reference": "#p"}, "type": "seealso"}]}));
         // Through a contentReference: Questionnaire.item.item is a Questionnaire.item.
         assert_clean(
             json!({"resourceType": "Questionnaire", "status": "draft", "item": [

@@ -70,6 +70,7 @@ mod tests {
         assert_one(
             json!({"resourceType": "NutritionOrder", "status": "active", "intent": "order",
                 "patient": {"reference": "Patient/1"}, "dateTime": "2020-01-01",
+                "oralDiet": {"type": [{"text": "Regular"}]},
                 "extension": [{"url": DO_NOT_PERFORM, "valueBoolean": true}]}),
             "extension-modifier",
             "/extension/0",
@@ -81,6 +82,7 @@ mod tests {
         assert_clean(
             json!({"resourceType": "NutritionOrder", "status": "active", "intent": "order",
             "patient": {"reference": "Patient/1"}, "dateTime": "2020-01-01",
+            "oralDiet": {"type": [{"text": "Regular"}]},
             "modifierExtension": [{"url": DO_NOT_PERFORM, "valueBoolean": true}]}),
         );
     }

@@ -41,7 +41,8 @@ mod tests {
     #[test]
     fn fails_on_nested_resource_without_type() {
         assert_one(
-            json!({"resourceType": "Patient", "contained": [{"id": "p1"}]}),
+            json!({"resourceType": "Patient", "contained": [{"id": "p1"}],
+                   "generalPractitioner": [{"reference": "#p1"}]}),
             "resource-type-missing",
             "/contained/0/resourceType",
         );
@@ -50,7 +51,8 @@ mod tests {
     #[test]
     fn passes_typed_nested_resource() {
         assert_clean(
-            json!({"resourceType": "Patient", "contained": [{"resourceType": "Practitioner", "id": "p1"}]}),
+            json!({"resourceType": "Patient", "contained": [{"resourceType": "Practitioner", "id": "p1"}],
+                   "generalPractitioner": [{"reference": "#p1"}]}),
         );
     }
 }
