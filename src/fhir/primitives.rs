@@ -160,7 +160,7 @@ pub fn surely_before(a: &str, b: &str) -> bool {
 }
 
 /// Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
-fn days_from_civil(y: u32, m: u32, d: u32) -> i64 {
+pub(crate) fn days_from_civil(y: u32, m: u32, d: u32) -> i64 {
     let (y, m, d) = (i64::from(y) - i64::from(m <= 2), i64::from(m), i64::from(d));
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -36,13 +36,7 @@ pub struct Walked<'v> {
 
 /// Walks `resource` (an object whose `resourceType` names a concrete type of `model`).
 pub fn walk<'v>(model: &Model, resource_type: &str, resource: &'v Map) -> Walked<'v> {
-    let mut walker = Walker {
-        model,
-        root: resource_type,
-        at: String::new(),
-        out: Walked::default(),
-        checks: None,
-    };
+    let mut walker = Walker::new(model, resource_type, None);
     if let Some(t) = model.type_def(resource_type) {
         walker.object(resource, &t.elements, true);
     }
@@ -68,13 +62,7 @@ pub fn walk_checked<'m, 'v>(
     resource: &'v Map,
     checks: Checks<'m, 'v>,
 ) -> Walked<'v> {
-    let mut walker = Walker {
-        model,
-        root: resource_type,
-        at: String::new(),
-        out: Walked::default(),
-        checks: Some(checks),
-    };
+    let mut walker = Walker::new(model, resource_type, Some(checks));
     if let Some(t) = model.type_def(resource_type) {
         walker.object(resource, &t.elements, true);
         if checks.root {
@@ -90,13 +78,7 @@ pub fn root_invariants<'v>(
     resource_type: &str,
     checks: Checks<'_, 'v>,
 ) -> Vec<Finding<'v>> {
-    let mut walker = Walker {
-        model,
-        root: resource_type,
-        at: String::new(),
-        out: Walked::default(),
-        checks: Some(checks),
-    };
+    let mut walker = Walker::new(model, resource_type, Some(checks));
     if let Some(t) = model.type_def(resource_type) {
         walker.resource_invariants(t.name, checks);
     }
@@ -152,6 +134,16 @@ struct Walker<'m, 'v> {
 }
 
 impl<'m, 'v> Walker<'m, 'v> {
+    fn new(model: &'m Model, root: &'m str, checks: Option<Checks<'m, 'v>>) -> Self {
+        Walker {
+            model,
+            root,
+            at: String::new(),
+            out: Walked::default(),
+            checks,
+        }
+    }
+
     /// Adds the value at the current pointer to the index, if its type is one indexed.
     fn index(&mut self, type_code: &'static str, value: &'v Value) {
         if let Some(datatype) = Datatype::of(type_code) {

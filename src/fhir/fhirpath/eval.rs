@@ -780,7 +780,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             .collect()
     }
 
-    fn arg(&self, args: &[Node], i: usize, _focus: &[Item<'a>], frame: &Frame<'a>) -> Out<'a> {
+    fn arg(&self, args: &[Node], i: usize, frame: &Frame<'a>) -> Out<'a> {
         match args.get(i) {
             // Arguments other than lambdas are evaluated on the context of the call: $this.
             Some(a) => self.node(a, &self.context_for_args(frame), frame),
@@ -801,10 +801,9 @@ impl<'e, 'a> Eval<'e, 'a> {
         &self,
         args: &[Node],
         i: usize,
-        focus: &[Item<'a>],
         frame: &Frame<'a>,
     ) -> Result<Option<String>, Error> {
-        let v = self.arg(args, i, focus, frame)?;
+        let v = self.arg(args, i, frame)?;
         Ok(single(&v)?.and_then(|i| text_of(&i)))
     }
 
@@ -845,7 +844,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 })
             }
             F::SubsetOf | F::SupersetOf => {
-                let other = self.arg(args, 0, focus, frame)?;
+                let other = self.arg(args, 0, frame)?;
                 let (small, big) = if f == F::SubsetOf {
                     (focus, other.as_slice())
                 } else {
@@ -928,7 +927,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             F::Last => focus.last().cloned().into_iter().collect(),
             F::Tail => focus.iter().skip(1).cloned().collect(),
             F::Skip | F::Take => {
-                let n = integer_arg(&self.arg(args, 0, focus, frame)?)?.unwrap_or(0);
+                let n = integer_arg(&self.arg(args, 0, frame)?)?.unwrap_or(0);
                 let n = usize::try_from(n.max(0)).unwrap_or(usize::MAX);
                 if f == F::Skip {
                     focus.iter().skip(n).cloned().collect()
@@ -937,7 +936,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 }
             }
             F::Intersect => {
-                let other = self.arg(args, 0, focus, frame)?;
+                let other = self.arg(args, 0, frame)?;
                 distinct(
                     focus
                         .iter()
@@ -947,7 +946,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 )
             }
             F::Exclude => {
-                let other = self.arg(args, 0, focus, frame)?;
+                let other = self.arg(args, 0, frame)?;
                 focus
                     .iter()
                     .filter(|i| !contains_item(&other, i))
@@ -956,7 +955,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             }
             F::Union | F::Combine => {
                 let mut all = focus.to_vec();
-                all.extend(self.arg(args, 0, focus, frame)?);
+                all.extend(self.arg(args, 0, frame)?);
                 if f == F::Union {
                     distinct(all)
                 } else {
@@ -1013,7 +1012,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 to_temporal(i, TemporalKind::Time)
             }),
             F::ToQuantity | F::ConvertsToQuantity => {
-                let unit = self.string_arg(args, 0, focus, frame)?;
+                let unit = self.string_arg(args, 0, frame)?;
                 convert(f == F::ToQuantity, input_single()?, |i| {
                     let q = to_quantity(i)?;
                     match &unit {
@@ -1052,10 +1051,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let Some(s) = text_of(&item) else {
                     return Err(exec("a string function on a value that is not a string"));
                 };
-                self.string_function(f, &s, args, focus, frame)?
+                self.string_function(f, &s, args, frame)?
             }
             F::Join => {
-                let sep = self.string_arg(args, 0, focus, frame)?.unwrap_or_default();
+                let sep = self.string_arg(args, 0, frame)?.unwrap_or_default();
                 let parts: Option<Vec<String>> = focus.iter().map(text_of).collect();
                 match parts {
                     Some(p) => vec![Item::Str(p.join(&sep))],
@@ -1078,7 +1077,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let arg = if args.is_empty() {
                     None
                 } else {
-                    let a = self.arg(args, 0, focus, frame)?;
+                    let a = self.arg(args, 0, frame)?;
                     match single(&a)?.map(|i| system(&i)) {
                         None => return Ok(Vec::new()),
                         some => some,
@@ -1142,7 +1141,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             },
             F::Resolve => focus.iter().filter_map(|i| self.resolve(i)).collect(),
             F::Extension => {
-                let url = self.string_arg(args, 0, focus, frame)?;
+                let url = self.string_arg(args, 0, frame)?;
                 let mut exts = Vec::new();
                 for i in focus {
                     if let Item::Elem(e) = i {
@@ -1167,7 +1166,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 })
                 .collect(),
             F::ConformsTo => {
-                let url = self.string_arg(args, 0, focus, frame)?.unwrap_or_default();
+                let url = self.string_arg(args, 0, frame)?.unwrap_or_default();
                 let Some(name) = url.strip_prefix("http://hl7.org/fhir/StructureDefinition/")
                 else {
                     return Err(exec(format!("profile {url} is not known")));
@@ -1188,7 +1187,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let Some(x) = input_single()? else {
                     return Ok(Vec::new());
                 };
-                let digits = integer_arg(&self.arg(args, 0, focus, frame)?)?;
+                let digits = integer_arg(&self.arg(args, 0, frame)?)?;
                 boundary(x, f == F::HighBoundary, digits)
                     .into_iter()
                     .collect()
@@ -1200,7 +1199,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 _ => Vec::new(),
             },
             F::Comparable => {
-                let other = self.arg(args, 0, focus, frame)?;
+                let other = self.arg(args, 0, frame)?;
                 match (input_single()?, single(&other)?.map(|i| system(&i))) {
                     (Some(Item::Quantity(a)), Some(Item::Quantity(b))) => {
                         one_bool(a.compare(&b).is_some())
@@ -1248,16 +1247,9 @@ impl<'e, 'a> Eval<'e, 'a> {
         })
     }
 
-    fn string_function(
-        &self,
-        f: Func,
-        s: &str,
-        args: &[Node],
-        focus: &[Item<'a>],
-        frame: &Frame<'a>,
-    ) -> Out<'a> {
+    fn string_function(&self, f: Func, s: &str, args: &[Node], frame: &Frame<'a>) -> Out<'a> {
         use Func as F;
-        let arg = |i| self.string_arg(args, i, focus, frame);
+        let arg = |i| self.string_arg(args, i, frame);
         let chars: Vec<char> = s.chars().collect();
         let int = |n: usize| Item::Int(i64::try_from(n).unwrap_or(i64::MAX));
         Ok(match f {
@@ -1269,9 +1261,9 @@ impl<'e, 'a> Eval<'e, 'a> {
                 }],
             },
             F::Substring => {
-                let start = integer_arg(&self.arg(args, 0, focus, frame)?)?;
+                let start = integer_arg(&self.arg(args, 0, frame)?)?;
                 let len = if args.len() > 1 {
-                    integer_arg(&self.arg(args, 1, focus, frame)?)?
+                    integer_arg(&self.arg(args, 1, frame)?)?
                 } else {
                     None
                 };

@@ -4,6 +4,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use super::super::{clock, primitives};
+
 /// A decimal as FHIRPath means it: digits and a scale (`1.50` is 150 at scale 2), so that
 /// `1.0.toString()` is `1.0` and `0.1 + 0.2 = 0.3` holds, which binary floats get wrong.
 #[derive(Clone, Copy, Debug)]
@@ -262,41 +264,26 @@ fn digits(s: &str, n: usize) -> Option<(u32, &str)> {
     Some((head.parse().ok()?, s.get(n..)?))
 }
 
-fn leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
+/// Days in a month of a year, for this module's years (four digits; an out-of-range year is
+/// refused by the caller afterwards).
 pub fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        2 if leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    primitives::days_in_month(u16::try_from(year).unwrap_or(0), month)
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+/// Days since 1970-01-01 of a civil date.
 fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    primitives::days_from_civil(u32::try_from(y).unwrap_or(0), u32::from(m), u32::from(d))
 }
 
+/// The civil date of a day count: year, month, day. A year outside four digits comes out
+/// outside them too, which the callers refuse.
 fn civil_from_days(z: i64) -> (i32, u8, u8) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (i32::try_from(y).unwrap_or(i32::MAX), m, d)
+    let day = clock::civil_from_days(z);
+    (
+        i32::try_from(day / 10_000).unwrap_or(i32::MAX),
+        (day / 100 % 100) as u8,
+        (day % 100) as u8,
+    )
 }
 
 impl Temporal {
