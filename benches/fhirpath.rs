@@ -23,12 +23,15 @@ fn main() {
     let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
     let patient = input("patient-example.json");
     let observation = input("observation-example.json");
-    let cases: [(&str, &str, &Value, Option<&str>); 6] = [
+    let cases: [(&str, &str, &Value, Option<&str>); 9] = [
         ("ele-1", "hasValue() or (children().count() > id.count())", &patient, Some("name")),
         ("ext-1", "extension.exists() != value.exists()", &patient, None),
         ("pat-1", "contact.all(name.exists() or telecom.exists() or address.exists() or organization.exists())", &patient, None),
         ("obs-6", "dataAbsentReason.empty() or value.empty()", &observation, None),
         ("obs-7", "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()", &observation, None),
+        ("dom-2", "contained.contained.empty()", &patient, None),
+        ("dom-3", "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()", &patient, None),
+        ("cpt-2", "value.empty() or system.exists()", &patient, Some("telecom")),
         ("ref-1", "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))", &observation, Some("subject")),
     ];
     for (key, text, resource, element) in cases {
@@ -37,14 +40,11 @@ fn main() {
         env.resource = fhirpath::resource(&model, resource);
         env.root = env.resource.clone();
         let root = env.resource.clone().into_iter().collect::<Vec<Item>>();
-        // The focus: the resource, or the first value of one of its elements.
-        let focus: Item = match element {
-            None => root
-                .first()
-                .cloned()
-                .unwrap_or_else(|| panic!("{key}: no resource")),
-            Some(name) => {
-                let e = Expr::compile(name).unwrap_or_else(|e| panic!("{e}"));
+        // The focus: the resource, or the first value of one of its elements (the values an
+        // evaluation gives may borrow from its expression).
+        let selector = element.map(|name| Expr::compile(name).unwrap_or_else(|e| panic!("{e}")));
+        let focus: Item = match (element, &selector) {
+            (Some(name), Some(e)) => {
                 let found = e
                     .evaluate(&env, root.clone())
                     .unwrap_or_else(|e| panic!("{e}"));
@@ -53,6 +53,10 @@ fn main() {
                     .cloned()
                     .unwrap_or_else(|| panic!("{key}: no {name}"))
             }
+            _ => root
+                .first()
+                .cloned()
+                .unwrap_or_else(|| panic!("{key}: no resource")),
         };
         let holds = expr
             .holds(&env, focus.clone())

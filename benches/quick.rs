@@ -1,6 +1,7 @@
 //! Quick native figures: `new Validator()` time and per-resource validation time over the
 //! FHIR R4 spec examples, every type (tools/node_modules/hl7.fhir.r4.examples).
-//! Run: `cargo bench --bench quick`. (Criterion benchmarks come with the performance work.)
+//! Run: `cargo bench --bench quick`; `EHRLINT_BENCH_MAX_BYTES=200000 EHRLINT_BENCH_ROUNDS=20
+//! cargo bench --bench quick` is a shorter run.
 
 use std::time::Instant;
 
@@ -39,12 +40,19 @@ fn main() {
     )
     .expect("schemas compile");
     let supported: Vec<&str> = validator.supported_types();
+    // `EHRLINT_BENCH_MAX_BYTES=N` leaves out the examples above N bytes (the spec's largest
+    // Bundles take most of a run), and `EHRLINT_BENCH_ROUNDS` sets the rounds per record.
+    let env_number = |name: &str| std::env::var(name).ok().and_then(|s| s.parse().ok());
+    let max_bytes: usize = env_number("EHRLINT_BENCH_MAX_BYTES").unwrap_or(usize::MAX);
     let mut texts = Vec::new();
     for entry in std::fs::read_dir(dir).expect("run scripts/setup.sh first") {
         let path = entry.expect("readable dir").path();
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
+        if text.len() > max_bytes {
+            continue;
+        }
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
             continue;
         };
@@ -64,7 +72,7 @@ fn main() {
     for (text, _) in &texts {
         std::hint::black_box(validator.validate_json(text, &ctx).ok());
     }
-    let rounds = 50;
+    let rounds = env_number("EHRLINT_BENCH_ROUNDS").unwrap_or(50);
     let (mut json_us, mut value_us, mut bare_us) = (Vec::new(), Vec::new(), Vec::new());
     let mut total_json = 0.0;
     for (text, value) in &texts {

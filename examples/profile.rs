@@ -3,7 +3,8 @@
 //! `valgrind --tool=callgrind target/release/examples/profile new` (Validator::new alone), or
 //! `... profile validate` (every spec example of tools/node_modules/hl7.fhir.r4.examples under
 //! 1 MB, validated once as JSON text; `EHRLINT_MAX_BYTES=4000` keeps only those up to that
-//! size, as the median record is 2.6 KB and the large ones dominate a count over all), or
+//! size, as the median record is 2.6 KB and the large ones dominate a count over all;
+//! `EHRLINT_ROUNDS=N` repeats them N times), or
 //! `... profile 'repeat={"resourceType":"Basic"}'` (one record, a file or JSON text, 1,000
 //! times).
 use ehrlint::{Context, Options, Validator};
@@ -46,9 +47,17 @@ fn main() {
             }
         }
     }
+    // `EHRLINT_ROUNDS=N` validates them N times, for a sampling profiler (perf) to see the
+    // validation rather than the reading of the files.
+    let rounds: usize = std::env::var("EHRLINT_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
     let mut n = 0;
-    for text in &texts {
-        n += std::hint::black_box(v.validate_json(text, &ctx)).map_or(0, |r| r.issues.len());
+    for _ in 0..rounds {
+        for text in &texts {
+            n += std::hint::black_box(v.validate_json(text, &ctx)).map_or(0, |r| r.issues.len());
+        }
     }
     println!("{} records, {n} issues", texts.len());
 }

@@ -119,6 +119,14 @@ pub struct Map {
 
 static NULL: Value = Value::Null;
 
+/// Whether two member (or element) names are the same. Length and first byte before the
+/// bytes: names of one length mostly differ from the start, and this runs for every key of
+/// every record and every name an invariant reads.
+#[inline]
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
 impl Map {
     pub fn new() -> Self {
         Map::default()
@@ -142,14 +150,14 @@ impl Map {
     // (that saves the download 6 KB gzipped); natively they are inlined, which is faster.
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     fn position(&self, key: &str) -> Option<usize> {
-        self.members.iter().position(|(k, _)| k.as_str() == key)
+        self.members.iter().position(|(k, _)| same_name(k, key))
     }
 
     #[cfg_attr(target_arch = "wasm32", inline(never))]
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.members
             .iter()
-            .find(|(k, _)| k.as_str() == key)
+            .find(|(k, _)| same_name(k, key))
             .map(|(_, v)| v)
     }
 
@@ -158,6 +166,16 @@ impl Map {
         self.members
             .iter_mut()
             .find(|(k, _)| k.as_str() == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The `_key` member (a primitive's id and extensions, FHIR JSON §2.6.2), found without
+    /// building its name.
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    pub fn get_underscored(&self, key: &str) -> Option<&Value> {
+        self.members
+            .iter()
+            .find(|(k, _)| k.as_str().strip_prefix('_') == Some(key))
             .map(|(_, v)| v)
     }
 
@@ -768,6 +786,23 @@ pub(crate) use record;
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_underscored_member_is_found_by_its_plain_name() {
+        let v =
+            Value::from(json!({"birthDate": "1970", "_birthDate": {"id": "b"}, "__x": 1, "_": 2}));
+        let m = v.as_object().unwrap_or_else(|| panic!("an object"));
+        assert_eq!(
+            m.get_underscored("birthDate"),
+            Some(&Value::from(json!({"id": "b"})))
+        );
+        assert_eq!(m.get_underscored("_x"), Some(&Value::from(json!(1))));
+        assert_eq!(m.get_underscored(""), Some(&Value::from(json!(2))));
+        assert_eq!(m.get_underscored("x"), None);
+        assert_eq!(m.get_underscored("birth"), None);
+        assert!(same_name("gender", "gender") && !same_name("gender", "genDer"));
+        assert!(!same_name("id", "ids") && same_name("", ""));
+    }
 
     #[test]
     fn small_in_memory() {

@@ -79,7 +79,7 @@ fn shown(item: &Item) -> (String, String) {
         Item::Bool(b) => ("boolean".into(), b.to_string()),
         Item::Int(i) => ("integer".into(), i.to_string()),
         Item::Dec(d) => ("decimal".into(), d.to_string()),
-        Item::Str(s) => ("string".into(), s.clone()),
+        Item::Str(s) => ("string".into(), s.to_string()),
         Item::Temporal(t) => (
             match t.kind {
                 fhirpath::value::TemporalKind::Date => "date",

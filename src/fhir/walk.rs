@@ -251,7 +251,7 @@ impl<'m, 'v> Walker<'m, 'v> {
 
     /// `_name` given for a primitive element (which makes it present).
     fn has_extension_form(&self, object: &Map, e: &ElementDef) -> bool {
-        !e.plain && object.contains_key(&format!("_{}", e.name))
+        !e.plain && object.get_underscored(e.name).is_some()
     }
 
     /// The value of one property (`key`, in `object`).
@@ -268,7 +268,7 @@ impl<'m, 'v> Walker<'m, 'v> {
             if property.extension_form {
                 key.strip_prefix('_').and_then(|k| object.get(k))
             } else {
-                object.get(&format!("_{key}"))
+                object.get_underscored(key)
             }
         };
         if !element.repeats() {

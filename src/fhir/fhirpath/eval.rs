@@ -1,11 +1,12 @@
 //! Evaluation: collections of items in, collections out, as FHIRPath defines each operator
 //! and function.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use crate::json::Value;
+use crate::json::{same_name, Value};
 
 use super::super::model::{ElementDef, Kind, Model};
 use super::syntax::{Func, Literal, Node, Op, TypeName};
@@ -66,7 +67,9 @@ pub enum Item<'a> {
     Bool(bool),
     Int(i64),
     Dec(Decimal),
-    Str(String),
+    /// Borrowed from the record or the expression where it can be: most strings an
+    /// invariant reads are compared, not built.
+    Str(Cow<'a, str>),
     Temporal(Temporal),
     Quantity(Quantity),
     /// What `type()` gives: a namespace and a name.
@@ -143,6 +146,18 @@ impl Regexes {
     }
 }
 
+/// Whether a choice element's JSON name ends in `code`, the type's name with its first letter
+/// upper-case (`Quantity` for Quantity, `String` for string).
+fn choice_suffix_is(suffix: &str, code: &str) -> bool {
+    let (mut s, mut c) = (suffix.chars(), code.chars());
+    match (s.next(), c.next()) {
+        (Some(a), Some(b)) => {
+            a.is_ascii_uppercase() && a == b.to_ascii_uppercase() && s.as_str() == c.as_str()
+        }
+        _ => false,
+    }
+}
+
 fn pattern_key(p: &str, full: bool) -> String {
     format!("{}{p}", if full { 'F' } else { 'P' })
 }
@@ -168,30 +183,30 @@ struct Frame<'a> {
 }
 
 struct Eval<'e, 'a> {
-    expr: &'e Expr,
+    expr: &'a Expr,
     env: &'e Env<'a>,
     /// The context of the whole evaluation (`%context`).
-    context: Vec<Item<'a>>,
+    context: &'e [Item<'a>],
     vars: RefCell<Vec<(String, Vec<Item<'a>>)>>,
 }
 
 type Out<'a> = Result<Vec<Item<'a>>, Error>;
 
-pub fn evaluate<'a>(expr: &Expr, env: &Env<'a>, focus: Vec<Item<'a>>) -> Out<'a> {
+pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> Out<'a> {
     let e = Eval {
         expr,
         env,
-        context: focus.clone(),
+        context: focus,
         vars: RefCell::new(Vec::new()),
     };
     let frame = Frame {
-        this: match focus.as_slice() {
+        this: match focus {
             [one] => Some(one.clone()),
             _ => None,
         },
         ..Frame::default()
     };
-    e.node(&expr.root, &focus, &frame)
+    e.node(&expr.root, focus, &frame)
 }
 
 fn exec(m: impl Into<String>) -> Error {
@@ -243,7 +258,7 @@ fn system<'a>(item: &Item<'a>) -> Item<'a> {
             Temporal::parse_date_time(s).map(Item::Temporal)
         }
         ("time", Value::String(s)) => Temporal::parse_time(s).map(Item::Temporal),
-        (_, Value::String(s)) => Some(Item::Str(s.to_string())),
+        (_, Value::String(s)) => Some(Item::Str(Cow::Borrowed(s.as_str()))),
         _ => None,
     };
     converted.unwrap_or_else(|| item.clone())
@@ -285,7 +300,7 @@ fn type_name_of(item: &Item) -> (&'static str, String) {
 }
 
 /// The text of a string item (a FHIR string-like primitive or a system string).
-fn text_of(item: &Item) -> Option<String> {
+fn text_of<'a>(item: &Item<'a>) -> Option<Cow<'a, str>> {
     match system(item) {
         Item::Str(s) => Some(s),
         _ => None,
@@ -361,10 +376,10 @@ fn contains_item(list: &[Item], item: &Item) -> bool {
 
 /// A key that equal strings and booleans share, for a set: `distinct()` over a Bundle's
 /// thousands of fullUrls (bdl-7) must not compare every pair. (Numbers are not: 1 = 1.0.)
-fn simple_key(item: &Item) -> Option<(bool, String)> {
+fn simple_key<'a>(item: &Item<'a>) -> Option<(bool, Cow<'a, str>)> {
     match system(item) {
         Item::Str(s) => Some((false, s)),
-        Item::Bool(b) => Some((true, b.to_string())),
+        Item::Bool(b) => Some((true, Cow::Borrowed(if b { "true" } else { "false" }))),
         _ => None,
     }
 }
@@ -430,12 +445,12 @@ fn integer_arg(items: &[Item]) -> Result<Option<i64>, Error> {
 }
 
 impl<'e, 'a> Eval<'e, 'a> {
-    fn node(&self, node: &Node, focus: &[Item<'a>], frame: &Frame<'a>) -> Out<'a> {
+    fn node(&self, node: &'a Node, focus: &[Item<'a>], frame: &Frame<'a>) -> Out<'a> {
         match node {
             Node::Empty => Ok(Vec::new()),
             Node::Literal(l) => Ok(vec![match l {
                 Literal::Bool(b) => Item::Bool(*b),
-                Literal::Str(s) => Item::Str(s.clone()),
+                Literal::Str(s) => Item::Str(Cow::Borrowed(s)),
                 Literal::Int(i) => Item::Int(*i),
                 Literal::Dec(d) => Item::Dec(*d),
                 Literal::Temporal(t) => Item::Temporal(*t),
@@ -494,7 +509,7 @@ impl<'e, 'a> Eval<'e, 'a> {
     }
 
     fn constant(&self, name: &str) -> Out<'a> {
-        let s = |v: &str| Ok(vec![Item::Str(v.to_string())]);
+        let s = |v: Cow<'static, str>| Ok(vec![Item::Str(v)]);
         match name {
             "resource" => Ok(self.env.resource.iter().cloned().collect()),
             "rootResource" => Ok(self
@@ -505,16 +520,16 @@ impl<'e, 'a> Eval<'e, 'a> {
                 .cloned()
                 .into_iter()
                 .collect()),
-            "context" => Ok(self.context.clone()),
-            "ucum" => s("http://unitsofmeasure.org"),
-            "sct" => s("http://snomed.info/sct"),
-            "loinc" => s("http://loinc.org"),
+            "context" => Ok(self.context.to_vec()),
+            "ucum" => s(Cow::Borrowed("http://unitsofmeasure.org")),
+            "sct" => s(Cow::Borrowed("http://snomed.info/sct")),
+            "loinc" => s(Cow::Borrowed("http://loinc.org")),
             _ => {
                 if let Some(rest) = name.strip_prefix("vs-") {
-                    return s(&format!("http://hl7.org/fhir/ValueSet/{rest}"));
+                    return s(format!("http://hl7.org/fhir/ValueSet/{rest}").into());
                 }
                 if let Some(rest) = name.strip_prefix("ext-") {
-                    return s(&format!("http://hl7.org/fhir/StructureDefinition/{rest}"));
+                    return s(format!("http://hl7.org/fhir/StructureDefinition/{rest}").into());
                 }
                 let vars = self.vars.borrow();
                 match vars.iter().rev().find(|(n, _)| n == name) {
@@ -548,8 +563,8 @@ impl<'e, 'a> Eval<'e, 'a> {
                     self.child(e, name, &mut out)?;
                 }
                 Item::Type(ns, n) => match name {
-                    "namespace" => out.push(Item::Str(ns.to_string())),
-                    "name" => out.push(Item::Str(n.clone())),
+                    "namespace" => out.push(Item::Str(Cow::Borrowed(ns))),
+                    "name" => out.push(Item::Str(n.clone().into())),
                     _ => {}
                 },
                 _ => {}
@@ -593,7 +608,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             push_untyped(obj.get(name), out);
             return Ok(());
         };
-        let Some(def) = elements.iter().find(|d| d.name == name) else {
+        let Some(def) = elements.iter().find(|d| same_name(d.name, name)) else {
             // A choice's JSON name is not a FHIRPath name (`value`, not `valueQuantity`).
             if elements.iter().any(|d| {
                 d.choice
@@ -609,19 +624,18 @@ impl<'e, 'a> Eval<'e, 'a> {
         };
         if def.choice {
             for t in &def.types {
-                let mut key = String::with_capacity(name.len() + t.code.len());
-                key.push_str(name);
-                let mut chars = t.code.chars();
-                if let Some(first) = chars.next() {
-                    key.push(first.to_ascii_uppercase());
-                    key.push_str(chars.as_str());
-                }
-                if obj.contains_key(&key) || obj.contains_key(&format!("_{key}")) {
+                // The member `valueQuantity` (or `_valueString`), found without building its
+                // name: this runs for every choice element an invariant reads.
+                let key = obj.keys().find_map(|k| {
+                    let k = k.strip_prefix('_').unwrap_or(k);
+                    choice_suffix_is(k.strip_prefix(name)?, t.code).then_some(k)
+                });
+                if let Some(key) = key {
                     let type_def = self.env.model.type_of(t);
                     let elements = type_def
                         .filter(|d| d.kind != Kind::Primitive)
                         .map(|d| d.elements.as_slice());
-                    self.push_values(obj, &key, t.code, elements, out);
+                    self.push_values(obj, key, t.code, elements, out);
                 }
             }
             return Ok(());
@@ -664,7 +678,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         out: &mut Vec<Item<'a>>,
     ) {
         let value = obj.get(key);
-        let ext = obj.get(&format!("_{key}") as &str);
+        let ext = obj.get_underscored(key);
         let at = |v: Option<&'a Value>, i: usize| -> Option<&'a Value> {
             match v {
                 Some(Value::Array(a)) => a.get(i).filter(|x| !x.is_null()),
@@ -763,7 +777,7 @@ impl<'e, 'a> Eval<'e, 'a> {
     fn each_bool(
         &self,
         focus: &[Item<'a>],
-        arg: &Node,
+        arg: &'a Node,
         frame: &Frame<'a>,
     ) -> Result<Vec<Option<bool>>, Error> {
         focus
@@ -780,34 +794,34 @@ impl<'e, 'a> Eval<'e, 'a> {
             .collect()
     }
 
-    fn arg(&self, args: &[Node], i: usize, frame: &Frame<'a>) -> Out<'a> {
+    fn arg(&self, args: &'a [Node], i: usize, frame: &Frame<'a>) -> Out<'a> {
         match args.get(i) {
             // Arguments other than lambdas are evaluated on the context of the call: $this.
-            Some(a) => self.node(a, &self.context_for_args(frame), frame),
+            Some(a) => self.node(a, self.context_for_args(frame), frame),
             None => Ok(Vec::new()),
         }
     }
 
     /// FHIRPath evaluates a function's plain arguments against the expression's context item
     /// (`$this` at the top level), not the function's input.
-    fn context_for_args(&self, frame: &Frame<'a>) -> Vec<Item<'a>> {
+    fn context_for_args<'f>(&'f self, frame: &'f Frame<'a>) -> &'f [Item<'a>] {
         match &frame.this {
-            Some(t) => vec![t.clone()],
-            None => self.context.clone(),
+            Some(t) => std::slice::from_ref(t),
+            None => self.context,
         }
     }
 
     fn string_arg(
         &self,
-        args: &[Node],
+        args: &'a [Node],
         i: usize,
         frame: &Frame<'a>,
-    ) -> Result<Option<String>, Error> {
+    ) -> Result<Option<Cow<'a, str>>, Error> {
         let v = self.arg(args, i, frame)?;
         Ok(single(&v)?.and_then(|i| text_of(&i)))
     }
 
-    fn call(&self, f: Func, args: &[Node], focus: &[Item<'a>], frame: &Frame<'a>) -> Out<'a> {
+    fn call(&self, f: Func, args: &'a [Node], focus: &[Item<'a>], frame: &Frame<'a>) -> Out<'a> {
         use Func as F;
         let input_single = || single(focus).map(|o| o.map(|i| system(&i)));
         Ok(match f {
@@ -1020,7 +1034,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                         Some(u) => q.value_in(u).map(|value| {
                             Item::Quantity(Quantity {
                                 value,
-                                unit: u.clone(),
+                                unit: u.to_string(),
                             })
                         }),
                     }
@@ -1055,9 +1069,9 @@ impl<'e, 'a> Eval<'e, 'a> {
             }
             F::Join => {
                 let sep = self.string_arg(args, 0, frame)?.unwrap_or_default();
-                let parts: Option<Vec<String>> = focus.iter().map(text_of).collect();
+                let parts: Option<Vec<Cow<str>>> = focus.iter().map(text_of).collect();
                 match parts {
-                    Some(p) => vec![Item::Str(p.join(&sep))],
+                    Some(p) => vec![Item::Str(p.join(&sep).into())],
                     None => return Err(exec("join() on values that are not strings")),
                 }
             }
@@ -1247,7 +1261,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         })
     }
 
-    fn string_function(&self, f: Func, s: &str, args: &[Node], frame: &Frame<'a>) -> Out<'a> {
+    fn string_function(&self, f: Func, s: &str, args: &'a [Node], frame: &Frame<'a>) -> Out<'a> {
         use Func as F;
         let arg = |i| self.string_arg(args, i, frame);
         let chars: Vec<char> = s.chars().collect();
@@ -1255,7 +1269,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         Ok(match f {
             F::IndexOf => match arg(0)? {
                 None => Vec::new(),
-                Some(sub) => vec![match s.find(&sub) {
+                Some(sub) => vec![match s.find(&*sub) {
                     Some(byte) => int(s[..byte].chars().count()),
                     None => Item::Int(-1),
                 }],
@@ -1280,24 +1294,29 @@ impl<'e, 'a> Eval<'e, 'a> {
                     None => chars.len(),
                 };
                 vec![Item::Str(
-                    chars.get(start..end).unwrap_or_default().iter().collect(),
+                    chars
+                        .get(start..end)
+                        .unwrap_or_default()
+                        .iter()
+                        .collect::<String>()
+                        .into(),
                 )]
             }
-            F::StartsWith => opt_bool(arg(0)?.map(|p| s.starts_with(&p))),
-            F::EndsWith => opt_bool(arg(0)?.map(|p| s.ends_with(&p))),
-            F::Contains => opt_bool(arg(0)?.map(|p| s.contains(&p))),
-            F::Upper => vec![Item::Str(s.to_uppercase())],
-            F::Lower => vec![Item::Str(s.to_lowercase())],
+            F::StartsWith => opt_bool(arg(0)?.map(|p| s.starts_with(&*p))),
+            F::EndsWith => opt_bool(arg(0)?.map(|p| s.ends_with(&*p))),
+            F::Contains => opt_bool(arg(0)?.map(|p| s.contains(&*p))),
+            F::Upper => vec![Item::Str(s.to_uppercase().into())],
+            F::Lower => vec![Item::Str(s.to_lowercase().into())],
             F::Replace => match (arg(0)?, arg(1)?) {
                 (Some(p), Some(r)) => vec![Item::Str(if p.is_empty() {
-                    let mut out = r.clone();
+                    let mut out = r.to_string();
                     for c in s.chars() {
                         out.push(c);
                         out.push_str(&r);
                     }
-                    out
+                    out.into()
                 } else {
-                    s.replace(&p, &r)
+                    s.replace(&*p, &r).into()
                 })],
                 _ => Vec::new(),
             },
@@ -1311,27 +1330,37 @@ impl<'e, 'a> Eval<'e, 'a> {
             F::ReplaceMatches => match (arg(0)?, arg(1)?) {
                 (Some(p), Some(r)) => {
                     if p.is_empty() {
-                        return Ok(vec![Item::Str(s.to_string())]);
+                        return Ok(vec![Item::Str(s.to_string().into())]);
                     }
-                    let out = self
-                        .with_regex(&p, false, |re| re.replace_all(s, r.as_str()).into_owned())?;
-                    vec![Item::Str(out)]
+                    let out =
+                        self.with_regex(&p, false, |re| re.replace_all(s, &*r).into_owned())?;
+                    vec![Item::Str(out.into())]
                 }
                 _ => Vec::new(),
             },
             F::Length => vec![int(chars.len())],
-            F::ToChars => chars.iter().map(|c| Item::Str(c.to_string())).collect(),
+            F::ToChars => chars
+                .iter()
+                .map(|c| Item::Str(c.to_string().into()))
+                .collect(),
             F::Split => match arg(0)? {
                 None => Vec::new(),
-                Some(sep) if sep.is_empty() => {
-                    chars.iter().map(|c| Item::Str(c.to_string())).collect()
-                }
-                Some(sep) => s.split(sep.as_str()).map(|p| Item::Str(p.into())).collect(),
+                Some(sep) if sep.is_empty() => chars
+                    .iter()
+                    .map(|c| Item::Str(c.to_string().into()))
+                    .collect(),
+                Some(sep) => s
+                    .split(&*sep)
+                    .map(|p| Item::Str(p.to_string().into()))
+                    .collect(),
             },
-            F::Trim => vec![Item::Str(s.trim().to_string())],
+            F::Trim => vec![Item::Str(s.trim().to_string().into())],
             F::Encode | F::Decode | F::Escape | F::Unescape => match arg(0)? {
                 None => Vec::new(),
-                Some(how) => codec(f, s, &how).map(Item::Str).into_iter().collect(),
+                Some(how) => codec(f, s, &how)
+                    .map(|x| Item::Str(x.into()))
+                    .into_iter()
+                    .collect(),
             },
             _ => Vec::new(),
         })
@@ -1387,7 +1416,7 @@ impl<'e, 'a> Eval<'e, 'a> {
     fn resolve(&self, item: &Item<'a>) -> Option<Item<'a>> {
         let reference = match item {
             Item::Elem(e) if e.elements.is_some() && e.ty == "Reference" => {
-                e.value?.get("reference")?.as_str()?.to_string()
+                Cow::Borrowed(e.value?.get("reference")?.as_str()?)
             }
             other => text_of(other)?,
         };
@@ -1409,7 +1438,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         for entry in entries {
             let resource = entry.get("resource");
             let full_url = entry.get("fullUrl").and_then(Value::as_str);
-            let matches = full_url == Some(reference.as_str())
+            let matches = full_url == Some(&*reference)
                 || resource.is_some_and(|r| {
                     let rt = r.get("resourceType").and_then(Value::as_str);
                     let id = r.get("id").and_then(Value::as_str);
@@ -1430,7 +1459,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         None
     }
 
-    fn sort(&self, focus: &[Item<'a>], args: &[Node], frame: &Frame<'a>) -> Out<'a> {
+    fn sort(&self, focus: &[Item<'a>], args: &'a [Node], frame: &Frame<'a>) -> Out<'a> {
         let mut keyed: Vec<(Vec<Option<Item<'a>>>, Item<'a>)> = Vec::with_capacity(focus.len());
         for (i, item) in focus.iter().enumerate() {
             let f = Frame {
@@ -1473,7 +1502,14 @@ impl<'e, 'a> Eval<'e, 'a> {
         Ok(keyed.into_iter().map(|(_, i)| i).collect())
     }
 
-    fn binary(&self, op: Op, l: &Node, r: &Node, focus: &[Item<'a>], frame: &Frame<'a>) -> Out<'a> {
+    fn binary(
+        &self,
+        op: Op,
+        l: &'a Node,
+        r: &'a Node,
+        focus: &[Item<'a>],
+        frame: &Frame<'a>,
+    ) -> Out<'a> {
         let left = self.node(l, focus, frame)?;
         // `and`/`or`/`implies` need the right side only when the left does not decide.
         match op {
@@ -1561,10 +1597,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                 }
             }
             Op::Concat => {
-                let a = single(&left)?.map_or(Some(String::new()), |i| text_of(&i));
-                let b = single(&right)?.map_or(Some(String::new()), |i| text_of(&i));
+                let a = single(&left)?.map_or(Some(Cow::Borrowed("")), |i| text_of(&i));
+                let b = single(&right)?.map_or(Some(Cow::Borrowed("")), |i| text_of(&i));
                 match (a, b) {
-                    (Some(a), Some(b)) => vec![Item::Str(a + &b)],
+                    (Some(a), Some(b)) => vec![Item::Str((a.into_owned() + &b).into())],
                     _ => return Err(exec("& joins strings only")),
                 }
             }
@@ -1691,11 +1727,11 @@ fn to_decimal<'a>(i: &Item<'a>) -> Option<Item<'a>> {
 fn to_string<'a>(i: &Item<'a>) -> Option<Item<'a>> {
     Some(Item::Str(match i {
         Item::Str(s) => s.clone(),
-        Item::Int(n) => n.to_string(),
-        Item::Dec(d) => d.to_string(),
-        Item::Bool(b) => b.to_string(),
-        Item::Temporal(t) => t.to_string(),
-        Item::Quantity(q) => q.to_string(),
+        Item::Int(n) => n.to_string().into(),
+        Item::Dec(d) => d.to_string().into(),
+        Item::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Item::Temporal(t) => t.to_string().into(),
+        Item::Quantity(q) => q.to_string().into(),
         _ => return None,
     }))
 }
@@ -1949,7 +1985,7 @@ fn arithmetic<'a>(op: Op, a: Item<'a>, b: Item<'a>) -> Result<Option<Item<'a>>, 
         _ => None,
     };
     Ok(match (op, &a, &b) {
-        (Op::Add, Item::Str(x), Item::Str(y)) => Some(Item::Str(format!("{x}{y}"))),
+        (Op::Add, Item::Str(x), Item::Str(y)) => Some(Item::Str(format!("{x}{y}").into())),
         (Op::Add | Op::Sub | Op::Mul | Op::Mod | Op::IntDiv, Item::Int(x), Item::Int(y)) => {
             let (x, y) = (*x, *y);
             match op {

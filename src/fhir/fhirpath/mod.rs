@@ -72,17 +72,17 @@ impl Expr {
 
     /// The collection the expression gives on `focus` (usually one element, `%context`).
     pub fn evaluate<'a>(
-        &self,
+        &'a self,
         env: &Env<'a>,
         focus: Vec<Item<'a>>,
     ) -> Result<Vec<Item<'a>>, Error> {
-        eval::evaluate(self, env, focus)
+        eval::evaluate(self, env, &focus)
     }
 
     /// Evaluates an invariant: true when it holds. An empty result holds (FHIR: a constraint
     /// that gives nothing is not violated).
-    pub fn holds<'a>(&self, env: &Env<'a>, focus: Item<'a>) -> Result<bool, Error> {
-        let out = self.evaluate(env, vec![focus])?;
+    pub fn holds<'a>(&'a self, env: &Env<'a>, focus: Item<'a>) -> Result<bool, Error> {
+        let out = eval::evaluate(self, env, std::slice::from_ref(&focus))?;
         match out.as_slice() {
             [] => Ok(true),
             [Item::Bool(b)] => Ok(*b),
