@@ -35,6 +35,7 @@ mod profile;
 pub mod report;
 pub mod rules;
 pub mod session;
+mod sort;
 mod structure;
 #[cfg(feature = "typescript")]
 pub mod typescript;

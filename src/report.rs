@@ -135,7 +135,7 @@ pub struct Report {
 impl Report {
     /// Errors come first, then warnings, then information; each group in record order.
     pub fn new(mut issues: Vec<Issue>, completeness: Completeness) -> Self {
-        issues.sort_by_key(|i| i.severity);
+        crate::sort::by_key(&mut issues, |i| i.severity);
         let valid = !issues.iter().any(|i| i.severity == Severity::Error);
         Report {
             valid,

@@ -89,7 +89,7 @@ impl Descriptions {
                 .into_iter()
                 .map(|(w, e)| (w.into_boxed_str(), e))
                 .collect();
-            list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            crate::sort::by(&mut list, |a, b| a.0.cmp(&b.0));
             WordIndex {
                 words: list,
                 counts,
@@ -125,12 +125,12 @@ impl Descriptions {
         // tens of thousands of descriptions, and merging its lists would cost more than all
         // the rest.
         let size = |r: &&[(Box<str>, Vec<u32>)]| r.iter().map(|(_, e)| e.len()).sum::<usize>();
-        ranges.sort_by_key(size);
+        crate::sort::by_key(&mut ranges, size);
         let Some((rarest, others)) = ranges.split_first() else {
             return Vec::new();
         };
         let mut hits: Vec<u32> = rarest.iter().flat_map(|(_, e)| e.iter().copied()).collect();
-        hits.sort_unstable();
+        crate::sort::natural(&mut hits);
         hits.dedup();
         hits.retain(|e| {
             others
@@ -139,7 +139,7 @@ impl Descriptions {
         });
         let code_len = |i: u32| self.index.get(i as usize).map_or(0, |&(s, e, _)| e - s);
         // Cheap key first; the word-level key only within the groups that can make the cut.
-        hits.sort_unstable_by_key(|&i| (code_len(i), i));
+        crate::sort::by_key(&mut hits, |&i| (code_len(i), i));
         let mut out = Vec::new();
         let mut group = Vec::new();
         let mut rest = hits.into_iter().peekable();
@@ -169,7 +169,7 @@ impl Descriptions {
                     ((!begins, extra), i)
                 })
                 .collect();
-            ranked.sort_unstable();
+            crate::sort::natural(&mut ranked);
             for (_, i) in ranked {
                 if out.len() >= limit {
                     break;

@@ -208,7 +208,9 @@ impl Icd10 {
                 }
             }
             if !found.is_empty() {
-                found.sort_by_cached_key(|c| (strsim::osa_distance(code, c), c.len(), c.clone()));
+                crate::sort::by_cached_key(&mut found, |c| {
+                    (strsim::osa_distance(code, c), c.len(), c.clone())
+                });
                 found.truncate(limit);
                 return found;
             }

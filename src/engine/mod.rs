@@ -572,7 +572,9 @@ impl Engine {
                         .into_iter()
                         .filter(|i| mine(&i.path) || root_invariant(i)),
                 );
-                issues.sort_by(|a, b| crate::fhir::path::pointer_order(&a.path, &b.path));
+                crate::sort::by(&mut issues, |a, b| {
+                    crate::fhir::path::pointer_order(&a.path, &b.path)
+                });
                 // The walk saw only the edited element: the rules build their index of the
                 // whole resource if they need it.
                 (issues, (Vec::new(), None))

@@ -222,7 +222,7 @@ impl<'m, 'v> Walker<'m, 'v> {
                         present.push((i, name));
                     }
                 }
-                present.sort_unstable();
+                crate::sort::natural(&mut present);
                 let present: Vec<&'v str> = present.into_iter().map(|(_, n)| n).collect();
                 if present.len() > 1 {
                     self.find(Defect::ChoiceConflict {

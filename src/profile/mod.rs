@@ -427,7 +427,7 @@ impl Profile {
     ) -> Result<(), String> {
         let required_severity = self.required_severity;
         let mut types: Vec<&String> = resources.keys().collect();
-        types.sort();
+        crate::sort::natural(&mut types);
         for rt in types {
             let Some(spec) = resources.get(rt) else {
                 continue;

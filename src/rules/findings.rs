@@ -155,7 +155,9 @@ pub(crate) fn structure_issues(
         found.push((rank(&f.defect), issue));
     }
 
-    found.sort_by(|a, b| path::pointer_order(&a.1.path, &b.1.path).then(a.0.cmp(&b.0)));
+    crate::sort::by(&mut found, |a, b| {
+        path::pointer_order(&a.1.path, &b.1.path).then(a.0.cmp(&b.0))
+    });
     // Several invariants may fail on one element; one after another issue there is a cascade.
     found.dedup_by(|later, first| {
         later.1.path == first.1.path

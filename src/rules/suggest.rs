@@ -28,7 +28,7 @@ pub(crate) fn nearest<'a>(
             (d <= limit && c != word).then_some((d, c))
         })
         .collect();
-    scored.sort_by_key(|(d, c)| (*d, c.len()));
+    crate::sort::by_key(&mut scored, |(d, c)| (*d, c.len()));
     scored
         .into_iter()
         .take(max)

@@ -1484,7 +1484,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 .map(|a| matches!(a, Node::Descending(_)))
                 .collect()
         };
-        keyed.sort_by(|(a, _), (b, _)| {
+        crate::sort::by(&mut keyed, |(a, _), (b, _)| {
             for ((x, y), desc) in a.iter().zip(b).zip(&descending) {
                 let o = match (x, y) {
                     (None, None) => Ordering::Equal,

@@ -41,7 +41,7 @@ record_rule! {
             let mut below = table.children(code, f.days.0, f.days.1, 500);
             let count = below.len();
             // The most general codes first: they are the likeliest fix.
-            below.sort_by_key(|c| (c.len(), c.clone()));
+            crate::sort::by(&mut below, |a, b| (a.len(), a).cmp(&(b.len(), b)));
             let suggestions: Vec<String> = below.iter().take(8).map(|c| table.display(c)).collect();
             let shown = table.display(code);
             // The first named in full once descriptions are loaded.

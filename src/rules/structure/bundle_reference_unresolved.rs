@@ -150,7 +150,7 @@ record_rule! {
             }
         }
         wanted.extend(required.into_iter().map(|(p, r)| (0, p, r)));
-        wanted.sort_by(|a, b| crate::fhir::path::pointer_order(&a.1, &b.1));
+        crate::sort::by(&mut wanted, |a, b| crate::fhir::path::pointer_order(&a.1, &b.1));
         for (i, pointer, reference) in wanted {
             let from = entries.list.get(i).and_then(|e| e.full_url);
             let Target::Missing { looked_for, same_type_id } = entries.resolve(reference, from) else {
