@@ -87,8 +87,8 @@ fn concepts<'v>(
         let properties = concept.get("property").and_then(Value::as_array);
         for (j, property) in properties.into_iter().flatten().enumerate() {
             if let Some(p) = property.as_object() {
-                if let Some((member, code, given, ty)) = mistyped(p, defined) {
-                    found.push((format!("{here}/property/{j}/{member}"), code, given, ty));
+                if let Some((member, code, ty)) = mistyped(p, defined) {
+                    found.push((format!("{here}/property/{j}/{member}"), code, member, ty));
                 }
             }
         }
@@ -101,12 +101,12 @@ fn concepts<'v>(
     }
 }
 
-/// The value member of a concept's property, its code, the member again (the type given) and
+/// The value member of a concept's property (`valueBoolean`: the type given), its code and
 /// the type defined, when the two types differ.
 fn mistyped<'v>(
     property: &'v Map,
     defined: &[(&str, &'v str)],
-) -> Option<(&'v str, &'v str, &'v str, &'v str)> {
+) -> Option<(&'v str, &'v str, &'v str)> {
     let code = property.get("code").and_then(Value::as_str)?;
     let ty = defined.iter().find(|(c, _)| *c == code)?.1;
     let member = property.keys().find(|k| k.starts_with("value"))?;
@@ -117,7 +117,7 @@ fn mistyped<'v>(
     let same = chars.next().is_some_and(|first| {
         given.starts_with(first.to_ascii_uppercase()) && given.get(1..) == Some(chars.as_str())
     });
-    (!same).then_some((member, code, member, ty))
+    (!same).then_some((member, code, ty))
 }
 
 #[cfg(test)]
