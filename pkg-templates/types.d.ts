@@ -354,6 +354,7 @@ export type RuleCode =
   | "bundle-link-duplicate"
   | "bundle-reference-ambiguous"
   | "bundle-reference-unresolved"
+  | "capability-search-param"
   | "choice-conflict"
   | "code-missing"
   | "code-system-mismatch"
@@ -407,6 +408,7 @@ export type RuleCode =
   | "required-element"
   | "resource-type-missing"
   | "search-composite-components"
+  | "search-derived-from"
   | "snomed-check-digit"
   | "string-too-long"
   | "system-not-absolute"
@@ -419,6 +421,8 @@ export type RuleCode =
   | "value-implausible"
   | "value-impossible"
   | "value-out-of-range"
+  | "valueset-filter-ecl"
+  | "valueset-filter-expression"
   | "wrong-type";
 
 /**

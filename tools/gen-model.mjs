@@ -21,7 +21,8 @@
 //   { fhirVersion, systems: [code system url...],
 //     types: [{ name, kind: primitive|complex|resource, abstract?, base?, regex?, json?, e: [element] }],
 //     valueSets: [{ url, codes: [[system index, [code... in the definition's order]]...] } | { url, why }],
-//     extensions: [{ url, mod?, ctx?, fp?, xc?, t? | x? }] }
+//     extensions: [{ url, mod?, ctx?, fp?, xc?, t? | x? }],
+//     searchParams: [[id, type] | [id, type, [base...]]] }
 // An element: n name (a choice `value[x]` as `value` with c: true), t types ([code, target type
 // names...]: targets of Reference/canonical), min (absent: 0), max ("*" or "0"; absent: "1"),
 // mod isModifier, p plain (a FHIRPath System type: a bare JSON value with no `_name` form, as
@@ -542,11 +543,25 @@ const valueSetLines = expansions.map((x) => {
   return JSON.stringify({ url: x.url, codes });
 });
 for (const [key] of CORRECTIONS) if (!corrected.has(key)) fail(`correction for ${key}: no such invariant`);
+// The core SearchParameters, for comparing the ones a record derives from or a
+// CapabilityStatement names with their definitions: [id, type] when the id is `Base-code` and
+// the parameter has that one base, else [id, type, [bases...]].
+// Those of the spec's search parameter Bundle (not its example SearchParameters).
+const searchParams = JSON.parse(readFileSync(join(specDir, 'Bundle-searchParams.json'), 'utf8'))
+  .entry.map((e) => e.resource)
+  .filter((sp) => sp.url === `http://hl7.org/fhir/SearchParameter/${sp.id}`)
+  .sort((a, b) => cmp(a.id, b.id))
+  .map((sp) => {
+    const derived = sp.base.length === 1 && sp.id.startsWith(`${sp.base[0]}-`);
+    return derived ? [sp.id, sp.type] : [sp.id, sp.type, sp.base];
+  });
+if (searchParams.length < 1000) fail(`only ${searchParams.length} core SearchParameters found`);
 const text = `{"fhirVersion":"${FHIR_VERSION}","source":"npm hl7.fhir.r4.examples ${FHIR_VERSION}",\n`
   + `"systems":[\n${systems.map((s) => JSON.stringify(s)).join(',\n')}\n],\n`
   + `"types":[\n${typeLines.join(',\n')}\n],\n`
   + `"valueSets":[\n${valueSetLines.join(',\n')}\n],\n`
-  + `"extensions":[\n${extensionDefs.map((d) => JSON.stringify(d)).join(',\n')}\n]}\n`;
+  + `"extensions":[\n${extensionDefs.map((d) => JSON.stringify(d)).join(',\n')}\n],\n`
+  + `"searchParams":[\n${searchParams.map((p) => JSON.stringify(p)).join(',\n')}\n]}\n`;
 
 const countElements = (list) => list.reduce((n, e) => n + 1 + countElements(e.e ?? []), 0);
 const byKind = (k, abstract) => sds.filter((sd) => KIND[sd.kind] === k && !!sd.abstract === abstract).length;
@@ -561,6 +576,7 @@ const summary = [
   `${invariantCount} invariants (${[...corrected].join(', ') || 'none'} corrected: R4 errata)`,
   `${extensionDefs.length} extension definitions (${extensionDefs.filter((d) => d.url.startsWith(SD)).length} core), `
     + `${extensionDefs.filter((d) => d.x).length} complex, ${extensionDefs.filter((d) => d.mod).length} modifiers`,
+  `${searchParams.length} core search parameters (${searchParams.filter((p) => p[2]).length} on several bases or named otherwise)`,
   `${Buffer.byteLength(text)} bytes`,
 ].join('\n');
 

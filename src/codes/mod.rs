@@ -4,6 +4,7 @@
 
 pub mod checkdigit;
 pub mod descriptions;
+pub mod ecl;
 pub mod excludes1;
 pub mod icd10;
 pub mod lookup;

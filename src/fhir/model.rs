@@ -414,6 +414,44 @@ pub struct Model {
     /// Every invariant key, once: what options may name in every build, the browser's
     /// included, whose binary model carries no invariants.
     invariant_keys: Vec<&'static str>,
+    /// The core SearchParameters.
+    search_params: SearchParams,
+}
+
+/// The types of search parameter (SearchParamType), which the tables below index.
+const SEARCH_TYPES: [&str; 9] = [
+    "composite",
+    "date",
+    "number",
+    "quantity",
+    "reference",
+    "special",
+    "string",
+    "token",
+    "uri",
+];
+
+/// The core SearchParameters (`http://hl7.org/fhir/SearchParameter/Organization-name`), as far
+/// as records that derive from one or name one are compared with it. Most have the id
+/// `Base-code` and that one base, so they are kept by base, without the base's name: the
+/// browser downloads this table.
+#[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "'de: 'static"))]
+struct SearchParams {
+    /// Per resource type (its index in `types`), its parameters: code and type (an index in
+    /// `SEARCH_TYPES`), sorted by code. Sorted by type index.
+    by_base: Vec<(u16, Vec<(&'static str, u8)>)>,
+    /// The others (`clinical-code`): id, type, bases; sorted by id.
+    shared: Vec<(&'static str, u8, Vec<u16>)>,
+}
+
+/// A core SearchParameter's type and bases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchParam {
+    /// Its type (`token`, `string`, `reference`...).
+    pub ty: &'static str,
+    /// The resource types it is defined on.
+    pub bases: Vec<&'static str>,
 }
 
 /// Whether the build script writes the invariants into the binary form: not for the browser
@@ -539,6 +577,7 @@ impl Model {
         }
         invariant_keys.sort_unstable();
         invariant_keys.dedup();
+        let search_params = search_params(raw.search_params, &by_name)?;
         let model = Model {
             types,
             by_name,
@@ -546,9 +585,34 @@ impl Model {
             value_sets,
             extensions,
             invariant_keys,
+            search_params,
         };
         model.check_content_references()?;
         Ok(model)
+    }
+
+    /// The core SearchParameter a canonical URL names (`|version` ignored), if it is one.
+    pub fn search_param(&self, url: &str) -> Option<SearchParam> {
+        let url = url.split('|').next().unwrap_or(url);
+        let id = url.strip_prefix("http://hl7.org/fhir/SearchParameter/")?;
+        let name = |t: &u16| self.types.get(usize::from(*t)).map(|t| t.name);
+        let table = &self.search_params;
+        let (ty, bases) = match table.shared.binary_search_by(|p| p.0.cmp(id)) {
+            Ok(at) => {
+                let (_, ty, bases) = table.shared.get(at)?;
+                (*ty, bases.iter().filter_map(name).collect())
+            }
+            Err(_) => {
+                let (base, code) = id.split_once('-')?;
+                let t = u16::try_from(*self.by_name.get(base)?).ok()?;
+                let at = table.by_base.binary_search_by_key(&t, |g| g.0).ok()?;
+                let (_, params) = table.by_base.get(at)?;
+                let at = params.binary_search_by(|p| p.0.cmp(code)).ok()?;
+                (params.get(at)?.1, vec![name(&t)?])
+            }
+        };
+        let ty = SEARCH_TYPES.get(usize::from(ty)).copied()?;
+        Some(SearchParam { ty, bases })
     }
 
     /// Every invariant key of the definitions (`per-1`), sorted.
@@ -793,6 +857,59 @@ struct RawModel {
     #[serde(rename = "valueSets")]
     value_sets: Vec<RawValueSet>,
     extensions: Vec<RawExtension>,
+    #[serde(rename = "searchParams")]
+    search_params: Vec<RawSearchParam>,
+}
+
+/// `[id, type]` or `[id, type, [base...]]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSearchParam {
+    OneBase(&'static str, &'static str),
+    Bases(&'static str, &'static str, Vec<&'static str>),
+}
+
+/// The search parameter table from the JSON form: ids `Base-code` with one base by base,
+/// the others by id.
+fn search_params(raw: Vec<RawSearchParam>, by_name: &Names<usize>) -> Result<SearchParams, String> {
+    let type_of = |ty: &str| {
+        SEARCH_TYPES
+            .iter()
+            .position(|t| *t == ty)
+            .and_then(|i| u8::try_from(i).ok())
+            .ok_or_else(|| format!("search parameter type {ty} is not a SearchParamType"))
+    };
+    let index_of = |name: &str| {
+        by_name
+            .get(name)
+            .and_then(|i| u16::try_from(*i).ok())
+            .ok_or_else(|| format!("search parameter base {name} is not a type"))
+    };
+    let mut table = SearchParams::default();
+    for p in raw {
+        match p {
+            RawSearchParam::OneBase(id, ty) => {
+                let (base, code) = id
+                    .split_once('-')
+                    .ok_or_else(|| format!("search parameter {id} has no base in its id"))?;
+                let (t, ty) = (index_of(base)?, type_of(ty)?);
+                match table.by_base.iter_mut().find(|g| g.0 == t) {
+                    Some(group) => group.1.push((code, ty)),
+                    None => table.by_base.push((t, vec![(code, ty)])),
+                }
+            }
+            RawSearchParam::Bases(id, ty, bases) => {
+                let bases = bases.into_iter().map(index_of).collect::<Result<_, _>>()?;
+                table.shared.push((id, type_of(ty)?, bases));
+            }
+        }
+    }
+    table.by_base.sort_unstable_by_key(|g| g.0);
+    for group in &mut table.by_base {
+        group.1.sort_unstable();
+    }
+    table.shared.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    Ok(table)
 }
 
 #[derive(Deserialize)]
@@ -962,6 +1079,41 @@ mod tests {
         assert_eq!(model(), json);
         // A broken binary form is an error, not a panic.
         assert!(postcard::from_bytes::<Model>(&[3, 0xff]).is_err());
+    }
+
+    #[test]
+    fn every_core_search_parameter_is_found_with_its_type_and_bases() {
+        let m = model();
+        let json: serde_json::Value =
+            serde_json::from_str(include_str!("../../data/fhir-r4-model.json")).unwrap();
+        let listed = json["searchParams"].as_array().unwrap();
+        assert_eq!(listed.len(), 1375);
+        for p in listed {
+            let id = p[0].as_str().unwrap();
+            let url = format!("http://hl7.org/fhir/SearchParameter/{id}|4.0.1");
+            let found = m.search_param(&url).unwrap_or_else(|| panic!("{id}"));
+            assert_eq!(found.ty, p[1].as_str().unwrap(), "{id}");
+            let bases: Vec<&str> = match p.get(2) {
+                Some(b) => b
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|b| b.as_str().unwrap())
+                    .collect(),
+                None => vec![id.split('-').next().unwrap()],
+            };
+            assert_eq!(found.bases, bases, "{id}");
+        }
+        let code = m.search_param("http://hl7.org/fhir/SearchParameter/clinical-code");
+        assert!(code.is_some_and(|c| c.ty == "token" && c.bases.contains(&"Condition")));
+        for unknown in [
+            "http://hl7.org/fhir/SearchParameter/Organization-nonsense",
+            "http://hl7.org/fhir/SearchParameter/Nothing-name",
+            "http://hl7.org/fhir/SearchParameter/",
+            "http://example.org/SearchParameter/Organization-name",
+        ] {
+            assert_eq!(m.search_param(unknown), None, "{unknown}");
+        }
     }
 
     #[test]

@@ -53,19 +53,7 @@ const MAX_NESTING: usize = 128;
 
 impl Expr {
     pub fn compile(text: &str) -> Result<Expr, Error> {
-        let nesting = text
-            .bytes()
-            .fold((0usize, 0usize), |(depth, max), b| match b {
-                b'(' | b'[' | b'{' => (depth + 1, max.max(depth + 1)),
-                b')' | b']' | b'}' => (depth.saturating_sub(1), max),
-                _ => (depth, max),
-            });
-        if nesting.1 > MAX_NESTING {
-            return Err(Error::Syntax(format!(
-                "nested more than {MAX_NESTING} levels deep"
-            )));
-        }
-        let root = syntax::parse(text)?;
+        let root = parse(text)?;
         let regexes = eval::Regexes::of(&root)?;
         Ok(Expr { root, regexes })
     }
@@ -96,6 +84,29 @@ impl Expr {
             )),
         }
     }
+}
+
+/// Whether `text` is FHIRPath, without compiling its regular expressions: for checks of
+/// expressions a record carries (a ValueSet filter's value expression), which ehrlint does not
+/// evaluate.
+pub fn check_syntax(text: &str) -> Result<(), Error> {
+    parse(text).map(drop)
+}
+
+fn parse(text: &str) -> Result<syntax::Node, Error> {
+    let nesting = text
+        .bytes()
+        .fold((0usize, 0usize), |(depth, max), b| match b {
+            b'(' | b'[' | b'{' => (depth + 1, max.max(depth + 1)),
+            b')' | b']' | b'}' => (depth.saturating_sub(1), max),
+            _ => (depth, max),
+        });
+    if nesting.1 > MAX_NESTING {
+        return Err(Error::Syntax(format!(
+            "nested more than {MAX_NESTING} levels deep"
+        )));
+    }
+    syntax::parse(text)
 }
 
 /// A resource as the start of an evaluation: its element typed from `resourceType`.
