@@ -23,7 +23,8 @@ fn main() {
     let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
     let patient = input("patient-example.json");
     let observation = input("observation-example.json");
-    let cases: [(&str, &str, &Value, Option<&str>); 9] = [
+    let code_system = input("codesystem-example.json");
+    let cases: [(&str, &str, &Value, Option<&str>); 10] = [
         ("ele-1", "hasValue() or (children().count() > id.count())", &patient, Some("name")),
         ("ext-1", "extension.exists() != value.exists()", &patient, None),
         ("pat-1", "contact.all(name.exists() or telecom.exists() or address.exists() or organization.exists())", &patient, None),
@@ -32,6 +33,8 @@ fn main() {
         ("dom-2", "contained.contained.empty()", &patient, None),
         ("dom-3", "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()", &patient, None),
         ("cpt-2", "value.empty() or system.exists()", &patient, Some("telecom")),
+        // The name rule of 29 definitional resources (csd-0, vsd-0, spd-0...).
+        ("csd-0", "name.exists() implies name.matches('[A-Z]([A-Za-z0-9_]){0,254}')", &code_system, None),
         ("ref-1", "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))", &observation, Some("subject")),
     ];
     for (key, text, resource, element) in cases {

@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use crate::json::{same_name, Value};
 
 use super::super::model::{ElementDef, Kind, Model};
+use super::pattern::{self, Pattern};
 use super::syntax::{Func, Literal, Node, Op, TypeName};
 use super::value::{Decimal, Precision, Quantity, Temporal, TemporalKind};
 use super::{Error, Expr};
@@ -106,9 +106,22 @@ impl<'a> Env<'a> {
     }
 }
 
-/// The compiled regular expressions of an expression's literal patterns.
+/// The compiled patterns of an expression's literal `matches`, `matchesFull` and
+/// `replaceMatches` arguments. An expression has one or two: a list, looked up without
+/// building a key.
 #[derive(Debug, Default)]
-pub struct Regexes(HashMap<String, regex_lite::Regex>);
+pub struct Regexes(Vec<(Use, String, Pattern)>);
+
+/// What a pattern is compiled for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Use {
+    /// `matches`: a match anywhere.
+    Find,
+    /// `matchesFull`.
+    Full,
+    /// `replaceMatches`: needs the regular expression itself.
+    Replace,
+}
 
 impl Regexes {
     pub fn of(node: &Node) -> Result<Regexes, Error> {
@@ -117,16 +130,27 @@ impl Regexes {
         Ok(out)
     }
 
+    fn get(&self, how: Use, pattern: &str) -> Option<&Pattern> {
+        let found = self.0.iter().find(|(u, p, _)| *u == how && p == pattern);
+        found.map(|(_, _, compiled)| compiled)
+    }
+
     fn collect(&mut self, node: &Node) -> Result<(), Error> {
         match node {
             Node::Call(f, args) => {
-                if matches!(f, Func::Matches | Func::MatchesFull | Func::ReplaceMatches) {
-                    if let Some(Node::Literal(Literal::Str(p))) = args.first() {
-                        let full = *f == Func::MatchesFull;
-                        let key = pattern_key(p, full);
-                        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(key) {
-                            slot.insert(compile_regex(p, full)?);
-                        }
+                let how = match f {
+                    Func::Matches => Some(Use::Find),
+                    Func::MatchesFull => Some(Use::Full),
+                    Func::ReplaceMatches => Some(Use::Replace),
+                    _ => None,
+                };
+                if let (Some(how), Some(Node::Literal(Literal::Str(p)))) = (how, args.first()) {
+                    if self.get(how, p).is_none() {
+                        let compiled = match how {
+                            Use::Replace => Pattern::Regex(pattern::regex(p, false)?),
+                            _ => Pattern::new(p, how == Use::Full)?,
+                        };
+                        self.0.push((how, p.clone(), compiled));
                     }
                 }
                 for a in args {
@@ -156,22 +180,6 @@ fn choice_suffix_is(suffix: &str, code: &str) -> bool {
         }
         _ => false,
     }
-}
-
-fn pattern_key(p: &str, full: bool) -> String {
-    format!("{}{p}", if full { 'F' } else { 'P' })
-}
-
-fn compile_regex(p: &str, full: bool) -> Result<regex_lite::Regex, Error> {
-    let text = if full {
-        format!("^(?:{p})$")
-    } else {
-        p.to_string()
-    };
-    regex_lite::RegexBuilder::new(&text)
-        .dot_matches_new_line(true)
-        .build()
-        .map_err(|e| Error::Execution(format!("bad regular expression: {e}")))
 }
 
 /// The variables in reach: `$this`, `$index`, `$total` and those `defineVariable` set.
@@ -1264,7 +1272,9 @@ impl<'e, 'a> Eval<'e, 'a> {
     fn string_function(&self, f: Func, s: &str, args: &'a [Node], frame: &Frame<'a>) -> Out<'a> {
         use Func as F;
         let arg = |i| self.string_arg(args, i, frame);
-        let chars: Vec<char> = s.chars().collect();
+        // Only the functions that count characters need them (not `matches`, the invariants'
+        // most used).
+        let chars = || s.chars().collect::<Vec<char>>();
         let int = |n: usize| Item::Int(i64::try_from(n).unwrap_or(i64::MAX));
         Ok(match f {
             F::IndexOf => match arg(0)? {
@@ -1284,6 +1294,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let Some(start) = start else {
                     return Ok(Vec::new());
                 };
+                let chars = chars();
                 if start < 0 || start as usize >= chars.len() {
                     return Ok(Vec::new());
                 }
@@ -1323,8 +1334,12 @@ impl<'e, 'a> Eval<'e, 'a> {
             F::Matches | F::MatchesFull => match arg(0)? {
                 None => Vec::new(),
                 Some(p) => {
-                    let full = f == F::MatchesFull;
-                    one_bool(self.with_regex(&p, full, |re| re.is_match(s))?)
+                    let how = if f == F::MatchesFull {
+                        Use::Full
+                    } else {
+                        Use::Find
+                    };
+                    one_bool(self.is_match(how, &p, s)?)
                 }
             },
             F::ReplaceMatches => match (arg(0)?, arg(1)?) {
@@ -1332,23 +1347,18 @@ impl<'e, 'a> Eval<'e, 'a> {
                     if p.is_empty() {
                         return Ok(vec![Item::Str(s.to_string().into())]);
                     }
-                    let out =
-                        self.with_regex(&p, false, |re| re.replace_all(s, &*r).into_owned())?;
+                    let out = self.replace_matches(&p, s, &r)?;
                     vec![Item::Str(out.into())]
                 }
                 _ => Vec::new(),
             },
-            F::Length => vec![int(chars.len())],
-            F::ToChars => chars
-                .iter()
-                .map(|c| Item::Str(c.to_string().into()))
-                .collect(),
+            F::Length => vec![int(s.chars().count())],
+            F::ToChars => s.chars().map(|c| Item::Str(c.to_string().into())).collect(),
             F::Split => match arg(0)? {
                 None => Vec::new(),
-                Some(sep) if sep.is_empty() => chars
-                    .iter()
-                    .map(|c| Item::Str(c.to_string().into()))
-                    .collect(),
+                Some(sep) if sep.is_empty() => {
+                    s.chars().map(|c| Item::Str(c.to_string().into())).collect()
+                }
                 Some(sep) => s
                     .split(&*sep)
                     .map(|p| Item::Str(p.to_string().into()))
@@ -1366,15 +1376,18 @@ impl<'e, 'a> Eval<'e, 'a> {
         })
     }
 
-    fn with_regex<T>(
-        &self,
-        pattern: &str,
-        full: bool,
-        f: impl FnOnce(&regex_lite::Regex) -> T,
-    ) -> Result<T, Error> {
-        match self.expr.regexes.0.get(&pattern_key(pattern, full)) {
-            Some(re) => Ok(f(re)),
-            None => Ok(f(&compile_regex(pattern, full)?)),
+    fn is_match(&self, how: Use, pattern: &str, s: &str) -> Result<bool, Error> {
+        match self.expr.regexes.get(how, pattern) {
+            Some(p) => Ok(p.is_match(s)),
+            None => Ok(Pattern::new(pattern, how == Use::Full)?.is_match(s)),
+        }
+    }
+
+    fn replace_matches(&self, pattern: &str, s: &str, with: &str) -> Result<String, Error> {
+        let replace = |re: &regex_lite::Regex| re.replace_all(s, with).into_owned();
+        match self.expr.regexes.get(Use::Replace, pattern) {
+            Some(Pattern::Regex(re)) => Ok(replace(re)),
+            _ => Ok(replace(&pattern::regex(pattern, false)?)),
         }
     }
 

@@ -8,6 +8,7 @@
 //! FHIRPath's date-precision rules work as the specification says.
 
 mod eval;
+mod pattern;
 mod syntax;
 pub mod value;
 
