@@ -179,6 +179,22 @@ impl Map {
             .map(|(_, v)| v)
     }
 
+    /// `key` and `_key` in one pass over the members: a primitive's value and its id and
+    /// extensions, as FHIRPath reads every element.
+    #[cfg_attr(target_arch = "wasm32", inline(never))]
+    pub fn get_with_underscored(&self, key: &str) -> (Option<&Value>, Option<&Value>) {
+        let (mut plain, mut underscored) = (None, None);
+        for (k, v) in &self.members {
+            let k = k.as_str();
+            if same_name(k, key) {
+                plain = plain.or(Some(v));
+            } else if k.len() == key.len() + 1 && k.strip_prefix('_') == Some(key) {
+                underscored = underscored.or(Some(v));
+            }
+        }
+        (plain, underscored)
+    }
+
     pub fn get_key_value(&self, key: &str) -> Option<(&str, &Value)> {
         self.members
             .iter()

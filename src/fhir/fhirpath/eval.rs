@@ -190,12 +190,21 @@ struct Frame<'a> {
     total: Option<Vec<Item<'a>>>,
 }
 
+/// An element whose descendants were walked: its value's address and its type.
+type Walked<'a> = (*const Value, &'a str);
+
 struct Eval<'e, 'a> {
     expr: &'a Expr,
     env: &'e Env<'a>,
     /// The context of the whole evaluation (`%context`).
     context: &'e [Item<'a>],
     vars: RefCell<Vec<(String, Vec<Item<'a>>)>>,
+    /// `descendants()` of an element already walked in this evaluation, by the element's
+    /// address and type: dom-3 asks for `%resource.descendants()` four times for each
+    /// contained resource.
+    /// Kept from the second walk of an element on (None after the first): most
+    /// evaluations walk an element once, and keeping its walk would only copy it.
+    descendants: RefCell<Vec<(Walked<'a>, Option<Vec<Item<'a>>>)>>,
 }
 
 type Out<'a> = Result<Vec<Item<'a>>, Error>;
@@ -206,6 +215,7 @@ pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> Out<'a
         env,
         context: focus,
         vars: RefCell::new(Vec::new()),
+        descendants: RefCell::new(Vec::new()),
     };
     let frame = Frame {
         this: match focus {
@@ -685,8 +695,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         elements: Option<&'a [ElementDef]>,
         out: &mut Vec<Item<'a>>,
     ) {
-        let value = obj.get(key);
-        let ext = obj.get_underscored(key);
+        let (value, ext) = obj.get_with_underscored(key);
         let at = |v: Option<&'a Value>, i: usize| -> Option<&'a Value> {
             match v {
                 Some(Value::Array(a)) => a.get(i).filter(|x| !x.is_null()),
@@ -1115,6 +1124,22 @@ impl<'e, 'a> Eval<'e, 'a> {
                 out
             }
             F::Descendants => {
+                // One element's: the walk is kept for the rest of the evaluation.
+                let single = match focus {
+                    [Item::Elem(Elem {
+                        value: Some(v), ty, ..
+                    })] => Some((*v as *const Value, *ty)),
+                    _ => None,
+                };
+                let mut seen = false;
+                if let Some(at) = single {
+                    let memo = self.descendants.borrow();
+                    match memo.iter().find(|(p, _)| *p == at) {
+                        Some((_, Some(found))) => return Ok(found.clone()),
+                        Some((_, None)) => seen = true,
+                        None => {}
+                    }
+                }
                 let mut out = Vec::new();
                 let mut next: Vec<Item<'a>> = focus.to_vec();
                 while !next.is_empty() {
@@ -1124,6 +1149,14 @@ impl<'e, 'a> Eval<'e, 'a> {
                     }
                     out.extend(found.iter().cloned());
                     next = found;
+                }
+                if let Some(at) = single {
+                    let mut memo = self.descendants.borrow_mut();
+                    match memo.iter_mut().find(|(p, _)| *p == at) {
+                        Some(slot) if seen => slot.1 = Some(out.clone()),
+                        Some(_) => {}
+                        None => memo.push((at, None)),
+                    }
                 }
                 out
             }

@@ -188,4 +188,26 @@ mod tests {
             "contained": [{"resourceType": "Patient", "id": "p1"}]});
         assert!(invariants(with_contained).is_empty());
     }
+
+    /// dom-3 reads `%resource.descendants()` again for each contained resource (the walk is
+    /// kept between them): it holds only when every one is referred to, whichever it is.
+    #[test]
+    fn dom_3_holds_only_when_every_contained_resource_is_referred_to() {
+        let contained = |subject: &str, performer: &str| {
+            json!({"resourceType": "Observation", "status": "final", "code": {"text": "x"},
+                "subject": {"reference": subject}, "performer": [{"reference": performer}],
+                "contained": [{"resourceType": "Patient", "id": "p1"},
+                    {"resourceType": "Practitioner", "id": "d1"},
+                    {"resourceType": "Organization", "id": "o1"}]})
+        };
+        let unreferenced = |found: Vec<(String, String)>| {
+            found.into_iter().filter(|(k, _)| k == "dom-3").count()
+        };
+        assert_eq!(unreferenced(invariants(contained("#p1", "#d1"))), 1);
+        assert_eq!(unreferenced(invariants(contained("#p1", "#o1"))), 1);
+        assert_eq!(unreferenced(invariants(contained("Patient/x", "#x"))), 1);
+        let mut all = contained("#p1", "#d1");
+        all["performer"] = json!([{"reference": "#d1"}, {"reference": "#o1"}]);
+        assert_eq!(unreferenced(invariants(all)), 0);
+    }
 }
