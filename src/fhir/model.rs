@@ -454,6 +454,22 @@ pub struct SearchParam {
     pub bases: Vec<&'static str>,
 }
 
+impl SearchParam {
+    /// Whether it applies to `resource_type`: one of its bases, or a type derived from one
+    /// (`Resource-id`, `_id`, is on every resource; `DomainResource-text` on every domain
+    /// resource).
+    pub fn covers(&self, model: &Model, resource_type: &str) -> bool {
+        let mut next = Some(resource_type);
+        while let Some(name) = next {
+            if self.bases.contains(&name) {
+                return true;
+            }
+            next = model.type_def(name).and_then(|t| t.base);
+        }
+        false
+    }
+}
+
 /// Whether the build script writes the invariants into the binary form: not for the browser
 /// build, which evaluates none (src/fhir/invariants.rs, `EVALUATED`). The library reads them
 /// wherever it evaluates them.

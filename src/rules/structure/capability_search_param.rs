@@ -59,7 +59,7 @@ record_rule! {
                         }
                     }
                     let bases = &core.bases;
-                    if let Some(base) = resource_type.filter(|t| !bases.contains(t)) {
+                    if let Some(base) = resource_type.filter(|t| !core.covers(cx.model, t)) {
                         let allowed = bases.join(", ");
                         let base = crate::rules::excerpt(base);
                         let message = text!("capability-search-param.base", url, base, allowed);
@@ -83,7 +83,7 @@ mod tests {
             "description": "What the server supports",
             "format": ["json"], "rest": [{"mode": "server", "resource": [{"type": resource_type,
                 "searchParam": [
-                    {"name": "code", "definition": "http://hl7.org/fhir/SearchParameter/clinical-code",
+                    {"name": "_id", "definition": "http://hl7.org/fhir/SearchParameter/Resource-id",
                         "type": "token"},
                     {"name": "p", "definition": definition, "type": ty}]}]}]})
     }
@@ -115,5 +115,20 @@ mod tests {
             "http://example.org/SearchParameter/own",
             "date",
         ));
+        // A parameter shared by several resource types.
+        let code = "http://hl7.org/fhir/SearchParameter/clinical-code";
+        assert_clean(capability("Condition", code, "token"));
+        // Defined on Resource or DomainResource: on every resource type derived from it.
+        let id = "http://hl7.org/fhir/SearchParameter/Resource-id";
+        assert_clean(capability("Patient", id, "token"));
+        let text = "http://hl7.org/fhir/SearchParameter/DomainResource-text";
+        assert_clean(capability("Observation", text, "string"));
+        assert_eq!(
+            issues(capability("Binary", text, "string")),
+            vec![(
+                "capability-search-param",
+                "/rest/0/resource/0/searchParam/1/definition".to_string()
+            )]
+        );
     }
 }

@@ -52,7 +52,7 @@ record_rule! {
         let listed = resource.get("base").and_then(Value::as_array);
         for (i, base) in listed.into_iter().flatten().enumerate() {
             let Some(base) = base.as_str() else { continue };
-            if bases.contains(&base) {
+            if core.covers(cx.model, base) {
                 continue;
             }
             let allowed = bases.join(", ");
@@ -99,6 +99,9 @@ mod tests {
         // A parameter shared by several resource types.
         let code = "http://hl7.org/fhir/SearchParameter/clinical-code";
         assert_clean(derived(code, "token", &["Condition", "Observation"]));
+        // Defined on Resource: on every resource type.
+        let id = "http://hl7.org/fhir/SearchParameter/Resource-id";
+        assert_clean(derived(id, "token", &["Patient", "Resource"]));
         // Not a core parameter: nothing to compare with.
         assert_clean(derived(
             "http://example.org/SearchParameter/x",
