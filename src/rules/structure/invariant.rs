@@ -200,9 +200,8 @@ mod tests {
                     {"resourceType": "Practitioner", "id": "d1"},
                     {"resourceType": "Organization", "id": "o1"}]})
         };
-        let unreferenced = |found: Vec<(String, String)>| {
-            found.into_iter().filter(|(k, _)| k == "dom-3").count()
-        };
+        let unreferenced =
+            |found: Vec<(String, String)>| found.into_iter().filter(|(k, _)| k == "dom-3").count();
         assert_eq!(unreferenced(invariants(contained("#p1", "#d1"))), 1);
         assert_eq!(unreferenced(invariants(contained("#p1", "#o1"))), 1);
         assert_eq!(unreferenced(invariants(contained("Patient/x", "#x"))), 1);
