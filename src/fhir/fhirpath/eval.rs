@@ -1131,14 +1131,14 @@ impl<'e, 'a> Eval<'e, 'a> {
                     })] => Some((*v as *const Value, *ty)),
                     _ => None,
                 };
-                let mut seen = false;
-                if let Some(at) = single {
+                let entry = single.and_then(|at| {
                     let memo = self.descendants.borrow();
-                    match memo.iter().find(|(p, _)| *p == at) {
-                        Some((_, Some(found))) => return Ok(found.clone()),
-                        Some((_, None)) => seen = true,
-                        None => {}
-                    }
+                    memo.iter().position(|(p, _)| *p == at)
+                });
+                if let Some((_, Some(found))) =
+                    entry.and_then(|i| self.descendants.borrow().get(i).cloned())
+                {
+                    return Ok(found);
                 }
                 let mut out = Vec::new();
                 let mut next: Vec<Item<'a>> = focus.to_vec();
@@ -1152,9 +1152,8 @@ impl<'e, 'a> Eval<'e, 'a> {
                 }
                 if let Some(at) = single {
                     let mut memo = self.descendants.borrow_mut();
-                    match memo.iter_mut().find(|(p, _)| *p == at) {
-                        Some(slot) if seen => slot.1 = Some(out.clone()),
-                        Some(_) => {}
+                    match entry.and_then(|i| memo.get_mut(i)) {
+                        Some(slot) => slot.1 = Some(out.clone()),
                         None => memo.push((at, None)),
                     }
                 }

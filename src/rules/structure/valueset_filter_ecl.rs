@@ -38,28 +38,20 @@ const SNOMED_CT: &str = "http://snomed.info/sct";
 record_rule! {
     types: crate::rules::Types::Only(&["ValueSet"]),
     fn check(resource, cx, out) {
-        let Some(compose) = resource.get("compose") else { return };
-        for part in ["include", "exclude"] {
-            let sets = compose.get(part).and_then(Value::as_array);
-            for (i, set) in sets.into_iter().flatten().enumerate() {
-                if set.get("system").and_then(Value::as_str) != Some(SNOMED_CT) {
-                    continue;
-                }
-                let filters = set.get("filter").and_then(Value::as_array);
-                for (j, filter) in filters.into_iter().flatten().enumerate() {
-                    let field = |name| filter.get(name).and_then(Value::as_str);
-                    if field("property") != Some("constraint") || field("op") != Some("=") {
-                        continue;
-                    }
-                    let Some(value) = field("value") else { continue };
-                    if let Err(error) = ecl::check(value) {
-                        let expression = crate::rules::quote(&Value::from(value));
-                        let reason = error.to_string();
-                        let path = format!("/compose/{part}/{i}/filter/{j}/value");
-                        let message = text!("valueset-filter-ecl", expression, reason);
-                        out.push(RULE.issue(cx.location, &path, cx.messages, message));
-                    }
-                }
+        for (at, set, filter) in super::compose_filters(resource) {
+            if set.get("system").and_then(Value::as_str) != Some(SNOMED_CT) {
+                continue;
+            }
+            let field = |name| filter.get(name).and_then(Value::as_str);
+            if field("property") != Some("constraint") || field("op") != Some("=") {
+                continue;
+            }
+            let Some(value) = field("value") else { continue };
+            if let Err(error) = ecl::check(value) {
+                let expression = crate::rules::quote(&Value::from(value));
+                let reason = error.to_string();
+                let message = text!("valueset-filter-ecl", expression, reason);
+                out.push(RULE.issue(cx.location, &format!("{at}/value"), cx.messages, message));
             }
         }
     }

@@ -56,32 +56,22 @@ const ENVIRONMENT: [&str; 9] = [
 record_rule! {
     types: crate::rules::Types::Only(&["ValueSet"]),
     fn check(resource, cx, out) {
-        let Some(compose) = resource.get("compose") else { return };
         let mut declared: Option<Vec<&str>> = None;
-        for part in ["include", "exclude"] {
-            let sets = compose.get(part).and_then(Value::as_array);
-            for (i, set) in sets.into_iter().flatten().enumerate() {
-                let filters = set.get("filter").and_then(Value::as_array);
-                for (j, filter) in filters.into_iter().flatten().enumerate() {
-                    let extensions = filter
-                        .as_object()
-                        .and_then(|f| f.get_underscored("value"))
-                        .and_then(|v| v.get("extension"))
-                        .and_then(Value::as_array);
-                    for (k, ext) in extensions.into_iter().flatten().enumerate() {
-                        if ext.get("url").and_then(Value::as_str) != Some(CQF_EXPRESSION) {
-                            continue;
-                        }
-                        let Some(expression) = ext.get("valueExpression") else { continue };
-                        let at = format!(
-                            "/compose/{part}/{i}/filter/{j}/_value/extension/{k}/valueExpression"
-                        );
-                        let declared = declared.get_or_insert_with(|| parameters(resource));
-                        if let Some((member, message)) = problem(expression, declared) {
-                            let path = format!("{at}/{member}");
-                            out.push(RULE.issue(cx.location, &path, cx.messages, message));
-                        }
-                    }
+        for (at, _, filter) in super::compose_filters(resource) {
+            let extensions = filter
+                .as_object()
+                .and_then(|f| f.get_underscored("value"))
+                .and_then(|v| v.get("extension"))
+                .and_then(Value::as_array);
+            for (k, ext) in extensions.into_iter().flatten().enumerate() {
+                if ext.get("url").and_then(Value::as_str) != Some(CQF_EXPRESSION) {
+                    continue;
+                }
+                let Some(expression) = ext.get("valueExpression") else { continue };
+                let declared = declared.get_or_insert_with(|| parameters(resource));
+                if let Some((member, message)) = problem(expression, declared) {
+                    let path = format!("{at}/_value/extension/{k}/valueExpression/{member}");
+                    out.push(RULE.issue(cx.location, &path, cx.messages, message));
                 }
             }
         }
