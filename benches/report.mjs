@@ -13,8 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// Targets from the benchmark issue (medians, same run, 2-core CPU).
-const TARGET = { validateUs: 5, vsMedplum: 25, vsAjv: 5, fieldUs: 1, coldMs: 30, cliMBs: 100 };
+// The current targets (medians, same run, 2-core CPU): per-record time over the spec examples
+// of every resource type, 10x Medplum and no slower than ajv (each against `validate(object)`,
+// which takes the same object they do), cold start of the browser build, CLI throughput per
+// core. validateField and memory keep the goals of the entry-time work.
+const TARGET = { validateJsonUs: 25, validateUs: 35, vsMedplum: 10, vsAjv: 1, fieldUs: 1, coldMs: 15, cliMBs: 200 };
 
 const us = (x) => (x == null ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));
 const ms = (x) => (x == null ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));
@@ -62,11 +65,13 @@ function targets(p, cli) {
   const e = spec?.['ehrlint-validate'];
   const rows = [];
   if (e) {
+    const j = spec['ehrlint-validateJson'];
     const vsM = spec.medplum.medianUs / e.medianUs;
     const vsA = spec.ajv.medianUs / e.medianUs;
+    if (j) rows.push(['full validation of the spec examples, `validateJson(text)`, median per record', `≤ ${TARGET.validateJsonUs} µs`, `${us(j.medianUs)} µs`, met(j.medianUs <= TARGET.validateJsonUs)]);
     rows.push(['full validation of the spec examples, `validate(object)`, median per record', `≤ ${TARGET.validateUs} µs`, `${us(e.medianUs)} µs`, met(e.medianUs <= TARGET.validateUs)]);
-    rows.push(['faster than Medplum (structure only), ratio of medians', `≥ ${TARGET.vsMedplum}×`, ratio(vsM), met(vsM >= TARGET.vsMedplum)]);
-    rows.push(['faster than ajv (structure only), ratio of medians', `≥ ${TARGET.vsAjv}×`, ratio(vsA), met(vsA >= TARGET.vsAjv)]);
+    rows.push(['faster than Medplum (structure only), ratio of medians to `validate(object)`', `≥ ${TARGET.vsMedplum}×`, ratio(vsM), met(vsM >= TARGET.vsMedplum)]);
+    rows.push(['no slower than ajv (structure only, checks less), ratio of medians to `validate(object)`', `≥ ${TARGET.vsAjv}×`, ratio(vsA), met(vsA >= TARGET.vsAjv)]);
   }
   const fields = p.entry.filter((r) => r.label.startsWith('`validateField'));
   if (fields.length) {
@@ -74,7 +79,10 @@ function targets(p, cli) {
     rows.push(['`validateField` on a keystroke, median (slowest of the three fields below)', `≤ ${TARGET.fieldUs} µs`, `${us(worst)} µs`, met(worst <= TARGET.fieldUs)]);
   }
   const c = p.cold.ehrlint;
-  rows.push(['cold start with code tables: read + instantiate + `new Validator()` + first validation, median', `≤ ${TARGET.coldMs} ms`, `${ms(c.totalMs)} ms`, met(c.totalMs <= TARGET.coldMs)]);
+  // Compile + instantiate and the first `new Validator()`: what a page waits for before it can
+  // validate (importing the glue and reading the file are the page's loading).
+  const start = (c.phases.instantiate ?? NaN) + (c.phases.newValidator ?? NaN);
+  rows.push(['cold start in a fresh Node process: compile + instantiate + first `new Validator()` (sum of the phase medians)', `≤ ${TARGET.coldMs} ms`, `${ms(start)} ms`, met(start <= TARGET.coldMs)]);
   if (cli) {
     // Per core: file bytes per second of the CLI's own CPU time, which other work on a shared
     // machine does not inflate (the wall-clock figure is given beside it).
@@ -94,7 +102,7 @@ function peerSections(p) {
   const s = p.settings;
   lines.push(`Every validator validates every record of the same set in the same process. After a warm-up pass over all records, ${s.rounds} rounds `
     + 'each visit every record and run every validator on it in turn, in an order that rotates, so that changes in CPU speed hit all alike. '
-    + `Calls under ${s.batchTargetUs} µs are timed in batches (a record's calls repeated back to back, total ÷ count). `
+    + `Calls under ${s.batchTargetUs} µs are timed in batches (a record's calls repeated back to back, total ÷ count); each batch comes after one untimed call of the same validator on the same record, so that every validator is timed with its own code and data in the processor's caches. `
     + `**A record's time is the median over its rounds; the table gives the median, the 99th percentile (nearest rank) and the mean of those per-record times across the set.** `
     + `A record whose validators take over ${ms(s.roundBudgetMs / s.rounds)} ms together gets fewer rounds (${s.roundBudgetMs / 1000} s per record in all, at least 3 rounds): the spec's multi-megabyte definition Bundles. `
     + `ehrlint runs with \`${JSON.stringify(s.ehrlintOptions)}\`; the "FHIR R4 rules only" row with \`${JSON.stringify(s.ehrlintFhirOnlyOptions)}\`. `
