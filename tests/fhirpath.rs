@@ -335,6 +335,65 @@ fn any_expression_is_refused_or_evaluated() {
     }
 }
 
+/// A choice element is read by its FHIRPath name whichever of its types the record holds,
+/// the 50 types of ElementDefinition's fixed[x] included; a value given only as `_x` (an
+/// extension) counts; two forms (a structure error) come in the definition's type order.
+#[test]
+fn choice_elements_are_found_by_any_of_their_types() {
+    let (model, _) = patient();
+    let eval = |record: &str, expr: &str| -> Vec<(String, String)> {
+        let value = ehrlint::parse(record).unwrap_or_else(|e| panic!("{e}"));
+        let resource = fhirpath::resource(model, &value);
+        let mut env = Env::new(model);
+        env.resource = resource.clone();
+        let expr = Expr::compile(expr).unwrap_or_else(|e| panic!("{e}"));
+        let items = expr
+            .evaluate(&env, resource.into_iter().collect())
+            .unwrap_or_else(|e| panic!("{e}"));
+        items.iter().map(shown).collect()
+    };
+    let sd = |element: &str| {
+        format!(
+            r#"{{"resourceType":"StructureDefinition","differential":{{"element":[{element}]}}}}"#
+        )
+    };
+    // fixedUuid is near the end of the 50 types, fixedBoolean near the start.
+    let late =
+        sd(r#"{"path":"Patient.id","fixedUuid":"urn:uuid:6f1c3a9e-0d1b-4c1e-9d2a-1b2c3d4e5f60"}"#);
+    assert_eq!(
+        eval(&late, "differential.element.fixed.exists()"),
+        [("boolean".to_string(), "true".to_string())]
+    );
+    let early = sd(r#"{"path":"Patient.active","fixedBoolean":true}"#);
+    assert_eq!(
+        eval(&early, "differential.element.fixed"),
+        [("boolean".to_string(), "true".to_string())]
+    );
+    let none = sd(r#"{"path":"Patient.active","min":1,"fixedation":1}"#);
+    assert_eq!(
+        eval(&none, "differential.element.fixed.empty()"),
+        [("boolean".to_string(), "true".to_string())]
+    );
+    let only_extension = sd(
+        r#"{"path":"Patient.active","_fixedBoolean":{"extension":[{"url":"http://example.org/x","valueCode":"a"}]}}"#,
+    );
+    assert_eq!(
+        eval(&only_extension, "differential.element.fixed.exists()"),
+        [("boolean".to_string(), "true".to_string())]
+    );
+    let obs = |members: &str| format!(r#"{{"resourceType":"Observation",{members}}}"#);
+    // Two forms: the definition lists Quantity before string.
+    let two = obs(r#""valueString":"high","valueQuantity":{"value":5}"#);
+    assert_eq!(
+        eval(&two, "value.count()"),
+        [("integer".to_string(), "2".to_string())]
+    );
+    assert_eq!(
+        eval(&two, "value.first() is Quantity"),
+        [("boolean".to_string(), "true".to_string())]
+    );
+}
+
 /// The model and the suite's patient, read once for the property test's thousands of cases.
 fn patient() -> &'static (Model, Value) {
     static ONCE: std::sync::OnceLock<(Model, Value)> = std::sync::OnceLock::new();

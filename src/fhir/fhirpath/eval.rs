@@ -641,9 +641,37 @@ impl<'e, 'a> Eval<'e, 'a> {
             return Ok(());
         };
         if def.choice {
-            for t in &def.types {
-                // The member `valueQuantity` (or `_valueString`), found without building its
-                // name: this runs for every choice element an invariant reads.
+            // One pass over the members for the types present (`valueQuantity`,
+            // `_valueString`), not one per type: ElementDefinition's fixed[x] and pattern[x]
+            // have 50 types, and the eld- invariants read them on every element definition.
+            // A record holds one form; more (a structure error) come in the definition's order.
+            let mut present: u64 = 0;
+            let mut more: Vec<usize> = Vec::new();
+            for k in obj.keys() {
+                let k = k.strip_prefix('_').unwrap_or(k);
+                let Some(rest) = k.strip_prefix(name) else {
+                    continue;
+                };
+                if let Some(i) = def
+                    .types
+                    .iter()
+                    .position(|t| choice_suffix_is(rest, t.code))
+                {
+                    if i < 64 {
+                        present |= 1 << i;
+                    } else if !more.contains(&i) {
+                        more.push(i);
+                    }
+                }
+            }
+            more.sort_unstable();
+            let bits = std::iter::successors(Some(present), |b| Some(b & b.wrapping_sub(1)))
+                .take_while(|b| *b != 0)
+                .map(|b| b.trailing_zeros() as usize);
+            for i in bits.chain(more) {
+                let Some(t) = def.types.get(i) else {
+                    continue;
+                };
                 let key = obj.keys().find_map(|k| {
                     let k = k.strip_prefix('_').unwrap_or(k);
                     choice_suffix_is(k.strip_prefix(name)?, t.code).then_some(k)
