@@ -319,8 +319,12 @@ async function main() {
     // validate(object) done by hand: where the glue's own stringify path costs more or less.
     { id: 'ehrlint-stringify-then-json', label: 'ehrlint `validateJson(JSON.stringify(object))`', checks: 'all rules, default profile', run: (r) => ehrlint.validateJson(JSON.stringify(r.value)), invalid: (x) => !x.valid },
     { id: 'ehrlint-fhir-only', label: 'ehrlint `validate(object)`, FHIR R4 rules only', checks: 'structure and cardinality (profile none; accuracy, consistency off)', run: (r) => ehrlintFhir.validate(r.value), invalid: (x) => !x.valid },
+    { id: 'ehrlint-fhir-only-json', label: 'ehrlint `validateJson(text)`, FHIR R4 rules only', checks: 'as above', run: (r) => ehrlintFhir.validateJson(r.text), invalid: (x) => !x.valid },
     { id: 'medplum', label: 'Medplum `validateResource`', checks: 'structure (R4 StructureDefinitions)', run: (r) => medplum.validate(r.value), invalid: (x) => x > 0 },
     { id: 'ajv', label: 'ajv, HL7 R4 JSON schema', checks: 'structure (JSON schema, stops at first error)', run: (r) => ajv.validate(r.value), invalid: (x) => x > 0 },
+    // From the same text as validateJson: records arrive as text (a Bulk export's lines, an
+    // HTTP body), and ajv needs them parsed first.
+    { id: 'ajv-text', label: 'ajv, HL7 R4 JSON schema, from text (`JSON.parse` first)', checks: 'structure (JSON schema, stops at first error)', run: (r) => ajv.validate(JSON.parse(r.text)), invalid: (x) => x > 0 },
     // Not a validator: the part of validate(object) spent turning the object into text.
     { id: 'stringify', label: '`JSON.stringify(object)` alone', checks: 'part of `validate(object)`', run: (r) => JSON.stringify(r.value), invalid: () => false },
   ];
@@ -358,26 +362,36 @@ async function main() {
   log('warm-up done');
 
   // Interleaved: every round visits every record, and each record runs every validator in
-  // turn (in an order that rotates), so drifts in CPU speed hit all validators alike.
+  // turn, in an order shuffled at each visit (seeded, so every run is alike), so that drifts in
+  // CPU speed hit all validators alike and no validator always follows the same one: the one
+  // after Medplum and ajv paid for their traces in the caches and the heap, about 13 us a call
+  // when the order only rotated. Each batch also follows one untimed call of its own validator
+  // on the same record, so that it is timed with its own code and data in the caches, as when
+  // it checks records one after another.
   gc();
+  let seed = 0x2545f491;
+  const random = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const order = validators.map((_, k) => k);
   const otherCpu = otherCpuShare(() => {
     for (let round = 0; round < args.rounds; round++) {
-      records.forEach((r, i) => {
-        if (round >= r.rounds) return;
-        for (let k = 0; k < validators.length; k++) {
-          const v = validators[(k + round + i) % validators.length];
+      for (const r of records) {
+        if (round >= r.rounds) continue;
+        for (let k = order.length - 1; k > 0; k--) {
+          const j = Math.floor(random() * (k + 1));
+          [order[k], order[j]] = [order[j], order[k]];
+        }
+        for (const k of order) {
+          const v = validators[k];
           const reps = r.reps[v.id];
-          // One call untimed first, so that each validator is timed with its own code and
-          // data in the processor's caches, as when it checks records one after another. The
-          // first call after another validator pays for the switch: untimed, it cost the
-          // ehrlint validator that came after Medplum and ajv about 13 us a call, and ajv
-          // (after Medplum) about 3 us.
           v.run(r);
           const t0 = performance.now();
           for (let j = 0; j < reps; j++) v.run(r);
           r.times[v.id].push((performance.now() - t0) / reps);
         }
-      });
+      }
       if (round === 0 || (round + 1) % 5 === 0) log(`round ${round + 1}/${args.rounds}`);
     }
   });
