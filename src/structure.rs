@@ -33,42 +33,18 @@ pub struct Structure {
     model: Model,
     /// The definitions' invariants, compiled once.
     invariants: Invariants,
-    /// The resource types with an element of type Resource below the root (Bundle,
-    /// Parameters), found in the model once.
-    holders: Vec<&'static str>,
 }
 
 impl Structure {
     pub fn new() -> Result<Self, String> {
         let model = Model::r4()?;
-        fn holds(e: &ElementDef) -> bool {
-            e.types.iter().any(|t| t.code == "Resource") || e.children.iter().any(holds)
-        }
-        // `contained` aside: every DomainResource has it, and it is looked at per record.
-        let holders = model
-            .resource_types()
-            .iter()
-            .copied()
-            .filter(|rt| {
-                model.type_def(rt).is_some_and(|t| {
-                    t.elements
-                        .iter()
-                        .filter(|e| e.name != "contained")
-                        .any(holds)
-                })
-            })
-            .collect();
         let invariants = if EVALUATES_INVARIANTS {
             Invariants::compile(&model)?
         } else {
             Invariants::default()
         };
 
-        Ok(Structure {
-            model,
-            invariants,
-            holders,
-        })
+        Ok(Structure { model, invariants })
     }
 
     /// Whether `resource_type` is checked: every concrete resource type of FHIR R4 is.
@@ -99,7 +75,7 @@ impl Structure {
     /// Whether a resource may hold other resources (`contained`, or a type with an element
     /// of type Resource: Bundle, Parameters): a session then checks it whole at every step.
     pub fn holds_resources(&self, resource_type: &str, resource: &Value) -> bool {
-        resource.get("contained").is_some() || self.holders.contains(&resource_type)
+        resource.get("contained").is_some() || self.model.holds_resources(resource_type)
     }
 
     fn elements(&self, resource_type: &str) -> &[ElementDef] {

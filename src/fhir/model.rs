@@ -223,7 +223,7 @@ pub struct TypeDef {
     pub base: Option<&'static str>,
     /// Every element, inherited ones first. A primitive has id and extension only: the
     /// elements of its `_name` object.
-    pub elements: Vec<ElementDef>,
+    pub elements: Elements,
     /// Set for primitives.
     pub primitive: Option<Primitive>,
     /// The invariants the type declares on itself (Period's per-1), not its bases'.
@@ -233,6 +233,65 @@ pub struct TypeDef {
         deserialize_with = "read_invariants"
     )]
     pub invariants: Vec<Invariant>,
+}
+
+/// A type's elements. In the binary form each type's elements are bytes of their own, decoded
+/// the first time they are read: a validator is built without decoding the 145 resource types
+/// and their datatypes, most of which a session never meets (in the browser, decoding them all
+/// was the largest part of `new Validator()`). Read like the list itself (`Deref`).
+#[derive(Debug, Clone, Default)]
+pub struct Elements {
+    /// The binary form (postcard) of the list; empty when built from the list.
+    bytes: &'static [u8],
+    decoded: std::sync::OnceLock<Vec<ElementDef>>,
+}
+
+impl Elements {
+    fn new(list: Vec<ElementDef>) -> Elements {
+        Elements {
+            bytes: &[],
+            decoded: std::sync::OnceLock::from(list),
+        }
+    }
+
+    /// The list, to change while the model is built from its JSON form (always decoded then).
+    fn list_mut(&mut self) -> Option<&mut Vec<ElementDef>> {
+        self.decoded.get_mut()
+    }
+}
+
+impl std::ops::Deref for Elements {
+    type Target = Vec<ElementDef>;
+    fn deref(&self) -> &Vec<ElementDef> {
+        // The bytes are the build script's encoding of this very type, and a test decodes
+        // every type's: an empty list here would be a broken build, never a record's doing.
+        self.decoded
+            .get_or_init(|| postcard::from_bytes(self.bytes).unwrap_or_default())
+    }
+}
+
+impl PartialEq for Elements {
+    fn eq(&self, other: &Elements) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Elements {}
+
+impl Serialize for Elements {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let bytes = postcard::to_allocvec(&**self).map_err(serde::ser::Error::custom)?;
+        s.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de: 'static> Deserialize<'de> for Elements {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Elements {
+            bytes: <&'de [u8]>::deserialize(d)?,
+            decoded: std::sync::OnceLock::new(),
+        })
+    }
 }
 
 /// The value set of a required binding.
@@ -409,6 +468,9 @@ pub struct Model {
     types: Vec<TypeDef>,
     by_name: Names<usize>,
     resource_types: Vec<&'static str>,
+    /// The resource types with an element of type Resource (Bundle, Parameters), `contained`
+    /// aside: worked out when the model is built, so that no type is decoded for it at start.
+    holders: Vec<&'static str>,
     value_sets: Names<ValueSet>,
     extensions: Names<ExtensionDef>,
     /// Every invariant key, once: what options may name in every build, the browser's
@@ -538,11 +600,27 @@ impl Model {
         }
         let by_name: Names<_> = types.iter().enumerate().map(|(i, t)| (t.name, i)).collect();
         for t in &mut types {
-            resolve(&mut t.elements, &by_name)?;
+            if let Some(list) = t.elements.list_mut() {
+                resolve(list, &by_name)?;
+            }
         }
-        let resource_types = types
+        let resource_types: Vec<&'static str> = types
             .iter()
             .filter(|t| t.kind == Kind::Resource && !t.is_abstract)
+            .map(|t| t.name)
+            .collect();
+        fn holds(e: &ElementDef) -> bool {
+            e.types.iter().any(|t| t.code == "Resource") || e.children.iter().any(holds)
+        }
+        let holders = types
+            .iter()
+            .filter(|t| resource_types.contains(&t.name))
+            .filter(|t| {
+                t.elements
+                    .iter()
+                    .filter(|e| e.name != "contained")
+                    .any(holds)
+            })
             .map(|t| t.name)
             .collect();
         let mut value_sets =
@@ -598,6 +676,7 @@ impl Model {
             types,
             by_name,
             resource_types,
+            holders,
             value_sets,
             extensions,
             invariant_keys,
@@ -670,6 +749,12 @@ impl Model {
     /// The concrete resource types, sorted.
     pub fn resource_types(&self) -> &[&'static str] {
         &self.resource_types
+    }
+
+    /// Whether a resource type has an element of type Resource other than `contained`
+    /// (Bundle, Parameters).
+    pub fn holds_resources(&self, resource_type: &str) -> bool {
+        self.holders.contains(&resource_type)
     }
 
     /// A primitive type's regex and JSON kind.
@@ -974,7 +1059,7 @@ fn resolve(elements: &mut [ElementDef], by_name: &Names<usize>) -> Result<(), St
 fn elements_of(built: &HashMap<&'static str, TypeDef>, name: &str) -> Vec<ElementDef> {
     built
         .get(name)
-        .map(|t| t.elements.clone())
+        .map(|t| t.elements.to_vec())
         .unwrap_or_default()
 }
 
@@ -1014,7 +1099,7 @@ fn build(
         kind: raw.kind,
         is_abstract: raw.is_abstract,
         base: raw.base,
-        elements: merge(inherited, own),
+        elements: Elements::new(merge(inherited, own)),
         primitive,
         invariants: raw.i,
     };
@@ -1092,9 +1177,23 @@ mod tests {
     #[test]
     fn the_built_in_binary_form_is_the_reviewed_json() {
         let json = Model::from_json(MODEL_TEXT).unwrap();
+        // Every type's elements included, each decoded from its own bytes as it is compared.
         assert_eq!(model(), json);
         // A broken binary form is an error, not a panic.
         assert!(postcard::from_bytes::<Model>(&[3, 0xff]).is_err());
+    }
+
+    #[test]
+    fn the_types_that_hold_resources_are_known_without_decoding_them() {
+        let m = model();
+        let holders: Vec<&str> = m
+            .resource_types()
+            .iter()
+            .copied()
+            .filter(|rt| m.holds_resources(rt))
+            .collect();
+        assert_eq!(holders, ["Bundle", "Parameters"]);
+        assert!(!m.holds_resources("Patient"), "contained is not counted");
     }
 
     #[test]

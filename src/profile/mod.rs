@@ -91,16 +91,44 @@ impl Conditional {
 
 /// A profile's message: one text, or one per locale (`{"en": "...", "es": "..."}`); a locale
 /// the profile lacks gets the English text.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 #[cfg_attr(
     feature = "typescript",
     derive(ts_rs::TS),
-    ts(rename = "ProfileMessage")
+    ts(rename = "ProfileMessage", untagged)
 )]
 pub(crate) enum Message {
     One(String),
     PerLocale(std::collections::BTreeMap<String, String>),
+}
+
+/// Read by the JSON type it has, not by trying each form in turn as `#[serde(untagged)]`
+/// does (which buffers the value and builds an error message for each failed try): the
+/// default profile's messages are read in every `new Validator()`.
+impl<'de> Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = Message;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text, or an object of texts by locale")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Message, E> {
+                Ok(Message::One(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Message, A::Error> {
+                let mut out = std::collections::BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    out.insert(k, v);
+                }
+                Ok(Message::PerLocale(out))
+            }
+        }
+        d.deserialize_any(Either)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -376,9 +404,13 @@ impl Profile {
         match name {
             "none" => Ok(Profile::empty("none")),
             "default" => {
+                // Read through a JSON value as a vendor's profile is (one decoder in the
+                // download, not two), but without copying it.
                 let doc: Value = serde_json::from_str(DEFAULT_TEXT)
                     .map_err(|e| format!("the default profile does not parse: {e}"))?;
-                Profile::compile(&doc, structure)
+                let raw: RawProfile = serde_json::from_value(doc)
+                    .map_err(|e| format!("the default profile does not parse: {e}"))?;
+                Profile::compile(raw, structure)
             }
             other => Err(format!(
                 "unknown profile {other:?}: give \"default\", \"none\" or a profile document (see docs/profiles.md)"
@@ -389,12 +421,12 @@ impl Profile {
     /// A vendor's profile: checked against the profile JSON Schema, then against FHIR.
     fn from_document(doc: &Value, structure: &Structure) -> Result<Profile, String> {
         check_schema(doc)?;
-        Profile::compile(doc, structure)
-    }
-
-    fn compile(doc: &Value, structure: &Structure) -> Result<Profile, String> {
         let raw: RawProfile =
             serde_json::from_value(doc.clone()).map_err(|e| format!("invalid profile: {e}"))?;
+        Profile::compile(raw, structure)
+    }
+
+    fn compile(raw: RawProfile, structure: &Structure) -> Result<Profile, String> {
         let mut profile = match raw.extends.as_deref() {
             Some(base) => Profile::built_in(base, structure)?,
             None => Profile::empty(&raw.id),
@@ -611,6 +643,13 @@ mod tests {
         );
         let per = c(serde_json::json!({"de": "Deutsch", "en": "English"}));
         assert_eq!(per.message(crate::messages::Locale::Es), "English");
+        for wrong in [
+            serde_json::json!(5),
+            serde_json::json!(["a"]),
+            serde_json::json!({"en": 5}),
+        ] {
+            assert!(serde_json::from_value::<Message>(wrong).is_err());
+        }
         assert_eq!(
             c(serde_json::json!({"de": "Deutsch"})).message(crate::messages::Locale::Es),
             "Deutsch"
