@@ -197,12 +197,20 @@ mod tests {
 const PRINT: &str = include_str!("../../data/ucum-print.tsv");
 
 fn print_symbol(kind: &str, code: &str) -> Option<&'static str> {
-    PRINT.lines().find_map(|line| {
-        let mut cols = line.split('\t');
-        (cols.next() == Some(kind) && cols.next() == Some(code))
-            .then(|| cols.next())
-            .flatten()
-    })
+    // Indexed on first use: a message with a unit looks up each of its terms, and a Bulk
+    // export's review renders such messages by the hundred thousand.
+    type Table = std::collections::HashMap<(&'static str, &'static str), &'static str>;
+    static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        PRINT
+            .lines()
+            .filter_map(|line| {
+                let mut cols = line.split('\t');
+                Some(((cols.next()?, cols.next()?), cols.next()?))
+            })
+            .collect()
+    });
+    table.get(&(kind, code)).copied()
 }
 
 /// One unit term (`mm[Hg]`, `m2`, `10*3`, `{beats}`) as people write it.
