@@ -770,12 +770,12 @@ impl<'e, 'a> Eval<'e, 'a> {
     /// `gender.as(string)`). An unknown type is an error, unless named as a System type.
     fn is_type(&self, item: &Item<'a>, t: &TypeName, exact_primitive: bool) -> Result<bool, Error> {
         let ns = t.namespace.as_deref();
-        let fhir = self.env.model.type_def(&t.name);
+        let fhir = || self.env.model.type_def(&t.name).is_some();
         let system_type = SYSTEM_TYPES.contains(&t.name.as_str());
         let known = match ns {
             Some("System") => system_type,
-            Some("FHIR") => fhir.is_some(),
-            _ => system_type || fhir.is_some(),
+            Some("FHIR") => fhir(),
+            _ => system_type || fhir(),
         };
         if !known {
             if ns == Some("System") {
@@ -794,16 +794,17 @@ impl<'e, 'a> Eval<'e, 'a> {
                 if ns == Some("System") {
                     return Ok(false);
                 }
-                let primitive = self
-                    .env
-                    .model
-                    .type_def(e.ty)
-                    .is_some_and(|d| d.kind == Kind::Primitive);
-                if primitive && exact_primitive {
-                    e.ty == t.name
-                } else {
-                    self.type_chain(e.ty).any(|x| x == t.name)
+                if e.ty == t.name {
+                    return Ok(true);
                 }
+                // The type's definition looked up once: `descendants().as(canonical)` (dom-3)
+                // asks this of every element of a record.
+                let def = self.env.model.type_def(e.ty);
+                if exact_primitive && def.is_some_and(|d| d.kind == Kind::Primitive) {
+                    return Ok(false);
+                }
+                def.and_then(|d| d.base)
+                    .is_some_and(|base| self.type_chain(base).any(|x| x == t.name))
             }
             other => ns != Some("FHIR") && type_name_of(other).1 == t.name,
         })
