@@ -644,45 +644,44 @@ impl<'e, 'a> Eval<'e, 'a> {
             // One pass over the members for the types present (`valueQuantity`,
             // `_valueString`), not one per type: ElementDefinition's fixed[x] and pattern[x]
             // have 50 types, and the eld- invariants read them on every element definition.
-            // A record holds one form; more (a structure error) come in the definition's order.
-            let mut present: u64 = 0;
-            let mut more: Vec<usize> = Vec::new();
+            // A record holds one form (kept without allocating); more, a structure error, come
+            // in the definition's order.
+            let mut first: Option<(usize, &str)> = None;
+            let mut others: Vec<(usize, &str)> = Vec::new();
             for k in obj.keys() {
-                let k = k.strip_prefix('_').unwrap_or(k);
-                let Some(rest) = k.strip_prefix(name) else {
+                let key = k.strip_prefix('_').unwrap_or(k);
+                let Some(rest) = key.strip_prefix(name) else {
                     continue;
                 };
-                if let Some(i) = def
+                let Some(i) = def
                     .types
                     .iter()
                     .position(|t| choice_suffix_is(rest, t.code))
-                {
-                    if i < 64 {
-                        present |= 1 << i;
-                    } else if !more.contains(&i) {
-                        more.push(i);
-                    }
+                else {
+                    continue;
+                };
+                let seen = |found: &(usize, &str)| found.0 == i;
+                if first.as_ref().is_some_and(seen) || others.iter().any(seen) {
+                    continue;
+                }
+                match first {
+                    None => first = Some((i, key)),
+                    Some(_) => others.push((i, key)),
                 }
             }
-            more.sort_unstable();
-            let bits = std::iter::successors(Some(present), |b| Some(b & b.wrapping_sub(1)))
-                .take_while(|b| *b != 0)
-                .map(|b| b.trailing_zeros() as usize);
-            for i in bits.chain(more) {
+            if !others.is_empty() {
+                others.extend(first.take());
+                others.sort_unstable_by_key(|found| found.0);
+            }
+            for (i, key) in first.into_iter().chain(others) {
                 let Some(t) = def.types.get(i) else {
                     continue;
                 };
-                let key = obj.keys().find_map(|k| {
-                    let k = k.strip_prefix('_').unwrap_or(k);
-                    choice_suffix_is(k.strip_prefix(name)?, t.code).then_some(k)
-                });
-                if let Some(key) = key {
-                    let type_def = self.env.model.type_of(t);
-                    let elements = type_def
-                        .filter(|d| d.kind != Kind::Primitive)
-                        .map(|d| d.elements.as_slice());
-                    self.push_values(obj, key, t.code, elements, out);
-                }
+                let type_def = self.env.model.type_of(t);
+                let elements = type_def
+                    .filter(|d| d.kind != Kind::Primitive)
+                    .map(|d| d.elements.as_slice());
+                self.push_values(obj, key, t.code, elements, out);
             }
             return Ok(());
         }
