@@ -212,15 +212,20 @@ impl Engine {
         let config = RuleConfig::new(options.rules.as_ref(), &|key| structure.invariant_key(key))?;
         let invariants = config.runs("invariant");
         structure.keep_invariants(|key, level| config.invariant_on(key, level));
+        // Each rule's options and types read once, not once per resource type.
+        let enabled: Vec<(usize, crate::rules::Types)> = RECORD_RULES
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| config.runs(r.meta().code))
+            .map(|(i, r)| (i, r.types()))
+            .collect();
         let rules_by_type = structure
             .model()
             .resource_types()
             .iter()
             .map(|&rt| {
-                let rules = RECORD_RULES.iter().enumerate();
-                let runs =
-                    rules.filter(|(_, r)| r.types().contains(rt) && config.runs(r.meta().code));
-                (rt, runs.map(|(i, _)| i).collect())
+                let runs = enabled.iter().filter(|(_, types)| types.contains(rt));
+                (rt, runs.map(|(i, _)| *i).collect())
             })
             .collect();
         Ok(Engine {

@@ -235,59 +235,76 @@ pub struct TypeDef {
     pub invariants: Vec<Invariant>,
 }
 
-/// A type's elements. In the binary form each type's elements are bytes of their own, decoded
-/// the first time they are read: a validator is built without decoding the 145 resource types
-/// and their datatypes, most of which a session never meets (in the browser, decoding them all
-/// was the largest part of `new Validator()`). Read like the list itself (`Deref`).
+/// A part of the model kept in its binary form until first read: a type's elements, a value
+/// set, an extension definition, the search parameters. A validator is built without decoding
+/// the 145 resource types and their datatypes, the 224 value sets and the 393 extension
+/// definitions, most of which a session never meets (in the browser, decoding them was most of
+/// `new Validator()`; in Wasm, start-up code runs unoptimised). Read like the value (`Deref`).
 #[derive(Debug, Clone, Default)]
-pub struct Elements {
-    /// The binary form (postcard) of the list; empty when built from the list.
+pub struct Lazy<T> {
+    /// The binary form (postcard) of the value; empty when built from the value.
     bytes: &'static [u8],
-    decoded: std::sync::OnceLock<Vec<ElementDef>>,
+    decoded: std::sync::OnceLock<T>,
 }
 
-impl Elements {
-    fn new(list: Vec<ElementDef>) -> Elements {
-        Elements {
+/// A type's elements, inherited ones first.
+pub type Elements = Lazy<Vec<ElementDef>>;
+
+impl<T> Lazy<T> {
+    fn new(value: T) -> Lazy<T> {
+        Lazy {
             bytes: &[],
-            decoded: std::sync::OnceLock::from(list),
+            decoded: std::sync::OnceLock::from(value),
         }
     }
 
-    /// The list, to change while the model is built from its JSON form (always decoded then).
-    fn list_mut(&mut self) -> Option<&mut Vec<ElementDef>> {
+    /// The value, to change while the model is built from its JSON form (always decoded then).
+    fn get_mut(&mut self) -> Option<&mut T> {
         self.decoded.get_mut()
     }
 }
 
-impl std::ops::Deref for Elements {
-    type Target = Vec<ElementDef>;
-    fn deref(&self) -> &Vec<ElementDef> {
-        // The bytes are the build script's encoding of this very type, and a test decodes
-        // every type's: an empty list here would be a broken build, never a record's doing.
+impl<T: Deserialize<'static> + Default> std::ops::Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // The walk reads a type's elements at every object: the decoded value is one check
+        // away, and the decoding is kept out of line.
+        match self.decoded.get() {
+            Some(value) => value,
+            None => self.decode(),
+        }
+    }
+}
+
+impl<T: Deserialize<'static> + Default> Lazy<T> {
+    #[cold]
+    #[inline(never)]
+    fn decode(&self) -> &T {
+        // The bytes are the build script's encoding of this very value, and a test decodes
+        // every one: an empty value here would be a broken build, never a record's doing.
         self.decoded
             .get_or_init(|| postcard::from_bytes(self.bytes).unwrap_or_default())
     }
 }
 
-impl PartialEq for Elements {
-    fn eq(&self, other: &Elements) -> bool {
+impl<T: Deserialize<'static> + Default + PartialEq> PartialEq for Lazy<T> {
+    fn eq(&self, other: &Lazy<T>) -> bool {
         **self == **other
     }
 }
 
-impl Eq for Elements {}
+impl<T: Deserialize<'static> + Default + Eq> Eq for Lazy<T> {}
 
-impl Serialize for Elements {
+impl<T: Deserialize<'static> + Default + Serialize> Serialize for Lazy<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let bytes = postcard::to_allocvec(&**self).map_err(serde::ser::Error::custom)?;
         s.serialize_bytes(&bytes)
     }
 }
 
-impl<'de: 'static> Deserialize<'de> for Elements {
+impl<'de: 'static, T> Deserialize<'de> for Lazy<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Elements {
+        Ok(Lazy {
             bytes: <&'de [u8]>::deserialize(d)?,
             decoded: std::sync::OnceLock::new(),
         })
@@ -295,7 +312,7 @@ impl<'de: 'static> Deserialize<'de> for Elements {
 }
 
 /// The value set of a required binding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueSet {
     pub url: &'static str,
     /// Whether the codes are known: false when the value set needs a code system the
@@ -329,7 +346,7 @@ impl ValueSet {
 
 /// An extension HL7 defines with R4 (`http://hl7.org/fhir/StructureDefinition/patient-birthPlace`),
 /// as far as the structure walk checks it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionDef {
     pub url: &'static str,
     /// A modifier extension: it belongs in `modifierExtension`, never in `extension`.
@@ -346,7 +363,7 @@ pub struct ExtensionDef {
 
 /// What an extension (or a sub-extension of a complex one) holds: a value of one of `types`,
 /// or, when `types` is empty, the sub-extensions `parts`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound(deserialize = "'de: 'static"))]
 pub struct ExtensionContent {
     /// The value types allowed (`string`, `CodeableConcept`); empty for a complex extension.
@@ -471,13 +488,13 @@ pub struct Model {
     /// The resource types with an element of type Resource (Bundle, Parameters), `contained`
     /// aside: worked out when the model is built, so that no type is decoded for it at start.
     holders: Vec<&'static str>,
-    value_sets: Names<ValueSet>,
-    extensions: Names<ExtensionDef>,
+    value_sets: Names<Lazy<ValueSet>>,
+    extensions: Names<Lazy<ExtensionDef>>,
     /// Every invariant key, once: what options may name in every build, the browser's
     /// included, whose binary model carries no invariants.
     invariant_keys: Vec<&'static str>,
     /// The core SearchParameters.
-    search_params: SearchParams,
+    search_params: Lazy<SearchParams>,
 }
 
 /// The types of search parameter (SearchParamType), which the tables below index.
@@ -600,7 +617,7 @@ impl Model {
         }
         let by_name: Names<_> = types.iter().enumerate().map(|(i, t)| (t.name, i)).collect();
         for t in &mut types {
-            if let Some(list) = t.elements.list_mut() {
+            if let Some(list) = t.elements.get_mut() {
                 resolve(list, &by_name)?;
             }
         }
@@ -651,12 +668,12 @@ impl Model {
                 codes,
                 sorted,
             };
-            value_sets.insert(vs.url, value_set);
+            value_sets.insert(vs.url, Lazy::new(value_set));
         }
         let extensions = raw
             .extensions
             .into_iter()
-            .map(|x| (x.url, ExtensionDef::from(x)))
+            .map(|x| (x.url, Lazy::new(ExtensionDef::from(x))))
             .collect();
         let mut invariant_keys = Vec::new();
         fn keys(elements: &[ElementDef], out: &mut Vec<&'static str>) {
@@ -671,7 +688,7 @@ impl Model {
         }
         invariant_keys.sort_unstable();
         invariant_keys.dedup();
-        let search_params = search_params(raw.search_params, &by_name)?;
+        let search_params = Lazy::new(search_params(raw.search_params, &by_name)?);
         let model = Model {
             types,
             by_name,
@@ -691,7 +708,7 @@ impl Model {
         let url = url.split('|').next().unwrap_or(url);
         let id = url.strip_prefix("http://hl7.org/fhir/SearchParameter/")?;
         let name = |t: &u16| self.types.get(usize::from(*t)).map(|t| t.name);
-        let table = &self.search_params;
+        let table = &*self.search_params;
         let (ty, bases) = match table.shared.binary_search_by(|p| p.0.cmp(id)) {
             Ok(at) => {
                 let (_, ty, bases) = table.shared.get(at)?;
@@ -764,17 +781,17 @@ impl Model {
 
     /// The value set of a required binding, by url (no `|version`).
     pub fn value_set(&self, url: &str) -> Option<&ValueSet> {
-        self.value_sets.get(url)
+        self.value_sets.get(url).map(|v| &**v)
     }
 
     /// The extension HL7 defines with R4 at `url` (no `|version`).
     pub fn extension(&self, url: &str) -> Option<&ExtensionDef> {
-        self.extensions.get(url)
+        self.extensions.get(url).map(|x| &**x)
     }
 
     /// Every extension definition, in no particular order.
     pub fn extensions(&self) -> impl Iterator<Item = &ExtensionDef> {
-        self.extensions.values()
+        self.extensions.values().map(|x| &**x)
     }
 
     /// Resolves a JSON property name of an object whose elements are `elements` (a type's, a
@@ -1099,7 +1116,7 @@ fn build(
         kind: raw.kind,
         is_abstract: raw.is_abstract,
         base: raw.base,
-        elements: Elements::new(merge(inherited, own)),
+        elements: Lazy::new(merge(inherited, own)),
         primitive,
         invariants: raw.i,
     };
@@ -1177,7 +1194,8 @@ mod tests {
     #[test]
     fn the_built_in_binary_form_is_the_reviewed_json() {
         let json = Model::from_json(MODEL_TEXT).unwrap();
-        // Every type's elements included, each decoded from its own bytes as it is compared.
+        // Every type's elements, value set, extension definition and the search parameters
+        // included, each decoded from its own bytes as it is compared.
         assert_eq!(model(), json);
         // A broken binary form is an error, not a panic.
         assert!(postcard::from_bytes::<Model>(&[3, 0xff]).is_err());
