@@ -234,9 +234,7 @@ fn json_arg(
 fn context_arg(value: Option<&JsValue>, limits: &Limits) -> Result<Context, JsError> {
     match json_arg(value, "context", limits)? {
         None => Ok(Context::default()),
-        Some(v) => {
-            Context::from_json(&Value::from(v)).map_err(|e| js_error(format!("context: {e}")))
-        }
+        Some(v) => Context::from_value(v).map_err(|e| js_error(format!("context: {e}"))),
     }
 }
 

@@ -175,9 +175,15 @@ fn validate_field_checks_one_element_and_the_rules_across_fields() {
         .validate_field("Patient", "Patient.birthDate", json!("1974-12-25"), &ctx)
         .unwrap()
         .is_empty());
-    // With the record: the rule across fields that reads the birth date speaks.
-    let mut with_record = Context::default();
-    with_record.record = Some(json!({"resourceType": "Patient", "deceasedDateTime": "1970-01-01"}));
+    // With the record: the rule across fields that reads the birth date speaks. The record
+    // comes in the context's parsed form, as the JS API reads it.
+    let with_record = Context::from_value(json!({"asOf": "2026-04-01",
+        "record": {"resourceType": "Patient", "deceasedDateTime": "1970-01-01"}}))
+    .unwrap();
+    assert_eq!(
+        with_record.record,
+        Some(json!({"resourceType": "Patient", "deceasedDateTime": "1970-01-01"}))
+    );
     assert_eq!(
         codes(
             v.validate_field(
@@ -552,4 +558,31 @@ fn a_forms_labels_name_missing_elements_in_its_words() {
         .issues
         .iter()
         .any(|i| i.message == "Falta completar «Date of birth»: complételo cuando se conozca."));
+}
+
+#[test]
+fn a_parsed_context_reads_as_its_json_form_does() {
+    let both = |value: serde_json::Value| {
+        let from_value = Context::from_value(Value::from(value.clone())).map(|c| format!("{c:?}"));
+        let from_json = Context::from_json(&value).map(|c| format!("{c:?}"));
+        assert_eq!(from_value, from_json, "{value}");
+        from_value
+    };
+    assert!(
+        both(serde_json::json!({"asOf": "2026-04-01", "record": {"resourceType": "Basic"}}))
+            .unwrap()
+            .contains("Basic")
+    );
+    // A null record is no record.
+    assert!(both(serde_json::json!({"record": null}))
+        .unwrap()
+        .contains("record: None"));
+    // The same errors: an unknown key, a bad date, not an object.
+    for bad in [
+        serde_json::json!({"recrod": {}}),
+        serde_json::json!({"asOf": "2026-02-30", "record": {}}),
+        serde_json::json!([1]),
+    ] {
+        assert!(both(bad).is_err());
+    }
 }

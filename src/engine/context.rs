@@ -33,8 +33,8 @@ pub struct Context {
 impl Context {
     /// Context from its JSON form `{"asOf": "YYYY-MM-DD"}` (the JS and CLI form: `ContextJson`).
     pub fn from_json(value: &Value) -> Result<Self, InputError> {
-        let raw: ContextJson = serde_json::from_value(value.clone())
-            .map_err(|e| InputError::Context(e.to_string()))?;
+        let raw =
+            ContextJson::deserialize(value).map_err(|e| InputError::Context(e.to_string()))?;
         let mut context = Context {
             record: raw.record.as_ref().map(crate::json::Value::from),
             labels: raw.labels.unwrap_or_default(),
@@ -62,6 +62,19 @@ impl Context {
                 gender: p.gender,
             });
         }
+        Ok(context)
+    }
+
+    /// `from_json` for a context parsed by `crate::parse` (what the JS API reads): the record
+    /// being edited is taken as it is, not converted twice and copied, as `validateField` is
+    /// called at each keystroke with the record.
+    pub fn from_value(mut value: crate::json::Value) -> Result<Self, InputError> {
+        let record = value
+            .as_object_mut()
+            .and_then(|m| m.remove("record"))
+            .filter(|r| !r.is_null());
+        let mut context = Context::from_json(&Value::from(value))?;
+        context.record = record;
         Ok(context)
     }
 }
