@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::json::Value;
 
 use super::fhirpath::{Elem, Env, Expr, Item};
-use super::model::{ElementDef, Kind, Model, Names};
+use super::model::{ElementDef, Kind, Model};
 
 /// Whether this build evaluates the invariants. The browser build does not yet: the FHIRPath
 /// engine and the invariants would take its download (600 KB gzipped, benches/size-budget.json)
@@ -52,8 +52,8 @@ const NATIVE: [&str; 4] = [
 #[derive(Debug, Default)]
 pub struct Invariants {
     list: Vec<Compiled>,
-    /// A type's invariants and its bases'.
-    by_type: Names<Vec<usize>>,
+    /// A type's invariants and its bases', by the type's position in the model's types.
+    by_type: Vec<Vec<usize>>,
     /// An element's own, keyed by the element's address in the model (which never moves
     /// once built: the model is not changed after decoding, and elements live on the heap).
     by_element: HashMap<usize, Vec<usize>, std::hash::BuildHasherDefault<super::model::NameHasher>>,
@@ -89,9 +89,7 @@ impl Invariants {
                 all.extend(own_of_type.get(name).into_iter().flatten().copied());
                 next = model.type_def(name).and_then(|d| d.base);
             }
-            if !all.is_empty() {
-                out.by_type.insert(t.name, all);
-            }
+            out.by_type.push(all);
         }
         Ok(out)
     }
@@ -136,9 +134,16 @@ impl Invariants {
         self.list.get(i)
     }
 
-    /// The invariants of a type and its bases.
-    pub fn of_type(&self, name: &str) -> &[usize] {
-        self.by_type.get(name).map_or(&[], Vec::as_slice)
+    /// The invariants of a type and its bases, by the type's position in `model.types()`.
+    pub fn of_type_at(&self, index: Option<usize>) -> &[usize] {
+        index
+            .and_then(|i| self.by_type.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The invariants of the type named `name` and its bases.
+    pub fn of_type(&self, model: &Model, name: &str) -> &[usize] {
+        self.of_type_at(model.index_of_name(name))
     }
 
     /// An element's own invariants.
@@ -156,11 +161,7 @@ impl Invariants {
     pub fn keep(&mut self, on: impl Fn(&'static str, Level) -> bool) {
         let list = &self.list;
         let wanted = |i: &usize| list.get(*i).is_some_and(|c| on(c.key, c.level));
-        for ids in self
-            .by_type
-            .values_mut()
-            .chain(self.by_element.values_mut())
-        {
+        for ids in self.by_type.iter_mut().chain(self.by_element.values_mut()) {
             ids.retain(wanted);
         }
     }
@@ -248,7 +249,7 @@ mod tests {
         let inv = Invariants::compile(&model).unwrap_or_else(|e| panic!("{e}"));
         assert!(inv.len() > 200, "{}", inv.len());
         let keys = |name: &str| -> Vec<&str> {
-            inv.of_type(name)
+            inv.of_type(&model, name)
                 .iter()
                 .filter_map(|&i| inv.get(i))
                 .map(|c| c.key)

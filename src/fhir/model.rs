@@ -737,6 +737,22 @@ impl Model {
         self.types.get(t.index as usize)
     }
 
+    /// The position of a type of this model in [`Model::types`], found from its address: the
+    /// walk's invariant look-up per element, without hashing the type's name.
+    pub fn index_of(&self, t: &TypeDef) -> Option<usize> {
+        let offset = (t as *const TypeDef as usize).checked_sub(self.types.as_ptr() as usize)?;
+        let at = offset / std::mem::size_of::<TypeDef>().max(1);
+        self.types
+            .get(at)
+            .filter(|x| std::ptr::eq(*x, t))
+            .map(|_| at)
+    }
+
+    /// The position of the type named `name` in [`Model::types`].
+    pub fn index_of_name(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
     /// A type by name (`Patient`, `HumanName`, `date`, `Resource`).
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.by_name.get(name).and_then(|&i| self.types.get(i))

@@ -13,7 +13,7 @@ use super::fhirpath::Elem;
 pub use super::finding::{Defect, Finding};
 use super::index::{Datatype, Entry, Index};
 use super::invariants::{Invariants, Scope};
-use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property};
+use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property, TypeDef};
 use super::path;
 use super::primitives;
 
@@ -324,7 +324,7 @@ impl<'m, 'v> Walker<'m, 'v> {
             let Some(type_name) = property.type_code else {
                 return;
             };
-            self.primitive(type_name, p.json, element, value);
+            self.primitive((type_name, type_def), p.json, element, value);
             return;
         }
         let Some(object) = value.as_object() else {
@@ -348,7 +348,8 @@ impl<'m, 'v> Walker<'m, 'v> {
         }
         if let (Some(checks), false) = (self.checks, property.extension_form) {
             let ty = property.type_code.unwrap_or("BackboneElement");
-            self.invariants(checks, element, ty, value, children);
+            let type_def = type_def.filter(|t| t.name == ty);
+            self.invariants(checks, element, (ty, type_def), value, children);
         }
         if property.type_code == Some("Extension") && !property.extension_form {
             let (root, field) = (self.root, element.name);
@@ -357,18 +358,26 @@ impl<'m, 'v> Walker<'m, 'v> {
         }
     }
 
-    /// Evaluates the invariants of `element` and of its type `ty` on `value`.
+    /// Evaluates the invariants of `element` and of its type `ty` (defined by `type_def`,
+    /// when the model has it at hand) on `value`.
     fn invariants(
         &mut self,
         checks: Checks<'m, 'v>,
         element: &'m ElementDef,
-        ty: &'static str,
+        (ty, type_def): (&'static str, Option<&'m TypeDef>),
         value: &'v Value,
         elements: Option<&'m [ElementDef]>,
     ) {
+        if !super::invariants::EVALUATED {
+            return;
+        }
         let own = checks.invariants.of_element(element);
-        let of_type = checks.invariants.of_type(ty);
-        if !super::invariants::EVALUATED || (own.is_empty() && of_type.is_empty()) {
+        let at = match type_def {
+            Some(t) => self.model.index_of(t),
+            None => self.model.index_of_name(ty),
+        };
+        let of_type = checks.invariants.of_type_at(at);
+        if own.is_empty() && of_type.is_empty() {
             return;
         }
         let focus = Elem::typed(Some(value), None, ty, elements);
@@ -394,7 +403,7 @@ impl<'m, 'v> Walker<'m, 'v> {
         else {
             return;
         };
-        for &i in checks.invariants.of_type(resource_type) {
+        for &i in checks.invariants.of_type(self.model, resource_type) {
             let Some(inv) = checks.invariants.get(i) else {
                 continue;
             };
@@ -410,7 +419,7 @@ impl<'m, 'v> Walker<'m, 'v> {
 
     fn primitive(
         &mut self,
-        type_name: &'static str,
+        (type_name, type_def): (&'static str, Option<&'m TypeDef>),
         json: JsonKind,
         element: &'m ElementDef,
         value: &'v Value,
@@ -468,7 +477,7 @@ impl<'m, 'v> Walker<'m, 'v> {
             }
         }
         if let Some(checks) = self.checks {
-            self.invariants(checks, element, type_name, value, None);
+            self.invariants(checks, element, (type_name, type_def), value, None);
         }
     }
 
