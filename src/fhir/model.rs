@@ -1218,6 +1218,21 @@ mod tests {
     }
 
     #[test]
+    fn a_type_is_found_at_its_position_from_its_address_or_its_name() {
+        let m = model();
+        for (i, t) in m.types().iter().enumerate() {
+            assert_eq!(m.index_of(t), Some(i), "{}", t.name);
+            assert_eq!(m.index_of_name(t.name), Some(i), "{}", t.name);
+        }
+        // A type of another model, or a copy, is not this model's.
+        let other = model();
+        let patient = other.type_def("Patient").unwrap();
+        assert_eq!(m.index_of(patient), None);
+        assert_eq!(m.index_of(&patient.clone()), None);
+        assert_eq!(m.index_of_name("Patientx"), None);
+    }
+
+    #[test]
     fn the_types_that_hold_resources_are_known_without_decoding_them() {
         let m = model();
         let holders: Vec<&str> = m
