@@ -267,19 +267,6 @@ impl<T> Lazy<T> {
 impl<T: Deserialize<'static> + Default> std::ops::Deref for Lazy<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // The walk reads a type's elements at every object: the decoded value is one check
-        // away, and the decoding is kept out of line.
-        match self.decoded.get() {
-            Some(value) => value,
-            None => self.decode(),
-        }
-    }
-}
-
-impl<T: Deserialize<'static> + Default> Lazy<T> {
-    #[cold]
-    #[inline(never)]
-    fn decode(&self) -> &T {
         // The bytes are the build script's encoding of this very value, and a test decodes
         // every one: an empty value here would be a broken build, never a record's doing.
         self.decoded
@@ -472,6 +459,8 @@ pub struct Property<'m> {
     pub type_code: Option<&'static str>,
     /// That type's definition.
     pub type_def: Option<&'m TypeDef>,
+    /// That type's position in [`Model::types`].
+    pub type_index: Option<usize>,
     /// `_name`: the object (or array of objects) carrying a primitive's id and extensions.
     pub extension_form: bool,
 }
@@ -737,17 +726,6 @@ impl Model {
         self.types.get(t.index as usize)
     }
 
-    /// The position of a type of this model in [`Model::types`], found from its address: the
-    /// walk's invariant look-up per element, without hashing the type's name.
-    pub fn index_of(&self, t: &TypeDef) -> Option<usize> {
-        let offset = (t as *const TypeDef as usize).checked_sub(self.types.as_ptr() as usize)?;
-        let at = offset / std::mem::size_of::<TypeDef>().max(1);
-        self.types
-            .get(at)
-            .filter(|x| std::ptr::eq(*x, t))
-            .map(|_| at)
-    }
-
     /// The position of the type named `name` in [`Model::types`].
     pub fn index_of_name(&self, name: &str) -> Option<usize> {
         self.by_name.get(name).copied()
@@ -855,6 +833,7 @@ impl Model {
             element,
             type_code: type_ref.map(|t| t.code),
             type_def,
+            type_index: type_ref.map(|t| t.index as usize),
             extension_form,
         })
     }
@@ -1218,18 +1197,23 @@ mod tests {
     }
 
     #[test]
-    fn a_type_is_found_at_its_position_from_its_address_or_its_name() {
+    fn a_type_is_found_at_its_position_by_name_and_from_a_property() {
         let m = model();
         for (i, t) in m.types().iter().enumerate() {
-            assert_eq!(m.index_of(t), Some(i), "{}", t.name);
             assert_eq!(m.index_of_name(t.name), Some(i), "{}", t.name);
         }
-        // A type of another model, or a copy, is not this model's.
-        let other = model();
-        let patient = other.type_def("Patient").unwrap();
-        assert_eq!(m.index_of(patient), None);
-        assert_eq!(m.index_of(&patient.clone()), None);
         assert_eq!(m.index_of_name("Patientx"), None);
+        let patient = &m.type_def("Patient").unwrap().elements;
+        for (key, ty) in [
+            ("birthDate", "date"),
+            ("name", "HumanName"),
+            ("_gender", "code"),
+        ] {
+            let p = m.property(patient, key).unwrap();
+            let at = p.type_index.and_then(|i| m.types().get(i));
+            assert_eq!(at.map(|t| t.name), Some(ty), "{key}");
+            assert!(std::ptr::eq(at.unwrap(), p.type_def.unwrap()), "{key}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::fhirpath::Elem;
 pub use super::finding::{Defect, Finding};
 use super::index::{Datatype, Entry, Index};
 use super::invariants::{Invariants, Scope};
-use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property, TypeDef};
+use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property};
 use super::path;
 use super::primitives;
 
@@ -324,7 +324,7 @@ impl<'m, 'v> Walker<'m, 'v> {
             let Some(type_name) = property.type_code else {
                 return;
             };
-            self.primitive((type_name, type_def), p.json, element, value);
+            self.primitive((type_name, property.type_index), p.json, element, value);
             return;
         }
         let Some(object) = value.as_object() else {
@@ -348,8 +348,7 @@ impl<'m, 'v> Walker<'m, 'v> {
         }
         if let (Some(checks), false) = (self.checks, property.extension_form) {
             let ty = property.type_code.unwrap_or("BackboneElement");
-            let type_def = type_def.filter(|t| t.name == ty);
-            self.invariants(checks, element, (ty, type_def), value, children);
+            self.invariants(checks, element, (ty, property.type_index), value, children);
         }
         if property.type_code == Some("Extension") && !property.extension_form {
             let (root, field) = (self.root, element.name);
@@ -358,13 +357,13 @@ impl<'m, 'v> Walker<'m, 'v> {
         }
     }
 
-    /// Evaluates the invariants of `element` and of its type `ty` (defined by `type_def`,
-    /// when the model has it at hand) on `value`.
+    /// Evaluates the invariants of `element` and of its type `ty` (at `type_index` in the
+    /// model's types, when the model gave it) on `value`.
     fn invariants(
         &mut self,
         checks: Checks<'m, 'v>,
         element: &'m ElementDef,
-        (ty, type_def): (&'static str, Option<&'m TypeDef>),
+        (ty, type_index): (&'static str, Option<usize>),
         value: &'v Value,
         elements: Option<&'m [ElementDef]>,
     ) {
@@ -372,10 +371,7 @@ impl<'m, 'v> Walker<'m, 'v> {
             return;
         }
         let own = checks.invariants.of_element(element);
-        let at = match type_def {
-            Some(t) => self.model.index_of(t),
-            None => self.model.index_of_name(ty),
-        };
+        let at = type_index.or_else(|| self.model.index_of_name(ty));
         let of_type = checks.invariants.of_type_at(at);
         if own.is_empty() && of_type.is_empty() {
             return;
@@ -419,7 +415,7 @@ impl<'m, 'v> Walker<'m, 'v> {
 
     fn primitive(
         &mut self,
-        (type_name, type_def): (&'static str, Option<&'m TypeDef>),
+        (type_name, type_index): (&'static str, Option<usize>),
         json: JsonKind,
         element: &'m ElementDef,
         value: &'v Value,
@@ -477,7 +473,7 @@ impl<'m, 'v> Walker<'m, 'v> {
             }
         }
         if let Some(checks) = self.checks {
-            self.invariants(checks, element, (type_name, type_def), value, None);
+            self.invariants(checks, element, (type_name, type_index), value, None);
         }
     }
 
