@@ -4,6 +4,7 @@
 //! pat-1). The walk evaluates them at each element it visits ([`super::walk`]).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::json::Value;
 
@@ -53,13 +54,31 @@ const NATIVE: [&str; 4] = [
 pub struct Invariants {
     list: Vec<Compiled>,
     /// A type's invariants and its bases', by the type's position in the model's types.
-    by_type: Vec<Vec<usize>>,
+    by_type: Vec<Vec<Slot>>,
     /// An element's own, keyed by the element's address in the model (which never moves
     /// once built: the model is not changed after decoding, and elements live on the heap).
-    by_element: HashMap<usize, Vec<usize>, std::hash::BuildHasherDefault<super::model::NameHasher>>,
+    by_element: HashMap<usize, Vec<Slot>, std::hash::BuildHasherDefault<super::model::NameHasher>>,
     /// Resource types with an element invariant that reads beyond its element (`%resource`,
     /// `%rootResource`, `resolve()`: CareTeam's ctm-1, StructureDefinition's sdf-8).
     reads_record: Vec<&'static str>,
+}
+
+/// An invariant where it applies (a type, an element), with its result on an element that
+/// lacks every child it reads: worked out the first time one is met, as that result depends
+/// on the element's type and on nothing else.
+#[derive(Debug)]
+pub struct Slot {
+    index: usize,
+    when_absent: OnceLock<Option<bool>>,
+}
+
+impl Slot {
+    fn new(index: usize) -> Slot {
+        Slot {
+            index,
+            when_absent: OnceLock::new(),
+        }
+    }
 }
 
 impl Invariants {
@@ -89,7 +108,7 @@ impl Invariants {
                 all.extend(own_of_type.get(name).into_iter().flatten().copied());
                 next = model.type_def(name).and_then(|d| d.base);
             }
-            out.by_type.push(all);
+            out.by_type.push(all.into_iter().map(Slot::new).collect());
         }
         Ok(out)
     }
@@ -98,7 +117,9 @@ impl Invariants {
         for e in elements {
             let own = self.add_all(&e.invariants)?;
             if !own.is_empty() {
-                self.by_element.insert(e as *const ElementDef as usize, own);
+                let slots = own.into_iter().map(Slot::new).collect();
+                self.by_element
+                    .insert(e as *const ElementDef as usize, slots);
             }
             self.add_elements(&e.children)?;
         }
@@ -135,19 +156,19 @@ impl Invariants {
     }
 
     /// The invariants of a type and its bases, by the type's position in `model.types()`.
-    pub fn of_type_at(&self, index: Option<usize>) -> &[usize] {
+    pub fn of_type_at(&self, index: Option<usize>) -> &[Slot] {
         index
             .and_then(|i| self.by_type.get(i))
             .map_or(&[], Vec::as_slice)
     }
 
     /// The invariants of the type named `name` and its bases.
-    pub fn of_type(&self, model: &Model, name: &str) -> &[usize] {
+    pub fn of_type(&self, model: &Model, name: &str) -> &[Slot] {
         self.of_type_at(model.index_of_name(name))
     }
 
     /// An element's own invariants.
-    pub fn of_element(&self, element: &ElementDef) -> &[usize] {
+    pub fn of_element(&self, element: &ElementDef) -> &[Slot] {
         if element.invariants.is_empty() {
             return &[];
         }
@@ -160,10 +181,36 @@ impl Invariants {
     /// disabled keys, and best-practice ones nobody asked for. Nothing is evaluated for them.
     pub fn keep(&mut self, on: impl Fn(&'static str, Level) -> bool) {
         let list = &self.list;
-        let wanted = |i: &usize| list.get(*i).is_some_and(|c| on(c.key, c.level));
+        let wanted = |s: &Slot| list.get(s.index).is_some_and(|c| on(c.key, c.level));
         for ids in self.by_type.iter_mut().chain(self.by_element.values_mut()) {
             ids.retain(wanted);
         }
+    }
+
+    /// The invariant at `slot` when it is broken on `focus`. An evaluation that fails (values
+    /// of types the expression does not expect, often beside a structure issue) is not a
+    /// violation.
+    pub fn broken<'v>(
+        &self,
+        slot: &Slot,
+        model: &'v Model,
+        scope: &Scope<'v>,
+        focus: Elem<'v>,
+    ) -> Option<&Compiled> {
+        let inv = self.list.get(slot.index)?;
+        let holds = match focus.value {
+            Some(Value::Object(members))
+                if !super::fhirpath::plain() && inv.expr.decided_by_absence(members) =>
+            {
+                *slot.when_absent.get_or_init(|| {
+                    let empty = Value::Object(Default::default());
+                    let bare = Elem::typed(Some(&empty), None, focus.ty, focus.elements);
+                    inv.holds(model, scope, bare)
+                })
+            }
+            _ => inv.holds(model, scope, focus),
+        };
+        (holds == Some(false)).then_some(inv)
     }
 
     /// Whether an element invariant of `resource_type` reads the rest of the record.
@@ -215,10 +262,9 @@ impl<'v> Scope<'v> {
 }
 
 impl Compiled {
-    /// Whether the invariant holds on `focus` (a value of type `ty` with `elements`). An
-    /// evaluation that fails (values of types the expression does not expect, often beside a
-    /// structure issue) is not a violation: None.
-    pub fn holds<'v>(&self, model: &'v Model, scope: &Scope<'v>, focus: Elem<'v>) -> Option<bool> {
+    /// Whether the invariant holds on `focus` (a value of type `ty` with `elements`); None when
+    /// its evaluation fails.
+    fn holds<'v>(&self, model: &'v Model, scope: &Scope<'v>, focus: Elem<'v>) -> Option<bool> {
         let env = Env {
             model,
             resource: scope.resource.map(Item::Elem),
@@ -251,7 +297,7 @@ mod tests {
         let keys = |name: &str| -> Vec<&str> {
             inv.of_type(&model, name)
                 .iter()
-                .filter_map(|&i| inv.get(i))
+                .filter_map(|s| inv.get(s.index))
                 .map(|c| c.key)
                 .collect()
         };
@@ -269,9 +315,56 @@ mod tests {
             .map(|e| inv.of_element(e))
             .unwrap_or_default()
             .iter()
-            .filter_map(|&i| inv.get(i))
+            .filter_map(|s| inv.get(s.index))
             .map(|c| c.key)
             .collect();
         assert_eq!(own, ["pat-1"]);
+    }
+
+    /// The shortcuts (an element decided by the absence of what an invariant reads, parts of
+    /// an expression kept) give what full evaluation gives, on the official examples and the
+    /// reference validator's test records (valid and invalid ones).
+    #[test]
+    fn shortcuts_give_what_full_evaluation_gives() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut add = |dir: std::path::PathBuf| {
+            let entries = std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("{}: {e} (run scripts/setup.sh)", dir.display()));
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let small = entry.metadata().is_ok_and(|m| m.len() < 300_000);
+                if path.extension().is_some_and(|x| x == "json") && small {
+                    files.push(path);
+                }
+            }
+        };
+        add(root.join("tools/node_modules/hl7.fhir.r4.examples"));
+        add(root.join("../shared/conformance/fhir-test-cases-r4/validator"));
+        assert!(files.len() > 4000, "{}", files.len());
+        let validator =
+            crate::Validator::new(crate::Options::default()).unwrap_or_else(|e| panic!("{e}"));
+        let context = crate::Context::default();
+        let (mut compared, mut with_invariants) = (0, 0);
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let run = |plain: bool| {
+                super::super::fhirpath::set_plain(plain);
+                let report = validator.validate_json(&text, &context);
+                super::super::fhirpath::set_plain(false);
+                report.map(|r| format!("{:?}", r.issues)).ok()
+            };
+            let (fast, full) = (run(false), run(true));
+            assert_eq!(fast, full, "{}", path.display());
+            compared += 1;
+            if full.is_some_and(|f| f.contains("invariant: Some(")) {
+                with_invariants += 1;
+            }
+        }
+        assert!(compared > 4000, "{compared}");
+        // Broken invariants are among them: the comparison sees both outcomes.
+        assert!(with_invariants > 50, "{with_invariants}");
     }
 }

@@ -377,11 +377,11 @@ impl<'m, 'v> Walker<'m, 'v> {
             return;
         }
         let focus = Elem::typed(Some(value), None, ty, elements);
-        for &i in own.iter().chain(of_type) {
-            let Some(inv) = checks.invariants.get(i) else {
-                continue;
-            };
-            if inv.holds(self.model, &checks.scope, focus) == Some(false) {
+        for slot in own.iter().chain(of_type) {
+            let broken = checks
+                .invariants
+                .broken(slot, self.model, &checks.scope, focus);
+            if let Some(inv) = broken {
                 self.find(Defect::Invariant {
                     key: inv.key,
                     level: inv.level,
@@ -399,11 +399,11 @@ impl<'m, 'v> Walker<'m, 'v> {
         else {
             return;
         };
-        for &i in checks.invariants.of_type(self.model, resource_type) {
-            let Some(inv) = checks.invariants.get(i) else {
-                continue;
-            };
-            if inv.holds(self.model, &checks.scope, focus) == Some(false) {
+        for slot in checks.invariants.of_type(self.model, resource_type) {
+            let broken = checks
+                .invariants
+                .broken(slot, self.model, &checks.scope, focus);
+            if let Some(inv) = broken {
                 self.find(Defect::Invariant {
                     key: inv.key,
                     level: inv.level,

@@ -161,9 +161,11 @@ impl Regexes {
                 self.collect(a)?;
                 self.collect(b)?;
             }
-            Node::Negate(a) | Node::Is(a, _) | Node::As(a, _) | Node::Descending(a) => {
-                self.collect(a)?
-            }
+            Node::Negate(a)
+            | Node::Is(a, _)
+            | Node::As(a, _)
+            | Node::Descending(a)
+            | Node::Memo(a, _) => self.collect(a)?,
             _ => {}
         }
         Ok(())
@@ -205,6 +207,8 @@ struct Eval<'e, 'a> {
     /// Kept from the second walk of an element on (None after the first): most
     /// evaluations walk an element once, and keeping its walk would only copy it.
     descendants: RefCell<Vec<(Walked<'a>, Option<Vec<Item<'a>>>)>>,
+    /// The values of the parts the compiler marked to keep ([`Node::Memo`]), by slot.
+    memo: RefCell<Vec<Option<Vec<Item<'a>>>>>,
 }
 
 type Out<'a> = Result<Vec<Item<'a>>, Error>;
@@ -216,6 +220,7 @@ pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> Out<'a
         context: focus,
         vars: RefCell::new(Vec::new()),
         descendants: RefCell::new(Vec::new()),
+        memo: RefCell::new(vec![None; expr.slots]),
     };
     let frame = Frame {
         this: match focus {
@@ -511,6 +516,17 @@ impl<'e, 'a> Eval<'e, 'a> {
                 })
             }
             Node::Descending(inner) => self.node(inner, focus, frame),
+            Node::Memo(inner, _) if super::plain() => self.node(inner, focus, frame),
+            Node::Memo(inner, slot) => {
+                if let Some(Some(kept)) = self.memo.borrow().get(*slot) {
+                    return Ok(kept.clone());
+                }
+                let value = self.node(inner, focus, frame)?;
+                if let Some(place) = self.memo.borrow_mut().get_mut(*slot) {
+                    *place = Some(value.clone());
+                }
+                Ok(value)
+            }
             Node::Binary(op, l, r) => self.binary(*op, l, r, focus, frame),
             Node::Is(inner, t) => {
                 let v = self.node(inner, focus, frame)?;

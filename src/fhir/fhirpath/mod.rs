@@ -8,7 +8,9 @@
 //! FHIRPath's date-precision rules work as the specification says.
 
 mod eval;
+mod memo;
 mod pattern;
+mod reads;
 mod syntax;
 pub mod value;
 
@@ -46,6 +48,13 @@ impl std::fmt::Display for Error {
 pub struct Expr {
     root: syntax::Node,
     regexes: eval::Regexes,
+    /// The focus's child names that decide the result by their absence ([`reads`]).
+    focus_names: Option<Box<[Box<str>]>>,
+    /// A bit per name's first two bytes ([`first_two_bit`]): most members are told apart
+    /// from the names without comparing them.
+    name_bits: u64,
+    /// How many parts of the expression an evaluation keeps the value of ([`memo`]).
+    slots: usize,
 }
 
 /// Deeper nesting than this is refused when compiling: expressions come from definitions and
@@ -54,9 +63,44 @@ const MAX_NESTING: usize = 128;
 
 impl Expr {
     pub fn compile(text: &str) -> Result<Expr, Error> {
-        let root = parse(text)?;
+        let mut root = parse(text)?;
         let regexes = eval::Regexes::of(&root)?;
-        Ok(Expr { root, regexes })
+        let focus_names: Option<Box<[Box<str>]>> = reads::focus_names(&root)
+            .map(|names| names.into_iter().map(String::into_boxed_str).collect());
+        let name_bits = focus_names
+            .iter()
+            .flatten()
+            .map(|n| first_two_bit(n).unwrap_or(u64::MAX))
+            .fold(0, |bits, bit| bits | bit);
+        let slots = memo::mark(&mut root);
+        Ok(Expr {
+            root,
+            regexes,
+            focus_names,
+            name_bits,
+            slots,
+        })
+    }
+
+    /// Whether a focus with these members gives the result an empty element of its type
+    /// gives: the expression reads the focus only through child names, and it has none of
+    /// them (`value` for `valueQuantity`, `_name` for `name`). Then it reads nothing more of the
+    /// focus, nor of the record, the Bundle or the clock.
+    pub fn decided_by_absence(&self, members: &crate::json::Map) -> bool {
+        let Some(names) = &self.focus_names else {
+            return false;
+        };
+        members.keys().all(|key| {
+            let key = key.strip_prefix('_').unwrap_or(key);
+            if first_two_bit(key).is_some_and(|bit| self.name_bits & bit == 0) {
+                return true;
+            }
+            !names.iter().any(|n| {
+                key.strip_prefix(&**n).is_some_and(|rest| {
+                    rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+                })
+            })
+        })
     }
 
     /// The collection the expression gives on `focus` (usually one element, `%context`).
@@ -85,6 +129,34 @@ impl Expr {
             )),
         }
     }
+}
+
+/// A bit of 64 for a name's first two bytes, which a choice's JSON name shares with its
+/// FHIRPath name (`valueQuantity`, `value`); None for a shorter name.
+fn first_two_bit(name: &str) -> Option<u64> {
+    match name.as_bytes() {
+        [a, b, ..] => Some(1 << ((u32::from(*a) * 31 + u32::from(*b)) % 64)),
+        _ => None,
+    }
+}
+
+// Tests evaluate without the shortcuts (a focus decided by absence, kept parts) to compare.
+#[cfg(test)]
+thread_local! {
+    static PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread evaluates every expression in full (tests only).
+pub(crate) fn plain() -> bool {
+    #[cfg(test)]
+    return PLAIN.with(|p| p.get());
+    #[cfg(not(test))]
+    false
+}
+
+#[cfg(test)]
+pub(crate) fn set_plain(on: bool) {
+    PLAIN.with(|p| p.set(on));
 }
 
 /// Whether `text` is FHIRPath, without compiling its regular expressions: for checks of

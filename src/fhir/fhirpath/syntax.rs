@@ -440,6 +440,8 @@ pub enum Node {
     As(Box<Node>, TypeName),
     /// A descending sort key in `sort(-x)`.
     Descending(Box<Node>),
+    /// A part whose value the evaluation keeps in a slot once worked out (memo.rs).
+    Memo(Box<Node>, usize),
 }
 
 /// The deepest tree accepted: evaluation recurses on the tree, so its depth must be bounded
@@ -453,6 +455,7 @@ fn depth(node: &Node) -> usize {
         Node::Call(_, args) => args.iter().map(depth).max().unwrap_or(0),
         Node::Path(a, b) | Node::Indexer(a, b) | Node::Binary(_, a, b) => depth(a).max(depth(b)),
         Node::Negate(a) | Node::Is(a, _) | Node::As(a, _) | Node::Descending(a) => depth(a),
+        Node::Memo(a, _) => depth(a),
         _ => 0,
     }
 }
