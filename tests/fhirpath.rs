@@ -227,7 +227,7 @@ fn run(model: &Model, inputs: &BTreeMap<String, Option<Value>>, case: &Case) -> 
             ))
         }
         (Err(e), None) => return Outcome::Fail(format!("error: {e}")),
-        (Ok(items), None) => items,
+        (Ok(items), None) => items.to_vec(),
     };
     let items = if case.predicate {
         vec![Item::Bool(!items.is_empty())]

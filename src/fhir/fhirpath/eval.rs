@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+
+use smallvec::smallvec;
 use std::cmp::Ordering;
 
 use crate::json::{same_name, Value};
@@ -189,7 +191,7 @@ fn choice_suffix_is(suffix: &str, code: &str) -> bool {
 struct Frame<'a> {
     this: Option<Item<'a>>,
     index: Option<usize>,
-    total: Option<Vec<Item<'a>>>,
+    total: Option<Items<'a>>,
 }
 
 /// An element whose descendants were walked: its value's address and its type.
@@ -200,18 +202,21 @@ struct Eval<'e, 'a> {
     env: &'e Env<'a>,
     /// The context of the whole evaluation (`%context`).
     context: &'e [Item<'a>],
-    vars: RefCell<Vec<(String, Vec<Item<'a>>)>>,
+    vars: RefCell<Vec<(String, Items<'a>)>>,
     /// `descendants()` of an element already walked in this evaluation, by the element's
     /// address and type: dom-3 asks for `%resource.descendants()` four times for each
     /// contained resource.
     /// Kept from the second walk of an element on (None after the first): most
     /// evaluations walk an element once, and keeping its walk would only copy it.
-    descendants: RefCell<Vec<(Walked<'a>, Option<Vec<Item<'a>>>)>>,
+    descendants: RefCell<Vec<(Walked<'a>, Option<Items<'a>>)>>,
     /// The values of the parts the compiler marked to keep ([`Node::Memo`]), by slot.
-    memo: RefCell<Vec<Option<Vec<Item<'a>>>>>,
+    memo: RefCell<Vec<Option<Items<'a>>>>,
 }
 
-type Out<'a> = Result<Vec<Item<'a>>, Error>;
+/// A collection: most hold one value or none, kept without allocating.
+pub type Items<'a> = smallvec::SmallVec<[Item<'a>; 1]>;
+
+type Out<'a> = Result<Items<'a>, Error>;
 
 pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> Out<'a> {
     let e = Eval {
@@ -407,11 +412,11 @@ fn simple_key<'a>(item: &Item<'a>) -> Option<(bool, Cow<'a, str>)> {
     }
 }
 
-fn distinct<'a>(items: Vec<Item<'a>>) -> Vec<Item<'a>> {
-    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+fn distinct<'a>(items: Items<'a>) -> Items<'a> {
+    let mut out: Items = Items::with_capacity(items.len());
     let mut seen = std::collections::HashSet::new();
     // Items that are not simple values, compared pairwise among themselves.
-    let mut others: Vec<Item> = Vec::new();
+    let mut others: Items = Items::new();
     for i in items {
         match simple_key(&i) {
             Some(key) => {
@@ -451,11 +456,11 @@ fn boolean(items: &[Item]) -> Result<Option<bool>, Error> {
     }
 }
 
-fn one_bool<'a>(b: bool) -> Vec<Item<'a>> {
-    vec![Item::Bool(b)]
+fn one_bool<'a>(b: bool) -> Items<'a> {
+    smallvec![Item::Bool(b)]
 }
 
-fn opt_bool<'a>(b: Option<bool>) -> Vec<Item<'a>> {
+fn opt_bool<'a>(b: Option<bool>) -> Items<'a> {
     b.map(one_bool).unwrap_or_default()
 }
 
@@ -470,8 +475,8 @@ fn integer_arg(items: &[Item]) -> Result<Option<i64>, Error> {
 impl<'e, 'a> Eval<'e, 'a> {
     fn node(&self, node: &'a Node, focus: &[Item<'a>], frame: &Frame<'a>) -> Out<'a> {
         match node {
-            Node::Empty => Ok(Vec::new()),
-            Node::Literal(l) => Ok(vec![match l {
+            Node::Empty => Ok(Items::new()),
+            Node::Literal(l) => Ok(smallvec![match l {
                 Literal::Bool(b) => Item::Bool(*b),
                 Literal::Str(s) => Item::Str(Cow::Borrowed(s)),
                 Literal::Int(i) => Item::Int(*i),
@@ -505,10 +510,10 @@ impl<'e, 'a> Eval<'e, 'a> {
             Node::Negate(inner) => {
                 let v = self.node(inner, focus, frame)?;
                 Ok(match single(&v)?.map(|i| system(&i)) {
-                    None => Vec::new(),
+                    None => Items::new(),
                     Some(Item::Int(i)) => i.checked_neg().map(Item::Int).into_iter().collect(),
-                    Some(Item::Dec(d)) => vec![Item::Dec(d.negated())],
-                    Some(Item::Quantity(q)) => vec![Item::Quantity(Quantity {
+                    Some(Item::Dec(d)) => smallvec![Item::Dec(d.negated())],
+                    Some(Item::Quantity(q)) => smallvec![Item::Quantity(Quantity {
                         value: q.value.negated(),
                         unit: q.unit,
                     })],
@@ -531,7 +536,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             Node::Is(inner, t) => {
                 let v = self.node(inner, focus, frame)?;
                 Ok(match single(&v)? {
-                    None => Vec::new(),
+                    None => Items::new(),
                     Some(i) => one_bool(self.is_type(&i, t, false)?),
                 })
             }
@@ -543,7 +548,7 @@ impl<'e, 'a> Eval<'e, 'a> {
     }
 
     fn constant(&self, name: &str) -> Out<'a> {
-        let s = |v: Cow<'static, str>| Ok(vec![Item::Str(v)]);
+        let s = |v: Cow<'static, str>| Ok(smallvec![Item::Str(v)]);
         match name {
             "resource" => Ok(self.env.resource.iter().cloned().collect()),
             "rootResource" => Ok(self
@@ -554,7 +559,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 .cloned()
                 .into_iter()
                 .collect()),
-            "context" => Ok(self.context.to_vec()),
+            "context" => Ok(Items::from(self.context)),
             "ucum" => s(Cow::Borrowed("http://unitsofmeasure.org")),
             "sct" => s(Cow::Borrowed("http://snomed.info/sct")),
             "loinc" => s(Cow::Borrowed("http://loinc.org")),
@@ -577,7 +582,7 @@ impl<'e, 'a> Eval<'e, 'a> {
     /// `name` from each item: a child element, or the item itself when `name` is its type
     /// (`Patient.name` on a Patient).
     fn navigate(&self, focus: &[Item<'a>], name: &str) -> Out<'a> {
-        let mut out = Vec::new();
+        let mut out = Items::new();
         for item in focus {
             match item {
                 Item::Elem(e) => {
@@ -633,7 +638,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         }
     }
 
-    fn child(&self, e: &Elem<'a>, name: &str, out: &mut Vec<Item<'a>>) -> Result<(), Error> {
+    fn child(&self, e: &Elem<'a>, name: &str, out: &mut Items<'a>) -> Result<(), Error> {
         let Some((obj, elements)) = self.members(e) else {
             return Ok(());
         };
@@ -736,7 +741,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         key: &str,
         ty: &'a str,
         elements: Option<&'a [ElementDef]>,
-        out: &mut Vec<Item<'a>>,
+        out: &mut Items<'a>,
     ) {
         let (value, ext) = obj.get_with_underscored(key);
         let at = |v: Option<&'a Value>, i: usize| -> Option<&'a Value> {
@@ -825,8 +830,8 @@ impl<'e, 'a> Eval<'e, 'a> {
         })
     }
 
-    fn of_type(&self, items: Vec<Item<'a>>, t: &TypeName) -> Out<'a> {
-        let mut out = Vec::with_capacity(items.len());
+    fn of_type(&self, items: Items<'a>, t: &TypeName) -> Out<'a> {
+        let mut out = Items::with_capacity(items.len());
         for i in items {
             if self.is_type(&i, t, true)? {
                 out.push(i);
@@ -859,7 +864,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         match args.get(i) {
             // Arguments other than lambdas are evaluated on the context of the call: $this.
             Some(a) => self.node(a, self.context_for_args(frame), frame),
-            None => Ok(Vec::new()),
+            None => Ok(Items::new()),
         }
     }
 
@@ -927,9 +932,9 @@ impl<'e, 'a> Eval<'e, 'a> {
                 };
                 one_bool(small.iter().all(|i| contains_item(big, i)))
             }
-            F::Count => vec![Item::Int(i64::try_from(focus.len()).unwrap_or(i64::MAX))],
-            F::Distinct => distinct(focus.to_vec()),
-            F::IsDistinct => one_bool(distinct(focus.to_vec()).len() == focus.len()),
+            F::Count => smallvec![Item::Int(i64::try_from(focus.len()).unwrap_or(i64::MAX))],
+            F::Distinct => distinct(Items::from(focus)),
+            F::IsDistinct => one_bool(distinct(Items::from(focus)).len() == focus.len()),
             F::Where => {
                 let arg = args
                     .first()
@@ -946,7 +951,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let arg = args
                     .first()
                     .ok_or_else(|| exec("select() needs a projection"))?;
-                let mut out = Vec::new();
+                let mut out = Items::new();
                 for (i, item) in focus.iter().enumerate() {
                     let f = Frame {
                         this: Some(item.clone()),
@@ -961,10 +966,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let arg = args
                     .first()
                     .ok_or_else(|| exec("repeat() needs a projection"))?;
-                let mut out: Vec<Item<'a>> = Vec::new();
-                let mut next: Vec<Item<'a>> = focus.to_vec();
+                let mut out: Items<'a> = Items::new();
+                let mut next: Items<'a> = Items::from(focus);
                 while !next.is_empty() {
-                    let mut found = Vec::new();
+                    let mut found = Items::new();
                     for item in &next {
                         let f = Frame {
                             this: Some(item.clone()),
@@ -989,12 +994,12 @@ impl<'e, 'a> Eval<'e, 'a> {
                     .ok_or_else(|| Error::Semantic("expected a type name".into()))?;
                 match f {
                     F::Is => match single(focus)? {
-                        None => Vec::new(),
+                        None => Items::new(),
                         Some(i) => one_bool(self.is_type(&i, &t, false)?),
                     },
                     // `as` on several values filters them as ofType does, as the R4 core
                     // invariants need (dom-3: `descendants().as(canonical)`).
-                    _ => self.of_type(focus.to_vec(), &t)?,
+                    _ => self.of_type(Items::from(focus), &t)?,
                 }
             }
             F::Single => single(focus)?.into_iter().collect(),
@@ -1029,7 +1034,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                     .collect()
             }
             F::Union | F::Combine => {
-                let mut all = focus.to_vec();
+                let mut all = Items::from(focus);
                 all.extend(self.arg(args, 0, frame)?);
                 if f == F::Union {
                     distinct(all)
@@ -1060,7 +1065,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let branch = if crit == Some(true) { 1 } else { 2 };
                 match args.get(branch) {
                     Some(a) => self.node(a, focus, &f2)?,
-                    None => Vec::new(),
+                    None => Items::new(),
                 }
             }
             F::ToBoolean | F::ConvertsToBoolean => {
@@ -1121,7 +1126,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             | F::Escape
             | F::Unescape => {
                 let Some(item) = single(focus)? else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 let Some(s) = text_of(&item) else {
                     return Err(exec("a string function on a value that is not a string"));
@@ -1132,7 +1137,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let sep = self.string_arg(args, 0, frame)?.unwrap_or_default();
                 let parts: Option<Vec<Cow<str>>> = focus.iter().map(text_of).collect();
                 match parts {
-                    Some(p) => vec![Item::Str(p.join(&sep).into())],
+                    Some(p) => smallvec![Item::Str(p.join(&sep).into())],
                     None => return Err(exec("join() on values that are not strings")),
                 }
             }
@@ -1147,21 +1152,21 @@ impl<'e, 'a> Eval<'e, 'a> {
             | F::Sqrt
             | F::Truncate => {
                 let Some(x) = input_single()? else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 let arg = if args.is_empty() {
                     None
                 } else {
                     let a = self.arg(args, 0, frame)?;
                     match single(&a)?.map(|i| system(&i)) {
-                        None => return Ok(Vec::new()),
+                        None => return Ok(Items::new()),
                         some => some,
                     }
                 };
                 math(f, x, arg)?.into_iter().collect()
             }
             F::Children => {
-                let mut out = Vec::new();
+                let mut out = Items::new();
                 for i in focus {
                     self.children(i, &mut out);
                 }
@@ -1184,10 +1189,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                 {
                     return Ok(found);
                 }
-                let mut out = Vec::new();
-                let mut next: Vec<Item<'a>> = focus.to_vec();
+                let mut out = Items::new();
+                let mut next: Items<'a> = Items::from(focus);
                 while !next.is_empty() {
-                    let mut found = Vec::new();
+                    let mut found = Items::new();
                     for i in &next {
                         self.children(i, &mut found);
                     }
@@ -1203,15 +1208,15 @@ impl<'e, 'a> Eval<'e, 'a> {
                 }
                 out
             }
-            F::Trace => focus.to_vec(),
+            F::Trace => Items::from(focus),
             F::Now | F::Today | F::TimeOfDay => {
                 let secs_ms = self.env.now_millis;
                 let base = Temporal::parse_date_time("1970-01-01T00:00:00.000Z");
                 let Some(base) = base else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 let Some(now) = base.shifted(Decimal::from_int(secs_ms), "ms") else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 let mut t = now;
                 match f {
@@ -1226,7 +1231,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                     }
                     _ => {}
                 }
-                vec![Item::Temporal(t)]
+                smallvec![Item::Temporal(t)]
             }
             F::Not => opt_bool(boolean(focus)?.map(|b| !b)),
             F::HasValue => one_bool(matches!(
@@ -1234,13 +1239,15 @@ impl<'e, 'a> Eval<'e, 'a> {
                 [Item::Elem(Elem { value: Some(v), .. })] if !v.is_object() && !v.is_array()
             )),
             F::GetValue => match focus {
-                [i @ Item::Elem(e)] if e.value.is_some() && e.is_primitive() => vec![system(i)],
-                _ => Vec::new(),
+                [i @ Item::Elem(e)] if e.value.is_some() && e.is_primitive() => {
+                    smallvec![system(i)]
+                }
+                _ => Items::new(),
             },
             F::Resolve => focus.iter().filter_map(|i| self.resolve(i)).collect(),
             F::Extension => {
                 let url = self.string_arg(args, 0, frame)?;
-                let mut exts = Vec::new();
+                let mut exts = Items::new();
                 for i in focus {
                     if let Item::Elem(e) = i {
                         self.child(e, "extension", &mut exts)?;
@@ -1278,12 +1285,12 @@ impl<'e, 'a> Eval<'e, 'a> {
                     .collect()
             }
             // Terminology is not evaluated offline: no answer rather than a guess.
-            F::MemberOf => Vec::new(),
+            F::MemberOf => Items::new(),
             // The walk checks narrative itself (narrative rules): nothing to add here.
             F::HtmlChecks => one_bool(true),
             F::LowBoundary | F::HighBoundary => {
                 let Some(x) = input_single()? else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 let digits = integer_arg(&self.arg(args, 0, frame)?)?;
                 boundary(x, f == F::HighBoundary, digits)
@@ -1291,10 +1298,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                     .collect()
             }
             F::Precision => match input_single()? {
-                Some(Item::Dec(d)) => vec![Item::Int(i64::from(d.scale))],
-                Some(Item::Int(_)) => vec![Item::Int(0)],
-                Some(Item::Temporal(t)) => vec![Item::Int(temporal_digits(&t))],
-                _ => Vec::new(),
+                Some(Item::Dec(d)) => smallvec![Item::Int(i64::from(d.scale))],
+                Some(Item::Int(_)) => smallvec![Item::Int(0)],
+                Some(Item::Temporal(t)) => smallvec![Item::Int(temporal_digits(&t))],
+                _ => Items::new(),
             },
             F::Comparable => {
                 let other = self.arg(args, 0, frame)?;
@@ -1302,17 +1309,17 @@ impl<'e, 'a> Eval<'e, 'a> {
                     (Some(Item::Quantity(a)), Some(Item::Quantity(b))) => {
                         one_bool(a.compare(&b).is_some())
                     }
-                    _ => Vec::new(),
+                    _ => Items::new(),
                 }
             }
             F::Sort => self.sort(focus, args, frame)?,
             F::Aggregate => {
                 let Some(agg) = args.first() else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 let mut total = match args.get(1) {
                     Some(init) => self.node(init, focus, frame)?,
-                    None => Vec::new(),
+                    None => Items::new(),
                 };
                 for (i, item) in focus.iter().enumerate() {
                     let f2 = Frame {
@@ -1331,7 +1338,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 };
                 let value = match args.get(1) {
                     Some(a) => self.node(a, focus, frame)?,
-                    None => focus.to_vec(),
+                    None => Items::from(focus),
                 };
                 let mut vars = self.vars.borrow_mut();
                 if vars.iter().any(|(n, _)| *n == name)
@@ -1340,7 +1347,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                     return Err(Error::Semantic(format!("%{name} is already defined")));
                 }
                 vars.push((name, value));
-                focus.to_vec()
+                Items::from(focus)
             }
         })
     }
@@ -1354,8 +1361,8 @@ impl<'e, 'a> Eval<'e, 'a> {
         let int = |n: usize| Item::Int(i64::try_from(n).unwrap_or(i64::MAX));
         Ok(match f {
             F::IndexOf => match arg(0)? {
-                None => Vec::new(),
-                Some(sub) => vec![match s.find(&*sub) {
+                None => Items::new(),
+                Some(sub) => smallvec![match s.find(&*sub) {
                     Some(byte) => int(s[..byte].chars().count()),
                     None => Item::Int(-1),
                 }],
@@ -1368,11 +1375,11 @@ impl<'e, 'a> Eval<'e, 'a> {
                     None
                 };
                 let Some(start) = start else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 let chars = chars();
                 if start < 0 || start as usize >= chars.len() {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 }
                 let start = start as usize;
                 let end = match len {
@@ -1380,7 +1387,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                     Some(l) => start.saturating_add(l as usize).min(chars.len()),
                     None => chars.len(),
                 };
-                vec![Item::Str(
+                smallvec![Item::Str(
                     chars
                         .get(start..end)
                         .unwrap_or_default()
@@ -1392,10 +1399,10 @@ impl<'e, 'a> Eval<'e, 'a> {
             F::StartsWith => opt_bool(arg(0)?.map(|p| s.starts_with(&*p))),
             F::EndsWith => opt_bool(arg(0)?.map(|p| s.ends_with(&*p))),
             F::Contains => opt_bool(arg(0)?.map(|p| s.contains(&*p))),
-            F::Upper => vec![Item::Str(s.to_uppercase().into())],
-            F::Lower => vec![Item::Str(s.to_lowercase().into())],
+            F::Upper => smallvec![Item::Str(s.to_uppercase().into())],
+            F::Lower => smallvec![Item::Str(s.to_lowercase().into())],
             F::Replace => match (arg(0)?, arg(1)?) {
-                (Some(p), Some(r)) => vec![Item::Str(if p.is_empty() {
+                (Some(p), Some(r)) => smallvec![Item::Str(if p.is_empty() {
                     let mut out = r.to_string();
                     for c in s.chars() {
                         out.push(c);
@@ -1405,10 +1412,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                 } else {
                     s.replace(&*p, &r).into()
                 })],
-                _ => Vec::new(),
+                _ => Items::new(),
             },
             F::Matches | F::MatchesFull => match arg(0)? {
-                None => Vec::new(),
+                None => Items::new(),
                 Some(p) => {
                     let how = if f == F::MatchesFull {
                         Use::Full
@@ -1421,17 +1428,17 @@ impl<'e, 'a> Eval<'e, 'a> {
             F::ReplaceMatches => match (arg(0)?, arg(1)?) {
                 (Some(p), Some(r)) => {
                     if p.is_empty() {
-                        return Ok(vec![Item::Str(s.to_string().into())]);
+                        return Ok(smallvec![Item::Str(s.to_string().into())]);
                     }
                     let out = self.replace_matches(&p, s, &r)?;
-                    vec![Item::Str(out.into())]
+                    smallvec![Item::Str(out.into())]
                 }
-                _ => Vec::new(),
+                _ => Items::new(),
             },
-            F::Length => vec![int(s.chars().count())],
+            F::Length => smallvec![int(s.chars().count())],
             F::ToChars => s.chars().map(|c| Item::Str(c.to_string().into())).collect(),
             F::Split => match arg(0)? {
-                None => Vec::new(),
+                None => Items::new(),
                 Some(sep) if sep.is_empty() => {
                     s.chars().map(|c| Item::Str(c.to_string().into())).collect()
                 }
@@ -1440,15 +1447,15 @@ impl<'e, 'a> Eval<'e, 'a> {
                     .map(|p| Item::Str(p.to_string().into()))
                     .collect(),
             },
-            F::Trim => vec![Item::Str(s.trim().to_string().into())],
+            F::Trim => smallvec![Item::Str(s.trim().to_string().into())],
             F::Encode | F::Decode | F::Escape | F::Unescape => match arg(0)? {
-                None => Vec::new(),
+                None => Items::new(),
                 Some(how) => codec(f, s, &how)
                     .map(|x| Item::Str(x.into()))
                     .into_iter()
                     .collect(),
             },
-            _ => Vec::new(),
+            _ => Items::new(),
         })
     }
 
@@ -1467,7 +1474,7 @@ impl<'e, 'a> Eval<'e, 'a> {
         }
     }
 
-    fn children(&self, item: &Item<'a>, out: &mut Vec<Item<'a>>) {
+    fn children(&self, item: &Item<'a>, out: &mut Items<'a>) {
         let Item::Elem(e) = item else { return };
         let Some((obj, elements)) = self.members(e) else {
             return;
@@ -1614,7 +1621,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 match (a, b) {
                     (Some(false), _) | (_, Some(false)) => one_bool(false),
                     (Some(true), Some(true)) => one_bool(true),
-                    _ => Vec::new(),
+                    _ => Items::new(),
                 }
             }
             Op::Or => {
@@ -1622,22 +1629,22 @@ impl<'e, 'a> Eval<'e, 'a> {
                 match (a, b) {
                     (Some(true), _) | (_, Some(true)) => one_bool(true),
                     (Some(false), Some(false)) => one_bool(false),
-                    _ => Vec::new(),
+                    _ => Items::new(),
                 }
             }
             Op::Xor => match (boolean(&left)?, boolean(&right)?) {
                 (Some(a), Some(b)) => one_bool(a != b),
-                _ => Vec::new(),
+                _ => Items::new(),
             },
             Op::Implies => match (boolean(&left)?, boolean(&right)?) {
                 (Some(false), _) | (_, Some(true)) => one_bool(true),
                 (Some(true), Some(false)) => one_bool(false),
-                _ => Vec::new(),
+                _ => Items::new(),
             },
             Op::Union => distinct(left.into_iter().chain(right).collect()),
             Op::Eq | Op::Ne => {
                 if left.is_empty() || right.is_empty() {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 }
                 let eq = if left.len() != right.len() {
                     Some(false)
@@ -1665,7 +1672,7 @@ impl<'e, 'a> Eval<'e, 'a> {
             }
             Op::Lt | Op::Gt | Op::Le | Op::Ge => {
                 let (Some(a), Some(b)) = (single(&left)?, single(&right)?) else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 opt_bool(compare(&system(&a), &system(&b))?.map(|o| match op {
                     Op::Lt => o == Ordering::Less,
@@ -1681,7 +1688,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                     (&right, &left)
                 };
                 match single(item)? {
-                    None => Vec::new(),
+                    None => Items::new(),
                     Some(i) => one_bool(contains_item(list, &i)),
                 }
             }
@@ -1689,13 +1696,13 @@ impl<'e, 'a> Eval<'e, 'a> {
                 let a = single(&left)?.map_or(Some(Cow::Borrowed("")), |i| text_of(&i));
                 let b = single(&right)?.map_or(Some(Cow::Borrowed("")), |i| text_of(&i));
                 match (a, b) {
-                    (Some(a), Some(b)) => vec![Item::Str((a.into_owned() + &b).into())],
+                    (Some(a), Some(b)) => smallvec![Item::Str((a.into_owned() + &b).into())],
                     _ => return Err(exec("& joins strings only")),
                 }
             }
             Op::Add | Op::Sub | Op::Mul | Op::Div | Op::IntDiv | Op::Mod => {
                 let (Some(a), Some(b)) = (single(&left)?, single(&right)?) else {
-                    return Ok(Vec::new());
+                    return Ok(Items::new());
                 };
                 arithmetic(op, system(&a), system(&b))?
                     .into_iter()
@@ -1705,7 +1712,7 @@ impl<'e, 'a> Eval<'e, 'a> {
     }
 }
 
-fn push_untyped<'a>(v: Option<&'a Value>, out: &mut Vec<Item<'a>>) {
+fn push_untyped<'a>(v: Option<&'a Value>, out: &mut Items<'a>) {
     let one = |v: &'a Value| {
         Item::Elem(Elem {
             value: Some(v),
@@ -1756,8 +1763,8 @@ fn convert<'a>(
     to: bool,
     input: Option<Item<'a>>,
     f: impl Fn(&Item<'a>) -> Option<Item<'a>>,
-) -> Vec<Item<'a>> {
-    let Some(i) = input else { return Vec::new() };
+) -> Items<'a> {
+    let Some(i) = input else { return Items::new() };
     let out = f(&i);
     if to {
         out.into_iter().collect()

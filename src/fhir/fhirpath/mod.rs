@@ -14,7 +14,7 @@ mod reads;
 mod syntax;
 pub mod value;
 
-pub use eval::{Elem, Env, Item};
+pub use eval::{Elem, Env, Item, Items};
 
 use crate::json::Value;
 
@@ -104,11 +104,7 @@ impl Expr {
     }
 
     /// The collection the expression gives on `focus` (usually one element, `%context`).
-    pub fn evaluate<'a>(
-        &'a self,
-        env: &Env<'a>,
-        focus: Vec<Item<'a>>,
-    ) -> Result<Vec<Item<'a>>, Error> {
+    pub fn evaluate<'a>(&'a self, env: &Env<'a>, focus: Vec<Item<'a>>) -> Result<Items<'a>, Error> {
         eval::evaluate(self, env, &focus)
     }
 
