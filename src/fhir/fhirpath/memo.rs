@@ -154,11 +154,12 @@ fn keep(node: &Node, at: At, seen: &HashMap<String, usize>) -> bool {
     }
 }
 
-fn count(node: &Node, at: At, seen: &mut HashMap<String, usize>) {
+// `&mut` only to share the way down with `wrap`: counting changes nothing.
+fn count(node: &mut Node, at: At, seen: &mut HashMap<String, usize>) {
     if !at.repeated && costly(node) && dep(node, at.input, at.this) <= Dep::Focus {
         *seen.entry(key(node)).or_default() += 1;
     }
-    each_part(node, at, &mut |part, at| count(part, at, seen));
+    each_part_mut(node, at, &mut |part, at| count(part, at, seen));
 }
 
 fn wrap(
@@ -221,25 +222,6 @@ fn parts(node: &Node, at: At) -> Vec<At> {
             vec![same]
         }
         _ => Vec::new(),
-    }
-}
-
-fn each_part(node: &Node, at: At, f: &mut impl FnMut(&Node, At)) {
-    let places = parts(node, at);
-    let children: Vec<&Node> = match node {
-        Node::Path(a, b) | Node::Binary(_, a, b) | Node::Indexer(a, b) => vec![a, b],
-        Node::Call(_, args) => args.iter().collect(),
-        Node::Negate(a)
-        | Node::Is(a, _)
-        | Node::As(a, _)
-        | Node::Descending(a)
-        | Node::Memo(a, _) => {
-            vec![a]
-        }
-        _ => Vec::new(),
-    };
-    for (child, place) in children.into_iter().zip(places) {
-        f(child, place);
     }
 }
 

@@ -38,28 +38,11 @@ pub fn focus_names(root: &Node) -> Option<Vec<String>> {
 /// Whether a function given nothing gives nothing, whatever its arguments.
 fn keeps_nothing(f: Func) -> bool {
     use Func as F;
-    matches!(
-        f,
-        F::Where
-            | F::Select
-            | F::Repeat
-            | F::Sort
-            | F::OfType
-            | F::As
-            | F::First
-            | F::Last
-            | F::Tail
-            | F::Skip
-            | F::Take
-            | F::Single
-            | F::Distinct
-            | F::Children
-            | F::Descendants
-            | F::Trace
-            | F::Extension
-            | F::Resolve
-            | F::Intersect
-    )
+    gives_input(f)
+        || matches!(
+            f,
+            F::Select | F::Repeat | F::Children | F::Descendants | F::Extension | F::Resolve
+        )
 }
 
 /// Functions whose first argument is evaluated per item of the input, `$this` the item.
