@@ -831,9 +831,29 @@ impl<'e, 'a> Eval<'e, 'a> {
     }
 
     fn of_type(&self, items: Items<'a>, t: &TypeName) -> Out<'a> {
+        // An element's answer depends on its type alone, unless it may be read as a System
+        // value: worked out once per type, as `descendants().as(canonical)` (dom-3) asks it of
+        // every element of a record, and a record has a few dozen types.
+        let by_type = !(self.env.lenient_types
+            && t.namespace.is_none()
+            && SYSTEM_TYPES.contains(&t.name.as_str()));
+        let mut known: Vec<(&'a str, bool)> = Vec::new();
         let mut out = Items::with_capacity(items.len());
         for i in items {
-            if self.is_type(&i, t, true)? {
+            let keep = match &i {
+                Item::Elem(e) if by_type => {
+                    match known.iter().find(|(ty, _)| std::ptr::eq(*ty, e.ty)) {
+                        Some(&(_, keep)) => keep,
+                        None => {
+                            let keep = self.is_type(&i, t, true)?;
+                            known.push((e.ty, keep));
+                            keep
+                        }
+                    }
+                }
+                _ => self.is_type(&i, t, true)?,
+            };
+            if keep {
                 out.push(i);
             }
         }
@@ -1203,6 +1223,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                     let mut memo = self.descendants.borrow_mut();
                     match entry.and_then(|i| memo.get_mut(i)) {
                         Some(slot) => slot.1 = Some(out.clone()),
+                        // Kept from the first walk when the expression asks for several.
+                        None if self.expr.walks_descendants_again => {
+                            memo.push((at, Some(out.clone())))
+                        }
                         None => memo.push((at, None)),
                     }
                 }

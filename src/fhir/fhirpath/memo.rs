@@ -178,6 +178,22 @@ fn wrap(
     each_part_mut(node, at, &mut |part, at| wrap(part, at, seen, slots));
 }
 
+/// How many times `node` calls `f`, as written.
+pub fn calls(node: &Node, f: Func) -> usize {
+    match node {
+        Node::Call(g, args) => {
+            usize::from(*g == f) + args.iter().map(|a| calls(a, f)).sum::<usize>()
+        }
+        Node::Path(a, b) | Node::Binary(_, a, b) | Node::Indexer(a, b) => calls(a, f) + calls(b, f),
+        Node::Negate(a)
+        | Node::Is(a, _)
+        | Node::As(a, _)
+        | Node::Descending(a)
+        | Node::Memo(a, _) => calls(a, f),
+        _ => 0,
+    }
+}
+
 /// Where each part of `node` is evaluated, as the evaluator does it.
 fn parts(node: &Node, at: At) -> Vec<At> {
     let same = at;
@@ -273,6 +289,17 @@ mod tests {
         );
         assert_eq!(slots, 1, "{tree}");
         assert_eq!(tree.matches("Memo(").count(), 2, "{tree}");
+    }
+
+    #[test]
+    fn calls_are_counted_as_written() {
+        let node = super::super::parse(
+            "descendants().exists() and contained.where(%resource.descendants().count() > 1)",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(calls(&node, Func::Descendants), 2);
+        assert_eq!(calls(&node, Func::Where), 1);
+        assert_eq!(calls(&node, Func::Children), 0);
     }
 
     #[test]

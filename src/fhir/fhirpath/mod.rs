@@ -55,6 +55,9 @@ pub struct Expr {
     name_bits: u64,
     /// How many parts of the expression an evaluation keeps the value of ([`memo`]).
     slots: usize,
+    /// Whether it calls `descendants()` more than once (dom-3 four times): an element's walk
+    /// is then kept from the first.
+    walks_descendants_again: bool,
 }
 
 /// Deeper nesting than this is refused when compiling: expressions come from definitions and
@@ -72,6 +75,7 @@ impl Expr {
             .flatten()
             .map(|n| first_two_bit(n).unwrap_or(u64::MAX))
             .fold(0, |bits, bit| bits | bit);
+        let walks_descendants_again = memo::calls(&root, syntax::Func::Descendants) > 1;
         let slots = memo::mark(&mut root);
         Ok(Expr {
             root,
@@ -79,6 +83,7 @@ impl Expr {
             focus_names,
             name_bits,
             slots,
+            walks_descendants_again,
         })
     }
 
