@@ -73,7 +73,8 @@ pub enum Item<'a> {
     /// invariant reads are compared, not built.
     Str(Cow<'a, str>),
     Temporal(Temporal),
-    Quantity(Quantity),
+    /// Boxed: a quantity is rare, and an item is copied at every step.
+    Quantity(Box<Quantity>),
     /// What `type()` gives: a namespace and a name.
     Type(&'static str, String),
 }
@@ -267,7 +268,7 @@ fn system<'a>(item: &Item<'a>) -> Item<'a> {
     };
     if QUANTITY_TYPES.contains(&e.ty) {
         if let Some(q) = elem_quantity(e) {
-            return Item::Quantity(q);
+            return Item::Quantity(Box::new(q));
         }
         return item.clone();
     }
@@ -482,7 +483,7 @@ impl<'e, 'a> Eval<'e, 'a> {
                 Literal::Int(i) => Item::Int(*i),
                 Literal::Dec(d) => Item::Dec(*d),
                 Literal::Temporal(t) => Item::Temporal(*t),
-                Literal::Quantity(q) => Item::Quantity(q.clone()),
+                Literal::Quantity(q) => Item::Quantity(Box::new(q.clone())),
             }]),
             Node::This => Ok(frame.this.iter().cloned().collect()),
             Node::Index => Ok(frame
@@ -513,10 +514,10 @@ impl<'e, 'a> Eval<'e, 'a> {
                     None => Items::new(),
                     Some(Item::Int(i)) => i.checked_neg().map(Item::Int).into_iter().collect(),
                     Some(Item::Dec(d)) => smallvec![Item::Dec(d.negated())],
-                    Some(Item::Quantity(q)) => smallvec![Item::Quantity(Quantity {
+                    Some(Item::Quantity(q)) => smallvec![Item::Quantity(Box::new(Quantity {
                         value: q.value.negated(),
                         unit: q.unit,
-                    })],
+                    }))],
                     Some(_) => return Err(exec("only numbers and quantities can be negated")),
                 })
             }
@@ -1116,12 +1117,12 @@ impl<'e, 'a> Eval<'e, 'a> {
                 convert(f == F::ToQuantity, input_single()?, |i| {
                     let q = to_quantity(i)?;
                     match &unit {
-                        None => Some(Item::Quantity(q)),
+                        None => Some(Item::Quantity(Box::new(q))),
                         Some(u) => q.value_in(u).map(|value| {
-                            Item::Quantity(Quantity {
+                            Item::Quantity(Box::new(Quantity {
                                 value,
                                 unit: u.to_string(),
-                            })
+                            }))
                         }),
                     }
                 })
@@ -1905,7 +1906,7 @@ fn to_quantity(i: &Item) -> Option<Quantity> {
             },
             unit: "1".into(),
         }),
-        Item::Quantity(q) => Some(q.clone()),
+        Item::Quantity(q) => Some((**q).clone()),
         Item::Str(s) => {
             let s = s.trim();
             let (number, unit) = match s.find(' ') {
@@ -1997,10 +1998,10 @@ fn boundary<'a>(x: Item<'a>, high: bool, digits: Option<i64>) -> Option<Item<'a>
         Item::Int(i) => decimal_boundary(Decimal::from_int(i), high, digits).map(Item::Dec),
         Item::Dec(d) => decimal_boundary(d, high, digits).map(Item::Dec),
         Item::Quantity(q) => decimal_boundary(q.value, high, digits).map(|value| {
-            Item::Quantity(Quantity {
+            Item::Quantity(Box::new(Quantity {
                 value,
                 unit: q.unit,
-            })
+            }))
         }),
         Item::Temporal(t) => t.boundary(high, digits).map(Item::Temporal),
         _ => None,
@@ -2018,13 +2019,13 @@ fn math<'a>(f: Func, x: Item<'a>, arg: Option<Item<'a>>) -> Result<Option<Item<'
     let from = |f: f64| Decimal::from_f64(f).map(Item::Dec);
     if let Item::Quantity(q) = &x {
         if f == F::Abs {
-            return Ok(Some(Item::Quantity(Quantity {
+            return Ok(Some(Item::Quantity(Box::new(Quantity {
                 value: Decimal {
                     digits: q.value.digits.saturating_abs(),
                     scale: q.value.scale,
                 },
                 unit: q.unit.clone(),
-            })));
+            }))));
         }
     }
     let Some(d) = dec(&x) else {
@@ -2144,10 +2145,10 @@ fn arithmetic<'a>(op: Op, a: Item<'a>, b: Item<'a>) -> Result<Option<Item<'a>>, 
                 x.value.minus(y_in_x)
             };
             v.map(|value| {
-                Item::Quantity(Quantity {
+                Item::Quantity(Box::new(Quantity {
                     value,
                     unit: x.unit.clone(),
-                })
+                }))
             })
         }
         (Op::Mul | Op::Div, Item::Quantity(x), other) if num(other).is_some() => {
@@ -2158,19 +2159,19 @@ fn arithmetic<'a>(op: Op, a: Item<'a>, b: Item<'a>) -> Result<Option<Item<'a>>, 
                 x.value.divided_by(n)
             };
             v.map(|value| {
-                Item::Quantity(Quantity {
+                Item::Quantity(Box::new(Quantity {
                     value,
                     unit: x.unit.clone(),
-                })
+                }))
             })
         }
         (Op::Mul, other, Item::Quantity(x)) if num(other).is_some() => {
             let n = num(other).unwrap_or(Decimal::from_int(1));
             x.value.times(n).map(|value| {
-                Item::Quantity(Quantity {
+                Item::Quantity(Box::new(Quantity {
                     value,
                     unit: x.unit.clone(),
-                })
+                }))
             })
         }
         (Op::Mul | Op::Div, Item::Quantity(x), Item::Quantity(y)) => {
@@ -2185,7 +2186,7 @@ fn arithmetic<'a>(op: Op, a: Item<'a>, b: Item<'a>) -> Result<Option<Item<'a>>, 
                 (Op::Mul, a, b) => format!("{a}.{b}"),
                 (_, a, b) => format!("{a}/{b}"),
             };
-            v.map(|value| Item::Quantity(Quantity { value, unit }))
+            v.map(|value| Item::Quantity(Box::new(Quantity { value, unit })))
         }
         _ => {
             let (Some(x), Some(y)) = (num(&a), num(&b)) else {
