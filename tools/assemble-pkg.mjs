@@ -8,7 +8,7 @@
 // fault-injection build of scripts/build.sh), the same web and Node builds of it are assembled
 // into target/wasm-fault/pkg/ (with worker/), for tests/js/guard.test.mjs and
 // tests/consumers/guard.test.mjs; that one is never packed.
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,27 @@ function entry(target) {
 }
 
 /**
+ * wasm-bindgen copies the crate's JS snippets (src/wasm.rs, `inline_js`) as ES modules and has
+ * the Node build's CommonJS glue require() them, which Node 20 refuses: each snippet's
+ * `export function` becomes a function and an `exports.` line here.
+ */
+function commonJsSnippets(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { recursive: true })) {
+    const file = join(dir, String(entry));
+    if (!file.endsWith('.js')) continue;
+    const names = [];
+    let text = readFileSync(file, 'utf8').replace(/^export function (\w+)/gm, (_, name) => {
+      names.push(name);
+      return `function ${name}`;
+    });
+    if (/^export /m.test(text)) throw new Error(`${file}: only \`export function\` is turned into CommonJS`);
+    text = "'use strict';\n" + text + names.map((n) => `exports.${n} = ${n};\n`).join('');
+    writeFileSync(file, text);
+  }
+}
+
+/**
  * Copies wasm-bindgen's output for `target` into `dest`, its glue renamed ehrlint_glue.js under
  * the guarded entry ehrlint.js, and the glue's reset function left out of the types.
  */
@@ -67,6 +88,7 @@ function build(from, dest, target, type) {
     throw new Error(`${from}: the glue has no __wbg_reset_state (wasm-bindgen --experimental-reset-state-function)`);
   }
   writeFileSync(join(dest, 'ehrlint_glue.js'), glueFile);
+  if (target === 'nodejs') commonJsSnippets(join(dest, 'snippets'));
   writeFileSync(join(dest, 'ehrlint.js'), entry(target));
   // The classes declare [Symbol.dispose] (for `using`): name the library that types it, so a
   // strict project targeting ES2022 compiles without skipLibCheck.

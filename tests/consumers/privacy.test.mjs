@@ -7,7 +7,7 @@
 // worker, holds the marker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, project } from '../../tools/consumers.mjs';
@@ -16,8 +16,13 @@ import { fixture } from './helpers.mjs';
 
 const MARK = 'Zz-PRIVACY-7f3a9c';
 const PAGE = ['/', '/main.js', '/favicon.svg'];
+// The glue's snippets (src/wasm.rs, inline_js) are in a folder named with a hash.
+const snippets = readdirSync(new URL('../../target/npm/ehrlint/web/snippets', import.meta.url), { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => `web/snippets/${f}`);
 const PACKAGE = [
-  'web/ehrlint.js', 'web/ehrlint_glue.js', 'web/ehrlint_bg.wasm',
+  'web/ehrlint.js', 'web/ehrlint_glue.js', 'web/ehrlint_bg.wasm', ...snippets,
   'worker/index.js', 'worker/worker.js', 'worker/api.js',
   'data/icd10cm-descriptions.tsv',
 ].map((f) => `/node_modules/ehrlint/${f}`);
