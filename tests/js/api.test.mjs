@@ -262,6 +262,31 @@ test('a session shows what is wrong at once and holds back what is not reached y
   assert.deepEqual(all.issues, s.report().issues);
 });
 
+test('text that is not ASCII comes back whole in reports, fields and session changes', () => {
+  // Strings reach JS as one text cut at lengths counted in UTF-16 units (src/wasm.rs): an emoji
+  // counts two, an accent one; a wrong count would shift every string after it.
+  const v = new Validator();
+  const record = JSON.parse(fixtureText('invalid/patient-non-ascii-text.json'));
+  const report = v.validate(record);
+  const state = report.issues.find((i) => i.code === 'address-us-state');
+  assert.ok(state.message.startsWith('"Bayern 😀" is not a US state'), state.message);
+  assert.equal(state.expression, 'Patient.address[0].state');
+  const unknown = report.issues.find((i) => i.code === 'unknown-property');
+  assert.equal(unknown.path, '/naïve😀');
+  assert.ok(unknown.message.includes("'naïve😀'"), unknown.message);
+  assert.deepEqual(report.issues.at(-1).path, '/telecom');
+
+  const field = v.validateField('Patient', 'Patient.address[0].state', 'Tirol 日本 😀', { record });
+  assert.ok(field.some((i) => i.message.startsWith('"Tirol 日本 😀"')), JSON.stringify(field));
+
+  const s = v.session('Patient', record);
+  const change = s.set('Patient.address[0].state', 'Tirol 日本 😀');
+  assert.ok(change.added.some((i) => i.message.startsWith('"Tirol 日本 😀"')), JSON.stringify(change.added));
+  assert.ok(change.removed.some((i) => i.message.startsWith('"Bayern 😀"')), JSON.stringify(change.removed));
+  assert.deepEqual(change.issues, v.validate(s.resource()).issues);
+  assert.deepEqual([...change.now, ...change.later].length, change.issues.length);
+});
+
 test('entry-time calls survive bad values and the instance keeps working', () => {
   const v = new Validator();
   let deep = {};
