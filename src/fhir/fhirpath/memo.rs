@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use super::syntax::{Func, Node, Op};
+use super::syntax::{ArgUse, Func, Node, Op};
 
 /// What a part's value depends on.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -24,22 +24,6 @@ enum Dep {
     Focus,
     /// What a lambda is at (`$this`, `$index`), or a variable.
     Varying,
-}
-
-/// Functions whose first argument (all, for `sort`) is evaluated per item of the input.
-fn lambda(f: Func, args: &[Node], i: usize) -> bool {
-    use Func as F;
-    match f {
-        F::Where | F::Select | F::Repeat | F::All | F::Aggregate => i == 0,
-        F::Exists => !args.is_empty() && i == 0,
-        F::Sort => true,
-        _ => false,
-    }
-}
-
-/// Functions with no argument to evaluate (a type name) or whose arguments are not evaluated.
-fn unevaluated_args(f: Func) -> bool {
-    matches!(f, Func::Is | Func::As | Func::OfType | Func::Trace)
 }
 
 /// What `node`'s value depends on, evaluated on an input depending on `input`, with `$this`
@@ -64,17 +48,14 @@ fn dep(node: &Node, input: Dep, this: Dep) -> Dep {
                 return Dep::Varying;
             }
             let mut out = input;
-            if unevaluated_args(*f) {
-                return out;
-            }
             for (i, a) in args.iter().enumerate() {
-                let d = if lambda(*f, args, i) {
+                let d = match f.arg_use(args.len(), i) {
+                    ArgUse::Unevaluated => continue,
                     // Each item of the input: as fixed as the input.
-                    dep(a, input, input)
-                } else if *f == Func::Iif {
-                    dep(a, input, input.max(this))
-                } else {
-                    dep(a, this, this)
+                    ArgUse::PerItem => dep(a, input, input),
+                    ArgUse::OnInput if *f == Func::Iif => dep(a, input, input.max(this)),
+                    ArgUse::OnInput => dep(a, input, this),
+                    ArgUse::OnThis => dep(a, this, this),
                 };
                 out = out.max(d);
             }
@@ -194,45 +175,39 @@ pub fn calls(node: &Node, f: Func) -> usize {
     }
 }
 
-/// Where each part of `node` is evaluated, as the evaluator does it.
-fn parts(node: &Node, at: At) -> Vec<At> {
-    let same = at;
+/// Where each part of `node` is evaluated, as the evaluator does it; None for a part it does
+/// not evaluate (a type name).
+fn parts(node: &Node, at: At) -> Vec<Option<At>> {
+    let same = Some(at);
     match node {
         // A path's right side is evaluated on what its left side gives, which its own text
         // does not say (`a.where(x)`, `b.where(x)`): only the whole path may be kept.
         Node::Path(..) => vec![
             same,
-            At {
+            Some(At {
                 input: Dep::Varying,
                 ..at
-            },
+            }),
         ],
-        Node::Call(f, args) => {
-            if unevaluated_args(*f) {
-                return Vec::new();
-            }
-            (0..args.len())
-                .map(|i| {
-                    if lambda(*f, args, i) {
-                        At {
-                            input: Dep::Varying,
-                            this: Dep::Varying,
-                            repeated: true,
-                        }
-                    } else if *f == Func::Iif {
-                        At {
-                            this: at.input.max(at.this),
-                            ..at
-                        }
-                    } else {
-                        At {
-                            input: at.this,
-                            ..at
-                        }
-                    }
-                })
-                .collect()
-        }
+        Node::Call(f, args) => (0..args.len())
+            .map(|i| match f.arg_use(args.len(), i) {
+                ArgUse::Unevaluated => None,
+                ArgUse::PerItem => Some(At {
+                    input: Dep::Varying,
+                    this: Dep::Varying,
+                    repeated: true,
+                }),
+                ArgUse::OnInput if *f == Func::Iif => Some(At {
+                    this: at.input.max(at.this),
+                    ..at
+                }),
+                ArgUse::OnInput => same,
+                ArgUse::OnThis => Some(At {
+                    input: at.this,
+                    ..at
+                }),
+            })
+            .collect(),
         Node::Binary(..) | Node::Indexer(..) => vec![same, same],
         Node::Negate(_) | Node::Is(..) | Node::As(..) | Node::Descending(_) | Node::Memo(..) => {
             vec![same]
@@ -256,7 +231,9 @@ fn each_part_mut(node: &mut Node, at: At, f: &mut impl FnMut(&mut Node, At)) {
         _ => Vec::new(),
     };
     for (child, place) in children.into_iter().zip(places) {
-        f(child, place);
+        if let Some(place) = place {
+            f(child, place);
+        }
     }
 }
 
@@ -311,6 +288,9 @@ mod tests {
             "contained.where(descendants().where(reference = '#').exists())",
             // Alike, but over different inputs.
             "a.where(x.exists()).empty() and b.where(x.exists()).empty()",
+            // aggregate's start value is evaluated on its input (`a`), not on the focus.
+            "a.aggregate($total, children().where(y).exists()).empty() and \
+             children().where(y).exists()",
             // Cheap.
             "min.empty() or max.empty() or (max = '*') or (min.exists() and max.exists())",
         ] {

@@ -11,7 +11,7 @@
 //! of the input, with `$this` the item; other arguments are evaluated on `$this`. It is
 //! conservative: an expression it cannot follow has no such names (None), and is evaluated.
 
-use super::syntax::{Func, Node, Op};
+use super::syntax::{ArgUse, Func, Node, Op};
 
 /// What a sub-expression gives, as far as the focus is concerned.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -43,13 +43,6 @@ fn keeps_nothing(f: Func) -> bool {
             f,
             F::Select | F::Repeat | F::Children | F::Descendants | F::Extension | F::Resolve
         )
-}
-
-/// Functions whose first argument is evaluated per item of the input, `$this` the item.
-fn lambda(f: Func, args: &[Node]) -> bool {
-    use Func as F;
-    matches!(f, F::Where | F::Select | F::Repeat | F::All | F::Sort)
-        || (f == F::Exists && !args.is_empty())
 }
 
 /// Functions that give a part of their input (so the focus, on the focus).
@@ -191,41 +184,39 @@ fn call(f: Func, args: &[Node], input: Kind, this: Kind, names: &mut Vec<String>
     } else {
         Kind::Other
     };
-    match f {
-        // Arguments never evaluated.
-        Func::Trace => return Some(input),
-        Func::Is | Func::As | Func::OfType => return Some(out),
-        // On the input and with `$this` its value (or the caller's when it has none).
-        Func::Iif => {
-            let this = match input {
-                Kind::Navigated => this,
-                k => k.max(this),
-            };
-            let mut branches = Kind::Navigated;
-            for (i, a) in args.iter().enumerate() {
-                let k = scan(a, input, this, names)?;
-                if i > 0 {
-                    branches = branches.max(k);
-                }
+    // `iif` evaluates its arguments on its input, with `$this` the input's value (or the
+    // caller's when it has none).
+    let this_on_input = match input {
+        Kind::Navigated => this,
+        k => k.max(this),
+    };
+    if f == Func::Iif {
+        let mut branches = Kind::Navigated;
+        for (i, a) in args.iter().enumerate() {
+            let k = scan(a, input, this_on_input, names)?;
+            if i > 0 {
+                branches = branches.max(k);
             }
-            return Some(branches);
         }
-        _ => {}
+        return Some(branches);
     }
     for (i, a) in args.iter().enumerate() {
-        if (i == 0 && lambda(f, args)) || f == Func::Sort {
-            // Evaluated per item of the input: never, when the input is nothing.
-            if input == Kind::Navigated {
+        let k = match f.arg_use(args.len(), i) {
+            ArgUse::Unevaluated => continue,
+            ArgUse::PerItem => {
+                // Evaluated per item of the input: never, when the input is nothing.
+                if input == Kind::Navigated {
+                    continue;
+                }
+                let k = scan(a, input, input, names)?;
+                if f == Func::Select {
+                    out = k;
+                }
                 continue;
             }
-            let k = scan(a, input, input, names)?;
-            if f == Func::Select {
-                out = k;
-            }
-            continue;
-        }
-        // Evaluated on `$this`.
-        let k = scan(a, this, this, names)?;
+            ArgUse::OnInput => scan(a, input, this, names)?,
+            ArgUse::OnThis => scan(a, this, this, names)?,
+        };
         if matches!(f, Func::Union | Func::Combine) {
             out = out.max(k);
         } else if k == Kind::Focus {

@@ -310,7 +310,36 @@ pub enum Func {
     DefineVariable,
 }
 
+/// How the evaluator (eval.rs, `Eval::call`) evaluates an argument of a function: what the
+/// analyses made when an expression is compiled (reads.rs, memo.rs) go by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgUse {
+    /// Not evaluated: a type name, `trace`'s, `defineVariable`'s name.
+    Unevaluated,
+    /// Once per item of the input, `$this` the item (`where`, `select`, `sort`...).
+    PerItem,
+    /// On the function's input: `iif`'s (its `$this` the input's value), `aggregate`'s start
+    /// value, `defineVariable`'s value.
+    OnInput,
+    /// On `$this`: every other argument.
+    OnThis,
+}
+
 impl Func {
+    /// How argument `i` of `count` is evaluated.
+    pub fn arg_use(self, count: usize, i: usize) -> ArgUse {
+        use Func::*;
+        match self {
+            Is | As | OfType | Trace => ArgUse::Unevaluated,
+            DefineVariable if i == 0 => ArgUse::Unevaluated,
+            Sort => ArgUse::PerItem,
+            Where | Select | Repeat | All | Aggregate if i == 0 => ArgUse::PerItem,
+            Exists if count > 0 && i == 0 => ArgUse::PerItem,
+            Iif | Aggregate | DefineVariable => ArgUse::OnInput,
+            _ => ArgUse::OnThis,
+        }
+    }
+
     /// The function of a name, with the numbers of arguments it takes.
     fn lookup(name: &str) -> Option<(Func, u8, u8)> {
         use Func::*;
