@@ -256,9 +256,9 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 }
 
 // A report (and a session's change, and a field's issues) is handed to JS as its strings in
-// one text and the rest as numbers, and built into objects by the snippet below: V8's JSON.parse took 1.5 µs for a report of one issue, and
-// 3 µs or more for a few, a sixth of a typical validation; building the objects from the
-// pieces takes a fifth of that. The objects are those `to_js` would give, property for
+// one text and the rest as numbers, and built into objects by the snippet below: V8's
+// JSON.parse took 1.5 µs for a report of one issue, and 3 µs or more for a few, a sixth of a
+// typical validation; building the objects from the pieces takes a fifth of that. The objects are those `to_js` would give, property for
 // property and in the same order (tests/js/parity.test.mjs compares them with the Rust
 // report's JSON for every fixture, one with text that is not ASCII among them).
 #[wasm_bindgen(inline_js = r#"
@@ -279,36 +279,32 @@ export function ehrlintReport(text, layout, score) {
   const pos = { at: 0, k: 0 };
   const valid = layout[pos.k++] === 1;
   const issues = read(text, layout, pos);
-  const next = () => {
-    const n = layout[pos.k++];
-    const s = text.substring(pos.at, pos.at + n);
-    pos.at += n;
-    return s;
-  };
   const required = { present: layout[pos.k++], total: layout[pos.k++] };
   const mustSupport = { present: layout[pos.k++], total: layout[pos.k++] };
   const missing = new Array(layout[pos.k++]);
-  for (let i = 0; i < missing.length; i++) missing[i] = next();
+  for (let i = 0; i < missing.length; i++) missing[i] = next(text, layout, pos);
   return { valid, issues, completeness: { score, required, mustSupport, missing } };
 }
+// The next string: its length is the next number.
+function next(text, layout, pos) {
+  const n = layout[pos.k++];
+  const s = text.substring(pos.at, pos.at + n);
+  pos.at += n;
+  return s;
+}
 function read(text, layout, pos) {
-  const next = () => {
-    const n = layout[pos.k++];
-    const s = text.substring(pos.at, pos.at + n);
-    pos.at += n;
-    return s;
-  };
+  const str = () => next(text, layout, pos);
   const issues = new Array(layout[pos.k++]);
   for (let i = 0; i < issues.length; i++) {
     const severity = SEVERITY[layout[pos.k++]];
     const category = CATEGORY[layout[pos.k++]];
-    const issue = { severity, category, code: next(), path: next(), expression: next(), message: next() };
+    const issue = { severity, category, code: str(), path: str(), expression: str(), message: str() };
     const suggestions = layout[pos.k++];
     if (suggestions > 0) {
       issue.suggestions = new Array(suggestions);
-      for (let j = 0; j < suggestions; j++) issue.suggestions[j] = next();
+      for (let j = 0; j < suggestions; j++) issue.suggestions[j] = str();
     }
-    if (layout[pos.k++] === 1) issue.invariant = next();
+    if (layout[pos.k++] === 1) issue.invariant = str();
     issues[i] = issue;
   }
   return issues;

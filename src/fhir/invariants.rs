@@ -151,7 +151,8 @@ impl Invariants {
         Ok(added)
     }
 
-    pub fn get(&self, i: usize) -> Option<&Compiled> {
+    #[cfg(test)]
+    fn get(&self, i: usize) -> Option<&Compiled> {
         self.list.get(i)
     }
 

@@ -12,7 +12,7 @@ use super::extension;
 use super::fhirpath::Elem;
 pub use super::finding::{Defect, Finding};
 use super::index::{Datatype, Entry, Index};
-use super::invariants::{Invariants, Scope};
+use super::invariants::{Invariants, Scope, Slot};
 use super::model::{is_type_suffix, ElementDef, JsonKind, Kind, Model, Property};
 use super::path;
 use super::primitives;
@@ -377,7 +377,20 @@ impl<'m, 'v> Walker<'m, 'v> {
             return;
         }
         let focus = Elem::typed(Some(value), None, ty, elements);
-        for slot in own.iter().chain(of_type) {
+        self.evaluate(checks, own.iter().chain(of_type), focus);
+    }
+
+    /// Finds the invariants of `slots` that `focus` breaks.
+    fn evaluate<'s, 'e>(
+        &mut self,
+        checks: Checks<'m, 'v>,
+        slots: impl Iterator<Item = &'s Slot>,
+        focus: Elem<'e>,
+    ) where
+        'm: 'e,
+        'v: 'e,
+    {
+        for slot in slots {
             let broken = checks
                 .invariants
                 .broken(slot, self.model, &checks.scope, focus);
@@ -399,18 +412,8 @@ impl<'m, 'v> Walker<'m, 'v> {
         else {
             return;
         };
-        for slot in checks.invariants.of_type(self.model, resource_type) {
-            let broken = checks
-                .invariants
-                .broken(slot, self.model, &checks.scope, focus);
-            if let Some(inv) = broken {
-                self.find(Defect::Invariant {
-                    key: inv.key,
-                    level: inv.level,
-                    human: inv.human.clone(),
-                });
-            }
-        }
+        let slots = checks.invariants.of_type(self.model, resource_type);
+        self.evaluate(checks, slots.iter(), focus);
     }
 
     fn primitive(
