@@ -8,8 +8,9 @@
 #   demo  what scripts/demo.sh needs: Rust's wasm32 target, wasm-bindgen-cli, and the npm
 #         packages of the build (binaryen's wasm-opt, Vite): tools/package.json's dependencies
 #   all   (the default; scripts/test.sh) the above, plus the test tools: every crate the
-#         supply-chain check reads (cargo fetch), tools/package.json's devDependencies,
-#         Debian's Chromium, cargo-fuzz and cargo-deny
+#         supply-chain check reads (cargo fetch), tools/package.json's devDependencies, the
+#         Implementation Guide packages of tools/ig-packages.txt, Debian's Chromium, cargo-fuzz
+#         and cargo-deny
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,6 +84,26 @@ if [ "$have" != "$lock_sum all" ] && { [ "$mode" = all ] || [ "$have" != "$lock_
 fi
 
 [ "$mode" = demo ] && exit 0
+
+# Implementation Guide packages for the tests (tools/ig-packages.txt says why not through
+# npm install): each fetched from the npm registry, checked against its pinned integrity and
+# unpacked, unless already there.
+while read -r name version integrity; do
+  case "$name" in '' | '#'*) continue ;; esac
+  dir=tools/ig-packages/$name-$version
+  [ -f "$dir/package/package.json" ] && continue
+  say "fetching $name $version (npm pack)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$name@$version" --silent --loglevel=error >/dev/null)
+  tgz=("$tmp"/*.tgz)
+  got=$(node -e 'const c=require("crypto");process.stdout.write("sha512-"+c.createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "${tgz[0]}")
+  if [ "$got" != "$integrity" ]; then
+    echo "$name $version: integrity $got, expected $integrity (tools/ig-packages.txt)" >&2
+    exit 1
+  fi
+  mkdir -p "$dir.tmp" && tar xzf "${tgz[0]}" -C "$dir.tmp" && mv "$dir.tmp" "$dir"
+  rm -rf "$tmp"
+done < tools/ig-packages.txt
 
 # Every crate of every platform in the lockfiles, for `cargo deny --offline` (it reads the
 # crates' own files, and a fresh machine has only those its builds downloaded). Quick when the

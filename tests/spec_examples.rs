@@ -1,11 +1,14 @@
-//! The official FHIR R4 examples (npm hl7.fhir.r4.examples 4.0.1, pinned with its sha512 in
-//! tools/package-lock.json and installed by scripts/setup.sh) are valid records: ehrlint must
-//! give none of them an error, and must not stumble on any of the 5,306, except for the defects
-//! really in them, listed in tests/spec-examples-known.json with the reason each is a defect.
+//! Official examples are valid records: ehrlint must give none of them an error, except for
+//! the defects really in them, listed in tests/spec-examples-known.json with the reason each is
+//! a defect. The FHIR R4 examples (npm hl7.fhir.r4.examples 4.0.1, pinned with its sha512 in
+//! tools/package-lock.json), all 5,306; and the packages of two published Implementation
+//! Guides (tools/ig-packages.txt), examples and conformance resources alike. scripts/setup.sh
+//! installs both.
 
-/// Defects in the examples themselves, each verified by hand: file (a pattern), rule code (an
-/// invariant's as `invariant:key`), path (a pattern) and the reason it is a defect. The same list is the "defects in the official
-/// examples" section of docs/conformance.md (`node tools/conformance.mjs --write`).
+/// Defects in the examples themselves, each verified by hand: file (a pattern; a guide's as
+/// `package/file`), rule code (an invariant's as `invariant:key`), path (a pattern) and the
+/// reason it is a defect. The same list is the "defects in the official examples" section of
+/// docs/conformance.md (`node tools/conformance.mjs --write`).
 #[derive(serde::Deserialize)]
 struct Known {
     file: String,
@@ -55,33 +58,15 @@ fn id(issue: &ehrlint::Issue) -> String {
     }
 }
 
-#[test]
-fn spec_examples_give_no_errors() {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tools/node_modules/hl7.fhir.r4.examples"
-    );
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{dir}/package.json"))
-            .expect("FHIR R4 examples missing: run scripts/setup.sh (npm ci in tools/)"),
-    )
-    .unwrap();
-    assert_eq!(manifest["version"], "4.0.1");
-
-    // Some examples are Bundles of the whole specification (StructureDefinitions, value sets),
-    // up to 35 MB: above the 10 MB default size limit meant for records.
-    let options =
-        Options::from_json(serde_json::json!({ "limits": { "maxBytes": 40_000_000 } })).unwrap();
-    let validator = Validator::new(options).unwrap();
-    let known = known();
-    let supported = validator.supported_types();
-    let (mut all, mut of_supported, mut failures) = (0, 0, Vec::new());
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if !name.ends_with(".json") || name == "package.json" || name.starts_with('.') {
-            continue;
-        }
+/// Validates each file and returns the failures: a file with an error that is not a known
+/// defect, or without a known defect of its own. `name` is what `Known::file` matches.
+fn check(
+    validator: &Validator,
+    files: impl Iterator<Item = (String, std::path::PathBuf)>,
+    known: &[Known],
+) -> (usize, Vec<String>, Vec<String>) {
+    let (mut all, mut types, mut failures) = (0, Vec::new(), Vec::new());
+    for (name, path) in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let report = validator.validate_json(&text, &Context::default()).unwrap();
         all += 1;
@@ -89,9 +74,7 @@ fn spec_examples_give_no_errors() {
             .as_str()
             .unwrap_or("")
             .to_string();
-        if supported.contains(&rt.as_str()) {
-            of_supported += 1;
-        }
+        types.push(rt);
         let known: Vec<(&str, &str)> = known
             .iter()
             .filter(|k| matches(&k.file, &name))
@@ -117,14 +100,103 @@ fn spec_examples_give_no_errors() {
             failures.push(format!("{name}: {shown:?}"));
         }
     }
+    (all, types, failures)
+}
+
+/// The JSON files of a folder, by name, package.json and npm's index files aside.
+fn json_files(dir: &str) -> Vec<(String, std::path::PathBuf)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|entry| entry.unwrap().path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().to_string();
+            let skip = !name.ends_with(".json")
+                || name == "package.json"
+                || name.starts_with('.')
+                || name.ends_with(".index.json");
+            (!skip).then_some((name, path))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn spec_examples_give_no_errors() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tools/node_modules/hl7.fhir.r4.examples"
+    );
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/package.json"))
+            .expect("FHIR R4 examples missing: run scripts/setup.sh (npm ci in tools/)"),
+    )
+    .unwrap();
+    assert_eq!(manifest["version"], "4.0.1");
+
+    // Some examples are Bundles of the whole specification (StructureDefinitions, value sets),
+    // up to 35 MB: above the 10 MB default size limit meant for records.
+    let options =
+        Options::from_json(serde_json::json!({ "limits": { "maxBytes": 40_000_000 } })).unwrap();
+    let validator = Validator::new(options).unwrap();
+    let (all, types, failures) = check(&validator, json_files(dir).into_iter(), &known());
+    let supported = validator.supported_types();
     assert_eq!(all, 5306, "all examples read");
-    assert_eq!(
-        of_supported, all,
+    assert!(
+        types.iter().all(|t| supported.contains(&t.as_str())),
         "every example is of a type ehrlint checks"
     );
     assert!(
         failures.is_empty(),
         "{} examples with errors:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The packages of two published Implementation Guides (tools/ig-packages.txt: IPS 2.0.0,
+/// mCODE 4.0.0): their examples (Bundles, patients, conditions, genomics reports...) and
+/// their own conformance resources (StructureDefinitions, ValueSets, CapabilityStatements)
+/// are valid FHIR R4, so none gets an error from the core definitions and the default
+/// profile, except the known defects (named `package/file` in tests/spec-examples-known.json).
+/// The guides' own profiles are not applied here.
+#[test]
+fn implementation_guide_examples_give_no_errors() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/ig-packages");
+    let validator = Validator::new(Options::default()).unwrap();
+    let known = known();
+    // Files per package, as the registry publishes them: (package folder, files at its root,
+    // files in example/).
+    let expected = [
+        ("hl7.fhir.uv.ips-2.0.0", 74, 44),
+        ("hl7.fhir.us.mcode-4.0.0", 171, 179),
+    ];
+    let mut failures = Vec::new();
+    for (package, definitions, examples) in expected {
+        let dir = format!("{root}/{package}/package");
+        assert!(
+            std::path::Path::new(&dir).is_dir(),
+            "{dir} missing: run scripts/setup.sh (it fetches tools/ig-packages.txt)"
+        );
+        let name = package.rsplit_once('-').map_or(package, |(n, _)| n);
+        for (folder, count) in [("", definitions), ("/example", examples)] {
+            let files = json_files(&format!("{dir}{folder}"))
+                .into_iter()
+                .map(|(file, path)| (format!("{name}/{file}"), path));
+            let (all, types, mut failed) = check(&validator, files, &known);
+            assert_eq!(all, count, "{package}{folder}: files read");
+            assert!(
+                types
+                    .iter()
+                    .all(|t| validator.supported_types().contains(&t.as_str())),
+                "{package}{folder}: every file is a resource of a type ehrlint checks: {types:?}"
+            );
+            failures.append(&mut failed);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} files with errors:\n{}",
         failures.len(),
         failures.join("\n")
     );

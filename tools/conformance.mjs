@@ -363,8 +363,8 @@ function writeDoc(cases, stats, opts) {
   console.log(`wrote ${target}`);
 }
 
-// The official R4 examples' own defects (tests/spec-examples-known.json, which the test of the
-// examples reads too), grouped by reason.
+// The official examples' own defects (tests/spec-examples-known.json, which the tests of the
+// examples read too), grouped by reason.
 function exampleDefects() {
   const known = JSON.parse(readFileSync(join(root, 'tests', 'spec-examples-known.json'), 'utf8'));
   const byReason = new Map();
@@ -372,14 +372,24 @@ function exampleDefects() {
     if (!byReason.has(k.reason)) byReason.set(k.reason, []);
     byReason.get(k.reason).push(k);
   }
+  const igs = readFileSync(join(root, 'tools', 'ig-packages.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => {
+      const [name, version] = l.split(/\s+/);
+      return `\`${name}\` ${version}`;
+    });
   const out = [
     '',
-    '## Defects in the official R4 examples',
+    '## Defects in the official examples',
     '',
     'ehrlint gives none of the 5,306 examples of `hl7.fhir.r4.examples` 4.0.1 an error (Bundle',
-    'entries included), except these defects really in them, each checked by hand',
-    '(`cargo test --test spec_examples` fails on any other error, or if one of these is no longer',
-    'found). File and path may be patterns: `*` for any text within a name or step, `**` for any steps.',
+    'entries included), nor any example or conformance resource of these Implementation Guide',
+    `packages: ${igs.join(' and ')} (tools/ig-packages.txt; their own profiles are not`,
+    'applied), except these defects really in them, each checked by hand (`cargo test --test',
+    'spec_examples` fails on any other error, or if one of these is no longer found). A guide\'s',
+    'files are named `package/file`. File and path may be patterns: `*` for any text within a',
+    'name or step, `**` for any steps.',
     '',
   ];
   for (const [reason, list] of byReason) {

@@ -57,7 +57,6 @@ const SLIPS: &[(&str, &str)] = &[
     ("hr", "h"),
     ("hrs", "h"),
     ("sec", "s"),
-    ("kg/m^2", "kg/m2"),
     ("percent", "%"),
     ("mEq", "meq"),
     ("drop", "[drp]"),
@@ -71,7 +70,8 @@ const SLIPS: &[(&str, &str)] = &[
 ];
 
 /// The UCUM code meant, when the slips are whole atoms of the expression (`ml/hr` -> `ml/h`,
-/// `mcg/kg/min` -> `ug/kg/min`) and the result is valid UCUM.
+/// `mcg/kg/min` -> `ug/kg/min`) or powers written with a caret (`m^2` -> `m2`, `kg/m^2` ->
+/// `kg/m2`: UCUM writes an exponent as digits after the unit), and the result is valid UCUM.
 fn meant(code: &str) -> Option<String> {
     let mut fixed = String::with_capacity(code.len() + 4);
     let mut changed = false;
@@ -80,9 +80,15 @@ fn meant(code: &str) -> Option<String> {
             Some(atom) => (atom, &piece[atom.len()..]),
             None => (piece, ""),
         };
+        // `10^` is a UCUM atom of its own (`10^3`): its caret stays.
+        let caret = atom.contains('^') && !atom.starts_with("10^");
         match SLIPS.iter().find(|(slip, _)| *slip == atom) {
             Some((_, ucum)) => {
                 fixed.push_str(ucum);
+                changed = true;
+            }
+            None if caret => {
+                fixed.extend(atom.split('^'));
                 changed = true;
             }
             None => fixed.push_str(atom),
@@ -151,6 +157,11 @@ mod tests {
         assert_eq!(super::meant("mcg/kg/min").as_deref(), Some("ug/kg/min"));
         assert_eq!(super::meant("ea").as_deref(), Some("{each}"));
         assert_eq!(super::meant("xyz"), None);
+        // Powers with a caret (mCODE's body surface area example gives "m^2").
+        assert_eq!(super::meant("m^2").as_deref(), Some("m2"));
+        assert_eq!(super::meant("kg/m^2").as_deref(), Some("kg/m2"));
+        assert_eq!(super::meant("cm^3").as_deref(), Some("cm3"));
+        assert_eq!(super::meant("m^x"), None);
     }
 
     #[test]
