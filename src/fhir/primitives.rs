@@ -474,26 +474,42 @@ pub fn check_xhtml(s: &str) -> Result<(), Reason> {
         return Err(text!("reason.xhtml-div"));
     }
     let mut rest = t.as_bytes();
+    // txt-2: some text that is not white space, or an image; tags alone are no content.
+    let mut content = false;
     while let Some(at) = memchr::memchr2(b'<', b'&', rest) {
+        content = content || !rest.get(..at).unwrap_or_default().trim_ascii().is_empty();
         // `after`: everything after the `<` or `&`, to the end of the narrative.
         let Some((&mark, after)) = rest.get(at..).and_then(<[u8]>::split_first) else {
             break;
         };
         if mark == b'&' {
             check_entity(after)?;
+            content = true;
             rest = after;
             continue;
         }
         let end = memchr::memchr(b'>', after).unwrap_or(after.len());
         let (tag, from_end) = after.split_at_checked(end).unwrap_or((after, &[]));
         check_tag(tag)?;
+        content = content || is_image(tag);
         // Entities inside attribute values are checked too.
         for a in memchr::memchr_iter(b'&', tag) {
             check_entity(after.get(a + 1..).unwrap_or_default())?;
         }
-        rest = from_end;
+        // Past the `>`, which is no content.
+        rest = from_end.get(1..).unwrap_or_default();
+    }
+    content = content || !rest.trim_ascii().is_empty();
+    if !content {
+        return Err(text!("reason.xhtml-empty"));
     }
     Ok(())
+}
+
+/// Whether a tag's inside (`img src="x.png"`) opens an image.
+fn is_image(tag: &[u8]) -> bool {
+    tag.get(..3).is_some_and(|n| n.eq_ignore_ascii_case(b"img"))
+        && tag.get(3).is_none_or(|c| !c.is_ascii_alphanumeric())
 }
 
 /// The inside of one tag (`p class="x"`, `/p`): no active element, no event attribute, no
@@ -784,6 +800,16 @@ mod tests {
         assert!(check_base64("%%%2@()()").is_err());
         assert!(check_base64("aGVsbG8").is_err());
         assert!(check_xhtml("<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>").is_ok());
+        // txt-2: some content that is not white space.
+        let empty = |s: &str| check_xhtml(s) == Err(text!("reason.xhtml-empty"));
+        assert!(empty(
+            "<div xmlns=\"http://www.w3.org/1999/xhtml\">  </div>"
+        ));
+        assert!(empty("<div xmlns=\"http://www.w3.org/1999/xhtml\"/>"));
+        assert!(empty("<div><p> </p>\n<br/></div>"));
+        assert!(check_xhtml("<div><p>&#160;</p></div>").is_ok());
+        assert!(check_xhtml("<div><img src=\"#photo\"/></div>").is_ok());
+        assert!(empty("<div><imgx/></div>"));
         assert!(check_xhtml("plain text").is_err());
     }
 

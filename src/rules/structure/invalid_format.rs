@@ -3,12 +3,13 @@
 //! **What it checks**: primitive values other than dates follow their FHIR type's lexical
 //! rules: `id` (letters, digits, `-` and `.`, at most 64), `code` (no leading, trailing or
 //! doubled spaces), `uri` (no spaces), `oid`, `uuid`, `base64Binary`, text without control
-//! characters, narrative XHTML as one `<div>` with no scripts or other active content and
-//! only XML's entities.
+//! characters, narrative XHTML as one `<div>` with no scripts or other active content, only
+//! XML's entities, and some content: text that is not white space, or an image.
 //!
 //! **Why it matters**: an id with an underscore or a space cannot be used in a FHIR URL, so the
 //! record cannot be stored or referenced; a code with stray spaces matches nothing; a narrative
-//! with `<script>` attacks whoever views the record, and one with `&reg;` is not XML.
+//! with `<script>` attacks whoever views the record, one with `&reg;` is not XML, and an empty
+//! one shows the reader nothing where the record's summary should be.
 //!
 //! **Example**: fails: `{"resourceType": "Patient", "id": "bad_id 1"}`; passes:
 //! `{"resourceType": "Patient", "id": "bad-id.1"}`.
@@ -84,6 +85,15 @@ mod tests {
     fn fails_on_script_in_narrative() {
         assert_one(
             json!({"resourceType": "Patient", "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></div>"}}),
+            "invalid-format",
+            "/text/div",
+        );
+    }
+
+    #[test]
+    fn fails_on_a_narrative_of_white_space() {
+        assert_one(
+            json!({"resourceType": "Patient", "text": {"status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\">\n  <p> </p>\n</div>"}}),
             "invalid-format",
             "/text/div",
         );
