@@ -212,6 +212,8 @@ struct Eval<'e, 'a> {
     descendants: RefCell<Vec<(Walked<'a>, Option<Items<'a>>)>>,
     /// The values of the parts the compiler marked to keep ([`Node::Memo`]), by slot.
     memo: RefCell<Vec<Option<Items<'a>>>>,
+    /// Set when `toInteger()`, `toDate()`... met a value it could not convert (a max of "n").
+    unconverted: std::cell::Cell<bool>,
 }
 
 /// A collection: most hold one value or none, kept without allocating.
@@ -220,6 +222,11 @@ pub type Items<'a> = smallvec::SmallVec<[Item<'a>; 1]>;
 type Out<'a> = Result<Items<'a>, Error>;
 
 pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> Out<'a> {
+    evaluate_noting(expr, env, focus).0
+}
+
+/// `evaluate`, and whether a `toX()` on the way met a value it could not convert.
+pub fn evaluate_noting<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> (Out<'a>, bool) {
     let e = Eval {
         expr,
         env,
@@ -227,6 +234,7 @@ pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> Out<'a
         vars: RefCell::new(Vec::new()),
         descendants: RefCell::new(Vec::new()),
         memo: RefCell::new(vec![None; expr.slots]),
+        unconverted: std::cell::Cell::new(false),
     };
     let frame = Frame {
         this: match focus {
@@ -235,7 +243,8 @@ pub fn evaluate<'a>(expr: &'a Expr, env: &Env<'a>, focus: &[Item<'a>]) -> Out<'a
         },
         ..Frame::default()
     };
-    e.node(&expr.root, focus, &frame)
+    let out = e.node(&expr.root, focus, &frame);
+    (out, e.unconverted.get())
 }
 
 fn exec(m: impl Into<String>) -> Error {
@@ -1089,43 +1098,65 @@ impl<'e, 'a> Eval<'e, 'a> {
                     None => Items::new(),
                 }
             }
-            F::ToBoolean | F::ConvertsToBoolean => {
-                convert(f == F::ToBoolean, input_single()?, to_boolean)
-            }
-            F::ToInteger | F::ConvertsToInteger => {
-                convert(f == F::ToInteger, input_single()?, to_integer)
-            }
-            F::ToDecimal | F::ConvertsToDecimal => {
-                convert(f == F::ToDecimal, input_single()?, to_decimal)
-            }
-            F::ToStringFn | F::ConvertsToString => {
-                convert(f == F::ToStringFn, input_single()?, to_string)
-            }
-            F::ToDate | F::ConvertsToDate => convert(f == F::ToDate, input_single()?, |i| {
-                to_temporal(i, TemporalKind::Date)
-            }),
-            F::ToDateTime | F::ConvertsToDateTime => {
-                convert(f == F::ToDateTime, input_single()?, |i| {
-                    to_temporal(i, TemporalKind::DateTime)
+            F::ToBoolean | F::ConvertsToBoolean => convert(
+                &self.unconverted,
+                f == F::ToBoolean,
+                input_single()?,
+                to_boolean,
+            ),
+            F::ToInteger | F::ConvertsToInteger => convert(
+                &self.unconverted,
+                f == F::ToInteger,
+                input_single()?,
+                to_integer,
+            ),
+            F::ToDecimal | F::ConvertsToDecimal => convert(
+                &self.unconverted,
+                f == F::ToDecimal,
+                input_single()?,
+                to_decimal,
+            ),
+            F::ToStringFn | F::ConvertsToString => convert(
+                &self.unconverted,
+                f == F::ToStringFn,
+                input_single()?,
+                to_string,
+            ),
+            F::ToDate | F::ConvertsToDate => {
+                convert(&self.unconverted, f == F::ToDate, input_single()?, |i| {
+                    to_temporal(i, TemporalKind::Date)
                 })
             }
-            F::ToTime | F::ConvertsToTime => convert(f == F::ToTime, input_single()?, |i| {
-                to_temporal(i, TemporalKind::Time)
-            }),
+            F::ToDateTime | F::ConvertsToDateTime => convert(
+                &self.unconverted,
+                f == F::ToDateTime,
+                input_single()?,
+                |i| to_temporal(i, TemporalKind::DateTime),
+            ),
+            F::ToTime | F::ConvertsToTime => {
+                convert(&self.unconverted, f == F::ToTime, input_single()?, |i| {
+                    to_temporal(i, TemporalKind::Time)
+                })
+            }
             F::ToQuantity | F::ConvertsToQuantity => {
                 let unit = self.string_arg(args, 0, frame)?;
-                convert(f == F::ToQuantity, input_single()?, |i| {
-                    let q = to_quantity(i)?;
-                    match &unit {
-                        None => Some(Item::Quantity(Box::new(q))),
-                        Some(u) => q.value_in(u).map(|value| {
-                            Item::Quantity(Box::new(Quantity {
-                                value,
-                                unit: u.to_string(),
-                            }))
-                        }),
-                    }
-                })
+                convert(
+                    &self.unconverted,
+                    f == F::ToQuantity,
+                    input_single()?,
+                    |i| {
+                        let q = to_quantity(i)?;
+                        match &unit {
+                            None => Some(Item::Quantity(Box::new(q))),
+                            Some(u) => q.value_in(u).map(|value| {
+                                Item::Quantity(Box::new(Quantity {
+                                    value,
+                                    unit: u.to_string(),
+                                }))
+                            }),
+                        }
+                    },
+                )
             }
             F::IndexOf
             | F::Substring
@@ -1784,7 +1815,10 @@ fn compare(a: &Item, b: &Item) -> Result<Option<Ordering>, Error> {
     })
 }
 
+/// `toX()` (`to`) or `convertsToX()` of one value. A value `toX()` cannot convert is noted in
+/// `unconverted`.
 fn convert<'a>(
+    unconverted: &std::cell::Cell<bool>,
     to: bool,
     input: Option<Item<'a>>,
     f: impl Fn(&Item<'a>) -> Option<Item<'a>>,
@@ -1792,6 +1826,9 @@ fn convert<'a>(
     let Some(i) = input else { return Items::new() };
     let out = f(&i);
     if to {
+        if out.is_none() {
+            unconverted.set(true);
+        }
         out.into_iter().collect()
     } else {
         one_bool(out.is_some())

@@ -113,12 +113,14 @@ impl Expr {
         eval::evaluate(self, env, &focus)
     }
 
-    /// Evaluates an invariant: true when it holds. An empty result holds (FHIR: a constraint
-    /// that gives nothing is not violated).
+    /// Evaluates an invariant: true when it holds. An empty result holds (a constraint that
+    /// gives nothing is not violated: most give nothing where the data they compare is
+    /// missing, as ref-1 on a Reference without `reference`), unless it is empty because a
+    /// value of the record did not convert: eld-3's `toInteger() >= 0` on a max of "n".
     pub fn holds<'a>(&'a self, env: &Env<'a>, focus: Item<'a>) -> Result<bool, Error> {
-        let out = eval::evaluate(self, env, std::slice::from_ref(&focus))?;
-        match out.as_slice() {
-            [] => Ok(true),
+        let (out, unconverted) = eval::evaluate_noting(self, env, std::slice::from_ref(&focus));
+        match out?.as_slice() {
+            [] => Ok(!unconverted),
             [Item::Bool(b)] => Ok(*b),
             [Item::Elem(e)] => match e.value {
                 Some(Value::Bool(b)) => Ok(*b),
@@ -186,4 +188,43 @@ fn parse(text: &str) -> Result<syntax::Node, Error> {
 /// A resource as the start of an evaluation: its element typed from `resourceType`.
 pub fn resource<'a>(model: &'a Model, value: &'a Value) -> Option<Item<'a>> {
     Elem::resource(model, value).map(Item::Elem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An invariant's verdict on a Patient: `Some(true)` holds, `Some(false)` broken.
+    fn verdict(expression: &str, patient: serde_json::Value) -> Option<bool> {
+        let model = Model::r4().ok()?;
+        let value = crate::json::Value::from(patient);
+        let expr = Expr::compile(expression).ok()?;
+        let env = Env::new(&model);
+        let focus = resource(&model, &value)?;
+        expr.holds(&env, focus).ok()
+    }
+
+    #[test]
+    fn an_empty_result_holds_unless_a_value_did_not_convert() {
+        let patient = |id: &str| serde_json::json!({"resourceType": "Patient", "id": id});
+        // eld-3's shape: a value that is no number makes the result empty, and that breaks it.
+        let numeric = "id.empty() or (id.toInteger() >= 0)";
+        assert_eq!(verdict(numeric, patient("12")), Some(true));
+        assert_eq!(verdict(numeric, patient("n")), Some(false));
+        // Empty because the data is missing (ref-1 on a Reference without `reference`): holds.
+        let missing = "gender.startsWith('f').not()";
+        assert_eq!(verdict(missing, patient("12")), Some(true));
+        assert_eq!(
+            verdict(
+                missing,
+                serde_json::json!({"resourceType": "Patient", "gender": "female"})
+            ),
+            Some(false)
+        );
+        // convertsToInteger() asks; it does not fail.
+        assert_eq!(
+            verdict("id.convertsToInteger().not() and {}", patient("n")),
+            Some(true)
+        );
+    }
 }
