@@ -648,6 +648,26 @@ impl<'e, 'a> Eval<'e, 'a> {
         }
     }
 
+    /// `toX()` (`to`) or `convertsToX()` of one value. A value `toX()` cannot convert is
+    /// noted (`unconverted`).
+    fn convert(
+        &self,
+        to: bool,
+        input: Option<Item<'a>>,
+        f: impl Fn(&Item<'a>) -> Option<Item<'a>>,
+    ) -> Items<'a> {
+        let Some(i) = input else { return Items::new() };
+        let out = f(&i);
+        if to {
+            if out.is_none() {
+                self.unconverted.set(true);
+            }
+            out.into_iter().collect()
+        } else {
+            one_bool(out.is_some())
+        }
+    }
+
     fn child(&self, e: &Elem<'a>, name: &str, out: &mut Items<'a>) -> Result<(), Error> {
         let Some((obj, elements)) = self.members(e) else {
             return Ok(());
@@ -1098,65 +1118,43 @@ impl<'e, 'a> Eval<'e, 'a> {
                     None => Items::new(),
                 }
             }
-            F::ToBoolean | F::ConvertsToBoolean => convert(
-                &self.unconverted,
-                f == F::ToBoolean,
-                input_single()?,
-                to_boolean,
-            ),
-            F::ToInteger | F::ConvertsToInteger => convert(
-                &self.unconverted,
-                f == F::ToInteger,
-                input_single()?,
-                to_integer,
-            ),
-            F::ToDecimal | F::ConvertsToDecimal => convert(
-                &self.unconverted,
-                f == F::ToDecimal,
-                input_single()?,
-                to_decimal,
-            ),
-            F::ToStringFn | F::ConvertsToString => convert(
-                &self.unconverted,
-                f == F::ToStringFn,
-                input_single()?,
-                to_string,
-            ),
-            F::ToDate | F::ConvertsToDate => {
-                convert(&self.unconverted, f == F::ToDate, input_single()?, |i| {
-                    to_temporal(i, TemporalKind::Date)
+            F::ToBoolean | F::ConvertsToBoolean => {
+                self.convert(f == F::ToBoolean, input_single()?, to_boolean)
+            }
+            F::ToInteger | F::ConvertsToInteger => {
+                self.convert(f == F::ToInteger, input_single()?, to_integer)
+            }
+            F::ToDecimal | F::ConvertsToDecimal => {
+                self.convert(f == F::ToDecimal, input_single()?, to_decimal)
+            }
+            F::ToStringFn | F::ConvertsToString => {
+                self.convert(f == F::ToStringFn, input_single()?, to_string)
+            }
+            F::ToDate | F::ConvertsToDate => self.convert(f == F::ToDate, input_single()?, |i| {
+                to_temporal(i, TemporalKind::Date)
+            }),
+            F::ToDateTime | F::ConvertsToDateTime => {
+                self.convert(f == F::ToDateTime, input_single()?, |i| {
+                    to_temporal(i, TemporalKind::DateTime)
                 })
             }
-            F::ToDateTime | F::ConvertsToDateTime => convert(
-                &self.unconverted,
-                f == F::ToDateTime,
-                input_single()?,
-                |i| to_temporal(i, TemporalKind::DateTime),
-            ),
-            F::ToTime | F::ConvertsToTime => {
-                convert(&self.unconverted, f == F::ToTime, input_single()?, |i| {
-                    to_temporal(i, TemporalKind::Time)
-                })
-            }
+            F::ToTime | F::ConvertsToTime => self.convert(f == F::ToTime, input_single()?, |i| {
+                to_temporal(i, TemporalKind::Time)
+            }),
             F::ToQuantity | F::ConvertsToQuantity => {
                 let unit = self.string_arg(args, 0, frame)?;
-                convert(
-                    &self.unconverted,
-                    f == F::ToQuantity,
-                    input_single()?,
-                    |i| {
-                        let q = to_quantity(i)?;
-                        match &unit {
-                            None => Some(Item::Quantity(Box::new(q))),
-                            Some(u) => q.value_in(u).map(|value| {
-                                Item::Quantity(Box::new(Quantity {
-                                    value,
-                                    unit: u.to_string(),
-                                }))
-                            }),
-                        }
-                    },
-                )
+                self.convert(f == F::ToQuantity, input_single()?, |i| {
+                    let q = to_quantity(i)?;
+                    match &unit {
+                        None => Some(Item::Quantity(Box::new(q))),
+                        Some(u) => q.value_in(u).map(|value| {
+                            Item::Quantity(Box::new(Quantity {
+                                value,
+                                unit: u.to_string(),
+                            }))
+                        }),
+                    }
+                })
             }
             F::IndexOf
             | F::Substring
@@ -1813,26 +1811,6 @@ fn compare(a: &Item, b: &Item) -> Result<Option<Ordering>, Error> {
         (Item::Quantity(x), Item::Quantity(y)) => x.compare(y),
         _ => return Err(exec("these values cannot be compared")),
     })
-}
-
-/// `toX()` (`to`) or `convertsToX()` of one value. A value `toX()` cannot convert is noted in
-/// `unconverted`.
-fn convert<'a>(
-    unconverted: &std::cell::Cell<bool>,
-    to: bool,
-    input: Option<Item<'a>>,
-    f: impl Fn(&Item<'a>) -> Option<Item<'a>>,
-) -> Items<'a> {
-    let Some(i) = input else { return Items::new() };
-    let out = f(&i);
-    if to {
-        if out.is_none() {
-            unconverted.set(true);
-        }
-        out.into_iter().collect()
-    } else {
-        one_bool(out.is_some())
-    }
 }
 
 fn to_boolean<'a>(i: &Item<'a>) -> Option<Item<'a>> {
