@@ -61,10 +61,11 @@ pub(crate) struct Engine {
     invariants: bool,
 }
 
-/// Invariants that a rule reports in its own words, with the rules that report the same
-/// defect: one defect, one issue. The invariant is dropped when one of them has an issue at
-/// its element, or at or below it (per-1 at `/period`, period-end-before-start at
-/// `/period/end`); when the rule is disabled or finds nothing, the invariant speaks.
+/// Invariants that a rule (or a narrower invariant) reports in its own words, with the rule
+/// codes and invariant keys that report the same defect: one defect, one issue. The invariant
+/// is dropped when one of them has an issue at its element, or at or below it (per-1 at
+/// `/period`, period-end-before-start at `/period/end`); when the rule is disabled or finds
+/// nothing, the invariant speaks.
 const SAME_DEFECT: &[(&str, &[&str])] = &[
     // A period ending before it starts; a start in the future is that rule's defect instead.
     ("per-1", &["period-end-before-start", "date-in-future"]),
@@ -74,6 +75,9 @@ const SAME_DEFECT: &[(&str, &[&str])] = &[
     // fullUrl unique, and not version-specific.
     ("bdl-7", &["bundle-fullurl-duplicate"]),
     ("bdl-8", &["bundle-fullurl-invalid"]),
+    // A max that is no number ("n"): eld-3 at the max says so; eld-2 (min <= max) only
+    // cannot compare.
+    ("eld-2", &["eld-3"]),
 ];
 
 /// Drops, from `issues[first..]`, the invariants a rule has reported in other words.
@@ -88,7 +92,9 @@ fn drop_restated_invariants(issues: &mut Vec<Issue>, first: usize) {
             return false;
         };
         tail.iter().any(|other| {
-            rules.contains(&other.code)
+            rules
+                .iter()
+                .any(|r| *r == other.code || other.invariant == Some(*r))
                 && other.path.starts_with(&i.path)
                 && matches!(other.path.as_bytes().get(i.path.len()), None | Some(b'/'))
         })
