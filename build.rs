@@ -24,9 +24,9 @@ fn main() {
     // Decoded strings borrow the text for the life of the model, as in the library.
     let text: &'static str = Box::leak(text.into_boxed_str());
     let model = model::Model::from_json(text).unwrap_or_else(|e| fail(&e));
-    // The browser build does not evaluate invariants (src/fhir/invariants.rs, `EVALUATED`):
-    // the model's list of their keys is enough for its options.
-    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+    // A build without the `invariants` feature evaluates none (src/fhir/invariants.rs,
+    // `EVALUATED`): the model's list of their keys is enough for its options.
+    if !evaluates_invariants() {
         model::WRITE_INVARIANTS.store(false, std::sync::atomic::Ordering::Relaxed);
     }
     let bytes = postcard::to_allocvec(&model)
@@ -39,17 +39,22 @@ fn main() {
     write_rule_registry(out.with_file_name(""));
 }
 
-/// The message catalogues as the library includes them (src/messages.rs): as written, but in
-/// the browser build without the invariants' messages, which it never shows (it evaluates no
+/// Whether the library is built with the `invariants` feature.
+fn evaluates_invariants() -> bool {
+    std::env::var_os("CARGO_FEATURE_INVARIANTS").is_some()
+}
+
+/// The message catalogues as the library includes them (src/messages.rs): as written, but
+/// without the invariants' messages in a build that never shows them (it evaluates no
 /// invariant: src/fhir/invariants.rs, `EVALUATED`).
 fn write_catalogues(dir: &std::path::Path) {
-    let browser = std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32");
+    let lean = !evaluates_invariants();
     for tag in ["en", "es"] {
         let source = format!("messages/{tag}.json");
         println!("cargo:rerun-if-changed={source}");
         let text =
             std::fs::read_to_string(&source).unwrap_or_else(|e| fail(&format!("{source}: {e}")));
-        let text = if browser {
+        let text = if lean {
             let mut all: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_str(&text).unwrap_or_else(|e| fail(&format!("{source}: {e}")));
             all.retain(|key, _| key != "invariant" && !key.starts_with("invariant."));

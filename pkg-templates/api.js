@@ -7,7 +7,7 @@
 export const API = {
   validator: {
     calls: ['validate', 'validateJson', 'validateNdjson', 'validateField', 'lookup', 'loadDescriptions', 'session'],
-    properties: ['supportedTypes'],
+    properties: ['supportedTypes', 'evaluatesInvariants'],
   },
   session: {
     calls: ['set', 'touch', 'touchAll', 'current', 'report', 'resource'],

@@ -37,15 +37,14 @@ fi
 # directly for one more flag): --experimental-reset-state-function gives the web and Node glue
 # a way to start a fresh instance of the module, which the package's wrapper
 # (pkg-templates/guard.js) uses after a trap. wasm-bindgen offers it for those two targets only.
-wasm=target/wasm32-unknown-unknown/release/ehrlint.wasm
-glue() { # OUT-DIR TARGET
+glue() { # MODULE OUT-DIR TARGET
   local reset=--experimental-reset-state-function
-  [ "$2" = bundler ] && reset=""
-  wasm-bindgen "$wasm" --out-dir "$1" --out-name ehrlint --typescript --target "$2" $reset
+  [ "$3" = bundler ] && reset=""
+  wasm-bindgen "$1" --out-dir "$2" --out-name ehrlint --typescript --target "$3" $reset
 }
 
-# wasm-opt -Oz in place, once per distinct module: the three targets' modules are the same
-# bytes (wasm-bindgen differs only in the glue), and a module built before is taken from the
+# wasm-opt -Oz in place, once per distinct module: the targets made from one module are the
+# same bytes (wasm-bindgen differs only in the glue), and a module built before is taken from the
 # cache, so a rebuild with nothing changed costs no optimisation (about 25 s each).
 opt_cache=target/wasm/opt-cache
 # -ocimfs 300: a function with one caller is inlined into it only when small. Without the
@@ -69,19 +68,36 @@ optimise() { # FILE
   used+=("$sum.wasm")
 }
 
-echo "== cargo build --release --target wasm32-unknown-unknown (the Wasm)"
 # opt-level 3 for the Wasm, as native: measured side by side with "s", it validates the spec
-# examples about 1.4x faster, and the browser build (every R4 type's model, the extension
-# definitions and all code tables) stays within the budget of benches/size-budget.json since
-# the profile schema's patterns no longer need a regex engine. "2" is both slower and larger.
+# examples about 1.4x faster, and the default browser build (every R4 type's model, the
+# extension definitions and all code tables) stays within the budget of
+# benches/size-budget.json. "2" is both slower and larger.
 wasm_level=3
-CARGO_PROFILE_RELEASE_OPT_LEVEL=$wasm_level cargo build --release --quiet --lib --target wasm32-unknown-unknown
+modules=target/wasm/modules
+# compile NAME CARGO-ARGS...: the Wasm with those features, kept as $modules/NAME.wasm (cargo
+# writes every feature set's module to the same file).
+compile() {
+  local name=$1
+  shift
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=$wasm_level cargo build --release --quiet --lib \
+    --target wasm32-unknown-unknown "$@"
+  mkdir -p "$modules"
+  cp target/wasm32-unknown-unknown/release/ehrlint.wasm "$modules/$name.wasm"
+}
+# Two modules. The default browser build leaves out the invariants (the `invariants` feature:
+# the FHIRPath engine would take its download about 120 KB over budget); the full one has
+# them, for Node (where the download does not count) and for pages that want them (full/).
+echo "== cargo build --release --target wasm32-unknown-unknown (the Wasm: default, then full)"
+compile default --no-default-features
+compile full
 $compile_only && exit 0
-for target in web nodejs bundler; do
-  echo "== wasm-bindgen --target $target, wasm-opt"
-  rm -rf "target/wasm/$target"
-  glue "target/wasm/$target" "$target"
-  optimise "target/wasm/$target/ehrlint_bg.wasm"
+# DIR:MODULE:TARGET, each assembled by tools/assemble-pkg.mjs.
+for build in web:default:web bundler:default:bundler nodejs:full:nodejs full:full:web; do
+  IFS=: read -r dir module target <<<"$build"
+  echo "== wasm-bindgen --target $target ($module module: target/wasm/$dir), wasm-opt"
+  rm -rf "target/wasm/$dir"
+  glue "$modules/$module.wasm" "target/wasm/$dir" "$target"
+  optimise "target/wasm/$dir/ehrlint_bg.wasm"
 done
 # Only the modules of this build stay cached.
 for f in "$opt_cache"/*; do
@@ -94,11 +110,10 @@ done
 if ! $package_only; then
   echo "== the test-only Wasm with fault injection (target/wasm-fault/)"
   # The same profile as the Wasm above, so that its dependencies are not compiled again.
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$wasm_level cargo build --release --quiet --lib \
-    --target wasm32-unknown-unknown --features fault-injection
+  compile fault --no-default-features --features fault-injection
   for target in web nodejs; do
     rm -rf "target/wasm-fault/$target"
-    glue "target/wasm-fault/$target" "$target"
+    glue "$modules/fault.wasm" "target/wasm-fault/$target" "$target"
   done
 fi
 

@@ -21,7 +21,9 @@ cargo fmt --check
 # The rule files are declared by build.rs (one file, one rule), out of cargo fmt's sight.
 rustfmt --edition 2021 --check src/rules/*/*.rs
 cargo clippy --quiet --all-targets --features typescript -- -D warnings
+# Both browser modules: with the invariants (Node, full/) and without (the default build).
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 echo "== supply chain: licences, banned crates and sources (cargo deny, deny.toml)"
 # Advisories need the RustSec database from GitHub: `cargo deny check advisories` where it is

@@ -589,6 +589,14 @@ impl WasmValidator {
     pub fn supported_types(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.supported_types())
     }
+
+    /// Whether this build evaluates the invariants of the FHIR definitions (obs-6, per-1...):
+    /// true in the package's Node and full/ builds, false in its default browser build, which
+    /// leaves the FHIRPath engine out to keep its download small.
+    #[wasm_bindgen(getter, js_name = evaluatesInvariants)]
+    pub fn evaluates_invariants(&self) -> bool {
+        crate::fhir::invariants::EVALUATED
+    }
 }
 
 /// A record being edited: each `set` re-checks only what the edit can affect.

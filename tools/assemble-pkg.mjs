@@ -1,5 +1,5 @@
-// Assembles the npm package target/npm/ehrlint from wasm-bindgen's three outputs
-// (target/wasm/{web,nodejs,bundler}) and pkg-templates/, then packs it with `npm pack`.
+// Assembles the npm package target/npm/ehrlint from wasm-bindgen's four outputs
+// (target/wasm/{web,nodejs,bundler,full}) and pkg-templates/, then packs it with `npm pack`.
 // pkg-templates/ holds what is hand-written: package.json (its exports map says which build
 // each consumer gets), the npm README, guard.js (each build's entry, ehrlint.js, over the
 // wasm-bindgen glue, renamed ehrlint_glue.js: it restarts the module after a trap), node/
@@ -107,9 +107,17 @@ function build(from, dest, target, type) {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const parts = { web: ['web', 'module'], nodejs: ['node', 'commonjs'], bundler: ['bundler', 'module'] };
-for (const [target, [dir, type]] of Object.entries(parts)) {
-  build(join(root, 'target', 'wasm', target), join(out, dir), target, type);
+// wasm-bindgen's output (target/wasm/FROM) for each build: the package's folder, wasm-bindgen's
+// target and the module type. full/ is the web glue over the module with the invariants
+// (scripts/build.sh); web/ and bundler/ are the default module, node/ the full one.
+const parts = {
+  web: ['web', 'web', 'module'],
+  nodejs: ['node', 'nodejs', 'commonjs'],
+  bundler: ['bundler', 'bundler', 'module'],
+  full: ['full', 'web', 'module'],
+};
+for (const [from, [dir, target, type]] of Object.entries(parts)) {
+  build(join(root, 'target', 'wasm', from), join(out, dir), target, type);
 }
 
 const fault = join(root, 'target', 'wasm-fault');
@@ -117,7 +125,7 @@ if (existsSync(join(fault, 'web'))) {
   const pkg = join(fault, 'pkg');
   rmSync(pkg, { recursive: true, force: true });
   for (const target of ['web', 'nodejs']) {
-    const [dir, type] = parts[target];
+    const [dir, , type] = parts[target];
     build(join(fault, target), join(pkg, dir), target, type);
   }
   cpSync(join(root, 'pkg-templates', 'worker'), join(pkg, 'worker'), { recursive: true });

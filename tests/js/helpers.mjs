@@ -26,13 +26,14 @@ function cmp(a, b) {
 }
 
 /**
- * The command line's `--format json` lines for an NDJSON fixture, each in the JS API's form
+ * The command line's `--format json` lines for an NDJSON fixture (a path from tests/fixtures/,
+ * with the command line's `flags`), each in the JS API's form
  * (`validateNdjson`): the line number in place of the CLI's `source` (file:line).
  */
-export function cliNdjson(name) {
+export function cliNdjson(name, ...flags) {
   let out;
   try {
-    out = execFileSync(join(root, 'target', 'release', 'ehrlint'), ['validate', '--format', 'json', name], { cwd: fixtures, encoding: 'utf8' });
+    out = execFileSync(join(root, 'target', 'release', 'ehrlint'), ['validate', '--format', 'json', ...flags, name], { cwd: fixtures, encoding: 'utf8' });
   } catch (e) {
     out = e.stdout; // exit 1: some line has errors
   }

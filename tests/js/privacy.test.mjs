@@ -31,9 +31,10 @@ test('the package\'s only network calls are fetching its own .wasm and the descr
   }
   assert.deepEqual(found.sort(), [
     // init(): the .wasm next to the glue, or what the caller passes to init().
+    'full/ehrlint_glue.js: module_or_path = fetch(module_or_path);',
     'web/ehrlint_glue.js: module_or_path = fetch(module_or_path);',
     // createValidatorWorker().loadDescriptions(url): the URL the caller gives.
-    'worker/worker.js: const response = await fetch(args[0]);',
+    'worker/serve.js: const response = await fetch(args[0]);',
   ].sort());
 });
 

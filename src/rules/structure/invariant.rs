@@ -7,9 +7,10 @@
 //! rule code. Its severity is the definition's: error, or warning. The two the definitions
 //! mark best practice (dom-6: no narrative; con-3) are not reported unless `rules.severity`
 //! names them: a record that lacks them is not wrong, and a clinician typing one would see
-//! dom-6 on every record. The command line and the Rust library evaluate them; the npm
-//! package (the browser build) does not yet, as the FHIRPath engine does not fit its download
-//! budget (it takes invariant keys in its options all the same). Invariants the walk checks
+//! dom-6 on every record. The command line, the Rust library and the npm package's Node
+//! and full/ builds evaluate them; its default browser build (web/, bundler/, worker/) does
+//! not, as the FHIRPath engine does not fit its download budget (it takes invariant keys in
+//! its options all the same, and `evaluatesInvariants` says which build is running). Invariants the walk checks
 //! itself with better words (ele-1, ext-1, txt-1, txt-2) and those a rule already reports
 //! (per-1 as `period-end-before-start`, con-3 and ait-1 as `conditional-required`) are not
 //! reported twice. An invariant that gives nothing (the data it compares is missing) holds,

@@ -107,8 +107,8 @@ fn problem(expression: &Value, declared: &[&str]) -> Option<(&'static str, crate
     let source = expression.get("expression").and_then(Value::as_str)?;
     let (names, normalized) = constants(source);
     let quoted = crate::rules::quote(&Value::from(source));
-    // The browser build carries no FHIRPath parser (src/fhir/invariants.rs, `EVALUATED`): it
-    // checks the language and the parameters, not the syntax.
+    // A build without invariants carries no FHIRPath parser (src/fhir/invariants.rs,
+    // `EVALUATED`): it checks the language and the parameters, not the syntax.
     let syntax = if invariants::EVALUATED {
         fhirpath::check_syntax(&normalized)
     } else {

@@ -12,9 +12,11 @@ import init, {
   type Report,
   type Severity,
 } from 'ehrlint';
+import initFull, { Validator as FullValidator } from 'ehrlint/full';
 
 // The same start in Node and in browsers: in Node, init() has nothing left to do.
 await init();
+await initFull();
 
 const options: Options = {
   profile: 'default',
@@ -61,6 +63,10 @@ const found: LookupResult[] = bare.lookup('icd10cm', 'E11');
 const billable: boolean = found[0]?.billable ?? false;
 const display: string | undefined = found[0]?.display;
 const types: string[] = bare.supportedTypes;
+const checksInvariants: boolean = bare.evaluatesInvariants;
+// The full browser build: the same API and types, with the invariants.
+const full = new FullValidator(options);
+const fullReport: Report = full.validateJson('{"resourceType": "Patient"}');
 
 // The types are precise, not any:
 // @ts-expect-error a severity is error, warning or information
@@ -82,4 +88,4 @@ new Validator({ rules: { severity: { 'value-implausible': 'fatal' } } });
 // @ts-expect-error a profile's requirement lists elements
 new Validator({ profile: { id: 'p', resources: { Patient: { required: 'name' } } } });
 
-export const used = [severity, score, mustSupport, outcome, field, withRecord, added, runs, billable, display, types, fatal];
+export const used = [severity, score, mustSupport, outcome, field, withRecord, added, runs, billable, display, types, checksInvariants, fullReport, fatal];

@@ -1,6 +1,7 @@
 // A TypeScript consumer of ehrlint/worker, compiled with --strict by types.test.mjs: the worker's
 // methods are the Validator's, typed with the same Report, Issue and Change, as Promises.
 import { createValidatorWorker, type ValidatorWorker, type WorkerSession } from 'ehrlint/worker';
+import { createValidatorWorker as createFullValidatorWorker } from 'ehrlint/full/worker';
 import type { Change, Issue, LookupResult, NdjsonResult, OperationOutcome, Report } from 'ehrlint';
 
 export async function use(): Promise<unknown[]> {
@@ -15,6 +16,9 @@ export async function use(): Promise<unknown[]> {
   const found: LookupResult[] = await worker.lookup('icd10cm', 'E11', { limit: 5 });
   const loaded: number = await worker.loadDescriptions(new URL('https://example.org/d.tsv'));
   const types: string[] = await worker.supportedTypes;
+  const checksInvariants: boolean = await worker.evaluatesInvariants;
+  const full: ValidatorWorker = createFullValidatorWorker({ profile: 'none' });
+  const fullReport: Report = await full.validate({ resourceType: 'Patient' });
   const outcome: OperationOutcome = await worker.toOperationOutcome(report);
   const session: WorkerSession = await worker.session('Patient', { resourceType: 'Patient' });
   const change: Change = await session.set('/gender', 'male');
@@ -31,5 +35,5 @@ export async function use(): Promise<unknown[]> {
   // @ts-expect-error supportedTypes is a Promise of the types
   worker.supportedTypes.length;
 
-  return [fromText, lines, field, found, loaded, types, outcome, change, runs, lastRun, notAwaited];
+  return [fromText, lines, field, found, loaded, types, checksInvariants, fullReport, outcome, change, runs, lastRun, notAwaited];
 }
