@@ -23,7 +23,7 @@ const snippets = readdirSync(new URL('../../target/npm/ehrlint/web/snippets', im
   .map((f) => `web/snippets/${f}`);
 const PACKAGE = [
   'web/ehrlint.js', 'web/ehrlint_glue.js', 'web/ehrlint_bg.wasm', ...snippets,
-  'worker/index.js', 'worker/worker.js', 'worker/api.js',
+  'worker/index.js', 'worker/client.js', 'worker/worker.js', 'worker/serve.js', 'worker/api.js',
   'data/icd10cm-descriptions.tsv',
 ].map((f) => `/node_modules/ehrlint/${f}`);
 
