@@ -293,6 +293,14 @@ export type Options = {
    * defaults.
    */
   limits?: Limits;
+  /**
+   * Implementation Guides whose profiles records may claim in `meta.profile`: each a
+   * package's folder (command line and Rust only), its conformance resources as a list, or
+   * one resource. Their StructureDefinitions are compiled when the validator is built; one
+   * that does not parse or compile is refused then. The npm package's default browser
+   * build refuses the option: its Node build and `ehrlint/full` read guides.
+   */
+  ig?: Array<object | object[]>;
 };
 
 /**
@@ -403,7 +411,10 @@ export type RuleCode =
   | "principal-external-cause"
   | "principal-manifestation"
   | "principal-unacceptable"
+  | "profile-max"
   | "profile-required"
+  | "profile-unknown"
+  | "profile-value"
   | "required-choice"
   | "required-element"
   | "resource-type-missing"

@@ -84,9 +84,10 @@ compile() {
   mkdir -p "$modules"
   cp target/wasm32-unknown-unknown/release/ehrlint.wasm "$modules/$name.wasm"
 }
-# Two modules. The default browser build leaves out the invariants (the `invariants` feature:
-# the FHIRPath engine would take its download about 120 KB over budget); the full one has
-# them, for Node (where the download does not count) and for pages that want them (full/).
+# Two modules. The default browser build leaves out the default features (`invariants`: the
+# FHIRPath engine would take its download about 120 KB over budget; `ig-json`: reading
+# Implementation Guides); the full one has them, for Node (where the download does not count)
+# and for pages that want them (full/).
 echo "== cargo build --release --target wasm32-unknown-unknown (the Wasm: default, then full)"
 compile default --no-default-features
 compile full

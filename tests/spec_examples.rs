@@ -47,7 +47,7 @@ fn matches(pattern: &str, text: &str) -> bool {
     }
 }
 
-use ehrlint::{Context, Options, Severity, Validator};
+use ehrlint::{Context, IgSource, Options, Severity, Validator};
 use serde_json::Value;
 
 /// An issue's code, and an invariant's key with it: `invariant:obs-6`.
@@ -159,24 +159,49 @@ fn spec_examples_give_no_errors() {
 /// their own conformance resources (StructureDefinitions, ValueSets, CapabilityStatements)
 /// are valid FHIR R4, so none gets an error from the core definitions and the default
 /// profile, except the known defects (named `package/file` in tests/spec-examples-known.json).
-/// The guides' own profiles are not applied here.
+/// Each guide is loaded (mCODE with US Core 6.1.0, which it builds on), so the examples are
+/// also checked against the profiles they claim, as far as ehrlint compiles them (src/ig/);
+/// the test counts the examples whose every claimed profile was loaded and compiled.
 #[test]
 fn implementation_guide_examples_give_no_errors() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/ig-packages");
-    let validator = Validator::new(Options::default()).unwrap();
+    let us_core = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ig/us-core-6.1.0");
     let known = known();
     // Files per package, as the registry publishes them: (package folder, files at its root,
-    // files in example/).
+    // files in example/, the guides it builds on, examples checked against a profile of a
+    // guide loaded).
     let expected = [
-        ("hl7.fhir.uv.ips-2.0.0", 74, 44),
-        ("hl7.fhir.us.mcode-4.0.0", 171, 179),
+        ("hl7.fhir.uv.ips-2.0.0", 74, 44, &[][..], 44),
+        ("hl7.fhir.us.mcode-4.0.0", 171, 179, &[us_core][..], 135),
     ];
     let mut failures = Vec::new();
-    for (package, definitions, examples) in expected {
+    for (package, definitions, examples, builds_on, profiled) in expected {
         let dir = format!("{root}/{package}/package");
         assert!(
             std::path::Path::new(&dir).is_dir(),
             "{dir} missing: run scripts/setup.sh (it fetches tools/ig-packages.txt)"
+        );
+        // The guide loaded, with those it builds on: its examples meet its profiles.
+        let mut guides: Vec<IgSource> = builds_on
+            .iter()
+            .map(|g| IgSource::Folder(g.into()))
+            .collect();
+        guides.push(IgSource::Folder(dir.clone().into()));
+        let validator = Validator::new(Options::with_ig(guides)).unwrap();
+        let claims = |path: &std::path::Path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let report = validator.validate_json(&text, &Context::default()).unwrap();
+            let value: Value = serde_json::from_str(&text).unwrap();
+            value.pointer("/meta/profile").is_some()
+                && !report.issues.iter().any(|i| i.code == "profile-unknown")
+        };
+        let checked = json_files(&format!("{dir}/example"))
+            .iter()
+            .filter(|(_, path)| claims(path))
+            .count();
+        assert_eq!(
+            checked, profiled,
+            "{package}: examples checked against their profiles"
         );
         let name = package.rsplit_once('-').map_or(package, |(n, _)| n);
         for (folder, count) in [("", definitions), ("/example", examples)] {

@@ -23,8 +23,8 @@ mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
     use ehrlint::input::{self, Checked, NdjsonStop};
     use ehrlint::{
-        parse_as_of, Context, InputError, Limits, LookupOptions, Options, ProfileChoice, Severity,
-        Validator,
+        parse_as_of, Context, IgSource, InputError, Limits, LookupOptions, Options, ProfileChoice,
+        Severity, Validator,
     };
     use serde_json::{json, Value};
 
@@ -88,6 +88,11 @@ mod cli {
             /// the same in every language. Overrides the locale of --config.
             #[arg(long, value_name = "en|es")]
             locale: Option<String>,
+            /// An Implementation Guide whose profiles records claim in meta.profile: a FHIR
+            /// package's folder (the one holding package/, or package/ itself) of JSON
+            /// resources. Repeatable; added to the ig of --config.
+            #[arg(long, value_name = "FOLDER")]
+            ig: Vec<String>,
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<String>,
         },
@@ -130,6 +135,7 @@ mod cli {
                 config,
                 max_bytes,
                 locale,
+                ig,
                 paths,
             } => validate(
                 format,
@@ -139,6 +145,7 @@ mod cli {
                     profile: profile.as_deref(),
                     locale: locale.as_deref(),
                     max_bytes,
+                    ig: &ig,
                 },
                 &paths,
             ),
@@ -206,12 +213,13 @@ mod cli {
     }
 
     /// The options given on the command line: --config, with --profile, --locale and
-    /// --max-bytes over it.
+    /// --max-bytes over it, and --ig added to its ig.
     struct Overrides<'a> {
         config: Option<&'a str>,
         profile: Option<&'a str>,
         locale: Option<&'a str>,
         max_bytes: Option<u64>,
+        ig: &'a [String],
     }
 
     fn options(given: Overrides) -> Result<Options, String> {
@@ -220,16 +228,32 @@ mod cli {
             profile,
             locale,
             max_bytes,
+            ig,
         } = given;
         let mut options = match config {
             Some(path) => {
                 let text =
                     std::fs::read_to_string(path).map_err(|e| format!("--config: {path}: {e}"))?;
                 let value = ehrlint::parse(&text).map_err(|e| format!("--config: {path}: {e}"))?;
-                Options::from_json(value.into()).map_err(|e| format!("--config: {path}: {e}"))?
+                let mut options = Options::from_json(value.into())
+                    .map_err(|e| format!("--config: {path}: {e}"))?;
+                // A package's folder named in the file is found from the file's own folder.
+                let home = std::path::Path::new(path)
+                    .parent()
+                    .unwrap_or(std::path::Path::new(""));
+                for source in options.ig.iter_mut().flatten() {
+                    if let IgSource::Folder(folder) = source {
+                        *folder = home.join(&*folder);
+                    }
+                }
+                options
             }
             None => Options::default(),
         };
+        if !ig.is_empty() {
+            let sources = options.ig.get_or_insert_with(Vec::new);
+            sources.extend(ig.iter().map(|f| IgSource::Folder(f.into())));
+        }
         if let Some(p) = profile {
             options.profile = Some(profile_choice(p).map_err(|e| format!("--profile: {e}"))?);
         }

@@ -59,6 +59,8 @@ pub(crate) struct Engine {
     messages: &'static crate::messages::Catalogue,
     /// Whether the definitions' invariants are evaluated (the `invariant` rule runs).
     invariants: bool,
+    /// The profiles of the Implementation Guides loaded (`Options::ig`).
+    ig: crate::ig::Registry,
 }
 
 /// Invariants that a rule (or a narrower invariant) reports in its own words, with the rule
@@ -234,7 +236,16 @@ impl Engine {
                 (rt, runs.map(|(i, _)| *i).collect())
             })
             .collect();
+        let ig = match &options.ig {
+            #[cfg(feature = "ig-json")]
+            Some(sources) => crate::ig::Registry::load(sources, structure.model())
+                .map_err(|e| format!("invalid options: ig: {e}"))?,
+            #[cfg(not(feature = "ig-json"))]
+            Some(_) => return Err(options::NO_IG.into()),
+            None => crate::ig::Registry::default(),
+        };
         Ok(Engine {
+            ig,
             messages: locale.catalogue(),
             structure,
             codes: Codes::load()?,
@@ -503,6 +514,7 @@ impl Engine {
             first,
             field.as_deref(),
         );
+        self.claimed_profiles(resource, location, &mut run.issues, first);
         drop_restated_invariants(&mut run.issues, first);
         // What the rules read of this resource (a Bundle's entries indexed by fullUrl...) is
         // not needed for the resources it holds: freed before they are checked.
@@ -518,6 +530,104 @@ impl Engine {
             let container = suffix.starts_with("/contained/").then_some(resource);
             let held = Held { bundle, container };
             self.child(value, &location.child(&suffix), held, run);
+        }
+    }
+
+    /// Checks the resource against each profile its `meta.profile` claims: those loaded
+    /// (`Options::ig`) by what they add to FHIR R4, the others noted as not checked. Where a
+    /// claimed profile finds an element missing, the completeness profile's own issue about
+    /// the same element is dropped: one defect, one issue.
+    fn claimed_profiles(
+        &self,
+        resource: &Value,
+        location: &Location,
+        issues: &mut Vec<Issue>,
+        first: usize,
+    ) {
+        use crate::ig::Claim;
+        use crate::rules::structure::profile_unknown;
+        let Some(claims) = resource.pointer("/meta/profile").and_then(Value::as_array) else {
+            return;
+        };
+        // The completeness profile's issues are those before the claimed profiles'.
+        let before = issues.len();
+        #[cfg_attr(not(feature = "ig-json"), allow(unused_mut))]
+        let mut missing: Vec<String> = Vec::new();
+        for (i, claim) in claims.iter().enumerate() {
+            let Some(canonical) = claim.as_str() else {
+                continue;
+            };
+            let base = match self.ig.claim(canonical) {
+                #[cfg(feature = "ig-json")]
+                Claim::Compiled(profile) => {
+                    if let Some(object) = resource.as_object() {
+                        self.breaches(profile, object, location, issues, before, &mut missing);
+                    }
+                    continue;
+                }
+                Claim::NotCompiled(base) => Some(base),
+                Claim::Unknown => None,
+            };
+            let at = format!("/meta/profile/{i}");
+            let issue = profile_unknown::issue(location, self.messages, &at, canonical, base);
+            issues.push(issue);
+        }
+        if missing.is_empty() {
+            return;
+        }
+        use crate::rules::completeness::{must_support_missing, profile_required};
+        let restated = |i: &Issue| {
+            (i.code == profile_required::RULE.code || i.code == must_support_missing::RULE.code)
+                && missing.contains(&i.path)
+        };
+        let mut n = 0;
+        issues.retain(|i| {
+            let keep = n < first || n >= before || !restated(i);
+            n += 1;
+            keep
+        });
+    }
+
+    /// The issues of one claimed profile: each breach once, though two claimed profiles (one
+    /// built on the other) find it both. `missing`: the pointers of the required elements
+    /// found missing.
+    #[cfg(feature = "ig-json")]
+    fn breaches(
+        &self,
+        profile: &crate::fhir::conformance::Profile,
+        object: &crate::json::Map,
+        location: &Location,
+        issues: &mut Vec<Issue>,
+        before: usize,
+        missing: &mut Vec<String>,
+    ) {
+        use crate::fhir::conformance::{check, BreachKind};
+        use crate::rules::completeness::profile_required;
+        use crate::rules::structure::{profile_max, profile_value};
+        for breach in check(profile, object) {
+            let (c, at) = (breach.constraint, breach.pointer.as_str());
+            let issue = match breach.kind {
+                BreachKind::TooFew { count } => {
+                    missing.push(format!("{}{at}", location.pointer));
+                    profile_required::ig_issue(location, self.messages, at, profile, c, count)
+                }
+                BreachKind::TooMany { count } => {
+                    profile_max::issue(location, self.messages, at, profile, c, count)
+                }
+                BreachKind::Value => {
+                    let Some(required) = &c.value else {
+                        continue;
+                    };
+                    profile_value::issue(location, self.messages, at, profile, c, required)
+                }
+            };
+            let mine = issues.get(before..).unwrap_or_default();
+            if !mine
+                .iter()
+                .any(|i| i.code == issue.code && i.path == issue.path)
+            {
+                issues.push(issue);
+            }
         }
     }
 

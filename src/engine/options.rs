@@ -10,6 +10,43 @@ use crate::fhir::primitives::PartialDate;
 use crate::limits::Limits;
 use crate::profile::ProfileChoice;
 
+/// The `ig` option where guides are not read (the npm package's default browser build).
+#[cfg(not(feature = "ig-json"))]
+pub(crate) const NO_IG: &str = "invalid options: ig: this build does not read Implementation Guides: the npm package's Node build and ehrlint/full do";
+
+/// The `ig` option: a list whose items are a folder's path (not in the browser), a list of
+/// resources, or one resource.
+#[cfg(feature = "ig-json")]
+fn ig_sources(v: Value) -> Result<Vec<crate::ig::Source>, String> {
+    let Value::Array(items) = v else {
+        return Err(format!(
+            "invalid options: ig: invalid type: {}, expected a list of packages",
+            json_type_name(&v)
+        ));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            #[cfg(not(target_arch = "wasm32"))]
+            Value::String(path) => Ok(crate::ig::Source::Folder(path.into())),
+            Value::Array(list) => Ok(crate::ig::Source::Resources(
+                list.into_iter().map(crate::json::Value::from).collect(),
+            )),
+            Value::Object(_) => Ok(crate::ig::Source::Resources(vec![item.into()])),
+            other => Err(format!(
+                "invalid options: ig[{i}]: {} is not a package: give its resources{}",
+                json_type_name(&other),
+                if cfg!(target_arch = "wasm32") {
+                    " (a folder's path needs the command line)"
+                } else {
+                    " or its folder's path"
+                }
+            )),
+        })
+        .collect()
+}
+
 /// Validator options. An unknown key or a bad value is refused with an error naming it, so a
 /// typo never silently does nothing.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +86,16 @@ pub struct Options {
     /// a limit, the input is refused with an error naming it. The limits not given keep their
     /// defaults.
     pub limits: Option<Limits>,
+    /// Implementation Guides whose profiles records may claim in `meta.profile`: each a
+    /// package's folder (command line and Rust only), its conformance resources as a list, or
+    /// one resource. Their StructureDefinitions are compiled when the validator is built; one
+    /// that does not parse or compile is refused then. The npm package's default browser
+    /// build refuses the option: its Node build and `ehrlint/full` read guides.
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "Array<object | object[]>", optional)
+    )]
+    pub ig: Option<Vec<crate::ig::Source>>,
 }
 
 /// Options deserialized from any serde format are read as `Options::from_json` reads them.
@@ -118,12 +165,24 @@ impl Options {
                         Limits::from_json(&v).map_err(|e| format!("invalid options: limits: {e}"))?,
                     )
                 }
+                #[cfg(feature = "ig-json")]
+                "ig" => options.ig = Some(ig_sources(v)?),
+                #[cfg(not(feature = "ig-json"))]
+                "ig" => return Err(NO_IG.into()),
                 _ => return Err(format!(
-                    "invalid options: unknown field `{key}`, expected one of `profile`, `require`, `rules`, `asOf`, `locale`, `limits`"
+                    "invalid options: unknown field `{key}`, expected one of `profile`, `require`, `rules`, `asOf`, `locale`, `limits`, `ig`"
                 )),
             }
         }
         Ok(options)
+    }
+
+    /// Options with these Implementation Guides.
+    pub fn with_ig(ig: Vec<crate::ig::Source>) -> Self {
+        Options {
+            ig: Some(ig),
+            ..Options::default()
+        }
     }
 
     /// Options with this profile.

@@ -3,6 +3,9 @@
 pub mod bundle;
 pub mod clock;
 pub mod coding;
+// Implementation Guide profiles, where guides are read (src/ig/).
+#[cfg(feature = "ig-json")]
+pub mod conformance;
 pub mod extension;
 pub mod facts;
 pub mod fhirpath;

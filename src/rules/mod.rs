@@ -428,6 +428,34 @@ pub(crate) mod testing {
             .get_or_init(|| Validator::new(Options::default()).expect("built-in schemas compile"))
     }
 
+    /// A validator with a small Implementation Guide: a profile on Patient
+    /// (`http://example.org/fhir/StructureDefinition/test-patient`, "Test Patient") that
+    /// requires an identifier, fixes its system to `http://example.org/mrn` and allows one
+    /// name. No completeness profile.
+    pub fn ig_patient_profile() -> &'static Validator {
+        static IG: OnceLock<Validator> = OnceLock::new();
+        IG.get_or_init(|| {
+            let sd = serde_json::json!({
+                "resourceType": "StructureDefinition",
+                "url": "http://example.org/fhir/StructureDefinition/test-patient",
+                "version": "1.0.0", "name": "TestPatient", "title": "Test Patient",
+                "status": "active", "kind": "resource", "abstract": false, "type": "Patient",
+                "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
+                "derivation": "constraint",
+                "differential": {"element": [
+                    {"id": "Patient", "path": "Patient"},
+                    {"id": "Patient.identifier", "path": "Patient.identifier", "min": 1},
+                    {"id": "Patient.identifier.system", "path": "Patient.identifier.system",
+                     "fixedUri": "http://example.org/mrn"},
+                    {"id": "Patient.name", "path": "Patient.name", "max": "1"}
+                ]}
+            });
+            let mut options = Options::with_ig(vec![crate::IgSource::Resources(vec![sd.into()])]);
+            options.profile = Some(ProfileChoice::BuiltIn("none".into()));
+            Validator::new(options).expect("the test guide compiles")
+        })
+    }
+
     pub fn issues_with(
         validator: &Validator,
         resource: serde_json::Value,

@@ -391,3 +391,34 @@ test('descriptions ship with the package and name codes once loaded', async () =
   assert.match(v.validate(condition).issues[0].message, /E11\.8 \(Type 2 diabetes mellitus with unspecified complications\)/);
   assert.throws(() => new Validator().loadDescriptions('nonsense'), /code TAB description/);
 });
+
+test('the ig option loads a guide given as its resources: a record claiming its profile is checked against it', () => {
+  const profile = {
+    resourceType: 'StructureDefinition',
+    url: 'http://example.org/fhir/StructureDefinition/test-patient',
+    name: 'TestPatient',
+    title: 'Test Patient',
+    status: 'active',
+    kind: 'resource',
+    abstract: false,
+    type: 'Patient',
+    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient',
+    derivation: 'constraint',
+    differential: { element: [{ id: 'Patient.identifier', path: 'Patient.identifier', min: 1 }] },
+  };
+  const validator = new Validator({ profile: 'none', ig: [[profile]] });
+  const meta = { profile: ['http://example.org/fhir/StructureDefinition/test-patient'] };
+  const missing = validator.validate({ resourceType: 'Patient', meta, name: [{ family: 'Chalmers' }] });
+  assert.deepEqual(pairs(missing.issues), [['profile-required', '/identifier']]);
+  assert.equal(missing.issues[0].severity, 'error');
+  assert.equal(missing.issues[0].message, 'Test Patient needs at least one identifier (Patient.identifier, 1..*).');
+  const complete = validator.validate({ resourceType: 'Patient', meta, identifier: [{ value: '1' }] });
+  assert.deepEqual(complete.issues, []);
+  // Without the guide the claim is noted, never an error.
+  const bare = new Validator({ profile: 'none' }).validate({ resourceType: 'Patient', meta });
+  assert.deepEqual(bare.issues.map((i) => [i.code, i.path, i.severity]), [['profile-unknown', '/meta/profile/0', 'information']]);
+  // A folder's path needs the command line; what is not a resource is refused when the
+  // validator is built.
+  assert.throws(() => new Validator({ ig: ['/guides/us-core'] }), /ig\[0\]: a string is not a package: give its resources \(a folder's path needs the command line\)/);
+  assert.throws(() => new Validator({ ig: [['not a resource']] }), /invalid options: ig: ig resource 0: not a resource/);
+});

@@ -6,7 +6,12 @@
 //! Condition's category, code and subject, an Observation's category, code, subject and
 //! effective date, a Procedure's code and subject, a MedicationRequest's requester and an
 //! AllergyIntolerance's code. A vendor's profile (`Options.profile`) adds or relaxes these
-//! (docs/profiles.md).
+//! (docs/profiles.md). A record that claims an Implementation Guide's profile in
+//! `meta.profile` (loaded with `--ig` or the `ig` option) must also have every element that
+//! profile requires, in each occurrence of the element above it: missing, it is an error
+//! naming the profile ("US Core Patient Profile needs at least one identifier
+//! (Patient.identifier, 1..*)"), and the validator's own profile does not report the same
+//! element again.
 //!
 //! **Why it matters**: a record that is valid FHIR can still be useless downstream: an
 //! Observation with no subject belongs to nobody, a Patient with no identifier cannot be
@@ -22,6 +27,8 @@
 //! makes these warnings, as a record that is valid FHIR must never get an error from a profile
 //! the user did not choose; a vendor's profile makes them errors unless it says otherwise.
 
+#[cfg(feature = "ig-json")]
+use crate::fhir::conformance::{Constraint, Profile};
 use crate::fhir::path::Location;
 use crate::messages::{text, Catalogue};
 use crate::report::{Category, Issue, Severity};
@@ -49,6 +56,40 @@ pub(crate) fn issue(
     let mut issue = RULE.issue(location, suffix, messages, text);
     issue.severity = severity;
     issue
+}
+
+/// A required element that a profile the record claims (`meta.profile`, an Implementation
+/// Guide loaded with `--ig` or the `ig` option) finds missing, or too few of: an error, as the
+/// record says it meets the profile. `suffix`: where the element belongs.
+#[cfg(feature = "ig-json")]
+pub(crate) fn ig_issue(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    profile: &Profile,
+    constraint: &Constraint,
+    count: usize,
+) -> Issue {
+    let text = if constraint.min == 1 {
+        text!(
+            "profile-required.ig",
+            profile = profile.title,
+            element = constraint.name,
+            path = constraint.path,
+            cardinality = constraint.cardinality()
+        )
+    } else {
+        text!(
+            "profile-required.ig-count",
+            profile = profile.title,
+            element = constraint.name,
+            path = constraint.path,
+            cardinality = constraint.cardinality(),
+            min = constraint.min,
+            count
+        )
+    };
+    RULE.issue(location, suffix, messages, text)
 }
 
 #[cfg(test)]
@@ -91,6 +132,23 @@ mod tests {
             "profile-required",
             "/effective[x]",
         );
+    }
+
+    #[test]
+    fn fails_on_an_element_a_claimed_profile_requires() {
+        use crate::rules::testing::ig_patient_profile;
+        let claims = json!({"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]});
+        let found = issues_with(
+            ig_patient_profile(),
+            json!({"resourceType": "Patient", "meta": claims, "name": [{"family": "Chalmers"}]}),
+        );
+        assert_eq!(found, vec![("profile-required", "/identifier".to_string())]);
+        let found = issues_with(
+            ig_patient_profile(),
+            json!({"resourceType": "Patient", "meta": claims,
+                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

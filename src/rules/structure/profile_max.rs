@@ -1,0 +1,85 @@
+//! # profile-max
+//!
+//! **What it checks**: an element occurs no more often than a profile the record claims
+//! (`meta.profile`, loaded with `--ig` or the `ig` option) allows, where the profile lowers
+//! FHIR R4's maximum: a US Core profile that allows one `Patient.birthDate`... The issue names
+//! the profile, the element and its cardinality. FHIR R4's own maxima are the structure
+//! walk's (`wrong-type` for a list where one value goes).
+//!
+//! **Why it matters**: a record that claims a profile is sent to systems that rely on it;
+//! one that breaks it is rejected by a receiver that validates, or read wrongly by one that
+//! takes the first of two values the profile says cannot both be there.
+//!
+//! **Example**: fails: a Patient claiming a profile that allows one `name` (`0..1`), with two
+//! names (at `/name`); passes: the same with one.
+//!
+//! **Authority**: FHIR R4 profiling, cardinality (http://hl7.org/fhir/R4/profiling.html#cardinality);
+//! the Implementation Guide that defines the profile.
+
+#[cfg(feature = "ig-json")]
+use crate::fhir::{
+    conformance::{Constraint, Profile},
+    path::Location,
+};
+#[cfg(feature = "ig-json")]
+use crate::messages::{text, Catalogue};
+use crate::report::{Category, Severity};
+use crate::rules::RuleMeta;
+
+pub static RULE: RuleMeta = RuleMeta {
+    code: "profile-max",
+    category: Category::Structure,
+    severity: Severity::Error,
+    issue_type: "structure",
+    title: "More occurrences of an element than a claimed profile allows",
+};
+
+/// `suffix`: the element's pointer below the resource.
+#[cfg(feature = "ig-json")]
+pub(crate) fn issue(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    profile: &Profile,
+    constraint: &Constraint,
+    count: usize,
+) -> crate::report::Issue {
+    let text = text!(
+        "profile-max",
+        profile = profile.title,
+        element = constraint.name,
+        path = constraint.path,
+        cardinality = constraint.cardinality(),
+        count,
+        max = constraint.max.unwrap_or_default()
+    );
+    RULE.issue(location, suffix, messages, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{ig_patient_profile, issues_with};
+    use serde_json::json;
+
+    #[test]
+    fn fails_on_more_than_the_profile_allows() {
+        let found = issues_with(
+            ig_patient_profile(),
+            json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
+                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}],
+                   "name": [{"family": "Chalmers"}, {"family": "Chalmers-Smith"}]}),
+        );
+        assert_eq!(found, [("profile-max", "/name".to_string())]);
+    }
+
+    #[test]
+    fn passes_within_the_profile() {
+        let found = issues_with(
+            ig_patient_profile(),
+            json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
+                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}],
+                   "name": [{"family": "Chalmers"}]}),
+        );
+        assert_eq!(found, []);
+    }
+}

@@ -1,0 +1,232 @@
+//! Implementation Guide profiles, as a vendor uses them: US Core 6.1.0 (../shared/ig, its
+//! StructureDefinitions as published) loaded from its folder, in Rust and on the command line.
+//! A record claiming a US Core profile is checked against what the profile adds to FHIR R4
+//! (src/ig/ says what is compiled so far); a claimed profile that is not loaded is noted, never
+//! an error.
+
+use std::process::Command;
+use std::sync::OnceLock;
+
+use ehrlint::{Context, IgSource, Options, Severity, Validator};
+use serde_json::{json, Value};
+
+const US_CORE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ig/us-core-6.1.0");
+const PATIENT: &str = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient";
+
+fn us_core() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        Validator::new(Options::with_ig(vec![IgSource::Folder(US_CORE.into())]))
+            .unwrap_or_else(|e| panic!("US Core loads: {e}"))
+    })
+}
+
+/// (code, path, severity) of every issue.
+fn issues(validator: &Validator, record: Value) -> Vec<(&'static str, String, Severity)> {
+    validator
+        .validate(&record, &Context::default())
+        .issues
+        .into_iter()
+        .map(|i| (i.code, i.path, i.severity))
+        .collect()
+}
+
+fn us_core_patient() -> Value {
+    json!({"resourceType": "Patient", "meta": {"profile": [PATIENT]},
+           "identifier": [{"system": "http://hospital.example.org/mrn", "value": "12345"}],
+           "name": [{"family": "Chalmers", "given": ["Peter"]}], "gender": "male",
+           "birthDate": "1974-12-25", "telecom": [{"system": "phone", "value": "555 0100"}],
+           "address": [{"line": ["1 Main St"], "city": "Boston", "state": "MA", "postalCode": "02110"}]})
+}
+
+#[test]
+fn a_record_that_meets_us_core_patient_passes() {
+    assert_eq!(issues(us_core(), us_core_patient()), []);
+}
+
+#[test]
+fn a_missing_required_element_is_an_error_naming_the_profile_once() {
+    let mut record = us_core_patient();
+    record.as_object_mut().map(|p| p.remove("identifier"));
+    let report = us_core().validate(&record, &Context::default());
+    let found: Vec<_> = report
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.as_str(), i.severity))
+        .collect();
+    // The default completeness profile asks for an identifier too: one defect, one issue.
+    assert_eq!(
+        found,
+        [("profile-required", "/identifier", Severity::Error)]
+    );
+    assert_eq!(
+        report.issues[0].message,
+        "US Core Patient Profile needs at least one identifier (Patient.identifier, 1..*)."
+    );
+    assert!(!report.valid);
+}
+
+#[test]
+fn a_required_element_is_checked_in_each_occurrence() {
+    let mut record = us_core_patient();
+    record["identifier"] =
+        json!([{"system": "http://hospital.example.org/mrn", "value": "1"}, {"value": "2"}]);
+    assert_eq!(
+        issues(us_core(), record),
+        [(
+            "profile-required",
+            "/identifier/1/system".to_string(),
+            Severity::Error
+        )]
+    );
+}
+
+#[test]
+fn a_profile_on_a_profile_carries_its_base_profiles_requirements() {
+    // US Core Laboratory Result Observation builds on Clinical Result Observation, which
+    // requires a category and a subject.
+    let record = json!({"resourceType": "Observation",
+        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab"]},
+        "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"}]},
+        "effectiveDateTime": "2024-05-01", "valueQuantity": {"value": 5.4, "unit": "mmol/L",
+        "system": "http://unitsofmeasure.org", "code": "mmol/L"}});
+    let found: Vec<_> = issues(us_core(), record)
+        .into_iter()
+        .filter(|(_, _, s)| *s == Severity::Error)
+        .map(|(c, p, _)| (c, p))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("profile-required", "/category".to_string()),
+            ("profile-required", "/subject".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_claimed_profile_not_loaded_is_information_only() {
+    let mut record = us_core_patient();
+    record["meta"]["profile"] = json!(["http://example.org/fhir/StructureDefinition/elsewhere"]);
+    assert_eq!(
+        issues(us_core(), record),
+        [(
+            "profile-unknown",
+            "/meta/profile/0".to_string(),
+            Severity::Information
+        )]
+    );
+    // US Core's vital signs profiles build on FHIR R4's vitalsigns profile, not in the guide.
+    let bp = json!({"resourceType": "Observation",
+        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-blood-pressure"]},
+        "status": "final", "category": [{"text": "Vital signs"}], "code": {"text": "Blood pressure"},
+        "subject": {"reference": "Patient/1"}, "effectiveDateTime": "2024-05-01",
+        "dataAbsentReason": {"text": "not measured"}});
+    let report = us_core().validate(&bp, &Context::default());
+    let unknown = report.issues.iter().find(|i| i.code == "profile-unknown");
+    assert!(
+        unknown.is_some_and(|i| i
+            .message
+            .contains("http://hl7.org/fhir/StructureDefinition/vitalsigns")),
+        "{:?}",
+        report.issues
+    );
+}
+
+#[test]
+fn a_guide_that_does_not_load_is_refused_when_the_validator_is_built() {
+    let error = Validator::new(Options::with_ig(vec![IgSource::Folder(
+        "/no/such/guide".into(),
+    )]))
+    .err()
+    .unwrap_or_default();
+    assert!(
+        error.starts_with("invalid options: ig: /no/such/guide"),
+        "{error}"
+    );
+    let error = Options::from_json(json!({"ig": [42]}))
+        .err()
+        .unwrap_or_default();
+    assert!(
+        error.contains("ig[0]: a number is not a package"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_command_line_loads_a_guide_with_ig_and_from_its_config() {
+    let dir = std::env::temp_dir().join(format!("ehrlint-ig-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut record = us_core_patient();
+    record.as_object_mut().map(|p| p.remove("identifier"));
+    let file = dir.join("patient.json");
+    std::fs::write(&file, record.to_string()).unwrap();
+    // --config names the guide's folder relative to the config file.
+    let config = dir.join("options.json");
+    let relative = pathdiff(US_CORE, &dir);
+    std::fs::write(&config, json!({"ig": [relative]}).to_string()).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ehrlint"))
+            .args(["validate", "--format", "json"])
+            .args(args)
+            .arg(&file)
+            .output()
+            .unwrap();
+        let line: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let codes: Vec<(String, String)> = line["issues"]
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .map(|i| {
+                        (
+                            i["code"].as_str().unwrap_or("").into(),
+                            i["severity"].as_str().unwrap_or("").into(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (out.status.code(), codes)
+    };
+    let want = (
+        Some(1),
+        vec![("profile-required".to_string(), "error".to_string())],
+    );
+    assert_eq!(run(&["--ig", US_CORE]), want);
+    assert_eq!(run(&["--config", config.to_str().unwrap()]), want);
+    // Without the guide the claim is noted and the default profile's warning stands.
+    let (status, codes) = run(&[]);
+    assert_eq!(status, Some(0));
+    assert!(
+        codes.contains(&("profile-unknown".into(), "information".into())),
+        "{codes:?}"
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_ehrlint"))
+        .args(["validate", "--ig", "/no/such/guide"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("/no/such/guide"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `to` written relative to `from` (both absolute), through `..` as needed.
+fn pathdiff(to: &str, from: &std::path::Path) -> String {
+    let to = std::path::Path::new(to).canonicalize().unwrap();
+    let from = from.canonicalize().unwrap();
+    let common = to
+        .components()
+        .zip(from.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = from.components().count() - common;
+    let mut out = std::path::PathBuf::new();
+    for _ in 0..ups {
+        out.push("..");
+    }
+    for part in to.components().skip(common) {
+        out.push(part);
+    }
+    out.to_string_lossy().into_owned()
+}
