@@ -120,6 +120,88 @@ fn main() {
         total_bytes as f64 / total_json
     );
 
+    // US Core: the spec examples of the types a US Core profile covers, each claiming that
+    // profile and validated with US Core 6.1.0 loaded, against the same record validated
+    // against R4 alone (and the default profile), side by side (issue 21's target: 1.5x).
+    let us_core_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ig/us-core-6.1.0");
+    let us_core = Validator::new(Options::with_ig(vec![ehrlint::IgSource::Folder(
+        us_core_dir.into(),
+    )]))
+    .expect("US Core loads");
+    let profile_of = |rt: &str| -> Option<&str> {
+        Some(match rt {
+            "AllergyIntolerance" => "us-core-allergyintolerance",
+            "CarePlan" => "us-core-careplan",
+            "CareTeam" => "us-core-careteam",
+            "Condition" => "us-core-condition-problems-health-concerns",
+            "Coverage" => "us-core-coverage",
+            "DiagnosticReport" => "us-core-diagnosticreport-note",
+            "DocumentReference" => "us-core-documentreference",
+            "Encounter" => "us-core-encounter",
+            "Goal" => "us-core-goal",
+            "Immunization" => "us-core-immunization",
+            "Location" => "us-core-location",
+            "Medication" => "us-core-medication",
+            "MedicationDispense" => "us-core-medicationdispense",
+            "MedicationRequest" => "us-core-medicationrequest",
+            "Observation" => "us-core-observation-clinical-result",
+            "Organization" => "us-core-organization",
+            "Patient" => "us-core-patient",
+            "Practitioner" => "us-core-practitioner",
+            "PractitionerRole" => "us-core-practitionerrole",
+            "Procedure" => "us-core-procedure",
+            "Provenance" => "us-core-provenance",
+            "RelatedPerson" => "us-core-relatedperson",
+            "ServiceRequest" => "us-core-servicerequest",
+            "Specimen" => "us-core-specimen",
+            _ => return None,
+        })
+    };
+    let mut claimed = Vec::new();
+    for (_, value) in &texts {
+        let rt = value
+            .get("resourceType")
+            .and_then(|r| r.as_str())
+            .unwrap_or("");
+        let Some(profile) = profile_of(rt) else {
+            continue;
+        };
+        let mut record = value.clone();
+        let url = format!("http://hl7.org/fhir/us/core/StructureDefinition/{profile}");
+        if let Some(map) = record.as_object_mut() {
+            let mut meta = ehrlint::json::Map::new();
+            meta.insert(
+                "profile",
+                ehrlint::json::Value::Array(vec![url.as_str().into()]),
+            );
+            map.insert("meta", ehrlint::json::Value::Object(meta));
+        }
+        claimed.push((value.clone(), record));
+    }
+    let (mut r4_us, mut us_core_us, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for (plain, record) in &claimed {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            let t = Instant::now();
+            std::hint::black_box(validator.validate(plain, &ctx));
+            a.push(t.elapsed().as_secs_f64() * 1e6);
+            let t = Instant::now();
+            std::hint::black_box(us_core.validate(record, &ctx));
+            b.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        let (a, b) = (median(a), median(b));
+        r4_us.push(a);
+        us_core_us.push(b);
+        ratios.push(b / a);
+    }
+    println!(
+        "US Core: {} examples claiming a US Core profile: median {:.2} us with US Core loaded, {:.2} us against R4 alone ({:.2}x, median over resources)",
+        claimed.len(),
+        median(us_core_us),
+        median(r4_us),
+        median(ratios)
+    );
+
     // ICD-10 lookups: the status of every ICD-10-CM code on one day (an FST walk each).
     let codes = Codes::load().expect("tables load");
     let all = codes.icd10cm.valid_on(20_260_401);
