@@ -137,7 +137,8 @@ mod tests {
     #[test]
     fn fails_on_an_element_a_claimed_profile_requires() {
         use crate::rules::testing::ig_patient_profile;
-        let claims = json!({"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]});
+        let claims =
+            json!({"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]});
         let found = issues_with(
             ig_patient_profile(),
             json!({"resourceType": "Patient", "meta": claims, "name": [{"family": "Chalmers"}]}),

@@ -98,7 +98,10 @@ mod tests {
             json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
                    "identifier": [{"system": "http://example.org/other", "value": "1"}]}),
         );
-        assert_eq!(found, [("profile-value", "/identifier/0/system".to_string())]);
+        assert_eq!(
+            found,
+            [("profile-value", "/identifier/0/system".to_string())]
+        );
     }
 
     #[test]
