@@ -124,7 +124,7 @@ fn main() {
     // profile and validated with US Core 6.1.0 loaded, against the same record validated
     // against R4 alone (and the default profile), side by side (issue 21's target: 1.5x).
     let us_core_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ig/us-core-6.1.0");
-    let us_core = Validator::new(Options::with_ig(vec![ehrlint::IgSource::Folder(
+    let us_core = Validator::new(Options::with_ig(vec![ehrlint::IgSource::Path(
         us_core_dir.into(),
     )]))
     .expect("US Core loads");

@@ -295,7 +295,7 @@ export type Options = {
   limits?: Limits;
   /**
    * Implementation Guides whose profiles records may claim in `meta.profile`: each a
-   * package's folder (command line and Rust only), its conformance resources as a list, or
+   * package's path, .tgz or folder (command line and Rust only), its resources as a list, or
    * one resource. Their StructureDefinitions are compiled when the validator is built; one
    * that does not parse or compile is refused then. The npm package's default browser
    * build refuses the option: its Node build and `ehrlint/full` read guides.

@@ -16,7 +16,7 @@ const PATIENT: &str = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-p
 fn us_core() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
     V.get_or_init(|| {
-        Validator::new(Options::with_ig(vec![IgSource::Folder(US_CORE.into())]))
+        Validator::new(Options::with_ig(vec![IgSource::Path(US_CORE.into())]))
             .unwrap_or_else(|e| panic!("US Core loads: {e}"))
     })
 }
@@ -135,7 +135,7 @@ fn a_claimed_profile_not_loaded_is_information_only() {
 
 #[test]
 fn a_guide_that_does_not_load_is_refused_when_the_validator_is_built() {
-    let error = Validator::new(Options::with_ig(vec![IgSource::Folder(
+    let error = Validator::new(Options::with_ig(vec![IgSource::Path(
         "/no/such/guide".into(),
     )]))
     .err()

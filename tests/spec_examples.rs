@@ -182,11 +182,9 @@ fn implementation_guide_examples_give_no_errors() {
             "{dir} missing: run scripts/setup.sh (it fetches tools/ig-packages.txt)"
         );
         // The guide loaded, with those it builds on: its examples meet its profiles.
-        let mut guides: Vec<IgSource> = builds_on
-            .iter()
-            .map(|g| IgSource::Folder(g.into()))
-            .collect();
-        guides.push(IgSource::Folder(dir.clone().into()));
+        let mut guides: Vec<IgSource> =
+            builds_on.iter().map(|g| IgSource::Path(g.into())).collect();
+        guides.push(IgSource::Path(dir.clone().into()));
         let validator = Validator::new(Options::with_ig(guides)).unwrap();
         let claims = |path: &std::path::Path| {
             let text = std::fs::read_to_string(path).unwrap();

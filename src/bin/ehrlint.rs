@@ -89,9 +89,9 @@ mod cli {
             #[arg(long, value_name = "en|es")]
             locale: Option<String>,
             /// An Implementation Guide whose profiles records claim in meta.profile: a FHIR
-            /// package's folder (the one holding package/, or package/ itself) of JSON
-            /// resources. Repeatable; added to the ig of --config.
-            #[arg(long, value_name = "FOLDER")]
+            /// package as published (a .tgz of package/*.json) or unpacked (the folder holding
+            /// package/, or package/ itself). Repeatable; added to the ig of --config.
+            #[arg(long, value_name = "PATH")]
             ig: Vec<String>,
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<String>,
@@ -237,12 +237,12 @@ mod cli {
                 let value = ehrlint::parse(&text).map_err(|e| format!("--config: {path}: {e}"))?;
                 let mut options = Options::from_json(value.into())
                     .map_err(|e| format!("--config: {path}: {e}"))?;
-                // A package's folder named in the file is found from the file's own folder.
+                // A package's path named in the file is found from the file's own folder.
                 let home = std::path::Path::new(path)
                     .parent()
                     .unwrap_or(std::path::Path::new(""));
                 for source in options.ig.iter_mut().flatten() {
-                    if let IgSource::Folder(folder) = source {
+                    if let IgSource::Path(folder) = source {
                         *folder = home.join(&*folder);
                     }
                 }
@@ -252,7 +252,7 @@ mod cli {
         };
         if !ig.is_empty() {
             let sources = options.ig.get_or_insert_with(Vec::new);
-            sources.extend(ig.iter().map(|f| IgSource::Folder(f.into())));
+            sources.extend(ig.iter().map(|f| IgSource::Path(f.into())));
         }
         if let Some(p) = profile {
             options.profile = Some(profile_choice(p).map_err(|e| format!("--profile: {e}"))?);

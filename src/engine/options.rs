@@ -14,7 +14,7 @@ use crate::profile::ProfileChoice;
 #[cfg(not(feature = "ig-json"))]
 pub(crate) const NO_IG: &str = "invalid options: ig: this build does not read Implementation Guides: the npm package's Node build and ehrlint/full do";
 
-/// The `ig` option: a list whose items are a folder's path (not in the browser), a list of
+/// The `ig` option: a list whose items are a package's path, .tgz or folder (not in Wasm), a list of
 /// resources, or one resource.
 #[cfg(feature = "ig-json")]
 fn ig_sources(v: Value) -> Result<Vec<crate::ig::Source>, String> {
@@ -29,7 +29,7 @@ fn ig_sources(v: Value) -> Result<Vec<crate::ig::Source>, String> {
         .enumerate()
         .map(|(i, item)| match item {
             #[cfg(not(target_arch = "wasm32"))]
-            Value::String(path) => Ok(crate::ig::Source::Folder(path.into())),
+            Value::String(path) => Ok(crate::ig::Source::Path(path.into())),
             Value::Array(list) => Ok(crate::ig::Source::Resources(
                 list.into_iter().map(crate::json::Value::from).collect(),
             )),
@@ -38,9 +38,9 @@ fn ig_sources(v: Value) -> Result<Vec<crate::ig::Source>, String> {
                 "invalid options: ig[{i}]: {} is not a package: give its resources{}",
                 json_type_name(&other),
                 if cfg!(target_arch = "wasm32") {
-                    " (a folder's path needs the command line)"
+                    " (a package's path needs the command line)"
                 } else {
-                    " or its folder's path"
+                    " or its path (.tgz or folder)"
                 }
             )),
         })
@@ -87,7 +87,7 @@ pub struct Options {
     /// defaults.
     pub limits: Option<Limits>,
     /// Implementation Guides whose profiles records may claim in `meta.profile`: each a
-    /// package's folder (command line and Rust only), its conformance resources as a list, or
+    /// package's path, .tgz or folder (command line and Rust only), its resources as a list, or
     /// one resource. Their StructureDefinitions are compiled when the validator is built; one
     /// that does not parse or compile is refused then. The npm package's default browser
     /// build refuses the option: its Node build and `ehrlint/full` read guides.

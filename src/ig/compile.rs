@@ -139,7 +139,9 @@ fn resources(source: &Source) -> Result<Vec<(String, Value)>, String> {
             .map(|(i, v)| (format!("ig resource {i}"), v.clone()))
             .collect()),
         #[cfg(not(target_arch = "wasm32"))]
-        Source::Folder(dir) => read_folder(dir),
+        Source::Path(path) if path.is_file() => read_package(path),
+        #[cfg(not(target_arch = "wasm32"))]
+        Source::Path(dir) => read_folder(dir),
     }
 }
 
@@ -173,6 +175,55 @@ fn read_folder(dir: &std::path::Path) -> Result<Vec<(String, Value)>, String> {
             "{}: no FHIR resources (JSON files) in it",
             dir.display()
         ));
+    }
+    Ok(out)
+}
+
+/// The largest file a package may hold: a guide's biggest definitions are a few MB; a larger
+/// one is refused rather than read into memory.
+#[cfg(not(target_arch = "wasm32"))]
+const MAX_FILE: u64 = 64 << 20;
+
+/// The JSON files directly in a package's `package/` folder (not its examples), read from the
+/// gzipped tar the registries publish, as [`read_folder`] reads an unpacked one.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_package(file: &std::path::Path) -> Result<Vec<(String, Value)>, String> {
+    use std::io::Read;
+    let shown = file.display().to_string();
+    let opened = std::fs::File::open(file).map_err(|e| format!("{shown}: {e}"))?;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(opened));
+    let not_package = |e: std::io::Error| format!("{shown}: not a FHIR package (.tgz): {e}");
+    let mut out = Vec::new();
+    for entry in archive.entries().map_err(not_package)? {
+        let mut entry = entry.map_err(not_package)?;
+        let name = entry
+            .path()
+            .map_err(not_package)?
+            .to_string_lossy()
+            .into_owned();
+        let in_package = name
+            .strip_prefix("package/")
+            .is_some_and(|rest| rest.ends_with(".json") && !rest.contains('/'));
+        if !in_package {
+            continue;
+        }
+        let at = format!("{shown}: {name}");
+        if entry.size() > MAX_FILE {
+            return Err(format!("{at}: larger than {} MB", MAX_FILE >> 20));
+        }
+        let mut text = String::new();
+        entry
+            .by_ref()
+            .take(MAX_FILE)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("{at}: {e}"))?;
+        let value = crate::parse(&text).map_err(|e| format!("{at}: {e}"))?;
+        if value.get("resourceType").and_then(Value::as_str).is_some() {
+            out.push((at, value));
+        }
+    }
+    if out.is_empty() {
+        return Err(format!("{shown}: no FHIR resources in package/"));
     }
     Ok(out)
 }
@@ -317,7 +368,7 @@ mod tests {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ig/us-core-6.1.0");
         let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
-        Registry::load(&[Source::Folder(dir)], &model).unwrap_or_else(|e| panic!("{e}"))
+        Registry::load(&[Source::Path(dir)], &model).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -375,12 +426,55 @@ mod tests {
     }
 
     #[test]
+    fn a_published_package_reads_as_its_folder() {
+        let dir = std::env::temp_dir().join(format!("ehrlint-tgz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let package = dir.join("us-core.tgz");
+        let file = std::fs::File::create(&package).unwrap_or_else(|e| panic!("{e}"));
+        let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        let mut tar = tar::Builder::new(gz);
+        let folder =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ig/us-core-6.1.0");
+        for entry in std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{e}")) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            tar.append_path_with_name(&path, format!("package/{name}"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        // An example below package/ is not a definition of the guide.
+        tar.append_path_with_name(folder.join("SOURCE.txt"), "package/example/x.json")
+            .unwrap_or_else(|e| panic!("{e}"));
+        tar.into_inner()
+            .and_then(|gz| gz.finish())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
+        let loaded = Registry::load(&[Source::Path(package.clone())], &model);
+        let broken = dir.join("broken.tgz");
+        std::fs::write(&broken, b"not gzip").unwrap_or_else(|e| panic!("{e}"));
+        let refused = Registry::load(&[Source::Path(broken)], &model).err();
+        std::fs::remove_dir_all(&dir).ok();
+        let loaded = loaded.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (loaded.profiles.len(), loaded.not_compiled.len()),
+            (us_core().profiles.len(), us_core().not_compiled.len())
+        );
+        let refused = refused.unwrap_or_default();
+        assert!(
+            refused.contains("broken.tgz: not a FHIR package (.tgz)"),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn a_package_that_is_not_json_is_refused_with_its_file() {
         let dir = std::env::temp_dir().join(format!("ehrlint-ig-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(dir.join("broken.json"), "{not json").unwrap_or_else(|e| panic!("{e}"));
         let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
-        let error = Registry::load(&[Source::Folder(dir.clone())], &model).err();
+        let error = Registry::load(&[Source::Path(dir.clone())], &model).err();
         std::fs::remove_dir_all(&dir).ok();
         let error = error.unwrap_or_default();
         assert!(

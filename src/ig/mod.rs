@@ -1,5 +1,5 @@
-//! Implementation Guides: the conformance resources of FHIR packages (a folder of JSON files,
-//! as a package holds them under `package/`, or the resources themselves), and their
+//! Implementation Guides: the conformance resources of FHIR packages (a package's `.tgz` as the
+//! registries publish it, its folder unpacked, or the resources themselves), and their
 //! StructureDefinitions compiled once, when a validator is built, into the profiles the
 //! validator checks ([`crate::fhir::conformance`]).
 //!
@@ -26,9 +26,10 @@ mod compile;
 /// Where conformance resources come from.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// A folder of JSON files (a package's `package/` folder, or the folder holding it).
+    /// A package as the registries publish it (a `.tgz` holding `package/*.json`), or a
+    /// folder of JSON files (a package's `package/` folder, or the folder holding it).
     #[cfg(not(target_arch = "wasm32"))]
-    Folder(std::path::PathBuf),
+    Path(std::path::PathBuf),
     /// The resources themselves (StructureDefinitions; others are passed over).
     Resources(Vec<Value>),
 }

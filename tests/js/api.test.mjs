@@ -419,6 +419,6 @@ test('the ig option loads a guide given as its resources: a record claiming its 
   assert.deepEqual(bare.issues.map((i) => [i.code, i.path, i.severity]), [['profile-unknown', '/meta/profile/0', 'information']]);
   // A folder's path needs the command line; what is not a resource is refused when the
   // validator is built.
-  assert.throws(() => new Validator({ ig: ['/guides/us-core'] }), /ig\[0\]: a string is not a package: give its resources \(a folder's path needs the command line\)/);
+  assert.throws(() => new Validator({ ig: ['/guides/us-core'] }), /ig\[0\]: a string is not a package: give its resources \(a package's path needs the command line\)/);
   assert.throws(() => new Validator({ ig: [['not a resource']] }), /invalid options: ig: ig resource 0: not a resource/);
 });
