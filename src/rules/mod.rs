@@ -456,6 +456,17 @@ pub(crate) mod testing {
         })
     }
 
+    /// A Patient claiming the test guide's profile ([`ig_patient_profile`]), with `fields`.
+    pub fn test_patient(fields: serde_json::Value) -> serde_json::Value {
+        let mut record = serde_json::json!({"resourceType": "Patient",
+            "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]}});
+        if let (Some(record), serde_json::Value::Object(fields)) = (record.as_object_mut(), fields)
+        {
+            record.extend(fields);
+        }
+        record
+    }
+
     pub fn issues_with(
         validator: &Validator,
         resource: serde_json::Value,

@@ -136,18 +136,17 @@ mod tests {
 
     #[test]
     fn fails_on_an_element_a_claimed_profile_requires() {
-        use crate::rules::testing::ig_patient_profile;
-        let claims =
-            json!({"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]});
+        use crate::rules::testing::{ig_patient_profile, test_patient};
         let found = issues_with(
             ig_patient_profile(),
-            json!({"resourceType": "Patient", "meta": claims, "name": [{"family": "Chalmers"}]}),
+            test_patient(json!({"name": [{"family": "Chalmers"}]})),
         );
         assert_eq!(found, vec![("profile-required", "/identifier".to_string())]);
         let found = issues_with(
             ig_patient_profile(),
-            json!({"resourceType": "Patient", "meta": claims,
-                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+            ),
         );
         assert!(found.is_empty(), "{found:?}");
     }

@@ -58,16 +58,17 @@ pub(crate) fn issue(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{ig_patient_profile, issues_with};
+    use crate::rules::testing::{ig_patient_profile, issues_with, test_patient};
     use serde_json::json;
 
     #[test]
     fn fails_on_more_than_the_profile_allows() {
         let found = issues_with(
             ig_patient_profile(),
-            json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
-                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}],
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}],
                    "name": [{"family": "Chalmers"}, {"family": "Chalmers-Smith"}]}),
+            ),
         );
         assert_eq!(found, [("profile-max", "/name".to_string())]);
     }
@@ -76,9 +77,10 @@ mod tests {
     fn passes_within_the_profile() {
         let found = issues_with(
             ig_patient_profile(),
-            json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
-                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}],
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}],
                    "name": [{"family": "Chalmers"}]}),
+            ),
         );
         assert_eq!(found, []);
     }

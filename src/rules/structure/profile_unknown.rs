@@ -46,7 +46,7 @@ pub(crate) fn issue(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{ig_patient_profile, issues_with};
+    use crate::rules::testing::{ig_patient_profile, issues_with, test_patient};
     use serde_json::json;
 
     #[test]
@@ -65,8 +65,9 @@ mod tests {
     fn passes_a_loaded_profile() {
         let found = issues_with(
             ig_patient_profile(),
-            json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
-                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+            ),
         );
         assert_eq!(found, []);
     }

@@ -88,15 +88,16 @@ fn describe(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::testing::{ig_patient_profile, issues_with};
+    use crate::rules::testing::{ig_patient_profile, issues_with, test_patient};
     use serde_json::json;
 
     #[test]
     fn fails_without_the_fixed_value() {
         let found = issues_with(
             ig_patient_profile(),
-            json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
-                   "identifier": [{"system": "http://example.org/other", "value": "1"}]}),
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/other", "value": "1"}]}),
+            ),
         );
         assert_eq!(
             found,
@@ -108,8 +109,9 @@ mod tests {
     fn passes_with_the_fixed_value() {
         let found = issues_with(
             ig_patient_profile(),
-            json!({"resourceType": "Patient", "meta": {"profile": ["http://example.org/fhir/StructureDefinition/test-patient"]},
-                   "identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+            ),
         );
         assert_eq!(found, []);
     }
