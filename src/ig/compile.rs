@@ -165,7 +165,7 @@ fn read_folder(dir: &std::path::Path) -> Result<Vec<(String, Value)>, String> {
     for file in files {
         let shown = file.display().to_string();
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{shown}: {e}"))?;
-        let value = crate::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+        let value = parse(&text).map_err(|e| format!("{shown}: {e}"))?;
         if value.get("resourceType").and_then(Value::as_str).is_some() {
             out.push((shown, value));
         }
@@ -177,6 +177,24 @@ fn read_folder(dir: &std::path::Path) -> Result<Vec<(String, Value)>, String> {
         ));
     }
     Ok(out)
+}
+
+/// A file of a package, parsed within the limits of a record but for its size (a guide's
+/// largest definitions pass a record's 10 MB).
+#[cfg(not(target_arch = "wasm32"))]
+fn parse(text: &str) -> Result<Value, String> {
+    // A byte-order mark, as a file saved on Windows may start with.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let limits = crate::limits::Limits {
+        max_bytes: MAX_FILE,
+        ..crate::limits::Limits::default()
+    };
+    crate::limits::parse(text, &limits)
+        .map(|parsed| parsed.value)
+        .map_err(|e| match e {
+            Ok(limit) => limit.to_string(),
+            Err(json) => format!("not valid JSON: {json}"),
+        })
 }
 
 /// The largest file a package may hold: a guide's biggest definitions are a few MB; a larger
@@ -217,7 +235,7 @@ fn read_package(file: &std::path::Path) -> Result<Vec<(String, Value)>, String> 
             .take(MAX_FILE)
             .read_to_string(&mut text)
             .map_err(|e| format!("{at}: {e}"))?;
-        let value = crate::parse(&text).map_err(|e| format!("{at}: {e}"))?;
+        let value = parse(&text).map_err(|e| format!("{at}: {e}"))?;
         if value.get("resourceType").and_then(Value::as_str).is_some() {
             out.push((at, value));
         }

@@ -450,7 +450,7 @@ pub(crate) mod testing {
                     {"id": "Patient.name", "path": "Patient.name", "max": "1"}
                 ]}
             });
-            let mut options = Options::with_ig(vec![crate::IgSource::Resources(vec![sd.into()])]);
+            let mut options = Options::with_ig(vec![crate::ig::Source::Resources(vec![sd.into()])]);
             options.profile = Some(ProfileChoice::BuiltIn("none".into()));
             Validator::new(options).expect("the test guide compiles")
         })
