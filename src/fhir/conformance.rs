@@ -5,6 +5,8 @@
 //! of packages. The R4 walk has already checked what the base type requires: a profile's
 //! check reports only what the profile adds.
 
+use std::fmt::Write;
+
 use crate::json::{Map, Value};
 
 /// A profile, compiled.
@@ -101,62 +103,61 @@ pub enum BreachKind {
 /// the profile's elements.
 pub fn check<'p>(profile: &'p Profile, resource: &Map) -> Vec<Breach<'p>> {
     let mut out = Vec::new();
-    visit(&profile.elements, resource, "", &mut out);
+    visit(&profile.elements, resource, &mut String::new(), &mut out);
     out
 }
 
+/// `pointer`: the object's JSON Pointer, grown and cut back as the visit goes down, so that a
+/// record that meets the profile costs no string per element.
 fn visit<'p>(
     constraints: &'p [Constraint],
     object: &Map,
-    pointer: &str,
+    pointer: &mut String,
     out: &mut Vec<Breach<'p>>,
 ) {
+    let breach = |pointer: &str, constraint, kind| Breach {
+        pointer: pointer.to_string(),
+        constraint,
+        kind,
+    };
     for c in constraints {
         let found = occurrences(c, object);
         let count = found.iter().map(|o| o.values.len()).sum::<usize>();
+        let parent = pointer.len();
         if count < c.min as usize && c.raises_min() {
-            let name = if c.choice {
-                format!("{}[x]", c.name)
-            } else {
-                c.name.clone()
-            };
-            out.push(Breach {
-                pointer: format!("{pointer}/{}", crate::fhir::path::escape_token(&name)),
-                constraint: c,
-                kind: BreachKind::TooFew { count },
-            });
+            pointer.push('/');
+            pointer.push_str(&crate::fhir::path::escape_token(&c.name));
+            if c.choice {
+                pointer.push_str("[x]");
+            }
+            out.push(breach(pointer, c, BreachKind::TooFew { count }));
+            pointer.truncate(parent);
         }
         for o in &found {
-            let at = format!("{pointer}/{}", crate::fhir::path::escape_token(o.key));
+            pointer.push('/');
+            pointer.push_str(&crate::fhir::path::escape_token(o.key));
             if c.lowers_max() && c.max.is_some_and(|max| count > max as usize) {
-                out.push(Breach {
-                    pointer: at.clone(),
-                    constraint: c,
-                    kind: BreachKind::TooMany { count },
-                });
+                out.push(breach(pointer, c, BreachKind::TooMany { count }));
             }
+            let at = pointer.len();
             for (i, value) in o.values.iter().enumerate() {
-                let here = if o.array {
-                    format!("{at}/{i}")
-                } else {
-                    at.clone()
-                };
-                if let Some(required) = &c.value {
+                if o.array {
+                    // Writing to a String cannot fail.
+                    let _ = write!(pointer, "/{i}");
+                }
+                let holds_value = c.value.as_ref().is_none_or(|required| {
                     let right_form =
                         !c.choice || o.key.get(c.name.len()..) == Some(&required.type_suffix);
-                    if !right_form || !holds(required, value) {
-                        out.push(Breach {
-                            pointer: here.clone(),
-                            constraint: c,
-                            kind: BreachKind::Value,
-                        });
-                        continue;
-                    }
+                    right_form && holds(required, value)
+                });
+                if !holds_value {
+                    out.push(breach(pointer, c, BreachKind::Value));
+                } else if let Some(child) = value.as_object() {
+                    visit(&c.children, child, pointer, out);
                 }
-                if let Some(child) = value.as_object() {
-                    visit(&c.children, child, &here, out);
-                }
+                pointer.truncate(at);
             }
+            pointer.truncate(parent);
         }
     }
 }
