@@ -104,6 +104,77 @@ fn a_profile_on_a_profile_carries_its_base_profiles_requirements() {
     );
 }
 
+/// US Core's race extension: a slice of Patient.extension (at most one), and its own
+/// definition (ombCategory 0..5 as a Coding, text 1..1; on a Patient, RelatedPerson...),
+/// which holds wherever it is used.
+#[test]
+fn an_extension_is_checked_against_its_definition_and_its_slice() {
+    let race = |text: Option<&str>| {
+        let mut parts = vec![json!({"url": "ombCategory", "valueCoding": {
+            "system": "urn:oid:2.16.840.1.113883.6.238", "code": "2106-3", "display": "White"}})];
+        if let Some(text) = text {
+            parts.push(json!({"url": "text", "valueString": text}));
+        }
+        json!({"url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
+               "extension": parts})
+    };
+    let with = |extensions: Vec<Value>| {
+        let mut record = us_core_patient();
+        record["extension"] = Value::Array(extensions);
+        record
+    };
+    assert_eq!(issues(us_core(), with(vec![race(Some("White"))])), []);
+    let report = us_core().validate(&with(vec![race(None)]), &Context::default());
+    let found: Vec<_> = report
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.as_str()))
+        .collect();
+    assert_eq!(found, [("profile-required", "/extension/0/extension")]);
+    assert_eq!(
+        report.issues[0].message,
+        "US Core Race Extension needs extension text (Extension.extension:text, 1..1)."
+    );
+    let mut wrong_type = race(Some("White"));
+    wrong_type["extension"][0] = json!({"url": "ombCategory", "valueString": "White"});
+    assert_eq!(
+        issues(us_core(), with(vec![wrong_type])),
+        [(
+            "profile-type",
+            "/extension/0/extension/0/valueString".to_string(),
+            Severity::Error
+        )]
+    );
+    let mut misplaced = us_core_patient();
+    misplaced["name"][0]["extension"] = json!([race(Some("White"))]);
+    assert_eq!(
+        issues(us_core(), misplaced),
+        [(
+            "extension-context",
+            "/name/0/extension/0".to_string(),
+            Severity::Error
+        )]
+    );
+    let twice = with(vec![race(Some("White")), race(Some("White"))]);
+    let found = issues(us_core(), twice);
+    assert_eq!(
+        found,
+        [("profile-max", "/extension".to_string(), Severity::Error)]
+    );
+    // The profile's slicing is open: an extension it does not name is allowed, and noted as
+    // one no definition is loaded for.
+    let other = json!({"url": "http://example.org/fhir/StructureDefinition/favourite-colour",
+                       "valueString": "blue"});
+    assert_eq!(
+        issues(us_core(), with(vec![race(Some("White")), other])),
+        [(
+            "extension-unknown",
+            "/extension/1/url".to_string(),
+            Severity::Information
+        )]
+    );
+}
+
 #[test]
 fn a_claimed_profile_not_loaded_is_information_only() {
     let mut record = us_core_patient();

@@ -515,6 +515,8 @@ impl Engine {
             field.as_deref(),
         );
         self.claimed_profiles(resource, location, &mut run.issues, first);
+        #[cfg(feature = "ig-json")]
+        self.loaded_extensions(rt, resource, location, &mut run.issues, first);
         drop_restated_invariants(&mut run.issues, first);
         // What the rules read of this resource (a Bundle's entries indexed by fullUrl...) is
         // not needed for the resources it holds: freed before they are checked.
@@ -553,6 +555,8 @@ impl Engine {
         let before = issues.len();
         #[cfg_attr(not(feature = "ig-json"), allow(unused_mut))]
         let mut missing: Vec<String> = Vec::new();
+        #[cfg(feature = "ig-json")]
+        let mut seen = Vec::new();
         for (i, claim) in claims.iter().enumerate() {
             let Some(canonical) = claim.as_str() else {
                 continue;
@@ -561,7 +565,8 @@ impl Engine {
                 #[cfg(feature = "ig-json")]
                 Claim::Compiled(profile) => {
                     if let Some(object) = resource.as_object() {
-                        self.breaches(profile, object, location, issues, before, &mut missing);
+                        let found = (&mut seen, &mut missing);
+                        self.breaches(profile, object, location, "", issues, found);
                     }
                     continue;
                 }
@@ -588,24 +593,29 @@ impl Engine {
         });
     }
 
-    /// The issues of one claimed profile: each breach once, though two claimed profiles (one
-    /// built on the other) find it both. `missing`: the pointers of the required elements
-    /// found missing.
+    /// The issues of one claimed profile (or extension definition), checked on `object` at
+    /// `prefix` below the resource: each breach once, though two claimed profiles (one built
+    /// on the other) find it both (`seen`: the code, pointer and profile element of each
+    /// reported). `missing`: the pointers of the required elements found missing.
     #[cfg(feature = "ig-json")]
     fn breaches(
         &self,
         profile: &crate::fhir::conformance::Profile,
         object: &crate::json::Map,
         location: &Location,
+        prefix: &str,
         issues: &mut Vec<Issue>,
-        before: usize,
-        missing: &mut Vec<String>,
+        (seen, missing): (&mut Vec<(&'static str, String, String)>, &mut Vec<String>),
     ) {
         use crate::fhir::conformance::{check, BreachKind};
         use crate::rules::completeness::profile_required;
-        use crate::rules::structure::{profile_max, profile_value};
+        use crate::rules::structure::{
+            profile_closed_slice, profile_max, profile_type, profile_value,
+        };
         for breach in check(profile, object) {
-            let (c, at) = (breach.constraint, breach.pointer.as_str());
+            let c = breach.constraint;
+            let at = format!("{prefix}{}", breach.pointer);
+            let at = at.as_str();
             let issue = match breach.kind {
                 BreachKind::TooFew { count } => {
                     missing.push(format!("{}{at}", location.pointer));
@@ -620,14 +630,85 @@ impl Engine {
                     };
                     profile_value::issue(location, self.messages, at, profile, c, required)
                 }
+                BreachKind::Type => profile_type::issue(location, self.messages, at, profile, c),
+                BreachKind::Unsliced => {
+                    profile_closed_slice::issue(location, self.messages, at, profile, c)
+                }
             };
-            let mine = issues.get(before..).unwrap_or_default();
-            if !mine
-                .iter()
-                .any(|i| i.code == issue.code && i.path == issue.path)
-            {
+            // A breach of a profile that another claimed profile builds on is found by both:
+            // one issue. Two slices missing at one place are two.
+            let key = (issue.code, issue.path.clone(), c.path.clone());
+            if !seen.contains(&key) {
+                seen.push(key);
                 issues.push(issue);
             }
+        }
+    }
+
+    /// Checks each extension of the resource whose definition a loaded guide holds (US Core's
+    /// race...): where it is used, as a modifier or not, and its content against the
+    /// definition, as a profile on Extension. The walk, which knows only R4's own extensions,
+    /// noted it as unknown: that note is dropped.
+    #[cfg(feature = "ig-json")]
+    fn loaded_extensions(
+        &self,
+        rt: &str,
+        resource: &Value,
+        location: &Location,
+        issues: &mut Vec<Issue>,
+        first: usize,
+    ) {
+        use crate::rules::structure::{extension_context, extension_modifier, extension_unknown};
+        let Some(object) = resource
+            .as_object()
+            .filter(|_| self.ig.defines_extensions())
+        else {
+            return;
+        };
+        let mut found = Vec::new();
+        crate::fhir::conformance::extensions(object, &mut String::new(), &mut found);
+        let (mut seen, mut missing) = (Vec::new(), Vec::new());
+        for (at, modifier, extension) in found {
+            let Some(url) = extension.get("url").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(definition) = self.ig.extension(url) else {
+                continue;
+            };
+            let unknown = format!("{}{at}/url", location.pointer);
+            let mut n = 0;
+            issues.retain(|i| {
+                n += 1;
+                n <= first || !(i.code == extension_unknown::RULE.code && i.path == unknown)
+            });
+            if let Some(usage) = &definition.extension {
+                let model = self.structure.model();
+                if usage.modifier != modifier {
+                    let issue = extension_modifier::issue(
+                        location,
+                        self.messages,
+                        &at,
+                        url,
+                        usage.modifier,
+                    );
+                    issues.push(issue);
+                } else if let Some(holder) =
+                    crate::fhir::extension::misplaced(model, rt, &at, &usage.contexts)
+                {
+                    let allowed: Vec<&str> = usage.contexts.iter().map(String::as_str).collect();
+                    let issue = extension_context::issue(
+                        location,
+                        self.messages,
+                        &at,
+                        url,
+                        &holder,
+                        &allowed,
+                    );
+                    issues.push(issue);
+                }
+            }
+            let found = (&mut seen, &mut missing);
+            self.breaches(definition, extension, location, &at, issues, found);
         }
     }
 

@@ -21,18 +21,32 @@ pub struct Profile {
     pub resource_type: String,
     /// The constrained elements directly below the resource, each with its own below it.
     pub elements: Vec<Constraint>,
-    /// The ids of the definition's elements not compiled (slices, constraints of the
-    /// resource itself): what the check does not cover.
+    /// The ids of the definition's elements not compiled (a slice of a slice, a slicing
+    /// whose discriminator is not resolved, the resource's own constraints): what the check
+    /// does not cover.
     pub left_out: Vec<String>,
+    /// For an extension's definition: where it may be used.
+    pub extension: Option<ExtensionUse>,
 }
 
-/// What a profile says of one element, and of the elements below it.
+/// Where an extension's definition allows it, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtensionUse {
+    /// The elements it may extend (`Patient`, `Observation.component`, `Element` for any).
+    pub contexts: Vec<String>,
+    /// A modifier extension (in `modifierExtension`).
+    pub modifier: bool,
+}
+
+/// What a profile says of one element, and of the elements below it; or of one slice of an
+/// element (`slice_name`), whose occurrences are those that pass its `tests`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Constraint {
     /// The JSON name; a choice element's base name (`value` for `value[x]`).
     pub name: String,
     pub choice: bool,
-    /// The element's path as the definitions write it (`Patient.identifier.system`).
+    /// The element's id as the definitions write it (`Patient.identifier.system`,
+    /// `Observation.category:Laboratory`).
     pub path: String,
     pub min: u32,
     /// None: unbounded.
@@ -43,7 +57,56 @@ pub struct Constraint {
     pub base_max: Option<u32>,
     /// A fixed or pattern value each occurrence must have.
     pub value: Option<Required>,
+    /// The types a choice is narrowed to (`dateTime`, `Period`); empty: the base's.
+    pub types: Vec<String>,
+    /// The profiles its type names (an extension slice's definition).
+    pub profiles: Vec<String>,
+    pub must_support: bool,
+    /// The element's slices, where the profile slices it.
+    pub slicing: Option<Slicing>,
+    /// A slice's name (`race` of `Patient.extension:race`).
+    pub slice_name: Option<String>,
+    /// What an occurrence of the element shows to be one of this slice: every test passes.
+    pub tests: Vec<Test>,
     pub children: Vec<Constraint>,
+}
+
+/// How an element's occurrences are told apart (its discriminators), and what each slice
+/// requires of those that are one of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slicing {
+    /// As the definition gives them: (`value`, `url`), (`pattern`, `$this`)...
+    pub discriminators: Vec<(String, String)>,
+    /// Closed: every occurrence is one of the slices.
+    pub closed: bool,
+    pub slices: Vec<Constraint>,
+}
+
+/// One discriminator of a slicing, as a slice resolves it: what an occurrence holds at `path`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Test {
+    pub path: Vec<Step>,
+    pub expect: Expect,
+}
+
+/// A step of a discriminator's path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// An element, by its JSON name (a choice by its base name).
+    Member(String),
+    /// `extension('url')`: the extensions with that url.
+    Extension(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// Some value at the path is this value (`value` discriminators on a fixed value) or has
+    /// what this pattern gives (`pattern`).
+    Value(Required),
+    /// Something is, or nothing is, at the path.
+    Exists(bool),
+    /// A resource of this type is at the path.
+    ResourceType(String),
 }
 
 /// `fixed[x]` (the value exactly) or `pattern[x]` (at least what it gives).
@@ -57,6 +120,27 @@ pub struct Required {
 }
 
 impl Constraint {
+    /// An element as its base defines it (`min..max`), before the profile says anything of it.
+    pub fn base(name: &str, choice: bool, path: String, min: u32, max: Option<u32>) -> Self {
+        Constraint {
+            name: name.to_string(),
+            choice,
+            path,
+            min,
+            max,
+            base_min: min,
+            base_max: max,
+            value: None,
+            types: Vec::new(),
+            profiles: Vec::new(),
+            must_support: false,
+            slicing: None,
+            slice_name: None,
+            tests: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
     /// Whether the profile narrows the base's cardinality from below, and from above.
     pub fn raises_min(&self) -> bool {
         self.min > self.base_min
@@ -91,12 +175,17 @@ pub struct Breach<'p> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BreachKind {
-    /// Fewer occurrences than the profile's minimum (the record has `count`).
+    /// Fewer occurrences than the profile's minimum (the record has `count`); for a slice,
+    /// fewer that are one of it.
     TooFew { count: usize },
     /// More than its maximum.
     TooMany { count: usize },
     /// An occurrence without the profile's fixed or pattern value.
     Value,
+    /// A choice given as a type the profile does not allow.
+    Type,
+    /// An occurrence of a closed slicing that is none of its slices.
+    Unsliced,
 }
 
 /// Every way `resource` (an object of the profile's type) breaks `profile`, in the order of
@@ -115,29 +204,33 @@ fn visit<'p>(
     pointer: &mut String,
     out: &mut Vec<Breach<'p>>,
 ) {
-    let breach = |pointer: &str, constraint, kind| Breach {
-        pointer: pointer.to_string(),
-        constraint,
-        kind,
-    };
     for c in constraints {
         let found = occurrences(c, object);
         let count = found.iter().map(|o| o.values.len()).sum::<usize>();
         let parent = pointer.len();
-        if count < c.min as usize && c.raises_min() {
+        // Where the element is, or would be.
+        let at_element = |pointer: &mut String| {
             pointer.push('/');
             pointer.push_str(&crate::fhir::path::escape_token(&c.name));
             if c.choice {
                 pointer.push_str("[x]");
             }
+        };
+        if count < c.min as usize && c.raises_min() {
+            at_element(pointer);
             out.push(breach(pointer, c, BreachKind::TooFew { count }));
             pointer.truncate(parent);
         }
+        let mut tally = vec![0usize; c.slicing.as_ref().map_or(0, |s| s.slices.len())];
         for o in &found {
             pointer.push('/');
             pointer.push_str(&crate::fhir::path::escape_token(o.key));
             if c.lowers_max() && c.max.is_some_and(|max| count > max as usize) {
                 out.push(breach(pointer, c, BreachKind::TooMany { count }));
+            }
+            let type_suffix = o.key.get(c.name.len()..).unwrap_or_default();
+            if c.choice && !c.types.is_empty() && !allows(&c.types, type_suffix) {
+                out.push(breach(pointer, c, BreachKind::Type));
             }
             let at = pointer.len();
             for (i, value) in o.values.iter().enumerate() {
@@ -145,20 +238,180 @@ fn visit<'p>(
                     // Writing to a String cannot fail.
                     let _ = write!(pointer, "/{i}");
                 }
-                let holds_value = c.value.as_ref().is_none_or(|required| {
-                    let right_form =
-                        !c.choice || o.key.get(c.name.len()..) == Some(&required.type_suffix);
-                    right_form && holds(required, value)
-                });
-                if !holds_value {
-                    out.push(breach(pointer, c, BreachKind::Value));
-                } else if let Some(child) = value.as_object() {
-                    visit(&c.children, child, pointer, out);
+                occurrence(c, type_suffix, value, pointer, out);
+                if let Some(slicing) = &c.slicing {
+                    let slice = slicing.slices.iter().position(|s| s.is_one(value));
+                    match (slice, slicing.slices.get(slice.unwrap_or(0))) {
+                        (Some(k), Some(s)) => {
+                            if let Some(n) = tally.get_mut(k) {
+                                *n += 1;
+                            }
+                            occurrence(s, type_suffix, value, pointer, out);
+                        }
+                        _ if slicing.closed && !value.is_null() => {
+                            out.push(breach(pointer, c, BreachKind::Unsliced));
+                        }
+                        _ => {}
+                    }
                 }
                 pointer.truncate(at);
             }
             pointer.truncate(parent);
         }
+        let slices = c.slicing.iter().flat_map(|s| &s.slices);
+        for (s, &count) in slices.zip(&tally) {
+            let kind = if count < s.min as usize {
+                BreachKind::TooFew { count }
+            } else if s.max.is_some_and(|max| count > max as usize) {
+                BreachKind::TooMany { count }
+            } else {
+                continue;
+            };
+            at_element(pointer);
+            out.push(breach(pointer, s, kind));
+            pointer.truncate(parent);
+        }
+    }
+}
+
+fn breach<'p>(pointer: &str, constraint: &'p Constraint, kind: BreachKind) -> Breach<'p> {
+    Breach {
+        pointer: pointer.to_string(),
+        constraint,
+        kind,
+    }
+}
+
+/// One occurrence of `c` (of a slice: one that is of it) at `pointer`: its value, then what
+/// the profile says below it.
+fn occurrence<'p>(
+    c: &'p Constraint,
+    type_suffix: &str,
+    value: &Value,
+    pointer: &mut String,
+    out: &mut Vec<Breach<'p>>,
+) {
+    let holds_value = c.value.as_ref().is_none_or(|required| {
+        let right_form = !c.choice || type_suffix == required.type_suffix;
+        right_form && holds(required, value)
+    });
+    if !holds_value {
+        out.push(breach(pointer, c, BreachKind::Value));
+    } else if let Some(child) = value.as_object() {
+        visit(&c.children, child, pointer, out);
+    }
+}
+
+/// Every extension object of a resource (in `extension` or `modifierExtension`, at any depth,
+/// not within the resources it holds), with its JSON Pointer below `object` and whether it
+/// is a modifier extension.
+pub fn extensions<'v>(
+    object: &'v Map,
+    pointer: &mut String,
+    out: &mut Vec<(String, bool, &'v Map)>,
+) {
+    for (key, value) in object.iter() {
+        let at = pointer.len();
+        pointer.push('/');
+        pointer.push_str(&crate::fhir::path::escape_token(key));
+        let listed = matches!(key, "extension" | "modifierExtension");
+        let items = match value {
+            Value::Array(items) => Some(items.as_slice()),
+            _ => None,
+        };
+        match (items, value) {
+            (Some(items), _) => {
+                for (i, item) in items.iter().enumerate() {
+                    let Some(child) = item.as_object() else {
+                        continue;
+                    };
+                    let here = pointer.len();
+                    // Writing to a String cannot fail.
+                    let _ = write!(pointer, "/{i}");
+                    if listed {
+                        out.push((pointer.clone(), key == "modifierExtension", child));
+                    }
+                    if !child.contains_key("resourceType") {
+                        extensions(child, pointer, out);
+                    }
+                    pointer.truncate(here);
+                }
+            }
+            (None, Value::Object(child)) if !child.contains_key("resourceType") => {
+                extensions(child, pointer, out);
+            }
+            _ => {}
+        }
+        pointer.truncate(at);
+    }
+}
+
+/// Whether a choice's JSON type suffix (`Quantity` of `valueQuantity`) is one of `types`
+/// (`Quantity`, `dateTime`).
+fn allows(types: &[String], suffix: &str) -> bool {
+    types
+        .iter()
+        .any(|t| crate::fhir::model::is_type_suffix(suffix, t))
+}
+
+impl Constraint {
+    /// Whether an occurrence of the sliced element is one of this slice.
+    fn is_one(&self, value: &Value) -> bool {
+        !value.is_null()
+            && self.tests.iter().all(|test| {
+                let mut found = Vec::new();
+                values_at(value, &test.path, &mut found);
+                match &test.expect {
+                    Expect::Value(required) => found.iter().any(|v| holds(required, v)),
+                    Expect::Exists(exists) => found.is_empty() != *exists,
+                    Expect::ResourceType(t) => found
+                        .iter()
+                        .any(|v| v.get("resourceType").and_then(Value::as_str) == Some(t)),
+                }
+            })
+    }
+}
+
+/// The values at `path` below `value`, as FHIRPath collects them: arrays are walked item by
+/// item, a choice is found under any of its typed names.
+pub fn values_at<'v>(value: &'v Value, path: &[Step], out: &mut Vec<&'v Value>) {
+    let Some((step, rest)) = path.split_first() else {
+        match value {
+            Value::Array(items) => out.extend(items),
+            other => out.push(other),
+        }
+        return;
+    };
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                values_at(item, path, out);
+            }
+        }
+        Value::Object(object) => match step {
+            Step::Member(name) => match object.get(name) {
+                Some(v) => values_at(v, rest, out),
+                None => {
+                    for (key, v) in object.iter() {
+                        let typed = key.strip_prefix(name.as_str()).is_some_and(|suffix| {
+                            suffix.starts_with(|c: char| c.is_ascii_uppercase())
+                        });
+                        if typed {
+                            values_at(v, rest, out);
+                        }
+                    }
+                }
+            },
+            Step::Extension(url) => {
+                let extensions = object.get("extension").and_then(Value::as_array);
+                for e in extensions.into_iter().flatten() {
+                    if e.get("url").and_then(Value::as_str) == Some(url) {
+                        values_at(e, rest, out);
+                    }
+                }
+            }
+        },
+        _ => {}
     }
 }
 
@@ -237,17 +490,9 @@ mod tests {
     use super::*;
 
     fn constraint(name: &str, min: u32, max: Option<u32>) -> Constraint {
-        Constraint {
-            name: name.into(),
-            choice: false,
-            path: format!("Patient.{name}"),
-            min,
-            max,
-            base_min: 0,
-            base_max: None,
-            value: None,
-            children: Vec::new(),
-        }
+        let mut c = Constraint::base(name, false, format!("Patient.{name}"), 0, None);
+        (c.min, c.max) = (min, max);
+        c
     }
 
     fn object(text: &str) -> Map {
@@ -265,6 +510,7 @@ mod tests {
             resource_type: "Patient".into(),
             elements,
             left_out: Vec::new(),
+            extension: None,
         }
     }
 
@@ -352,6 +598,81 @@ mod tests {
         assert_eq!(
             found(&p, r#"{"effectiveness":"2020"}"#),
             [("/effective[x]".to_string(), BreachKind::TooFew { count: 0 })]
+        );
+    }
+
+    /// A Bundle's entries sliced by the type of their resource and whether they have a
+    /// request: a Patient entry (1..1) and Observation entries with no request, closed.
+    #[test]
+    fn slices_by_type_and_by_presence() {
+        let mut patient = constraint("entry", 1, Some(1));
+        patient.slice_name = Some("patient".into());
+        patient.path = "Bundle.entry:patient".into();
+        let at = |name: &str| vec![Step::Member(name.into())];
+        patient.tests = vec![Test {
+            path: at("resource"),
+            expect: Expect::ResourceType("Patient".into()),
+        }];
+        let mut observation = constraint("entry", 0, None);
+        observation.slice_name = Some("observation".into());
+        observation.tests = vec![
+            Test {
+                path: at("resource"),
+                expect: Expect::ResourceType("Observation".into()),
+            },
+            Test {
+                path: at("request"),
+                expect: Expect::Exists(false),
+            },
+        ];
+        let mut entry = constraint("entry", 0, None);
+        entry.slicing = Some(Slicing {
+            discriminators: Vec::new(),
+            closed: true,
+            slices: vec![patient, observation],
+        });
+        let p = profile(vec![entry]);
+        let entry = |rt: &str, request: bool| {
+            let mut e = serde_json::json!({"resource": {"resourceType": rt}});
+            if request {
+                e["request"] = serde_json::json!({"method": "POST"});
+            }
+            e
+        };
+        let bundle =
+            |entries: Vec<serde_json::Value>| serde_json::json!({"entry": entries}).to_string();
+        let ok = bundle(vec![entry("Observation", false), entry("Patient", false)]);
+        assert_eq!(found(&p, &ok), []);
+        let bad = bundle(vec![entry("Observation", true), entry("Encounter", false)]);
+        assert_eq!(
+            found(&p, &bad),
+            [
+                ("/entry/0".to_string(), BreachKind::Unsliced),
+                ("/entry/1".to_string(), BreachKind::Unsliced),
+                ("/entry".to_string(), BreachKind::TooFew { count: 0 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn finds_every_extension_but_those_of_resources_held() {
+        let record = object(
+            r#"{"extension":[{"url":"a","extension":[{"url":"b"}]}],
+                "name":[{"family":"X","extension":[{"url":"c"}]}],
+                "modifierExtension":[{"url":"d"}],
+                "contained":[{"resourceType":"Basic","extension":[{"url":"e"}]}]}"#,
+        );
+        let mut out = Vec::new();
+        extensions(&record, &mut String::new(), &mut out);
+        let found: Vec<(&str, bool)> = out.iter().map(|(at, m, _)| (at.as_str(), *m)).collect();
+        assert_eq!(
+            found,
+            [
+                ("/extension/0", false),
+                ("/extension/0/extension/0", false),
+                ("/name/0/extension/0", false),
+                ("/modifierExtension/0", true),
+            ]
         );
     }
 }

@@ -270,6 +270,12 @@ fn context_allows(model: &Model, def: &ExtensionDef, holder: &Holder) -> bool {
     {
         return true;
     }
+    element_contexts_allow(model, &def.contexts, holder)
+}
+
+/// Whether one of the element contexts `contexts` (`Patient`, `HumanName.family`, `Element`)
+/// is `holder`.
+fn element_contexts_allow<S: AsRef<str>>(model: &Model, contexts: &[S], holder: &Holder) -> bool {
     // Any extension may sit in an ElementDefinition's example, fixed or pattern value (the
     // reference validator's exception: they show what an instance holds).
     let in_example = holder.paths.iter().any(|p| {
@@ -284,13 +290,26 @@ fn context_allows(model: &Model, def: &ExtensionDef, holder: &Holder) -> bool {
     if in_example {
         return true;
     }
-    def.contexts.iter().any(|&context| {
+    contexts.iter().any(|context| {
+        let context = context.as_ref();
         let context = context.strip_suffix("[x]").unwrap_or(context);
         matches!(context, "Element" | "Any")
             || (context == "Resource" && holder.is_resource)
             || (context == "BackboneElement" && holder.is_backbone)
             || holder.paths.iter().any(|p| path_matches(model, p, context))
     })
+}
+
+/// For an extension an Implementation Guide defines, used at `at` (below a resource of type
+/// `root`): the path of the element holding it (`Patient.name`) where none of its element
+/// `contexts` allows it there; None where one does, or where the way is not known (the walk
+/// has reported an unknown property).
+pub fn misplaced(model: &Model, root: &str, at: &str, contexts: &[String]) -> Option<String> {
+    let holder = holder(model, root, holder_pointer(at)?)?;
+    if element_contexts_allow(model, contexts, &holder) {
+        return None;
+    }
+    holder.paths.into_iter().next()
 }
 
 /// `p` is `context`, or becomes it when its first step is replaced by a base type of it

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use super::{Registry, Source};
-use crate::fhir::conformance::{Constraint, Profile, Required};
+use crate::fhir::conformance::{
+    values_at, Constraint, Expect, ExtensionUse, Profile, Required, Slicing, Step, Test,
+};
 use crate::fhir::model::Model;
 use crate::json::{Map, Value};
 
@@ -23,10 +25,15 @@ impl Registry {
                 {
                     continue;
                 }
-                let is_resource_profile = text(&resource, "derivation") == Some("constraint")
-                    && text(&resource, "kind") == Some("resource");
-                if !is_resource_profile {
-                    // Extension definitions and datatype profiles: not yet compiled.
+                let compiled = text(&resource, "derivation") == Some("constraint")
+                    && match text(&resource, "kind") {
+                        Some("resource") => true,
+                        // Extensions, and profiles on datatypes (an Identifier's type fixed).
+                        Some("complex-type") => true,
+                        _ => false,
+                    };
+                if !compiled {
+                    // Profiles on datatypes, logical models: not compiled.
                     continue;
                 }
                 let url = text(&resource, "url")
@@ -51,7 +58,7 @@ impl Registry {
         model: &Model,
         stack: &mut Vec<String>,
     ) -> Result<(), String> {
-        if self.profiles.contains_key(url) || self.not_compiled.contains_key(url) {
+        if self.compiled(url).is_some() || self.not_compiled.contains_key(url) {
             return Ok(());
         }
         let Some(sd) = definitions.get(url) else {
@@ -61,7 +68,13 @@ impl Registry {
             return Err(format!("{url}: its baseDefinition leads back to itself"));
         }
         let resource_type = text(sd, "type").unwrap_or_default().to_string();
-        if !model.is_resource_type(&resource_type) {
+        let known = match text(sd, "kind") {
+            Some("resource") => model.is_resource_type(&resource_type),
+            _ => model
+                .type_def(&resource_type)
+                .is_some_and(|t| t.kind == crate::fhir::model::Kind::Complex),
+        };
+        if !known {
             // Not R4's (an R5 resource type): as good as not loaded.
             return Ok(());
         }
@@ -74,7 +87,7 @@ impl Registry {
             let compiled = self.compile(base_url, definitions, model, stack);
             stack.pop();
             compiled?;
-            match (self.profiles.get(base_url), self.not_compiled.get(base_url)) {
+            match (self.compiled(base_url), self.not_compiled.get(base_url)) {
                 (Some(base), _) if base.resource_type == resource_type => base.elements.clone(),
                 (Some(base), _) => {
                     return Err(format!(
@@ -107,11 +120,21 @@ impl Registry {
                 left_out.push(id.unwrap_or_default().to_string());
             }
         }
+        stack.push(url.to_string());
+        let finished = self.finish(&mut elements, definitions, model, stack, &mut left_out);
+        stack.pop();
+        finished?;
         let title = text(sd, "title")
             .or_else(|| text(sd, "name"))
             .unwrap_or(url)
             .to_string();
-        self.profiles.insert(
+        let compiled = if text(sd, "kind") != Some("resource") {
+            &mut self.datatypes
+        } else {
+            &mut self.profiles
+        };
+        let extension = (resource_type == "Extension").then(|| extension_use(sd, differential));
+        compiled.insert(
             url.to_string(),
             Profile {
                 url: url.to_string(),
@@ -120,9 +143,248 @@ impl Registry {
                 resource_type,
                 elements,
                 left_out,
+                extension,
             },
         );
         Ok(())
+    }
+
+    /// A profile or extension definition compiled.
+    fn compiled(&self, url: &str) -> Option<&Profile> {
+        self.profiles.get(url).or_else(|| self.datatypes.get(url))
+    }
+
+    /// What the differential's elements add up to, made checkable: an extension's own
+    /// definition brought under each element that names it (its constraints hold in every
+    /// occurrence), then each slice's discriminators resolved into what an occurrence must
+    /// show to be one of it. A slicing whose slices cannot be told apart that way is left out.
+    fn finish(
+        &mut self,
+        elements: &mut [Constraint],
+        definitions: &HashMap<String, Map>,
+        model: &Model,
+        stack: &mut Vec<String>,
+        left_out: &mut Vec<String>,
+    ) -> Result<(), String> {
+        for c in elements.iter_mut() {
+            // The profile its type names (a profile on Identifier): its constraints hold in
+            // every occurrence.
+            if let [url] = c.profiles.as_slice() {
+                let url = url.clone();
+                if definitions.contains_key(&url) && !stack.contains(&url) {
+                    self.compile(&url, definitions, model, stack)?;
+                }
+                // An extension is checked against its definition wherever it is used (the
+                // engine's pass over a record's extensions), not again here.
+                let inlined = self.datatypes.get(&url).filter(|d| d.extension.is_none());
+                if let Some(definition) = inlined {
+                    for e in &definition.elements {
+                        let mut e = e.clone();
+                        rebase(&mut e, &definition.resource_type, &c.path);
+                        match c.children.iter_mut().find(|k| k.name == e.name) {
+                            Some(own) => merge(own, e),
+                            None => c.children.push(e),
+                        }
+                    }
+                }
+            }
+            self.finish(&mut c.children, definitions, model, stack, left_out)?;
+            let Some(slicing) = c.slicing.as_mut() else {
+                continue;
+            };
+            for slice in slicing.slices.iter_mut() {
+                self.finish(
+                    std::slice::from_mut(slice),
+                    definitions,
+                    model,
+                    stack,
+                    left_out,
+                )?;
+            }
+            if let Err(why) = resolve_slices(slicing, model) {
+                left_out.push(format!("{} (slicing: {why})", c.path));
+                c.slicing = None;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where an extension's definition allows it: its element contexts; an extension context
+/// (inside another extension) as `Extension`; a FHIRPath context, which is not evaluated, as
+/// anywhere (`Element`).
+fn extension_use(sd: &Map, differential: &[Value]) -> ExtensionUse {
+    let mut contexts = Vec::new();
+    let listed = sd.get("context").and_then(Value::as_array);
+    for context in listed.into_iter().flatten().filter_map(Value::as_object) {
+        let expression = text(context, "expression").unwrap_or_default();
+        contexts.push(match text(context, "type") {
+            Some("element") => expression.to_string(),
+            Some("extension") => "Extension".to_string(),
+            _ => "Element".to_string(),
+        });
+    }
+    if contexts.is_empty() {
+        contexts.push("Element".to_string());
+    }
+    let root = differential
+        .iter()
+        .filter_map(Value::as_object)
+        .find(|e| text(e, "path") == Some("Extension"));
+    let modifier = root
+        .and_then(|e| e.get("isModifier"))
+        .and_then(Value::as_bool)
+        == Some(true);
+    ExtensionUse { contexts, modifier }
+}
+
+/// What a datatype profile says of an element that the profile using it also constrains:
+/// the narrower cardinality, and what the using profile leaves unsaid.
+fn merge(own: &mut Constraint, from: Constraint) {
+    own.min = own.min.max(from.min);
+    own.max = match (own.max, from.max) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if own.value.is_none() {
+        own.value = from.value;
+    }
+    if own.types.is_empty() {
+        own.types = from.types;
+    }
+    own.must_support |= from.must_support;
+    if own.slicing.is_none() {
+        own.slicing = from.slicing;
+    }
+    for child in from.children {
+        match own.children.iter_mut().find(|k| k.name == child.name) {
+            Some(mine) => merge(mine, child),
+            None => own.children.push(child),
+        }
+    }
+}
+
+/// A datatype profile's constraint (`Extension.extension:text` of an extension's definition,
+/// on `type`) as it applies where the profile is used (`Patient.extension:race.extension:text`).
+fn rebase(c: &mut Constraint, on: &str, at: &str) {
+    if let Some(rest) = c.path.strip_prefix(on) {
+        c.path = format!("{at}{rest}");
+    }
+    for child in c.children.iter_mut() {
+        rebase(child, on, at);
+    }
+    for slice in c.slicing.iter_mut().flat_map(|s| s.slices.iter_mut()) {
+        rebase(slice, on, at);
+    }
+}
+
+/// Each slice's tests: for each discriminator, what the slice's definition says is at its
+/// path. Err: the discriminator that does not resolve so, for a slice (a profile
+/// discriminator, `resolve()`, a value the slice does not fix).
+fn resolve_slices(slicing: &mut Slicing, model: &Model) -> Result<(), String> {
+    if slicing.discriminators.is_empty() {
+        return Err("no discriminator".into());
+    }
+    for slice in slicing.slices.iter_mut() {
+        let mut tests = Vec::new();
+        for (kind, path) in &slicing.discriminators {
+            let not_resolved = || {
+                let name = slice.slice_name.as_deref().unwrap_or_default();
+                format!("{kind} discriminator {path} of slice {name}")
+            };
+            let steps = discriminator_path(path).ok_or_else(not_resolved)?;
+            let expect = match kind.as_str() {
+                "value" | "pattern" => expected_value(slice, &steps),
+                "exists" => at(slice, &steps).and_then(|c| match (c.min, c.max) {
+                    (1.., _) => Some(Expect::Exists(true)),
+                    (_, Some(0)) => Some(Expect::Exists(false)),
+                    _ => None,
+                }),
+                "type" => at(slice, &steps).and_then(|c| match c.types.as_slice() {
+                    [t] if model.is_resource_type(t) => Some(Expect::ResourceType(t.clone())),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            tests.push(Test {
+                path: steps,
+                expect: expect.ok_or_else(not_resolved)?,
+            });
+        }
+        slice.tests = tests;
+    }
+    Ok(())
+}
+
+/// A discriminator's path as steps: `$this`, `url`, `coding.code`,
+/// `extension('http://...').value`. None for what is not a plain path (`resolve()`,
+/// `ofType(...)`).
+fn discriminator_path(path: &str) -> Option<Vec<Step>> {
+    let path = path.strip_prefix("$this").unwrap_or(path);
+    let path = path.strip_prefix('.').unwrap_or(path);
+    let mut steps = Vec::new();
+    if path.is_empty() {
+        return Some(steps);
+    }
+    for part in path.split('.') {
+        if let Some(arg) = part
+            .strip_prefix("extension(")
+            .and_then(|a| a.strip_suffix(')'))
+        {
+            let url = arg.trim_matches(|c| c == '\'' || c == '"');
+            steps.push(Step::Extension(url.to_string()));
+        } else if !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            steps.push(Step::Member(part.to_string()));
+        } else {
+            return None;
+        }
+    }
+    Some(steps)
+}
+
+/// The constraint at `steps` below `c` (not within a slice).
+fn at<'c>(c: &'c Constraint, steps: &[Step]) -> Option<&'c Constraint> {
+    match steps.split_first() {
+        None => Some(c),
+        Some((Step::Member(name), rest)) => c
+            .children
+            .iter()
+            .find(|k| &k.name == name)
+            .and_then(|k| at(k, rest)),
+        Some((Step::Extension(_), _)) => None,
+    }
+}
+
+/// What a slice fixes at a discriminator's path: a fixed or pattern value there, or within
+/// one above it; for an extension's `url`, the definition the slice names.
+fn expected_value(c: &Constraint, steps: &[Step]) -> Option<Expect> {
+    if let Some(required) = &c.value {
+        let mut found = Vec::new();
+        values_at(&required.value, steps, &mut found);
+        if let [value] = found.as_slice() {
+            return Some(Expect::Value(Required {
+                exact: required.exact,
+                type_suffix: String::new(),
+                value: (*value).clone(),
+            }));
+        }
+        return None;
+    }
+    let (step, rest) = steps.split_first()?;
+    let Step::Member(name) = step else {
+        return None;
+    };
+    let below = c.children.iter().find(|k| &k.name == name);
+    if let Some(found) = below.and_then(|k| expected_value(k, rest)) {
+        return Some(found);
+    }
+    match (name.as_str(), rest, c.profiles.as_slice()) {
+        ("url", [], [url]) => Some(Expect::Value(Required {
+            exact: true,
+            type_suffix: String::new(),
+            value: Value::from(url.as_str()),
+        })),
+        _ => None,
     }
 }
 
@@ -247,29 +509,25 @@ fn read_package(file: &std::path::Path) -> Result<Vec<(String, Value)>, String> 
 }
 
 /// Applies one element of a differential to the profile's constraints: Ok(false) for one
-/// left out (a slice, an element within one, the resource's own constraints, an element below
-/// a choice's chosen type).
+/// left out (a slice of a slice, the resource's own constraints, an element below a choice's
+/// chosen type).
 fn apply(
     elements: &mut Vec<Constraint>,
     element: &Map,
     resource_type: &str,
     model: &Model,
 ) -> Result<bool, String> {
-    let id = text(element, "id")
-        .or_else(|| text(element, "path"))
-        .unwrap_or_default();
-    if id.contains(':') {
-        // A slice, or an element within one: not yet compiled.
-        return Ok(false);
-    }
     let Some(path) = text(element, "path") else {
-        return Err(format!("element {id:?} has no path"));
+        return Err(format!("element {:?} has no path", text(element, "id")));
     };
-    let mut steps = path.split('.');
-    if steps.next() != Some(resource_type) {
+    let id = text(element, "id").unwrap_or(path);
+    if path.split('.').next() != Some(resource_type) {
         return Err(format!("element {path} is not on {resource_type}"));
     }
-    let steps: Vec<&str> = steps.collect();
+    let Some(steps) = id_steps(id) else {
+        // A slice of a slice (`a:b/c`): not compiled.
+        return Ok(false);
+    };
     if steps.is_empty() {
         // The resource itself: its constraints (invariants) are not yet compiled.
         return Ok(!element.contains_key("constraint"));
@@ -284,10 +542,7 @@ fn apply(
     if let Some(max) = text(element, "max") {
         target.max = match max {
             "*" => None,
-            n => Some(
-                n.parse()
-                    .map_err(|_| format!("element {path}: max {n:?}"))?,
-            ),
+            n => Some(n.parse().map_err(|_| format!("element {id}: max {n:?}"))?),
         };
     }
     for (key, value) in element.iter() {
@@ -304,21 +559,101 @@ fn apply(
             });
         }
     }
+    if element.get("mustSupport").and_then(Value::as_bool) == Some(true) {
+        target.must_support = true;
+    }
+    let types = element.get("type").and_then(Value::as_array);
+    let types: Vec<&Map> = types
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .collect();
+    if !types.is_empty() {
+        target.types = types
+            .iter()
+            .filter_map(|t| text(t, "code").map(str::to_string))
+            .collect();
+        let profiles = types.iter().filter_map(|t| t.get("profile"));
+        target.profiles = profiles
+            .filter_map(Value::as_array)
+            .flatten()
+            .filter_map(|p| p.as_str().map(str::to_string))
+            .collect();
+    }
+    if let Some(slicing) = element.get("slicing").and_then(Value::as_object) {
+        let discriminators: Vec<(String, String)> = slicing
+            .get("discriminator")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|d| {
+                let (kind, path) = (d.get("type")?.as_str()?, d.get("path")?.as_str()?);
+                Some((kind.to_string(), path.to_string()))
+            })
+            .collect();
+        let by_type = discriminators
+            .iter()
+            .all(|(kind, path)| kind == "type" && path == "$this");
+        // A choice sliced by type: its slices are its typed names (`valueQuantity`).
+        if !(target.choice && by_type) {
+            let closed = text(slicing, "rules") == Some("closed");
+            match target.slicing.as_mut() {
+                Some(s) => (s.discriminators, s.closed) = (discriminators, closed),
+                None => {
+                    target.slicing = Some(Slicing {
+                        discriminators,
+                        closed,
+                        slices: Vec::new(),
+                    })
+                }
+            }
+        }
+    }
     Ok(true)
+}
+
+/// The steps of an element's id below the resource, each an element's name with the slice
+/// it is in: `Observation.category:Laboratory.coding` is (`category`, `Laboratory`),
+/// (`coding`, none). A choice's slice by type is its typed name (`value[x]:valueQuantity` is
+/// `valueQuantity`). None for a slice of a slice (`a:b/c`).
+fn id_steps(id: &str) -> Option<Vec<(&str, Option<&str>)>> {
+    let mut steps = Vec::new();
+    for part in id.split('.').skip(1) {
+        let Some((name, slice)) = part.split_once(':') else {
+            steps.push((part, None));
+            continue;
+        };
+        if slice.contains('/') {
+            return None;
+        }
+        let typed = name.strip_suffix("[x]").is_some_and(|base| {
+            slice
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        });
+        steps.push(if typed {
+            (slice, None)
+        } else {
+            (name, Some(slice))
+        });
+    }
+    Some(steps)
 }
 
 /// The constraint at `steps` below the element that `parent` looks up in the model (the
 /// resource type at the top; a datatype below a choice's chosen type), made (with those above
-/// it) from the R4 element where the profile has none yet. `shown`: the parent's path as the
-/// definitions write it. None for a step R4 does not have.
+/// it) from the R4 element where the profile has none yet; a slice made in its element's
+/// slicing (an extension's slicing by url, as R4 defines it, where the profile gives none).
+/// `shown`: the parent's id. None for a step R4 does not have, or a slice of an element the
+/// profile does not slice.
 fn node<'c>(
     elements: &'c mut Vec<Constraint>,
-    steps: &[&str],
+    steps: &[(&str, Option<&str>)],
     parent: &str,
     shown: &str,
     model: &Model,
 ) -> Option<&'c mut Constraint> {
-    let (first, rest) = steps.split_first()?;
+    let ((first, slice), rest) = steps.split_first()?;
     let (name, choice) = match first.strip_suffix("[x]") {
         Some(base) => (base, true),
         None => (*first, false),
@@ -335,22 +670,41 @@ fn node<'c>(
     let position = match elements.iter().position(|c| c.name == name) {
         Some(i) => i,
         None => {
-            elements.push(Constraint {
-                name: name.to_string(),
-                // A choice named with its type is one JSON name (`valueQuantity`).
-                choice: !typed && (choice || def.choice),
-                path: format!("{shown}.{first}"),
-                min: def.min,
-                max: def.max,
-                base_min: def.min,
-                base_max: def.max,
-                value: None,
-                children: Vec::new(),
-            });
+            // A choice named with its type is one JSON name (`valueQuantity`).
+            let choice = !typed && (choice || def.choice);
+            let path = format!("{shown}.{first}");
+            elements.push(Constraint::base(name, choice, path, def.min, def.max));
             elements.len() - 1
         }
     };
-    let found = elements.get_mut(position)?;
+    let mut found = elements.get_mut(position)?;
+    if let Some(slice) = slice {
+        if found.slicing.is_none() && matches!(name, "extension" | "modifierExtension") {
+            found.slicing = Some(Slicing {
+                discriminators: vec![("value".into(), "url".into())],
+                closed: false,
+                slices: Vec::new(),
+            });
+        }
+        let (path, max) = (format!("{}:{slice}", found.path), found.base_max);
+        let slices = &mut found.slicing.as_mut()?.slices;
+        let k = match slices
+            .iter()
+            .position(|s| s.slice_name.as_deref() == Some(*slice))
+        {
+            Some(k) => k,
+            // Only the element that names the slice makes it: one below a slice never
+            // declared is left out.
+            None if !rest.is_empty() => return None,
+            None => {
+                let mut made = Constraint::base(name, false, path, 0, max);
+                made.slice_name = Some(slice.to_string());
+                slices.push(made);
+                slices.len() - 1
+            }
+        };
+        found = slices.get_mut(k)?;
+    }
     if rest.is_empty() {
         return Some(found);
     }
@@ -421,11 +775,50 @@ mod tests {
             system.map(|c| c.path.as_str()),
             Some("Patient.identifier.system")
         );
-        // The extension slices (race, ethnicity...) are not compiled yet.
-        assert!(patient
-            .left_out
-            .iter()
-            .any(|id| id == "Patient.extension:race"));
+        // The extension slices (race, ethnicity...), by url, each with its definition.
+        let extension = patient.elements.iter().find(|c| c.name == "extension");
+        let slices = extension
+            .and_then(|c| c.slicing.as_ref())
+            .map(|s| &s.slices);
+        let race = slices.and_then(|s| s.iter().find(|s| s.path == "Patient.extension:race"));
+        let race = race.unwrap_or_else(|| panic!("no race slice: {extension:?}"));
+        assert_eq!((race.min, race.max), (0, Some(1)));
+        let url = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
+        assert_eq!(
+            race.tests,
+            [Test {
+                path: vec![Step::Member("url".into())],
+                expect: Expect::Value(Required {
+                    exact: true,
+                    type_suffix: String::new(),
+                    value: Value::from(url)
+                })
+            }]
+        );
+        // The extension's own definition, checked wherever the extension is used.
+        let definition = registry
+            .extension(url)
+            .unwrap_or_else(|| panic!("no {url}"));
+        let parts = definition.elements.iter().find(|c| c.name == "extension");
+        let parts = parts.and_then(|c| c.slicing.as_ref()).map(|s| &s.slices);
+        let text = parts.and_then(|s| s.iter().find(|s| s.slice_name.as_deref() == Some("text")));
+        assert_eq!(
+            text.map(|c| (c.path.as_str(), c.min)),
+            Some(("Extension.extension:text", 1))
+        );
+        let usage = definition
+            .extension
+            .as_ref()
+            .map(|u| (u.modifier, u.contexts.clone()));
+        let contexts = [
+            "Patient",
+            "RelatedPerson",
+            "Person",
+            "Practitioner",
+            "FamilyMemberHistory",
+        ];
+        assert_eq!(usage, Some((false, contexts.map(String::from).to_vec())));
+        assert!(patient.left_out.is_empty(), "{:?}", patient.left_out);
     }
 
     #[test]

@@ -5,12 +5,17 @@
 //!
 //! A profile is compiled from its differential against its base: an R4 resource type, or
 //! another profile loaded with it (profiles on profiles), whose constraints it inherits. What
-//! is compiled so far: the cardinality an element's definition narrows and its fixed[x] and
-//! pattern[x] values, on the elements of the resource and of its datatypes, a choice named
-//! with its type (`Observation.valueQuantity`) included. Slices (an element id with `:`), the
-//! resource's own constraints (invariants), bindings, must-support and the extension
-//! definitions a package brings are not yet read: what is left out is listed with each
-//! profile (`Profile::left_out`), never guessed at.
+//! is compiled: the cardinality an element's definition narrows, its fixed[x] and pattern[x]
+//! values and the types a choice is narrowed to, on the elements of the resource and of its
+//! datatypes (a choice named with its type, `Observation.valueQuantity`, included); slicing
+//! by value, pattern, exists and type discriminators, open or closed, with each slice's
+//! cardinality and constraints (an extension sliced by url, as R4 defines it, where the
+//! profile gives no discriminator); the profiles on datatypes a type names (an Identifier's
+//! type fixed), inlined where they are used; and extension definitions (context, modifier
+//! flag, value types, sub-extensions), which the engine checks wherever the extension is used.
+//! Not yet read: bindings, the resource's own constraints (invariants), profile
+//! discriminators and `resolve()`. What is left out is listed with each profile
+//! (`Profile::left_out`), never guessed at.
 
 use std::collections::HashMap;
 
@@ -39,6 +44,10 @@ pub enum Source {
 pub struct Registry {
     #[cfg(feature = "ig-json")]
     profiles: HashMap<String, Profile>,
+    /// The extension definitions and profiles on datatypes loaded, compiled as profiles on
+    /// their type (Extension, Identifier...).
+    #[cfg(feature = "ig-json")]
+    datatypes: HashMap<String, Profile>,
     /// Profiles loaded but not compiled, with the base profile they need that is not loaded.
     not_compiled: HashMap<String, String>,
 }
@@ -54,6 +63,19 @@ pub enum Claim<'r> {
 }
 
 impl Registry {
+    /// The definition of the extension with this url, where a guide loaded defines it.
+    #[cfg(feature = "ig-json")]
+    pub fn extension(&self, url: &str) -> Option<&Profile> {
+        let url = url.split('|').next().unwrap_or(url);
+        self.datatypes.get(url).filter(|p| p.extension.is_some())
+    }
+
+    /// Whether a guide loaded defines any extension.
+    #[cfg(feature = "ig-json")]
+    pub fn defines_extensions(&self) -> bool {
+        self.datatypes.values().any(|p| p.extension.is_some())
+    }
+
     /// What a `meta.profile` canonical names (`url` or `url|version`).
     pub fn claim(&self, canonical: &str) -> Claim<'_> {
         let url = canonical.split('|').next().unwrap_or(canonical);

@@ -428,29 +428,109 @@ pub(crate) mod testing {
             .get_or_init(|| Validator::new(Options::default()).expect("built-in schemas compile"))
     }
 
-    /// A validator with a small Implementation Guide: a profile on Patient
-    /// (`http://example.org/fhir/StructureDefinition/test-patient`, "Test Patient") that
-    /// requires an identifier, fixes its system to `http://example.org/mrn` and allows one
-    /// name. No completeness profile.
+    /// A validator with a small Implementation Guide, and no completeness profile:
+    /// - "Test Patient" (`http://example.org/fhir/StructureDefinition/test-patient`), a
+    ///   profile on Patient that requires an identifier, fixes its system to
+    ///   `http://example.org/mrn`, allows one name, a boolean `deceased[x]` only, at most one
+    ///   `birthsex` extension, and telecoms that are a `phone` (one at most) or an `email`,
+    ///   sliced by `system`, closed;
+    /// - "Test Patient Strict" (`.../test-patient-strict`), on Test Patient, that requires the
+    ///   phone and the birthsex extension;
+    /// - the `birthsex` extension (`.../test-birthsex`): a code, required.
     pub fn ig_patient_profile() -> &'static Validator {
         static IG: OnceLock<Validator> = OnceLock::new();
         IG.get_or_init(|| {
-            let sd = serde_json::json!({
-                "resourceType": "StructureDefinition",
-                "url": "http://example.org/fhir/StructureDefinition/test-patient",
-                "version": "1.0.0", "name": "TestPatient", "title": "Test Patient",
-                "status": "active", "kind": "resource", "abstract": false, "type": "Patient",
-                "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient",
-                "derivation": "constraint",
-                "differential": {"element": [
-                    {"id": "Patient", "path": "Patient"},
-                    {"id": "Patient.identifier", "path": "Patient.identifier", "min": 1},
-                    {"id": "Patient.identifier.system", "path": "Patient.identifier.system",
-                     "fixedUri": "http://example.org/mrn"},
-                    {"id": "Patient.name", "path": "Patient.name", "max": "1"}
-                ]}
-            });
-            let mut options = Options::with_ig(vec![crate::ig::Source::Resources(vec![sd.into()])]);
+            let base = "http://example.org/fhir/StructureDefinition";
+            let definition = |id: &str, kind: &str, on: &str, based: String, elements| {
+                serde_json::json!({
+                    "resourceType": "StructureDefinition", "url": format!("{base}/{id}"),
+                    "version": "1.0.0", "name": id, "title": id.replace('-', " "),
+                    "status": "active", "kind": kind, "abstract": false, "type": on,
+                    "baseDefinition": based, "derivation": "constraint",
+                    "differential": {"element": elements}
+                })
+            };
+            let element = |id: &str, fields: serde_json::Value| {
+                let path: Vec<&str> = id
+                    .split('.')
+                    .map(|s| s.split(':').next().unwrap_or(s))
+                    .collect();
+                let mut e = serde_json::json!({"id": id, "path": path.join(".")});
+                if let (Some(e), serde_json::Value::Object(fields)) = (e.as_object_mut(), fields) {
+                    e.extend(fields);
+                }
+                e
+            };
+            let patient = definition(
+                "test-patient",
+                "resource",
+                "Patient",
+                "http://hl7.org/fhir/StructureDefinition/Patient".into(),
+                vec![
+                    element("Patient", serde_json::json!({})),
+                    element(
+                        "Patient.extension:birthsex",
+                        serde_json::json!({"max": "1", "type": [
+                        {"code": "Extension", "profile": [format!("{base}/test-birthsex")]}]}),
+                    ),
+                    element("Patient.identifier", serde_json::json!({"min": 1})),
+                    element(
+                        "Patient.identifier.system",
+                        serde_json::json!({"fixedUri": "http://example.org/mrn"}),
+                    ),
+                    element("Patient.name", serde_json::json!({"max": "1"})),
+                    element(
+                        "Patient.telecom",
+                        serde_json::json!({"slicing": {"discriminator": [
+                        {"type": "value", "path": "system"}], "rules": "closed"}}),
+                    ),
+                    element("Patient.telecom:phone", serde_json::json!({"max": "1"})),
+                    element(
+                        "Patient.telecom:phone.system",
+                        serde_json::json!({"fixedCode": "phone"}),
+                    ),
+                    element("Patient.telecom:email", serde_json::json!({})),
+                    element(
+                        "Patient.telecom:email.system",
+                        serde_json::json!({"fixedCode": "email"}),
+                    ),
+                    element(
+                        "Patient.deceased[x]",
+                        serde_json::json!({"type": [{"code": "boolean"}]}),
+                    ),
+                ],
+            );
+            let strict = definition(
+                "test-patient-strict",
+                "resource",
+                "Patient",
+                format!("{base}/test-patient"),
+                vec![
+                    element("Patient.extension:birthsex", serde_json::json!({"min": 1})),
+                    element("Patient.telecom:phone", serde_json::json!({"min": 1})),
+                ],
+            );
+            let birthsex = definition(
+                "test-birthsex",
+                "complex-type",
+                "Extension",
+                "http://hl7.org/fhir/StructureDefinition/Extension".into(),
+                vec![
+                    element(
+                        "Extension.url",
+                        serde_json::json!({"fixedUri": format!("{base}/test-birthsex")}),
+                    ),
+                    element(
+                        "Extension.value[x]",
+                        serde_json::json!({"min": 1, "type": [{"code": "code"}]}),
+                    ),
+                ],
+            );
+            let guide = [patient, strict, birthsex]
+                .into_iter()
+                .map(Into::into)
+                .collect();
+            let mut options = Options::with_ig(vec![crate::ig::Source::Resources(guide)]);
             options.profile = Some(ProfileChoice::BuiltIn("none".into()));
             Validator::new(options).expect("the test guide compiles")
         })

@@ -70,24 +70,38 @@ pub(crate) fn ig_issue(
     constraint: &Constraint,
     count: usize,
 ) -> Issue {
-    let text = if constraint.min == 1 {
-        text!(
-            "profile-required.ig",
-            profile = profile.title,
-            element = constraint.name,
-            path = constraint.path,
-            cardinality = constraint.cardinality()
-        )
-    } else {
-        text!(
-            "profile-required.ig-count",
-            profile = profile.title,
-            element = constraint.name,
-            path = constraint.path,
-            cardinality = constraint.cardinality(),
-            min = constraint.min,
+    let (profile, element, path) = (&profile.title, &constraint.name, &constraint.path);
+    let cardinality = constraint.cardinality();
+    let min = constraint.min;
+    let text = match (&constraint.slice_name, min) {
+        (Some(slice), 1) => text!(
+            "profile-required.slice",
+            profile,
+            element,
+            slice,
+            path,
+            cardinality
+        ),
+        (Some(slice), _) => text!(
+            "profile-required.slice-count",
+            profile,
+            element,
+            slice,
+            path,
+            cardinality,
+            min,
             count
-        )
+        ),
+        (None, 1) => text!("profile-required.ig", profile, element, path, cardinality),
+        (None, _) => text!(
+            "profile-required.ig-count",
+            profile,
+            element,
+            path,
+            cardinality,
+            min,
+            count
+        ),
     };
     RULE.issue(location, suffix, messages, text)
 }
@@ -146,6 +160,53 @@ mod tests {
             ig_patient_profile(),
             test_patient(
                 json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}]}),
+            ),
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// Test Patient Strict requires a telecom of its `phone` slice and the `birthsex`
+    /// extension, whose definition requires a value.
+    #[test]
+    fn fails_on_a_missing_slice_and_in_an_extension_by_its_definition() {
+        use crate::rules::testing::{ig_patient_profile, test_patient};
+        let strict = |fields: serde_json::Value| {
+            let mut record = test_patient(fields);
+            record["meta"]["profile"] =
+                json!(["http://example.org/fhir/StructureDefinition/test-patient-strict"]);
+            record["identifier"] = json!([{"system": "http://example.org/mrn", "value": "1"}]);
+            record
+        };
+        let birthsex = "http://example.org/fhir/StructureDefinition/test-birthsex";
+        let found = issues_with(
+            ig_patient_profile(),
+            strict(
+                json!({"telecom": [{"system": "email", "value": "a@example.org"}],
+                          "extension": [{"url": birthsex, "valueCode": "F"}]}),
+            ),
+        );
+        assert_eq!(found, [("profile-required", "/telecom".to_string())]);
+        let found = issues_with(
+            ig_patient_profile(),
+            strict(json!({"telecom": [{"system": "phone", "value": "555 0100"}]})),
+        );
+        assert_eq!(found, [("profile-required", "/extension".to_string())]);
+        let found = issues_with(
+            ig_patient_profile(),
+            strict(
+                json!({"telecom": [{"system": "phone", "value": "555 0100"}],
+                          "extension": [{"url": birthsex, "extension": [{"url": "a", "valueCode": "F"}]}]}),
+            ),
+        );
+        assert_eq!(
+            found,
+            [("profile-required", "/extension/0/value[x]".to_string())]
+        );
+        let found = issues_with(
+            ig_patient_profile(),
+            strict(
+                json!({"telecom": [{"system": "phone", "value": "555 0100"}],
+                          "extension": [{"url": birthsex, "valueCode": "F"}]}),
             ),
         );
         assert!(found.is_empty(), "{found:?}");

@@ -44,15 +44,30 @@ pub(crate) fn issue(
     constraint: &Constraint,
     count: usize,
 ) -> crate::report::Issue {
-    let text = text!(
-        "profile-max",
-        profile = profile.title,
-        element = constraint.name,
-        path = constraint.path,
-        cardinality = constraint.cardinality(),
-        count,
-        max = constraint.max.unwrap_or_default()
-    );
+    let (profile, element, path) = (&profile.title, &constraint.name, &constraint.path);
+    let cardinality = constraint.cardinality();
+    let max = constraint.max.unwrap_or_default();
+    let text = match &constraint.slice_name {
+        Some(slice) => text!(
+            "profile-max.slice",
+            profile,
+            element,
+            slice,
+            path,
+            cardinality,
+            count,
+            max
+        ),
+        None => text!(
+            "profile-max",
+            profile,
+            element,
+            path,
+            cardinality,
+            count,
+            max
+        ),
+    };
     RULE.issue(location, suffix, messages, text)
 }
 
@@ -71,6 +86,19 @@ mod tests {
             ),
         );
         assert_eq!(found, [("profile-max", "/name".to_string())]);
+    }
+
+    #[test]
+    fn fails_on_more_of_a_slice_than_it_allows() {
+        let found = issues_with(
+            ig_patient_profile(),
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}],
+                   "telecom": [{"system": "phone", "value": "555 0100"},
+                               {"system": "phone", "value": "555 0101"}]}),
+            ),
+        );
+        assert_eq!(found, [("profile-max", "/telecom".to_string())]);
     }
 
     #[test]
