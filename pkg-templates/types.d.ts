@@ -411,6 +411,7 @@ export type RuleCode =
   | "principal-external-cause"
   | "principal-manifestation"
   | "principal-unacceptable"
+  | "profile-binding"
   | "profile-closed-slice"
   | "profile-max"
   | "profile-required"

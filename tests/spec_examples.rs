@@ -159,13 +159,16 @@ fn spec_examples_give_no_errors() {
 /// their own conformance resources (StructureDefinitions, ValueSets, CapabilityStatements)
 /// are valid FHIR R4, so none gets an error from the core definitions and the default
 /// profile, except the known defects (named `package/file` in tests/spec-examples-known.json).
-/// Each guide is loaded (mCODE with US Core 6.1.0, which it builds on), so the examples are
+/// Each guide is loaded (mCODE with US Core 6.1.0, which it builds on, and both with HL7's
+/// terminology package, whose value sets their bindings name), so the examples are
 /// also checked against the profiles they claim, as far as ehrlint compiles them (src/ig/);
 /// the test counts the examples whose every claimed profile was loaded and compiled.
 #[test]
 fn implementation_guide_examples_give_no_errors() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/ig-packages");
     let us_core = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ig/us-core-6.1.0");
+    // HL7's terminology package: the code systems and value sets the guides' bindings name.
+    let terminology = format!("{root}/hl7.terminology.r4-7.0.1");
     let known = known();
     // Files per package, as the registry publishes them: (package folder, files at its root,
     // files in example/, the guides it builds on, examples checked against a profile of a
@@ -185,6 +188,7 @@ fn implementation_guide_examples_give_no_errors() {
         let mut guides: Vec<IgSource> =
             builds_on.iter().map(|g| IgSource::Path(g.into())).collect();
         guides.push(IgSource::Path(dir.clone().into()));
+        guides.push(IgSource::Path(terminology.clone().into()));
         let validator = Validator::new(Options::with_ig(guides)).unwrap();
         let claims = |path: &std::path::Path| {
             let text = std::fs::read_to_string(path).unwrap();

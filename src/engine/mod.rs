@@ -610,7 +610,7 @@ impl Engine {
         use crate::fhir::conformance::{check, BreachKind};
         use crate::rules::completeness::profile_required;
         use crate::rules::structure::{
-            profile_closed_slice, profile_max, profile_type, profile_value,
+            profile_binding, profile_closed_slice, profile_max, profile_type, profile_value,
         };
         for breach in check(profile, object) {
             let c = breach.constraint;
@@ -633,6 +633,13 @@ impl Engine {
                 BreachKind::Type => profile_type::issue(location, self.messages, at, profile, c),
                 BreachKind::Unsliced => {
                     profile_closed_slice::issue(location, self.messages, at, profile, c)
+                }
+                BreachKind::Code { found } => {
+                    let Some(binding) = &c.binding else {
+                        continue;
+                    };
+                    let m = self.messages;
+                    profile_binding::issue(location, m, at, profile, c, binding, &found)
                 }
             };
             // A breach of a profile that another claimed profile builds on is found by both:

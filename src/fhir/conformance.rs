@@ -5,7 +5,9 @@
 //! of packages. The R4 walk has already checked what the base type requires: a profile's
 //! check reports only what the profile adds.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
+use std::sync::Arc;
 
 use crate::json::{Map, Value};
 
@@ -57,6 +59,8 @@ pub struct Constraint {
     pub base_max: Option<u32>,
     /// A fixed or pattern value each occurrence must have.
     pub value: Option<Required>,
+    /// The value set its codes come from, where it could be expanded.
+    pub binding: Option<Binding>,
     /// The types a choice is narrowed to (`dateTime`, `Period`); empty: the base's.
     pub types: Vec<String>,
     /// The profiles its type names (an extension slice's definition).
@@ -107,6 +111,97 @@ pub enum Expect {
     Exists(bool),
     /// A resource of this type is at the path.
     ResourceType(String),
+    /// A code of this value set is at the path (a slice told apart by its required binding).
+    InSet(Arc<CodeSet>),
+}
+
+/// A binding the profile gives an element, with its value set expanded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub strength: Strength,
+    pub set: Arc<CodeSet>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// The code is one of the value set's.
+    Required,
+    /// One of the value set's where one fits: a code of the value set's own code system
+    /// that is not in it is suspect.
+    Extensible,
+    /// As extensible, but only a recommendation.
+    Preferred,
+}
+
+/// The codes of a value set, by code system.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodeSet {
+    pub url: String,
+    /// What people call it: its title, else its name, else its url.
+    pub name: String,
+    codes: HashMap<String, HashSet<String>>,
+}
+
+impl CodeSet {
+    pub fn named(url: &str, name: &str) -> Self {
+        CodeSet {
+            url: url.to_string(),
+            name: name.to_string(),
+            codes: HashMap::new(),
+        }
+    }
+
+    pub fn insert(&mut self, system: &str, code: &str) {
+        self.codes
+            .entry(system.to_string())
+            .or_default()
+            .insert(code.to_string());
+    }
+
+    pub fn extend(&mut self, other: &CodeSet) {
+        for (system, codes) in &other.codes {
+            self.codes
+                .entry(system.clone())
+                .or_default()
+                .extend(codes.iter().cloned());
+        }
+    }
+
+    /// Keeps only the codes `other` has too.
+    pub fn retain_in(&mut self, other: &CodeSet) {
+        for (system, codes) in self.codes.iter_mut() {
+            codes.retain(|c| other.contains(Some(system), c));
+        }
+        self.codes.retain(|_, codes| !codes.is_empty());
+    }
+
+    pub fn remove_all(&mut self, other: &CodeSet) {
+        for (system, codes) in self.codes.iter_mut() {
+            codes.retain(|c| !other.contains(Some(system), c));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.values().map(HashSet::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `code` is in it: from `system`, or from any system when none is given (a
+    /// `code` element).
+    pub fn contains(&self, system: Option<&str>, code: &str) -> bool {
+        match system {
+            Some(system) => self.codes.get(system).is_some_and(|c| c.contains(code)),
+            None => self.codes.values().any(|c| c.contains(code)),
+        }
+    }
+
+    /// Whether it takes codes from `system`.
+    pub fn has_system(&self, system: &str) -> bool {
+        self.codes.contains_key(system)
+    }
 }
 
 /// `fixed[x]` (the value exactly) or `pattern[x]` (at least what it gives).
@@ -131,6 +226,7 @@ impl Constraint {
             base_min: min,
             base_max: max,
             value: None,
+            binding: None,
             types: Vec::new(),
             profiles: Vec::new(),
             must_support: false,
@@ -173,7 +269,7 @@ pub struct Breach<'p> {
     pub kind: BreachKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BreachKind {
     /// Fewer occurrences than the profile's minimum (the record has `count`); for a slice,
     /// fewer that are one of it.
@@ -186,6 +282,10 @@ pub enum BreachKind {
     Type,
     /// An occurrence of a closed slicing that is none of its slices.
     Unsliced,
+    /// A code outside the element's value set (`found`, as `system|code`): for a required
+    /// binding, no code of the occurrence is in it; for an extensible or preferred one, a
+    /// code of the value set's own code system is not.
+    Code { found: String },
 }
 
 /// Every way `resource` (an object of the profile's type) breaks `profile`, in the order of
@@ -297,8 +397,50 @@ fn occurrence<'p>(
     });
     if !holds_value {
         out.push(breach(pointer, c, BreachKind::Value));
-    } else if let Some(child) = value.as_object() {
+        return;
+    }
+    if let Some(found) = c.binding.as_ref().and_then(|b| off_binding(b, value)) {
+        out.push(breach(pointer, c, BreachKind::Code { found }));
+    }
+    if let Some(child) = value.as_object() {
         visit(&c.children, child, pointer, out);
+    }
+}
+
+/// The codes of an occurrence, as (system, code): a `code` element's value; a Coding's or a
+/// Quantity's; each of a CodeableConcept's codings.
+fn codes(value: &Value) -> Vec<(Option<&str>, &str)> {
+    fn coded(v: &Value) -> Option<(Option<&str>, &str)> {
+        let code = v.get("code")?.as_str()?;
+        Some((v.get("system").and_then(Value::as_str), code))
+    }
+    match value {
+        Value::String(code) => vec![(None, code.as_str())],
+        Value::Object(object) => match object.get("coding").and_then(Value::as_array) {
+            Some(list) => list.iter().filter_map(coded).collect(),
+            None => coded(value).into_iter().collect(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Where an occurrence breaks its binding, the code to name (`system|code`). An occurrence
+/// without a code (a CodeableConcept with text only) is not judged.
+fn off_binding(binding: &Binding, value: &Value) -> Option<String> {
+    let codes = codes(value);
+    if codes.iter().any(|(s, c)| binding.set.contains(*s, c)) {
+        return None;
+    }
+    let shown = |(system, code): &(Option<&str>, &str)| match system {
+        Some(system) => format!("{system}|{code}"),
+        None => code.to_string(),
+    };
+    match binding.strength {
+        Strength::Required => codes.first().map(shown),
+        Strength::Extensible | Strength::Preferred => codes
+            .iter()
+            .find(|(s, _)| s.is_some_and(|s| binding.set.has_system(s)))
+            .map(shown),
     }
 }
 
@@ -367,6 +509,9 @@ impl Constraint {
                     Expect::ResourceType(t) => found
                         .iter()
                         .any(|v| v.get("resourceType").and_then(Value::as_str) == Some(t)),
+                    Expect::InSet(set) => found
+                        .iter()
+                        .any(|v| codes(v).iter().any(|(s, c)| set.contains(*s, c))),
                 }
             })
     }

@@ -3,27 +3,41 @@
 
 use std::collections::HashMap;
 
+use super::terminology::Terminology;
 use super::{Registry, Source};
 use crate::fhir::conformance::{
-    values_at, Constraint, Expect, ExtensionUse, Profile, Required, Slicing, Step, Test,
+    values_at, Binding, Constraint, Expect, ExtensionUse, Profile, Required, Slicing, Step,
+    Strength, Test,
 };
 use crate::fhir::model::Model;
 use crate::json::{Map, Value};
+
+/// What a guide's profiles are compiled from: the StructureDefinitions loaded, by url, and
+/// FHIR R4's own definitions.
+#[derive(Clone, Copy)]
+struct Inputs<'a> {
+    definitions: &'a HashMap<String, Map>,
+    model: &'a Model,
+}
 
 impl Registry {
     /// Loads and compiles the profiles of `sources`. Err names the file or resource that is
     /// not what a package holds.
     pub fn load(sources: &[Source], model: &Model) -> Result<Registry, String> {
         let mut definitions: HashMap<String, Map> = HashMap::new();
+        let mut terms = Terminology::default();
         for source in sources {
             for (origin, value) in resources(source)? {
                 let Value::Object(resource) = value else {
                     return Err(format!("{origin}: not a resource (a JSON object)"));
                 };
-                if resource.get("resourceType").and_then(Value::as_str)
-                    != Some("StructureDefinition")
-                {
-                    continue;
+                match resource.get("resourceType").and_then(Value::as_str) {
+                    Some("StructureDefinition") => {}
+                    Some("ValueSet" | "CodeSystem") => {
+                        terms.add(resource);
+                        continue;
+                    }
+                    _ => continue,
                 }
                 let compiled = text(&resource, "derivation") == Some("constraint")
                     && match text(&resource, "kind") {
@@ -43,8 +57,12 @@ impl Registry {
         }
         let mut registry = Registry::default();
         let urls: Vec<String> = definitions.keys().cloned().collect();
+        let inputs = Inputs {
+            definitions: &definitions,
+            model,
+        };
         for url in urls {
-            registry.compile(&url, &definitions, model, &mut Vec::new())?;
+            registry.compile(&url, inputs, &mut terms, &mut Vec::new())?;
         }
         Ok(registry)
     }
@@ -54,10 +72,11 @@ impl Registry {
     fn compile(
         &mut self,
         url: &str,
-        definitions: &HashMap<String, Map>,
-        model: &Model,
+        inputs: Inputs<'_>,
+        terms: &mut Terminology,
         stack: &mut Vec<String>,
     ) -> Result<(), String> {
+        let Inputs { definitions, model } = inputs;
         if self.compiled(url).is_some() || self.not_compiled.contains_key(url) {
             return Ok(());
         }
@@ -84,7 +103,7 @@ impl Registry {
             Vec::new()
         } else if definitions.contains_key(base_url) {
             stack.push(url.to_string());
-            let compiled = self.compile(base_url, definitions, model, stack);
+            let compiled = self.compile(base_url, inputs, terms, stack);
             stack.pop();
             compiled?;
             match (self.compiled(base_url), self.not_compiled.get(base_url)) {
@@ -113,7 +132,7 @@ impl Registry {
             .map_or(&[][..], Vec::as_slice);
         let mut left_out = Vec::new();
         for element in differential.iter().filter_map(Value::as_object) {
-            let applied = apply(&mut elements, element, &resource_type, model)
+            let applied = apply(&mut elements, element, &resource_type, model, terms)
                 .map_err(|e| format!("{url}: {e}"))?;
             if !applied {
                 let id = text(element, "id").or_else(|| text(element, "path"));
@@ -121,7 +140,7 @@ impl Registry {
             }
         }
         stack.push(url.to_string());
-        let finished = self.finish(&mut elements, definitions, model, stack, &mut left_out);
+        let finished = self.finish(&mut elements, inputs, terms, stack, &mut left_out);
         stack.pop();
         finished?;
         let title = text(sd, "title")
@@ -161,8 +180,8 @@ impl Registry {
     fn finish(
         &mut self,
         elements: &mut [Constraint],
-        definitions: &HashMap<String, Map>,
-        model: &Model,
+        inputs: Inputs<'_>,
+        terms: &mut Terminology,
         stack: &mut Vec<String>,
         left_out: &mut Vec<String>,
     ) -> Result<(), String> {
@@ -171,8 +190,8 @@ impl Registry {
             // every occurrence.
             if let [url] = c.profiles.as_slice() {
                 let url = url.clone();
-                if definitions.contains_key(&url) && !stack.contains(&url) {
-                    self.compile(&url, definitions, model, stack)?;
+                if inputs.definitions.contains_key(&url) && !stack.contains(&url) {
+                    self.compile(&url, inputs, terms, stack)?;
                 }
                 // An extension is checked against its definition wherever it is used (the
                 // engine's pass over a record's extensions), not again here.
@@ -188,20 +207,14 @@ impl Registry {
                     }
                 }
             }
-            self.finish(&mut c.children, definitions, model, stack, left_out)?;
+            self.finish(&mut c.children, inputs, terms, stack, left_out)?;
             let Some(slicing) = c.slicing.as_mut() else {
                 continue;
             };
             for slice in slicing.slices.iter_mut() {
-                self.finish(
-                    std::slice::from_mut(slice),
-                    definitions,
-                    model,
-                    stack,
-                    left_out,
-                )?;
+                self.finish(std::slice::from_mut(slice), inputs, terms, stack, left_out)?;
             }
-            if let Err(why) = resolve_slices(slicing, model) {
+            if let Err(why) = resolve_slices(slicing, inputs.model) {
                 left_out.push(format!("{} (slicing: {why})", c.path));
                 c.slicing = None;
             }
@@ -370,7 +383,13 @@ fn expected_value(c: &Constraint, steps: &[Step]) -> Option<Expect> {
         }
         return None;
     }
-    let (step, rest) = steps.split_first()?;
+    let Some((step, rest)) = steps.split_first() else {
+        // A slice told apart by its required binding (US Core's categories).
+        return match &c.binding {
+            Some(b) if b.strength == Strength::Required => Some(Expect::InSet(b.set.clone())),
+            _ => None,
+        };
+    };
     let Step::Member(name) = step else {
         return None;
     };
@@ -516,6 +535,7 @@ fn apply(
     element: &Map,
     resource_type: &str,
     model: &Model,
+    terms: &mut Terminology,
 ) -> Result<bool, String> {
     let Some(path) = text(element, "path") else {
         return Err(format!("element {:?} has no path", text(element, "id")));
@@ -558,6 +578,22 @@ fn apply(
                 value: value.clone(),
             });
         }
+    }
+    if let Some(binding) = element.get("binding").and_then(Value::as_object) {
+        let strength = match text(binding, "strength") {
+            Some("required") => Some(Strength::Required),
+            Some("extensible") => Some(Strength::Extensible),
+            Some("preferred") => Some(Strength::Preferred),
+            _ => None,
+        };
+        // A binding the profile gives replaces its base's; one to a value set that cannot be
+        // expanded is not checked.
+        target.binding = match (strength, text(binding, "valueSet")) {
+            (Some(strength), Some(url)) => terms
+                .expand(url, model)
+                .map(|set| Binding { strength, set }),
+            _ => None,
+        };
     }
     if element.get("mustSupport").and_then(Value::as_bool) == Some(true) {
         target.must_support = true;

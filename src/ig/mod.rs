@@ -12,10 +12,13 @@
 //! cardinality and constraints (an extension sliced by url, as R4 defines it, where the
 //! profile gives no discriminator); the profiles on datatypes a type names (an Identifier's
 //! type fixed), inlined where they are used; and extension definitions (context, modifier
-//! flag, value types, sub-extensions), which the engine checks wherever the extension is used.
-//! Not yet read: bindings, the resource's own constraints (invariants), profile
-//! discriminators and `resolve()`. What is left out is listed with each profile
-//! (`Profile::left_out`), never guessed at.
+//! flag, value types, sub-extensions), which the engine checks wherever the extension is used;
+//! required, extensible and preferred bindings to the value sets that can be enumerated from
+//! the ValueSets and CodeSystems loaded (HL7's terminology package among them, when it is) or
+//! R4's own (src/ig/terminology.rs), a required binding also telling slices apart. Not yet
+//! read: the resource's own constraints (invariants), profile discriminators and
+//! `resolve()`. What is left out is listed with each profile (`Profile::left_out`), never
+//! guessed at.
 
 use std::collections::HashMap;
 
@@ -27,6 +30,9 @@ use crate::json::Value;
 /// line, and the npm package's Node and full builds (the `ig-json` feature).
 #[cfg(feature = "ig-json")]
 mod compile;
+/// The value sets bindings name, expanded when a guide is compiled.
+#[cfg(feature = "ig-json")]
+mod terminology;
 
 /// Where conformance resources come from.
 #[derive(Debug, Clone)]

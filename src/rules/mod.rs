@@ -436,7 +436,9 @@ pub(crate) mod testing {
     ///   sliced by `system`, closed;
     /// - "Test Patient Strict" (`.../test-patient-strict`), on Test Patient, that requires the
     ///   phone and the birthsex extension;
-    /// - the `birthsex` extension (`.../test-birthsex`): a code, required.
+    /// - the `birthsex` extension (`.../test-birthsex`): a code, required;
+    /// - Test Patient's `gender` bound (required) to `female` and `male` only, and its
+    ///   `maritalStatus` (extensible) to v3 M and S.
     pub fn ig_patient_profile() -> &'static Validator {
         static IG: OnceLock<Validator> = OnceLock::new();
         IG.get_or_init(|| {
@@ -498,6 +500,16 @@ pub(crate) mod testing {
                         "Patient.deceased[x]",
                         serde_json::json!({"type": [{"code": "boolean"}]}),
                     ),
+                    element(
+                        "Patient.gender",
+                        serde_json::json!({"binding": {"strength": "required",
+                            "valueSet": format!("{base}/test-gender|1.0.0")}}),
+                    ),
+                    element(
+                        "Patient.maritalStatus",
+                        serde_json::json!({"binding": {"strength": "extensible",
+                            "valueSet": format!("{base}/test-marital")}}),
+                    ),
                 ],
             );
             let strict = definition(
@@ -526,7 +538,26 @@ pub(crate) mod testing {
                     ),
                 ],
             );
-            let guide = [patient, strict, birthsex]
+            let value_set = |id: &str, system: &str, codes: &[&str]| {
+                let concepts: Vec<serde_json::Value> = codes
+                    .iter()
+                    .map(|c| serde_json::json!({"code": c}))
+                    .collect();
+                serde_json::json!({"resourceType": "ValueSet", "url": format!("{base}/{id}"),
+                    "title": id, "status": "active",
+                    "compose": {"include": [{"system": system, "concept": concepts}]}})
+            };
+            let gender = value_set(
+                "test-gender",
+                "http://hl7.org/fhir/administrative-gender",
+                &["female", "male"],
+            );
+            let marital = value_set(
+                "test-marital",
+                "http://terminology.hl7.org/CodeSystem/v3-MaritalStatus",
+                &["M", "S"],
+            );
+            let guide = [patient, strict, birthsex, gender, marital]
                 .into_iter()
                 .map(Into::into)
                 .collect();
@@ -570,6 +601,10 @@ pub(crate) mod testing {
             vec![(code, path.to_string())],
             "expected exactly one {code} at {path}"
         );
+    }
+
+    pub fn report_with(validator: &Validator, resource: serde_json::Value) -> Report {
+        validator.validate(&resource, &Context::default())
     }
 
     pub fn report(resource: serde_json::Value) -> Report {
