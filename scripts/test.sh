@@ -34,6 +34,7 @@ cargo deny --manifest-path fuzz/Cargo.toml --offline check licenses bans sources
 echo "== generated files are up to date"
 node tools/gen-schemas.mjs --check
 node tools/gen-model.mjs --check
+node tools/gen-core-profiles.mjs --check
 node tools/gen-rules-doc.mjs --check
 node tools/gen-usps.mjs --check
 node tools/gen-ucum-print.mjs --check

@@ -175,6 +175,48 @@ fn an_extension_is_checked_against_its_definition_and_its_slice() {
     );
 }
 
+/// US Core Body Weight builds on US Core Vital Signs, which builds on FHIR R4's own vital
+/// signs profiles (loaded with every guide): the vital-signs category slice, the LOINC code
+/// slice, and the UCUM units its required binding allows.
+#[test]
+fn a_vital_sign_is_checked_through_r4s_own_profiles() {
+    let weight = |category: &str, unit: &str| {
+        json!({"resourceType": "Observation", "id": "w",
+            "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-body-weight"]},
+            "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                      "code": category}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "29463-7"}]},
+            "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-05-01T10:00:00Z",
+            "valueQuantity": {"value": 70, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}})
+    };
+    assert_eq!(issues(us_core(), weight("vital-signs", "kg")), []);
+    assert_eq!(issues(us_core(), weight("vital-signs", "[lb_av]")), []);
+    let report = us_core().validate(&weight("laboratory", "kg"), &Context::default());
+    let found: Vec<_> = report
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.as_str()))
+        .collect();
+    assert_eq!(found, [("profile-required", "/category")]);
+    assert!(
+        report.issues[0]
+            .message
+            .contains("needs category VSCat (Observation.category:VSCat, 1..1)"),
+        "{}",
+        report.issues[0].message
+    );
+    let found = issues(us_core(), weight("vital-signs", "[oz_av]"));
+    assert_eq!(
+        found,
+        [(
+            "profile-binding",
+            "/valueQuantity/code".to_string(),
+            Severity::Error
+        )]
+    );
+}
+
 #[test]
 fn a_claimed_profile_not_loaded_is_information_only() {
     let mut record = us_core_patient();
@@ -187,18 +229,16 @@ fn a_claimed_profile_not_loaded_is_information_only() {
             Severity::Information
         )]
     );
-    // US Core's vital signs profiles build on FHIR R4's vitalsigns profile, not in the guide.
-    let bp = json!({"resourceType": "Observation",
-        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-blood-pressure"]},
-        "status": "final", "category": [{"text": "Vital signs"}], "code": {"text": "Blood pressure"},
-        "subject": {"reference": "Patient/1"}, "effectiveDateTime": "2024-05-01",
-        "dataAbsentReason": {"text": "not measured"}});
+    // US Core's QuestionnaireResponse profile builds on SDC's, not in the guide.
+    let bp = json!({"resourceType": "QuestionnaireResponse",
+        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-questionnaireresponse"]},
+        "status": "completed"});
     let report = us_core().validate(&bp, &Context::default());
     let unknown = report.issues.iter().find(|i| i.code == "profile-unknown");
     assert!(
         unknown.is_some_and(|i| i
             .message
-            .contains("http://hl7.org/fhir/StructureDefinition/vitalsigns")),
+            .contains("http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaireresponse")),
         "{:?}",
         report.issues
     );

@@ -293,6 +293,21 @@ pub enum BreachKind {
 pub fn check<'p>(profile: &'p Profile, resource: &Map) -> Vec<Breach<'p>> {
     let mut out = Vec::new();
     visit(&profile.elements, resource, &mut String::new(), &mut out);
+    // A code judged against two bindings (a Quantity's, and its `code`'s) is reported once,
+    // where it is: at the most specific pointer.
+    let coded: Vec<String> = out
+        .iter()
+        .filter(|b| matches!(b.kind, BreachKind::Code { .. }))
+        .map(|b| b.pointer.clone())
+        .collect();
+    if coded.len() > 1 {
+        let above = |p: &str| {
+            coded
+                .iter()
+                .any(|q| q.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+        };
+        out.retain(|b| !matches!(b.kind, BreachKind::Code { .. }) || !above(&b.pointer));
+    }
     out
 }
 
@@ -316,7 +331,12 @@ fn visit<'p>(
                 pointer.push_str("[x]");
             }
         };
-        if count < c.min as usize && c.raises_min() {
+        // Where a required slice is missing too, its breach says what is missing more
+        // precisely: the element's own is not reported beside it.
+        let too_few = count < c.min as usize && c.raises_min();
+        let slice_missing = c.slicing.iter().flat_map(|s| &s.slices).any(|s| s.min > 0);
+        let element_missing = too_few.then_some(out.len());
+        if too_few {
             at_element(pointer);
             out.push(breach(pointer, c, BreachKind::TooFew { count }));
             pointer.truncate(parent);
@@ -359,7 +379,9 @@ fn visit<'p>(
             pointer.truncate(parent);
         }
         let slices = c.slicing.iter().flat_map(|s| &s.slices);
+        let mut sliced_missing = false;
         for (s, &count) in slices.zip(&tally) {
+            sliced_missing |= count < s.min as usize;
             let kind = if count < s.min as usize {
                 BreachKind::TooFew { count }
             } else if s.max.is_some_and(|max| count > max as usize) {
@@ -370,6 +392,9 @@ fn visit<'p>(
             at_element(pointer);
             out.push(breach(pointer, s, kind));
             pointer.truncate(parent);
+        }
+        if let (Some(at), true) = (element_missing, sliced_missing && slice_missing) {
+            out.remove(at);
         }
     }
 }
