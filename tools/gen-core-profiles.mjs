@@ -8,8 +8,8 @@
 // Source: HL7's own R4 definitions in the npm package hl7.fhir.r4.examples 4.0.1 (as
 // tools/gen-model.mjs). Each StructureDefinition keeps what src/ig/compile.rs reads: its url,
 // names, type, base and differential, whose elements keep their ids, paths, cardinality, types,
-// fixed and pattern values, bindings, slicing, must-support flags and constraints (their prose
-// and mappings are left out). The LOINC codes the profiles fix are the vital signs codes
+// fixed and pattern values, bindings, slicing, must-support flags, conditions and constraints
+// (their prose and mappings are left out). The LOINC codes the profiles fix are the vital signs codes
 // data/plausible-ranges.tsv already names (keys only) and the two panels' codes (vital signs
 // panel, blood pressure panel); the generator fails on any other, and leaves out the one value
 // set of LOINC content (observation-vitalsignresult), whose binding is then not checked.
@@ -31,7 +31,7 @@ const PROFILES = ['vitalsigns', 'vitalspanel', 'resprate', 'heartrate', 'oxygens
 const VALUE_SETS = ['ucum-bodylength', 'ucum-bodytemp', 'ucum-bodyweight', 'ucum-vitals-common'];
 
 const ELEMENT_KEYS = ['id', 'path', 'sliceName', 'min', 'max', 'type', 'binding', 'slicing',
-  'mustSupport', 'isModifier', 'constraint'];
+  'mustSupport', 'isModifier', 'condition', 'constraint'];
 const keepElement = (e) => {
   const out = {};
   for (const [key, value] of Object.entries(e)) {

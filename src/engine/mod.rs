@@ -514,7 +514,7 @@ impl Engine {
             first,
             field.as_deref(),
         );
-        self.claimed_profiles(resource, location, &mut run.issues, first);
+        self.claimed_profiles(resource, location, &mut run.issues, &mut run.counts, first);
         #[cfg(feature = "ig-json")]
         self.loaded_extensions(rt, resource, location, &mut run.issues, first);
         drop_restated_invariants(&mut run.issues, first);
@@ -539,11 +539,13 @@ impl Engine {
     /// (`Options::ig`) by what they add to FHIR R4, the others noted as not checked. Where a
     /// claimed profile finds an element missing, the completeness profile's own issue about
     /// the same element is dropped: one defect, one issue.
+    #[cfg_attr(not(feature = "ig-json"), allow(unused_variables))]
     fn claimed_profiles(
         &self,
         resource: &Value,
         location: &Location,
         issues: &mut Vec<Issue>,
+        counts: &mut crate::profile::check::Counts,
         first: usize,
     ) {
         use crate::ig::Claim;
@@ -566,7 +568,19 @@ impl Engine {
                 Claim::Compiled(profile) => {
                     if let Some(object) = resource.as_object() {
                         let found = (&mut seen, &mut missing);
-                        self.breaches(profile, object, location, "", issues, found);
+                        let empty = self.breaches(profile, object, location, "", issues, found);
+                        // Its must-support elements count in the completeness score.
+                        let total = crate::fhir::conformance::must_support_total(profile, object);
+                        for i in 0..total.max(empty.len()) {
+                            counts.must_support.count(i >= empty.len());
+                        }
+                        for pointer in empty {
+                            if !counts.missing_must_support.contains(&pointer)
+                                && !counts.missing_required.contains(&pointer)
+                            {
+                                counts.missing_must_support.push(pointer);
+                            }
+                        }
                     }
                     continue;
                 }
@@ -606,9 +620,10 @@ impl Engine {
         prefix: &str,
         issues: &mut Vec<Issue>,
         (seen, missing): (&mut Vec<(&'static str, String, String)>, &mut Vec<String>),
-    ) {
+    ) -> Vec<String> {
+        let mut empty = Vec::new();
         use crate::fhir::conformance::{check, BreachKind};
-        use crate::rules::completeness::profile_required;
+        use crate::rules::completeness::{must_support_missing, profile_required};
         use crate::rules::structure::{
             profile_binding, profile_closed_slice, profile_max, profile_type, profile_value,
         };
@@ -641,6 +656,10 @@ impl Engine {
                     let m = self.messages;
                     profile_binding::issue(location, m, at, profile, c, binding, &found)
                 }
+                BreachKind::MustSupport => {
+                    empty.push(format!("{}{at}", location.pointer));
+                    must_support_missing::ig_issue(location, self.messages, at, profile, c)
+                }
             };
             // A breach of a profile that another claimed profile builds on is found by both:
             // one issue. Two slices missing at one place are two.
@@ -650,6 +669,7 @@ impl Engine {
                 issues.push(issue);
             }
         }
+        empty
     }
 
     /// Checks each extension of the resource whose definition a loaded guide holds (US Core's
@@ -715,6 +735,8 @@ impl Engine {
                 }
             }
             let found = (&mut seen, &mut missing);
+            // An extension's must-support parts are reported, not counted: the score is the
+            // record's profiles'.
             self.breaches(definition, extension, location, &at, issues, found);
         }
     }

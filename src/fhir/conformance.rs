@@ -66,6 +66,9 @@ pub struct Constraint {
     /// The profiles its type names (an extension slice's definition).
     pub profiles: Vec<String>,
     pub must_support: bool,
+    /// Whether an invariant decides when it is present (its definition's `condition`, as a
+    /// vital sign's value and data-absent reason): its must-support is not judged alone.
+    pub conditional: bool,
     /// The element's slices, where the profile slices it.
     pub slicing: Option<Slicing>,
     /// A slice's name (`race` of `Patient.extension:race`).
@@ -230,6 +233,7 @@ impl Constraint {
             types: Vec::new(),
             profiles: Vec::new(),
             must_support: false,
+            conditional: false,
             slicing: None,
             slice_name: None,
             tests: Vec::new(),
@@ -286,6 +290,8 @@ pub enum BreachKind {
     /// binding, no code of the occurrence is in it; for an extensible or preferred one, a
     /// code of the value set's own code system is not.
     Code { found: String },
+    /// A must-support element (or slice) that is empty, where the element above it is there.
+    MustSupport,
 }
 
 /// Every way `resource` (an object of the profile's type) breaks `profile`, in the order of
@@ -396,7 +402,62 @@ fn visit<'p>(
         if let (Some(at), true) = (element_missing, sliced_missing && slice_missing) {
             out.remove(at);
         }
+        // Must-support: an element (or slice) the profile does not require, left empty; a
+        // slice only where its element is not already reported empty.
+        if counts_element(c) && count == 0 {
+            at_element(pointer);
+            out.push(breach(pointer, c, BreachKind::MustSupport));
+            pointer.truncate(parent);
+        }
+        let slices = c.slicing.iter().flat_map(|s| &s.slices);
+        for (s, &n) in slices.zip(&tally) {
+            if counts_slice(c, s, count) && n == 0 {
+                at_element(pointer);
+                out.push(breach(pointer, s, BreachKind::MustSupport));
+                pointer.truncate(parent);
+            }
+        }
     }
+}
+
+/// Whether a must-support element is counted: one the profile does not require, and whose
+/// presence no invariant decides.
+fn counts_element(c: &Constraint) -> bool {
+    c.must_support && c.min == 0 && !c.conditional
+}
+
+/// Whether a must-support slice `s` of `c` is counted, where `c` has `count` occurrences:
+/// not when `c` itself is empty and reported so (must-support, or required).
+fn counts_slice(c: &Constraint, s: &Constraint, count: usize) -> bool {
+    s.must_support && s.min == 0 && !(count == 0 && (c.must_support || c.min > 0))
+}
+
+/// How many of a profile's must-support elements a record fills: each element (or slice)
+/// counted once for each occurrence of the element above it, as [`check`] reports the empty
+/// ones (`BreachKind::MustSupport`).
+pub fn must_support_total(profile: &Profile, resource: &Map) -> usize {
+    fn total(constraints: &[Constraint], object: &Map) -> usize {
+        let mut n = 0;
+        for c in constraints {
+            let found = occurrences(c, object);
+            let count = found.iter().map(|o| o.values.len()).sum::<usize>();
+            let slices = c.slicing.iter().flat_map(|s| &s.slices);
+            n += usize::from(counts_element(c))
+                + slices.filter(|s| counts_slice(c, s, count)).count();
+            for value in found.iter().flat_map(|o| &o.values) {
+                let Some(child) = value.as_object() else {
+                    continue;
+                };
+                n += total(&c.children, child);
+                let mut slices = c.slicing.iter().flat_map(|s| &s.slices);
+                if let Some(slice) = slices.find(|s| s.is_one(value)) {
+                    n += total(&slice.children, child);
+                }
+            }
+        }
+        n
+    }
+    total(&profile.elements, resource)
 }
 
 fn breach<'p>(pointer: &str, constraint: &'p Constraint, kind: BreachKind) -> Breach<'p> {

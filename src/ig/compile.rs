@@ -268,6 +268,7 @@ fn merge(own: &mut Constraint, from: Constraint) {
         own.types = from.types;
     }
     own.must_support |= from.must_support;
+    own.conditional |= from.conditional;
     if own.slicing.is_none() {
         own.slicing = from.slicing;
     }
@@ -608,6 +609,10 @@ fn apply(
     }
     if element.get("mustSupport").and_then(Value::as_bool) == Some(true) {
         target.must_support = true;
+    }
+    let condition = element.get("condition").and_then(Value::as_array);
+    if condition.is_some_and(|c| !c.is_empty()) {
+        target.conditional = true;
     }
     let types = element.get("type").and_then(Value::as_array);
     let types: Vec<&Map> = types

@@ -438,7 +438,7 @@ pub(crate) mod testing {
     ///   phone and the birthsex extension;
     /// - the `birthsex` extension (`.../test-birthsex`): a code, required;
     /// - Test Patient's `gender` bound (required) to `female` and `male` only, and its
-    ///   `maritalStatus` (extensible) to v3 M and S.
+    ///   `maritalStatus` (extensible) to v3 M and S; an address's `postalCode` must-support.
     pub fn ig_patient_profile() -> &'static Validator {
         static IG: OnceLock<Validator> = OnceLock::new();
         IG.get_or_init(|| {
@@ -499,6 +499,10 @@ pub(crate) mod testing {
                     element(
                         "Patient.deceased[x]",
                         serde_json::json!({"type": [{"code": "boolean"}]}),
+                    ),
+                    element(
+                        "Patient.address.postalCode",
+                        serde_json::json!({"mustSupport": true}),
                     ),
                     element(
                         "Patient.gender",

@@ -5,6 +5,12 @@
 //! birth date, telecom, address and identifier system, an Encounter's period, a Condition's
 //! and an AllergyIntolerance's verification status, a MedicationRequest's authored date and
 //! dosage, and an Immunization's primary source. A missing one is a warning, never an error.
+//! A record that claims an Implementation Guide's profile (`meta.profile`, loaded with `--ig`
+//! or the `ig` option) is also held to that profile's must-support elements, where the element
+//! above each is there: an empty one is noted as information (a guide marks what a system must
+//! handle when the data exists, such as both a lab's value and its data-absent reason; an
+//! element whose presence an invariant decides is not noted) and counted in the completeness
+//! score.
 //!
 //! **Why it matters**: must-support elements are the ones a receiving system relies on when
 //! they are known (a birth date for every age-based check, a period for length of stay); an
@@ -43,6 +49,35 @@ pub(crate) fn issue(
     RULE.issue(location, suffix, messages, text)
 }
 
+/// A must-support element of a profile the record claims (`meta.profile`, an Implementation
+/// Guide loaded with `--ig` or the `ig` option) that is empty where the element above it is
+/// there. Information, not a warning: a guide's must-support list says what a system must
+/// handle when the data exists (US Core marks a lab's value and its data-absent reason both),
+/// not what every record holds; the completeness score counts it. `suffix`: where it belongs.
+#[cfg(feature = "ig-json")]
+pub(crate) fn ig_issue(
+    location: &Location,
+    messages: &Catalogue,
+    suffix: &str,
+    profile: &crate::fhir::conformance::Profile,
+    constraint: &crate::fhir::conformance::Constraint,
+) -> Issue {
+    let (profile, element, path) = (&profile.title, &constraint.name, &constraint.path);
+    let text = match &constraint.slice_name {
+        Some(slice) => text!(
+            "must-support-missing.ig-slice",
+            profile,
+            element,
+            slice,
+            path
+        ),
+        None => text!("must-support-missing.ig", profile, element, path),
+    };
+    let mut issue = RULE.issue(location, suffix, messages, text);
+    issue.severity = Severity::Information;
+    issue
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{assert_one_with, default_profile, issues_with};
@@ -75,5 +110,40 @@ mod tests {
     #[test]
     fn passes_complete_patient() {
         assert!(issues_with(default_profile(), patient()).is_empty());
+    }
+
+    /// A must-support element of a claimed profile, empty where the element above it is
+    /// there: noted (information) and counted in the completeness score.
+    #[test]
+    fn notes_an_empty_must_support_element_of_a_claimed_profile() {
+        use crate::rules::testing::{ig_patient_profile, report_with, test_patient};
+        let patient = |address: serde_json::Value| {
+            test_patient(
+                json!({"identifier": [{"system": "http://example.org/mrn", "value": "1"}],
+                                "address": address}),
+            )
+        };
+        let report = report_with(ig_patient_profile(), patient(json!([{"city": "Boston"}])));
+        let found: Vec<_> = report
+            .issues
+            .iter()
+            .map(|i| (i.code, i.path.as_str(), i.severity))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                "must-support-missing",
+                "/address/0/postalCode",
+                crate::report::Severity::Information
+            )]
+        );
+        assert_eq!(
+            report.completeness.missing,
+            ["/address/0/postalCode".to_string()]
+        );
+        let complete = patient(json!([{"city": "Boston", "postalCode": "02110"}]));
+        let report = report_with(ig_patient_profile(), complete);
+        assert!(report.issues.is_empty(), "{:?}", report.issues);
+        assert_eq!(report.completeness.score, 1.0);
     }
 }
