@@ -238,6 +238,44 @@ fn a_vital_sign_is_checked_through_r4s_own_profiles() {
     assert_eq!(found[1..], noted);
 }
 
+/// US Core Blood Pressure: its systolic and diastolic component slices (by code), each
+/// required once; a missing one is reported by its slice, not also as "at least 2 components".
+#[test]
+fn blood_pressure_needs_each_component_slice() {
+    let component = |code: &str, value: f64| {
+        json!({"code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+               "valueQuantity": {"value": value, "unit": "mm[Hg]",
+                                 "system": "http://unitsofmeasure.org", "code": "mm[Hg]"}})
+    };
+    let bp = |components: Vec<Value>| {
+        json!({"resourceType": "Observation",
+            "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-blood-pressure"]},
+            "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                      "code": "vital-signs"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}]},
+            "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-05-01T10:00:00Z",
+            "component": components})
+    };
+    let both = bp(vec![component("8480-6", 120.0), component("8462-4", 80.0)]);
+    assert_eq!(issues(us_core(), both), []);
+    let report = us_core().validate(&bp(vec![component("8480-6", 120.0)]), &Context::default());
+    let found: Vec<_> = report.issues.iter().map(|i| (i.code, i.path.as_str())).collect();
+    assert_eq!(found, [("profile-required", "/component")]);
+    assert!(
+        report.issues[0].message.contains("component diastolic"),
+        "{}",
+        report.issues[0].message
+    );
+    let twice = bp(vec![
+        component("8480-6", 120.0),
+        component("8480-6", 122.0),
+        component("8462-4", 80.0),
+    ]);
+    let found = issues(us_core(), twice);
+    assert_eq!(found, [("profile-max", "/component".to_string(), Severity::Error)]);
+}
+
 #[test]
 fn a_claimed_profile_not_loaded_is_information_only() {
     let mut record = us_core_patient();
