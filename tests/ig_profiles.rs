@@ -260,7 +260,11 @@ fn blood_pressure_needs_each_component_slice() {
     let both = bp(vec![component("8480-6", 120.0), component("8462-4", 80.0)]);
     assert_eq!(issues(us_core(), both), []);
     let report = us_core().validate(&bp(vec![component("8480-6", 120.0)]), &Context::default());
-    let found: Vec<_> = report.issues.iter().map(|i| (i.code, i.path.as_str())).collect();
+    let found: Vec<_> = report
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.as_str()))
+        .collect();
     assert_eq!(found, [("profile-required", "/component")]);
     assert!(
         report.issues[0].message.contains("component diastolic"),
@@ -273,7 +277,54 @@ fn blood_pressure_needs_each_component_slice() {
         component("8462-4", 80.0),
     ]);
     let found = issues(us_core(), twice);
-    assert_eq!(found, [("profile-max", "/component".to_string(), Severity::Error)]);
+    assert_eq!(
+        found,
+        [("profile-max", "/component".to_string(), Severity::Error)]
+    );
+}
+
+/// US Core's own invariants: us-core-7 on a Procedure (a completed one says when), us-core-1
+/// on each Observation.effective[x] (a dateTime to the day at least).
+#[test]
+fn a_profile_adds_its_invariants() {
+    let procedure = json!({"resourceType": "Procedure",
+        "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-procedure"]},
+        "status": "completed", "code": {"coding": [{"system": "http://snomed.info/sct", "code": "80146002"}]},
+        "subject": {"reference": "Patient/p"}});
+    let report = us_core().validate(&procedure, &Context::default());
+    let found: Vec<_> = report
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| (i.code, i.invariant, i.path.as_str()))
+        .collect();
+    assert_eq!(found, [("invariant", Some("us-core-7"), "")]);
+    let mut done = procedure.clone();
+    done["performedDateTime"] = json!("2024-05-01");
+    let report = us_core().validate(&done, &Context::default());
+    assert!(report.valid, "{:?}", report.issues);
+
+    let lab = |effective: &str| {
+        json!({"resourceType": "Observation",
+            "meta": {"profile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab"]},
+            "status": "final",
+            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                      "code": "laboratory"}]}],
+            "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"}]},
+            "subject": {"reference": "Patient/p"}, "effectiveDateTime": effective,
+            "valueQuantity": {"value": 5.4, "unit": "mmol/L", "system": "http://unitsofmeasure.org",
+                              "code": "mmol/L"}})
+    };
+    let report = us_core().validate(&lab("2024-05"), &Context::default());
+    let found: Vec<_> = report
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .map(|i| (i.code, i.invariant, i.path.as_str()))
+        .collect();
+    assert_eq!(found, [("invariant", Some("us-core-1"), "/effective[x]")]);
+    let report = us_core().validate(&lab("2024-05-01"), &Context::default());
+    assert!(report.valid, "{:?}", report.issues);
 }
 
 #[test]

@@ -569,6 +569,7 @@ impl Engine {
                     if let Some(object) = resource.as_object() {
                         let found = (&mut seen, &mut missing);
                         let empty = self.breaches(profile, object, location, "", issues, found);
+                        self.profile_invariants(profile, resource, location, issues, &mut seen);
                         // Its must-support elements count in the completeness score.
                         let total = crate::fhir::conformance::must_support_total(profile, object);
                         for i in 0..total.max(empty.len()) {
@@ -670,6 +671,60 @@ impl Engine {
             }
         }
         empty
+    }
+
+    /// The invariants a claimed profile adds (US Core's `us-core-*`), evaluated on the
+    /// resource; an evaluation that fails is not a violation. Each once, though two claimed
+    /// profiles (one built on the other) carry it.
+    #[cfg(feature = "ig-json")]
+    fn profile_invariants(
+        &self,
+        profile: &crate::fhir::conformance::Profile,
+        resource: &Value,
+        location: &Location,
+        issues: &mut Vec<Issue>,
+        seen: &mut Vec<(&'static str, String, String)>,
+    ) {
+        use crate::fhir::invariants::Level;
+        use crate::rules::structure::invariant;
+        if profile.invariants.is_empty() {
+            return;
+        }
+        let model = self.structure.model();
+        let Some(focus) = crate::fhir::fhirpath::resource(model, resource) else {
+            return;
+        };
+        let mut env = crate::fhir::fhirpath::Env::new(model);
+        env.resource = Some(focus.clone());
+        env.lenient_types = true;
+        for inv in &profile.invariants {
+            if inv.expr.holds(&env, focus.clone()) != Ok(false) {
+                continue;
+            }
+            let key = (
+                invariant::RULE.code,
+                inv.pointer.clone(),
+                inv.key.to_string(),
+            );
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let level = if inv.error {
+                Level::Error
+            } else {
+                Level::Warning
+            };
+            let m = self.messages;
+            issues.push(invariant::issue(
+                location,
+                m,
+                &inv.pointer,
+                inv.key,
+                level,
+                &inv.human,
+            ));
+        }
     }
 
     /// Checks each extension of the resource whose definition a loaded guide holds (US Core's

@@ -29,6 +29,42 @@ pub struct Profile {
     pub left_out: Vec<String>,
     /// For an extension's definition: where it may be used.
     pub extension: Option<ExtensionUse>,
+    /// Its own invariants (and those of the profiles it builds on), each as an expression on
+    /// the resource.
+    pub invariants: Vec<Arc<ProfileInvariant>>,
+}
+
+/// An invariant a profile adds (`us-core-2`), made an expression on the resource: an
+/// element's as `path.all(expression)`, so that it holds on each occurrence.
+#[derive(Debug)]
+pub struct ProfileInvariant {
+    /// Interned: issues name it as they name R4's own ([`intern`]).
+    pub key: &'static str,
+    pub error: bool,
+    pub human: String,
+    /// Where an issue about it sits: the element's JSON Pointer below the resource
+    /// (`/effective[x]`), or the resource's.
+    pub pointer: String,
+    pub expr: crate::fhir::fhirpath::Expr,
+}
+
+/// One `&'static str` per distinct invariant key a guide has brought, kept for the life of the
+/// program: a report names an invariant by a static key, and a guide's keys are few (US
+/// Core's are 21), so loading guides again does not grow it.
+pub fn intern(key: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static KEYS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut keys = match keys.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some(known) = keys.get(key) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(key.to_string().into_boxed_str());
+    keys.insert(leaked);
+    leaked
 }
 
 /// Where an extension's definition allows it, and how.
@@ -742,6 +778,7 @@ mod tests {
             elements,
             left_out: Vec::new(),
             extension: None,
+            invariants: Vec::new(),
         }
     }
 

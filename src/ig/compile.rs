@@ -1,13 +1,14 @@
 //! A guide's JSON read and its StructureDefinitions compiled into [`Profile`]s: each from its
 //! differential against its base, an R4 resource type or another profile loaded with it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::terminology::Terminology;
 use super::{Registry, Source};
 use crate::fhir::conformance::{
-    values_at, Binding, Constraint, Expect, ExtensionUse, Profile, Required, Slicing, Step,
-    Strength, Test,
+    intern, values_at, Binding, Constraint, Expect, ExtensionUse, Profile, ProfileInvariant,
+    Required, Slicing, Step, Strength, Test,
 };
 use crate::fhir::model::Model;
 use crate::json::{Map, Value};
@@ -18,6 +19,9 @@ use crate::json::{Map, Value};
 struct Inputs<'a> {
     definitions: &'a HashMap<String, Map>,
     model: &'a Model,
+    /// The keys of R4's own invariants, which a differential may restate: the walk
+    /// evaluates those.
+    core_keys: &'a HashSet<&'static str>,
 }
 
 impl Registry {
@@ -59,9 +63,11 @@ impl Registry {
         }
         let mut registry = Registry::default();
         let urls: Vec<String> = definitions.keys().cloned().collect();
+        let core_keys = core_invariant_keys(model);
         let inputs = Inputs {
             definitions: &definitions,
             model,
+            core_keys: &core_keys,
         };
         for url in urls {
             registry.compile(&url, inputs, &mut terms, &mut Vec::new())?;
@@ -78,7 +84,9 @@ impl Registry {
         terms: &mut Terminology,
         stack: &mut Vec<String>,
     ) -> Result<(), String> {
-        let Inputs { definitions, model } = inputs;
+        let Inputs {
+            definitions, model, ..
+        } = inputs;
         if self.compiled(url).is_some() || self.not_compiled.contains_key(url) {
             return Ok(());
         }
@@ -101,15 +109,17 @@ impl Registry {
         }
         let base_url = text(sd, "baseDefinition").unwrap_or_default();
         let core = format!("http://hl7.org/fhir/StructureDefinition/{resource_type}");
-        let inherited = if base_url == core {
-            Vec::new()
+        let (inherited, inherited_invariants) = if base_url == core {
+            (Vec::new(), Vec::new())
         } else if definitions.contains_key(base_url) {
             stack.push(url.to_string());
             let compiled = self.compile(base_url, inputs, terms, stack);
             stack.pop();
             compiled?;
             match (self.compiled(base_url), self.not_compiled.get(base_url)) {
-                (Some(base), _) if base.resource_type == resource_type => base.elements.clone(),
+                (Some(base), _) if base.resource_type == resource_type => {
+                    (base.elements.clone(), base.invariants.clone())
+                }
                 (Some(base), _) => {
                     return Err(format!(
                         "{url} constrains {resource_type}, its base {base_url} {}",
@@ -133,12 +143,19 @@ impl Registry {
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
         let mut left_out = Vec::new();
+        let mut invariants = inherited_invariants;
         for element in differential.iter().filter_map(Value::as_object) {
             let applied = apply(&mut elements, element, &resource_type, model, terms)
                 .map_err(|e| format!("{url}: {e}"))?;
             if !applied {
                 let id = text(element, "id").or_else(|| text(element, "path"));
                 left_out.push(id.unwrap_or_default().to_string());
+            }
+            let found = element_invariants(element, &resource_type, inputs, &mut left_out);
+            for invariant in found {
+                if !invariants.iter().any(|i| i.key == invariant.key) {
+                    invariants.push(Arc::new(invariant));
+                }
             }
         }
         stack.push(url.to_string());
@@ -165,6 +182,7 @@ impl Registry {
                 elements,
                 left_out,
                 extension,
+                invariants,
             },
         );
         Ok(())
@@ -223,6 +241,111 @@ impl Registry {
         }
         Ok(())
     }
+}
+
+/// The keys of every invariant of R4's types and elements.
+fn core_invariant_keys(model: &Model) -> HashSet<&'static str> {
+    fn elements(list: &[crate::fhir::model::ElementDef], keys: &mut HashSet<&'static str>) {
+        for e in list {
+            keys.extend(e.invariants.iter().map(|i| i.key()));
+            elements(&e.children, keys);
+        }
+    }
+    let mut keys = HashSet::new();
+    for t in model.types() {
+        keys.extend(t.invariants.iter().map(|i| i.key()));
+        elements(t.elements.as_slice(), &mut keys);
+    }
+    keys
+}
+
+/// The invariants an element of a differential adds (its `constraint`s not R4's own), each
+/// compiled as an expression on the resource. Those it cannot be (inside a slice, reading
+/// other resources through `resolve()`, not FHIRPath this engine reads) are listed in
+/// `left_out`; in a build that does not evaluate invariants, all are.
+fn element_invariants(
+    element: &Map,
+    resource_type: &str,
+    inputs: Inputs<'_>,
+    left_out: &mut Vec<String>,
+) -> Vec<ProfileInvariant> {
+    let mut out = Vec::new();
+    let Some(list) = element.get("constraint").and_then(Value::as_array) else {
+        return out;
+    };
+    let id = text(element, "id")
+        .or_else(|| text(element, "path"))
+        .unwrap_or_default();
+    for c in list.iter().filter_map(Value::as_object) {
+        let (Some(key), Some(expression)) = (text(c, "key"), text(c, "expression")) else {
+            continue;
+        };
+        if inputs.core_keys.contains(key) {
+            continue;
+        }
+        let mut leave = |why: &str| left_out.push(format!("{id} (invariant {key}: {why})"));
+        if !crate::fhir::invariants::EVALUATED {
+            leave("invariants are not evaluated in this build");
+            continue;
+        }
+        if expression.contains("resolve()") {
+            leave("reads other resources");
+            continue;
+        }
+        let Some((path, pointer)) = fhirpath_of(id, resource_type, inputs.model) else {
+            leave("inside a slice");
+            continue;
+        };
+        let whole = match path.as_str() {
+            "" => expression.to_string(),
+            path => format!("{path}.all({expression})"),
+        };
+        let Ok(expr) = crate::fhir::fhirpath::Expr::compile(&whole) else {
+            leave("not FHIRPath this engine reads");
+            continue;
+        };
+        out.push(ProfileInvariant {
+            key: intern(key),
+            error: text(c, "severity") != Some("warning"),
+            human: text(c, "human").unwrap_or(key).to_string(),
+            pointer,
+            expr,
+        });
+    }
+    out
+}
+
+/// An element id as a FHIRPath path from the resource (`effective`, `value.ofType(Quantity)`)
+/// and the JSON Pointer an issue about it takes (`/effective[x]`). None inside a slice.
+fn fhirpath_of(id: &str, resource_type: &str, model: &Model) -> Option<(String, String)> {
+    let steps = id_steps(id)?;
+    let (mut path, mut pointer) = (Vec::new(), String::new());
+    let mut parent = resource_type.to_string();
+    for (name, slice) in steps {
+        if slice.is_some() {
+            return None;
+        }
+        let base = name.strip_suffix("[x]").unwrap_or(name);
+        match model.element(&format!("{parent}.{base}")) {
+            Some(def) => {
+                path.push(base.to_string());
+                pointer.push('/');
+                pointer.push_str(base);
+                if def.choice {
+                    pointer.push_str("[x]");
+                }
+                parent = format!("{parent}.{base}");
+            }
+            None => {
+                let (def, type_code) = typed_choice(model, &parent, base)?;
+                path.push(format!("{}.ofType({type_code})", def.name));
+                pointer.push('/');
+                pointer.push_str(base);
+                parent = type_code;
+            }
+        }
+    }
+    Some((path.join("."), pointer))
 }
 
 /// Where an extension's definition allows it: its element contexts; an extension context
@@ -561,8 +684,8 @@ fn apply(
         return Ok(false);
     };
     if steps.is_empty() {
-        // The resource itself: its constraints (invariants) are not yet compiled.
-        return Ok(!element.contains_key("constraint"));
+        // The resource itself: its constraints are its invariants (`element_invariants`).
+        return Ok(true);
     }
     let Some(target) = node(elements, &steps, resource_type, resource_type, model) else {
         // Below a choice's chosen type, or not an R4 element: left out, never guessed at.

@@ -15,9 +15,10 @@
 //! flag, value types, sub-extensions), which the engine checks wherever the extension is used;
 //! required, extensible and preferred bindings to the value sets that can be enumerated from
 //! the ValueSets and CodeSystems loaded (HL7's terminology package among them, when it is) or
-//! R4's own (src/ig/terminology.rs), a required binding also telling slices apart. Not yet
-//! read: the resource's own constraints (invariants), profile discriminators and
-//! `resolve()`. What is left out is listed with each profile (`Profile::left_out`), never
+//! R4's own (src/ig/terminology.rs), a required binding also telling slices apart; and the
+//! invariants a profile adds, as expressions on the resource (the engine evaluates them). Not
+//! yet read: invariants inside a slice or reading other resources, profile discriminators
+//! and `resolve()`. What is left out is listed with each profile (`Profile::left_out`), never
 //! guessed at.
 
 use std::collections::HashMap;

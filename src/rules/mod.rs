@@ -438,7 +438,9 @@ pub(crate) mod testing {
     ///   phone and the birthsex extension;
     /// - the `birthsex` extension (`.../test-birthsex`): a code, required;
     /// - Test Patient's `gender` bound (required) to `female` and `male` only, and its
-    ///   `maritalStatus` (extensible) to v3 M and S; an address's `postalCode` must-support.
+    ///   `maritalStatus` (extensible) to v3 M and S; an address's `postalCode` must-support;
+    ///   its invariants test-1 (error: a deceased patient has a gender) and test-2 (warning, on
+    ///   each name: a family or a given name).
     pub fn ig_patient_profile() -> &'static Validator {
         static IG: OnceLock<Validator> = OnceLock::new();
         IG.get_or_init(|| {
@@ -469,7 +471,12 @@ pub(crate) mod testing {
                 "Patient",
                 "http://hl7.org/fhir/StructureDefinition/Patient".into(),
                 vec![
-                    element("Patient", serde_json::json!({})),
+                    element(
+                        "Patient",
+                        serde_json::json!({"constraint": [{"key": "test-1", "severity": "error",
+                            "human": "A deceased patient has a gender",
+                            "expression": "deceased.exists() implies gender.exists()"}]}),
+                    ),
                     element(
                         "Patient.extension:birthsex",
                         serde_json::json!({"max": "1", "type": [
@@ -480,7 +487,12 @@ pub(crate) mod testing {
                         "Patient.identifier.system",
                         serde_json::json!({"fixedUri": "http://example.org/mrn"}),
                     ),
-                    element("Patient.name", serde_json::json!({"max": "1"})),
+                    element(
+                        "Patient.name",
+                        serde_json::json!({"max": "1", "constraint": [{"key": "test-2",
+                            "severity": "warning", "human": "A name has a family or a given name",
+                            "expression": "family.exists() or given.exists()"}]}),
+                    ),
                     element(
                         "Patient.telecom",
                         serde_json::json!({"slicing": {"discriminator": [

@@ -15,6 +15,11 @@
 //! (per-1 as `period-end-before-start`, con-3 and ait-1 as `conditional-required`) are not
 //! reported twice. An invariant that gives nothing (the data it compares is missing) holds,
 //! unless a value of the record did not convert where it needed to (eld-3 on a max of "n").
+//! A record that claims an Implementation Guide's profile (`meta.profile`, loaded with `--ig`
+//! or the `ig` option) is also held to the invariants that profile adds (US Core's
+//! `us-core-2`: a vital sign has a value or a reason it is missing), on the resource or on
+//! each occurrence of their element, with the definition's severity; those inside a slice or
+//! that read other resources (`resolve()`) are not evaluated yet.
 //! Every invariant of the datatypes and of the 20 clinical resource types most used in the R4
 //! examples has a failing and a passing record in tests/invariants/.
 //!
@@ -212,5 +217,38 @@ mod tests {
         let mut all = contained("#p1", "#d1");
         all["performer"] = json!([{"reference": "#d1"}, {"reference": "#o1"}]);
         assert_eq!(unreferenced(invariants(all)), 0);
+    }
+
+    /// The test guide's Patient profile adds test-1 (error, on the resource) and test-2
+    /// (warning, on each name).
+    #[test]
+    fn a_claimed_profile_adds_its_own() {
+        use crate::rules::testing::{ig_patient_profile, report_with, test_patient};
+        let found = |fields: serde_json::Value| -> Vec<(String, String, crate::report::Severity)> {
+            let mut record = test_patient(fields);
+            record["identifier"] = json!([{"system": "http://example.org/mrn", "value": "1"}]);
+            report_with(ig_patient_profile(), record)
+                .issues
+                .into_iter()
+                .map(|i| {
+                    (
+                        i.invariant.unwrap_or_default().to_string(),
+                        i.path,
+                        i.severity,
+                    )
+                })
+                .collect()
+        };
+        use crate::report::Severity::{Error, Warning};
+        assert_eq!(
+            found(json!({"deceasedBoolean": true, "name": [{"text": "Peter Chalmers"}]})),
+            [
+                ("test-1".to_string(), String::new(), Error),
+                ("test-2".to_string(), "/name".to_string(), Warning)
+            ]
+        );
+        let kept =
+            json!({"deceasedBoolean": true, "gender": "male", "name": [{"family": "Chalmers"}]});
+        assert_eq!(found(kept), []);
     }
 }
