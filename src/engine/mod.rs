@@ -217,7 +217,21 @@ impl Engine {
                 .map_err(|e| format!("invalid options: {e}"))?,
             None => crate::messages::Locale::default(),
         };
-        let config = RuleConfig::new(options.rules.as_ref(), &|key| structure.invariant_key(key))?;
+        let ig = match &options.ig {
+            #[cfg(feature = "ig-json")]
+            Some(sources) => crate::ig::Registry::load(sources, structure.model())
+                .map_err(|e| format!("invalid options: ig: {e}"))?,
+            #[cfg(not(feature = "ig-json"))]
+            Some(_) => return Err(options::NO_IG.into()),
+            None => crate::ig::Registry::default(),
+        };
+        // Options name invariants by key: R4's, and those of the guides loaded.
+        let key = |key: &str| {
+            structure
+                .invariant_key(key)
+                .or_else(|| ig.invariant_key(key))
+        };
+        let config = RuleConfig::new(options.rules.as_ref(), &key)?;
         let invariants = config.runs("invariant");
         structure.keep_invariants(|key, level| config.invariant_on(key, level));
         // Each rule's options and types read once, not once per resource type.
@@ -236,14 +250,6 @@ impl Engine {
                 (rt, runs.map(|(i, _)| *i).collect())
             })
             .collect();
-        let ig = match &options.ig {
-            #[cfg(feature = "ig-json")]
-            Some(sources) => crate::ig::Registry::load(sources, structure.model())
-                .map_err(|e| format!("invalid options: ig: {e}"))?,
-            #[cfg(not(feature = "ig-json"))]
-            Some(_) => return Err(options::NO_IG.into()),
-            None => crate::ig::Registry::default(),
-        };
         Ok(Engine {
             ig,
             messages: locale.catalogue(),

@@ -83,6 +83,18 @@ impl Registry {
         self.datatypes.values().any(|p| p.extension.is_some())
     }
 
+    /// The key of an invariant a loaded profile adds (`us-core-2`), for options that name it.
+    pub fn invariant_key(&self, key: &str) -> Option<&'static str> {
+        #[cfg(feature = "ig-json")]
+        for p in self.profiles.values() {
+            if let Some(i) = p.invariants.iter().find(|i| i.key == key) {
+                return Some(i.key);
+            }
+        }
+        let _ = key;
+        None
+    }
+
     /// What a `meta.profile` canonical names (`url` or `url|version`).
     pub fn claim(&self, canonical: &str) -> Claim<'_> {
         let url = canonical.split('|').next().unwrap_or(canonical);

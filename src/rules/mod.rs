@@ -577,10 +577,34 @@ pub(crate) mod testing {
                 .into_iter()
                 .map(Into::into)
                 .collect();
+            let guide = TEST_GUIDE.get_or_init(|| guide).clone();
             let mut options = Options::with_ig(vec![crate::ig::Source::Resources(guide)]);
             options.profile = Some(ProfileChoice::BuiltIn("none".into()));
             Validator::new(options).expect("the test guide compiles")
         })
+    }
+
+    static TEST_GUIDE: OnceLock<Vec<crate::json::Value>> = OnceLock::new();
+
+    /// The resources of the test guide of [`ig_patient_profile`], for a validator of other
+    /// options.
+    pub fn ig_test_guide() -> Vec<crate::json::Value> {
+        ig_patient_profile();
+        TEST_GUIDE.get().cloned().unwrap_or_default()
+    }
+
+    /// A validator of the test guide of [`ig_patient_profile`] with these rule options.
+    pub fn ig_with_rules(disable: &[&str], severity: &[(&str, &str)]) -> Validator {
+        let mut options = Options::with_ig(vec![crate::ig::Source::Resources(ig_test_guide())]);
+        options.profile = Some(ProfileChoice::BuiltIn("none".into()));
+        options.rules = Some(crate::RuleOptions {
+            disable: disable.iter().map(|s| s.to_string()).collect(),
+            severity: severity
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        });
+        Validator::new(options).expect("the test guide compiles")
     }
 
     /// A Patient claiming the test guide's profile ([`ig_patient_profile`]), with `fields`.

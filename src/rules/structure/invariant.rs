@@ -250,5 +250,16 @@ mod tests {
         let kept =
             json!({"deceasedBoolean": true, "gender": "male", "name": [{"family": "Chalmers"}]});
         assert_eq!(found(kept), []);
+        // Options name a guide's invariants by key, as they name R4's.
+        let validator =
+            crate::rules::testing::ig_with_rules(&["test-1"], &[("test-2", "information")]);
+        let mut record = test_patient(json!({"deceasedBoolean": true, "name": [{"text": "P"}]}));
+        record["identifier"] = json!([{"system": "http://example.org/mrn", "value": "1"}]);
+        let issues = report_with(&validator, record).issues;
+        let found: Vec<_> = issues.iter().map(|i| (i.invariant, i.severity)).collect();
+        assert_eq!(
+            found,
+            [(Some("test-2"), crate::report::Severity::Information)]
+        );
     }
 }

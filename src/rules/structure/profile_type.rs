@@ -67,6 +67,8 @@ mod tests {
     fn patient(fields: serde_json::Value) -> serde_json::Value {
         let mut fields = fields;
         fields["identifier"] = json!([{"system": "http://example.org/mrn", "value": "1"}]);
+        // The test profile's test-1: a deceased patient has a gender.
+        fields["gender"] = json!("male");
         test_patient(fields)
     }
 
