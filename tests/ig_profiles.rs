@@ -31,6 +31,17 @@ fn issues(validator: &Validator, record: Value) -> Vec<(&'static str, String, Se
         .collect()
 }
 
+/// US Core's report on a record, and its (code, path) pairs.
+fn checked(record: &Value) -> (ehrlint::Report, Vec<(&'static str, String)>) {
+    let report = us_core().validate(record, &Context::default());
+    let found = report
+        .issues
+        .iter()
+        .map(|i| (i.code, i.path.clone()))
+        .collect();
+    (report, found)
+}
+
 fn us_core_patient() -> Value {
     json!({"resourceType": "Patient", "meta": {"profile": [PATIENT]},
            "identifier": [{"system": "http://hospital.example.org/mrn", "value": "12345"}],
@@ -124,13 +135,11 @@ fn an_extension_is_checked_against_its_definition_and_its_slice() {
         record
     };
     assert_eq!(issues(us_core(), with(vec![race(Some("White"))])), []);
-    let report = us_core().validate(&with(vec![race(None)]), &Context::default());
-    let found: Vec<_> = report
-        .issues
-        .iter()
-        .map(|i| (i.code, i.path.as_str()))
-        .collect();
-    assert_eq!(found, [("profile-required", "/extension/0/extension")]);
+    let (report, found) = checked(&with(vec![race(None)]));
+    assert_eq!(
+        found,
+        [("profile-required", "/extension/0/extension".into())]
+    );
     assert_eq!(
         report.issues[0].message,
         "US Core Race Extension needs extension text (Extension.extension:text, 1..1)."
@@ -206,17 +215,12 @@ fn a_vital_sign_is_checked_through_r4s_own_profiles() {
         .missing
         .contains(&"/component".to_string()));
     assert!(report.completeness.score < 1.0);
-    let report = us_core().validate(&weight("laboratory", "kg"), &Context::default());
-    let found: Vec<_> = report
-        .issues
-        .iter()
-        .map(|i| (i.code, i.path.as_str()))
-        .collect();
+    let (report, found) = checked(&weight("laboratory", "kg"));
     assert_eq!(
         found,
         [
-            ("profile-required", "/category"),
-            ("must-support-missing", "/component")
+            ("profile-required", "/category".into()),
+            ("must-support-missing", "/component".into())
         ]
     );
     assert!(
@@ -259,13 +263,8 @@ fn blood_pressure_needs_each_component_slice() {
     };
     let both = bp(vec![component("8480-6", 120.0), component("8462-4", 80.0)]);
     assert_eq!(issues(us_core(), both), []);
-    let report = us_core().validate(&bp(vec![component("8480-6", 120.0)]), &Context::default());
-    let found: Vec<_> = report
-        .issues
-        .iter()
-        .map(|i| (i.code, i.path.as_str()))
-        .collect();
-    assert_eq!(found, [("profile-required", "/component")]);
+    let (report, found) = checked(&bp(vec![component("8480-6", 120.0)]));
+    assert_eq!(found, [("profile-required", "/component".into())]);
     assert!(
         report.issues[0].message.contains("component diastolic"),
         "{}",
