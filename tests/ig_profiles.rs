@@ -55,6 +55,22 @@ fn a_record_that_meets_us_core_patient_passes() {
     assert_eq!(issues(us_core(), us_core_patient()), []);
 }
 
+/// An empty must-support element that both US Core Patient and the completeness profile
+/// expect is noted once, by the profile the record claims.
+#[test]
+fn an_empty_must_support_element_is_noted_once() {
+    let mut record = us_core_patient();
+    record.as_object_mut().map(|p| p.remove("birthDate"));
+    assert_eq!(
+        issues(us_core(), record),
+        [(
+            "must-support-missing",
+            "/birthDate".to_string(),
+            Severity::Information
+        )]
+    );
+}
+
 #[test]
 fn a_missing_required_element_is_an_error_naming_the_profile_once() {
     let mut record = us_core_patient();

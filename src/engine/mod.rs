@@ -617,7 +617,8 @@ impl Engine {
     /// The issues of one claimed profile (or extension definition), checked on `object` at
     /// `prefix` below the resource: each breach once, though two claimed profiles (one built
     /// on the other) find it both (`seen`: the code, pointer and profile element of each
-    /// reported). `missing`: the pointers of the required elements found missing.
+    /// reported). `missing`: the pointers of the required and must-support elements found
+    /// missing. Returns those of the must-support ones.
     #[cfg(feature = "ig-json")]
     fn breaches(
         &self,
@@ -664,6 +665,8 @@ impl Engine {
                     profile_binding::issue(location, m, at, profile, c, binding, &found)
                 }
                 BreachKind::MustSupport => {
+                    // The completeness profile's note of the same element gives way to it.
+                    missing.push(format!("{}{at}", location.pointer));
                     empty.push(format!("{}{at}", location.pointer));
                     must_support_missing::ig_issue(location, self.messages, at, profile, c)
                 }

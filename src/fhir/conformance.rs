@@ -376,7 +376,6 @@ fn visit<'p>(
         // Where a required slice is missing too, its breach says what is missing more
         // precisely: the element's own is not reported beside it.
         let too_few = count < c.min as usize && c.raises_min();
-        let slice_missing = c.slicing.iter().flat_map(|s| &s.slices).any(|s| s.min > 0);
         let element_missing = too_few.then_some(out.len());
         if too_few {
             at_element(pointer);
@@ -435,7 +434,7 @@ fn visit<'p>(
             out.push(breach(pointer, s, kind));
             pointer.truncate(parent);
         }
-        if let (Some(at), true) = (element_missing, sliced_missing && slice_missing) {
+        if let (Some(at), true) = (element_missing, sliced_missing) {
             out.remove(at);
         }
         // Must-support: an element (or slice) the profile does not require, left empty; a
