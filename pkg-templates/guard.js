@@ -36,7 +36,17 @@ function guarded(call) {
   }
 }
 
-const copy = (value) => (value == null ? undefined : JSON.parse(JSON.stringify(value)));
+// The options kept for a restart: a deep copy (the caller may change theirs), in which a
+// compiled guide (a Uint8Array or ArrayBuffer in `ig`) stays one; options holding what cannot
+// be cloned (a function, which the validator passes over) are copied as their JSON.
+function copy(value) {
+  if (value == null) return undefined;
+  try {
+    return structuredClone(value);
+  } catch {
+    return JSON.parse(JSON.stringify(value));
+  }
+}
 
 class Validator {
   #options;

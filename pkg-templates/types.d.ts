@@ -294,13 +294,15 @@ export type Options = {
    */
   limits?: Limits;
   /**
-   * Implementation Guides whose profiles records may claim in `meta.profile`: each a
-   * package's path, .tgz or folder (command line and Rust only), its resources as a list, or
-   * one resource. Their StructureDefinitions are compiled when the validator is built; one
-   * that does not parse or compile is refused then. The npm package's default browser
-   * build refuses the option: its Node build and `ehrlint/full` read guides.
+   * Implementation Guides whose profiles records may claim in `meta.profile`, over the
+   * built-in US Core 6.1.0: each a guide compiled by `ehrlint ig pack` (its file's bytes, a
+   * Uint8Array, in JS; its path on the command line), a package's path, .tgz or folder
+   * (command line and Rust only), its resources as a list, or one resource. Their
+   * StructureDefinitions are compiled when the validator is built; one that does not parse
+   * or compile is refused then. The npm package's default browser build reads compiled
+   * guides only; its Node build and `ehrlint/full` also read a guide's JSON.
    */
-  ig?: Array<object | object[]>;
+  ig?: Array<Uint8Array | ArrayBuffer | object | object[]>;
 };
 
 /**

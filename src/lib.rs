@@ -303,6 +303,43 @@ impl Validator {
     }
 }
 
+/// How [`pack_guides`] compiles.
+#[cfg(feature = "ig-json")]
+#[derive(Debug, Clone)]
+pub struct PackOptions {
+    /// Packages whose value sets and code systems expand the guides' bindings (HL7's
+    /// terminology package), their own profiles left out.
+    pub terminology: Vec<IgSource>,
+    /// Compile over the built-in US Core, on which a guide's profiles may build (true by
+    /// default; US Core's own pack is written without).
+    pub over_us_core: bool,
+    /// Leave out every LOINC, SNOMED CT and CPT code but these (`system|code`): a binding, fixed
+    /// value or slicing that needs another is then not checked, and listed as left out. How
+    /// the built-in US Core is written, as ehrlint ships none of their content.
+    pub licensed_codes_kept: Option<Vec<String>>,
+}
+
+#[cfg(feature = "ig-json")]
+impl Default for PackOptions {
+    fn default() -> Self {
+        PackOptions {
+            terminology: Vec::new(),
+            over_us_core: true,
+            licensed_codes_kept: None,
+        }
+    }
+}
+
+/// The compiled form of Implementation Guides (what `ehrlint ig pack` writes): their
+/// profiles compiled as `options` say. A validator given it (`Options::ig`,
+/// [`IgSource::Pack`]) checks records as if given the guides, without reading or compiling
+/// their JSON: in the browser, a page loads it in milliseconds.
+#[cfg(feature = "ig-json")]
+pub fn pack_guides(guides: &[IgSource], options: &PackOptions) -> Result<Vec<u8>, String> {
+    let model = fhir::model::Model::r4()?;
+    ig::Registry::pack(guides, options, &model)
+}
+
 /// Parses JSON text into a value, with a clear error, within the default limits
 /// (`Limits::default()`: 10 MB, 64 levels deep, lists of 100,000 items).
 pub fn parse(text: &str) -> Result<Value, InputError> {

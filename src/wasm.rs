@@ -418,6 +418,42 @@ fn issues_to_js(issues: &[crate::Issue]) -> JsValue {
     issues_from(&p.text, &p.layout)
 }
 
+/// The compiled guides (`ehrlint ig pack`'s files, as a Uint8Array or an ArrayBuffer) among
+/// `options.ig`, taken out: the other options, and the guides given as JSON, go on as JSON in a
+/// copy of the options (the caller's object is left as it is). Compiled guides load before the
+/// guides given as JSON.
+fn take_packs(options: Option<JsValue>) -> Result<(Option<JsValue>, Vec<Vec<u8>>), JsError> {
+    let Some(object) = options.filter(JsValue::is_object) else {
+        return Ok((None, Vec::new()));
+    };
+    let key = JsValue::from_str("ig");
+    let ig = js_sys::Reflect::get(&object, &key)
+        .map_err(|_| js_error("invalid options: ig cannot be read"))?;
+    if !js_sys::Array::is_array(&ig) {
+        return Ok((Some(object), Vec::new()));
+    }
+    let (mut packs, rest) = (Vec::new(), js_sys::Array::new());
+    for item in js_sys::Array::from(&ig).iter() {
+        if let Some(bytes) = item.dyn_ref::<js_sys::Uint8Array>() {
+            packs.push(bytes.to_vec());
+        } else if let Some(buffer) = item.dyn_ref::<js_sys::ArrayBuffer>() {
+            packs.push(js_sys::Uint8Array::new(buffer).to_vec());
+        } else {
+            rest.push(&item);
+        }
+    }
+    if packs.is_empty() {
+        return Ok((Some(object), packs));
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), object.unchecked_ref());
+    let copied = match rest.length() {
+        0 => js_sys::Reflect::delete_property(&copy, &key),
+        _ => js_sys::Reflect::set(&copy, &key, &rest),
+    };
+    copied.map_err(|_| js_error("invalid options: ig cannot be read"))?;
+    Ok((Some(copy.into()), packs))
+}
+
 /// Validates FHIR R4 resources. Build once, validate many.
 #[wasm_bindgen(js_name = Validator)]
 pub struct WasmValidator {
@@ -434,10 +470,16 @@ impl WasmValidator {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "Options")] options: Option<JsValue>,
     ) -> Result<WasmValidator, JsError> {
-        let options: Options = match json_arg(options.as_ref(), "options", &unlimited())? {
+        let (options, packs) = take_packs(options)?;
+        let mut options: Options = match json_arg(options.as_ref(), "options", &unlimited())? {
             None => Options::default(),
             Some(v) => Options::from_json(v.into()).map_err(js_error)?,
         };
+        if !packs.is_empty() {
+            let mut ig: Vec<_> = packs.into_iter().map(crate::IgSource::Pack).collect();
+            ig.extend(options.ig.take().unwrap_or_default());
+            options.ig = Some(ig);
+        }
         let inner = crate::Validator::new(options).map_err(js_error)?;
         Ok(WasmValidator {
             inner: std::rc::Rc::new(inner),

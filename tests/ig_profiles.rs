@@ -431,13 +431,39 @@ fn the_command_line_loads_a_guide_with_ig_and_from_its_config() {
     );
     assert_eq!(run(&["--ig", US_CORE]), want);
     assert_eq!(run(&["--config", config.to_str().unwrap()]), want);
-    // Without the guide the claim is noted and the default profile's warning stands.
+    // US Core is built in: without --ig, the same.
+    assert_eq!(run(&[]), want);
+    // The guide compiled once by `ehrlint ig pack`, and loaded as it is.
+    let pack = dir.join("us-core.pack");
+    let packed = Command::new(env!("CARGO_BIN_EXE_ehrlint"))
+        .args(["ig", "pack", US_CORE, "-o"])
+        .arg(&pack)
+        .output()
+        .unwrap();
+    assert_eq!(
+        packed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&packed.stderr)
+    );
+    assert_eq!(run(&["--ig", pack.to_str().unwrap()]), want);
+    // A claimed profile no guide loaded defines is noted, never an error.
+    let mut other = record.clone();
+    other["meta"]["profile"] = json!(["http://example.org/StructureDefinition/not-loaded"]);
+    std::fs::write(&file, other.to_string()).unwrap();
     let (status, codes) = run(&[]);
     assert_eq!(status, Some(0));
     assert!(
         codes.contains(&("profile-unknown".into(), "information".into())),
         "{codes:?}"
     );
+    let not_a_guide = Command::new(env!("CARGO_BIN_EXE_ehrlint"))
+        .args(["ig", "pack", "/no/such/guide", "-o"])
+        .arg(dir.join("none.pack"))
+        .output()
+        .unwrap();
+    assert_eq!(not_a_guide.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&not_a_guide.stderr).contains("/no/such/guide"));
     let bad = Command::new(env!("CARGO_BIN_EXE_ehrlint"))
         .args(["validate", "--ig", "/no/such/guide"])
         .arg(&file)

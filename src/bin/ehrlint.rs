@@ -96,6 +96,41 @@ mod cli {
             #[arg(required = true, value_name = "PATH")]
             paths: Vec<String>,
         },
+        /// Implementation Guides: `ehrlint ig pack`.
+        Ig {
+            #[command(subcommand)]
+            command: IgCommand,
+        },
+    }
+
+    #[derive(Subcommand)]
+    enum IgCommand {
+        /// Compile Implementation Guides once into one file that a validator loads in
+        /// milliseconds (`validate --ig FILE`, or the npm package's `ig` option given the
+        /// file's bytes), so that a page never ships or parses a guide's JSON.
+        ///
+        /// PATH is a FHIR package as published (.tgz) or unpacked (a folder), or a file this
+        /// command wrote. Profiles build on the built-in US Core 6.1.0.
+        Pack {
+            #[arg(required = true, value_name = "PATH")]
+            paths: Vec<String>,
+            /// The file to write.
+            #[arg(short, long, value_name = "FILE")]
+            output: String,
+            /// A package whose value sets and code systems expand the guides' bindings (HL7's
+            /// terminology package, npm hl7.terminology.r4), its own profiles left out.
+            /// Repeatable.
+            #[arg(long, value_name = "PATH")]
+            terminology: Vec<String>,
+            /// Compile without the built-in US Core (how US Core's own is written).
+            #[arg(long)]
+            without_us_core: bool,
+            /// Leave out every LOINC, SNOMED CT and CPT code but those of this file (one
+            /// `system|code` a line): what needs another is not checked. How the built-in US
+            /// Core is written (tools/gen-us-core-pack.sh).
+            #[arg(long, value_name = "FILE")]
+            licensed_codes_kept: Option<String>,
+        },
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -149,6 +184,73 @@ mod cli {
                 },
                 &paths,
             ),
+            Command::Ig {
+                command:
+                    IgCommand::Pack {
+                        paths,
+                        output,
+                        terminology,
+                        without_us_core,
+                        licensed_codes_kept,
+                    },
+            } => ig_pack(
+                &paths,
+                &output,
+                terminology,
+                !without_us_core,
+                licensed_codes_kept.as_deref(),
+            ),
+        }
+    }
+
+    /// `ehrlint ig pack`: exit status 0 written, 2 a guide that does not read or a file that
+    /// cannot be written.
+    fn ig_pack(
+        paths: &[String],
+        output: &str,
+        terminology: Vec<String>,
+        over_us_core: bool,
+        kept: Option<&str>,
+    ) -> ExitCode {
+        let source = |p: &String| IgSource::Path(p.into());
+        let kept = match kept.map(std::fs::read_to_string).transpose() {
+            Ok(text) => text.map(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_string)
+                    .collect()
+            }),
+            Err(e) => {
+                eprintln!("ehrlint: ig pack: --licensed-codes-kept: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let options = ehrlint::PackOptions {
+            terminology: terminology.iter().map(source).collect(),
+            over_us_core,
+            licensed_codes_kept: kept,
+        };
+        let started = std::time::Instant::now();
+        let guides: Vec<IgSource> = paths.iter().map(source).collect();
+        let packed = ehrlint::pack_guides(&guides, &options);
+        let written = packed.and_then(|bytes| {
+            std::fs::write(output, &bytes)
+                .map(|()| bytes.len())
+                .map_err(|e| format!("{output}: {e}"))
+        });
+        match written {
+            Ok(size) => {
+                eprintln!(
+                    "ehrlint: wrote {output}: {size} bytes, compiled in {} ms",
+                    started.elapsed().as_millis()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ehrlint: ig pack: {e}");
+                ExitCode::from(2)
+            }
         }
     }
 

@@ -217,12 +217,20 @@ impl Engine {
                 .map_err(|e| format!("invalid options: {e}"))?,
             None => crate::messages::Locale::default(),
         };
+        // US Core is built in; the guides the options give are loaded over it.
+        #[cfg(feature = "ig")]
+        let ig = {
+            let ig = crate::ig::Registry::built_in()?;
+            match &options.ig {
+                Some(sources) => ig
+                    .load(sources, structure.model())
+                    .map_err(|e| format!("invalid options: ig: {e}"))?,
+                None => ig,
+            }
+        };
+        #[cfg(not(feature = "ig"))]
         let ig = match &options.ig {
-            #[cfg(feature = "ig-json")]
-            Some(sources) => crate::ig::Registry::load(sources, structure.model())
-                .map_err(|e| format!("invalid options: ig: {e}"))?,
-            #[cfg(not(feature = "ig-json"))]
-            Some(_) => return Err(options::NO_IG.into()),
+            Some(_) => return Err(crate::ig::NO_IG.into()),
             None => crate::ig::Registry::default(),
         };
         // Options name invariants by key: R4's, and those of the guides loaded.
@@ -519,9 +527,10 @@ impl Engine {
             &mut run.issues,
             first,
             field.as_deref(),
+            self.claims_own_profile(rt, resource),
         );
         self.claimed_profiles(resource, location, &mut run.issues, &mut run.counts, first);
-        #[cfg(feature = "ig-json")]
+        #[cfg(feature = "ig")]
         self.loaded_extensions(rt, resource, location, &mut run.issues, first);
         drop_restated_invariants(&mut run.issues, first);
         // What the rules read of this resource (a Bundle's entries indexed by fullUrl...) is
@@ -541,11 +550,23 @@ impl Engine {
         }
     }
 
+    /// Whether the resource claims a loaded profile of its own type.
+    fn claims_own_profile(&self, rt: &str, resource: &Value) -> bool {
+        #[cfg(feature = "ig")]
+        if let Some(claims) = resource.pointer("/meta/profile").and_then(Value::as_array) {
+            return claims.iter().filter_map(Value::as_str).any(|c| {
+                matches!(self.ig.claim(c), crate::ig::Claim::Compiled(p) if p.resource_type == rt)
+            });
+        }
+        let _ = (rt, resource);
+        false
+    }
+
     /// Checks the resource against each profile its `meta.profile` claims: those loaded
     /// (`Options::ig`) by what they add to FHIR R4, the others noted as not checked. Where a
     /// claimed profile finds an element missing, the completeness profile's own issue about
     /// the same element is dropped: one defect, one issue.
-    #[cfg_attr(not(feature = "ig-json"), allow(unused_variables))]
+    #[cfg_attr(not(feature = "ig"), allow(unused_variables))]
     fn claimed_profiles(
         &self,
         resource: &Value,
@@ -561,16 +582,14 @@ impl Engine {
         };
         // The completeness profile's issues are those before the claimed profiles'.
         let before = issues.len();
-        #[cfg_attr(not(feature = "ig-json"), allow(unused_mut))]
-        let mut missing: Vec<String> = Vec::new();
-        #[cfg(feature = "ig-json")]
-        let mut seen = Vec::new();
+        #[cfg(feature = "ig")]
+        let (mut missing, mut seen): (Vec<(String, bool)>, Vec<_>) = (Vec::new(), Vec::new());
         for (i, claim) in claims.iter().enumerate() {
             let Some(canonical) = claim.as_str() else {
                 continue;
             };
             let base = match self.ig.claim(canonical) {
-                #[cfg(feature = "ig-json")]
+                #[cfg(feature = "ig")]
                 Claim::Compiled(profile) => {
                     if let Some(object) = resource.as_object() {
                         let found = (&mut seen, &mut missing);
@@ -598,28 +617,105 @@ impl Engine {
             let issue = profile_unknown::issue(location, self.messages, &at, canonical, base);
             issues.push(issue);
         }
-        if missing.is_empty() {
-            return;
+        #[cfg(feature = "ig")]
+        if before < issues.len() {
+            self.drop_restated(resource, location, issues, (first, before), &missing);
         }
-        use crate::rules::completeness::{must_support_missing, profile_required};
-        let restated = |i: &Issue| {
-            (i.code == profile_required::RULE.code || i.code == must_support_missing::RULE.code)
-                && missing.contains(&i.path)
+    }
+
+    /// One defect, one issue: where a claimed profile's issues (those from `before`) and the
+    /// record's others (from `first` to `before`: the walk's, the rules', the completeness
+    /// profile's) say the same, one gives way. `missing`: the elements the claimed profiles
+    /// found missing, each with whether they require it (else it is must-support).
+    /// - An element a claimed profile requires: its issue stands, and the completeness
+    ///   profile's about the same element (`effective[x]` and `effectiveDateTime` are one)
+    ///   give way, and so does a conditional requirement that applies because it is absent
+    ///   (a value's data-absent reason, where the profile requires the value).
+    /// - An element a claimed profile marks must-support: its note stands, and the
+    ///   completeness profile's required or must-support issue gives way; but where a
+    ///   conditional requirement asks for it (R4's ait-1, con-3), that issue stands and the
+    ///   note gives way.
+    /// - A code a claimed profile's binding rejects where the walk found it no valid code of
+    ///   R4's own binding: the walk's issue stands.
+    #[cfg(feature = "ig")]
+    fn drop_restated(
+        &self,
+        resource: &Value,
+        location: &Location,
+        issues: &mut Vec<Issue>,
+        (first, before): (usize, usize),
+        missing: &[(String, bool)],
+    ) {
+        use crate::rules::completeness::{
+            conditional_required, must_support_missing, profile_required,
         };
-        let mut n = 0;
-        issues.retain(|i| {
-            let keep = n < first || n >= before || !restated(i);
-            n += 1;
-            keep
-        });
+        use crate::rules::structure::{invalid_value, profile_binding};
+        let others = issues.get(first..before).unwrap_or_default();
+        let required = |p: &str| missing.iter().any(|(m, r)| *r && same_element(m, p));
+        let marked = |p: &str| missing.iter().any(|(m, r)| !*r && same_element(m, p));
+        let asked = |p: &str| {
+            others
+                .iter()
+                .any(|i| i.code == conditional_required::RULE.code && same_element(&i.path, p))
+        };
+        let invalid = |p: &str| {
+            others
+                .iter()
+                .any(|i| i.code == invalid_value::RULE.code && i.path == p)
+        };
+        // The conditional requirements that apply because an element the claimed profile
+        // requires is absent.
+        let rt = resource
+            .get("resourceType")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let conditionals = self.profile.resource(rt).map(|r| r.conditional.as_slice());
+        let follows = |p: &str| {
+            conditionals.unwrap_or_default().iter().any(|c| {
+                format!("{}/{}", location.pointer, c.require.text.replace('.', "/")) == p
+                    && c.applies(resource)
+                    && c.absent().any(|e| {
+                        required(&format!(
+                            "{}/{}",
+                            location.pointer,
+                            e.text.replace('.', "/")
+                        ))
+                    })
+            })
+        };
+        let restated = |i: &Issue| {
+            let code = i.code;
+            if code == profile_required::RULE.code || code == must_support_missing::RULE.code {
+                required(&i.path) || marked(&i.path)
+            } else if code == conditional_required::RULE.code {
+                required(&i.path) || follows(&i.path)
+            } else {
+                false
+            }
+        };
+        let gives_way = |i: &Issue| {
+            (i.code == must_support_missing::RULE.code && asked(&i.path))
+                || (i.code == profile_binding::RULE.code && invalid(&i.path))
+        };
+        let dropped: Vec<bool> = issues
+            .iter()
+            .enumerate()
+            .map(|(n, i)| match n {
+                n if n < first => false,
+                n if n < before => restated(i),
+                _ => gives_way(i),
+            })
+            .collect();
+        let mut dropped = dropped.into_iter();
+        issues.retain(|_| !dropped.next().unwrap_or(false));
     }
 
     /// The issues of one claimed profile (or extension definition), checked on `object` at
     /// `prefix` below the resource: each breach once, though two claimed profiles (one built
     /// on the other) find it both (`seen`: the code, pointer and profile element of each
     /// reported). `missing`: the pointers of the required and must-support elements found
-    /// missing. Returns those of the must-support ones.
-    #[cfg(feature = "ig-json")]
+    /// missing, each with whether it is required. Returns those of the must-support ones.
+    #[cfg(feature = "ig")]
     fn breaches(
         &self,
         profile: &crate::fhir::conformance::Profile,
@@ -627,7 +723,7 @@ impl Engine {
         location: &Location,
         prefix: &str,
         issues: &mut Vec<Issue>,
-        (seen, missing): (&mut Vec<(&'static str, String, String)>, &mut Vec<String>),
+        (seen, missing): (&mut Vec<Seen>, &mut Vec<(String, bool)>),
     ) -> Vec<String> {
         let mut empty = Vec::new();
         use crate::fhir::conformance::{check, BreachKind};
@@ -641,7 +737,7 @@ impl Engine {
             let at = at.as_str();
             let issue = match breach.kind {
                 BreachKind::TooFew { count } => {
-                    missing.push(format!("{}{at}", location.pointer));
+                    missing.push((format!("{}{at}", location.pointer), true));
                     profile_required::ig_issue(location, self.messages, at, profile, c, count)
                 }
                 BreachKind::TooMany { count } => {
@@ -666,7 +762,7 @@ impl Engine {
                 }
                 BreachKind::MustSupport => {
                     // The completeness profile's note of the same element gives way to it.
-                    missing.push(format!("{}{at}", location.pointer));
+                    missing.push((format!("{}{at}", location.pointer), false));
                     empty.push(format!("{}{at}", location.pointer));
                     must_support_missing::ig_issue(location, self.messages, at, profile, c)
                 }
@@ -685,18 +781,20 @@ impl Engine {
     /// The invariants a claimed profile adds (US Core's `us-core-*`), evaluated on the
     /// resource; an evaluation that fails is not a violation. Each once, though two claimed
     /// profiles (one built on the other) carry it.
-    #[cfg(feature = "ig-json")]
+    #[cfg(feature = "ig")]
     fn profile_invariants(
         &self,
         profile: &crate::fhir::conformance::Profile,
         resource: &Value,
         location: &Location,
         issues: &mut Vec<Issue>,
-        seen: &mut Vec<(&'static str, String, String)>,
+        seen: &mut Vec<Seen>,
     ) {
         use crate::fhir::invariants::Level;
         use crate::rules::structure::invariant;
-        if profile.invariants.is_empty() {
+        // A build that evaluates no invariants reads none from a guide; the constant also
+        // leaves the FHIRPath engine out of it.
+        if !crate::fhir::invariants::EVALUATED || profile.invariants.is_empty() {
             return;
         }
         let model = self.structure.model();
@@ -740,7 +838,7 @@ impl Engine {
     /// race...): where it is used, as a modifier or not, and its content against the
     /// definition, as a profile on Extension. The walk, which knows only R4's own extensions,
     /// noted it as unknown: that note is dropped.
-    #[cfg(feature = "ig-json")]
+    #[cfg(feature = "ig")]
     fn loaded_extensions(
         &self,
         rt: &str,
@@ -897,4 +995,22 @@ impl Engine {
             None => self.untyped(value, location, &mut run.issues),
         }
     }
+}
+
+/// A claimed profile's issue reported: its code, pointer, and the profile's element.
+#[cfg(feature = "ig")]
+type Seen = (&'static str, String, String);
+
+/// Whether two JSON Pointers name one element: the same, or a choice and one of its typed
+/// forms (`/effective[x]` and `/effectiveDateTime`).
+#[cfg(feature = "ig")]
+fn same_element(a: &str, b: &str) -> bool {
+    let typed = |choice: &str, other: &str| {
+        choice.strip_suffix("[x]").is_some_and(|base| {
+            other.strip_prefix(base).is_some_and(|t| {
+                t.starts_with(|c: char| c.is_ascii_uppercase()) && !t.contains('/')
+            })
+        })
+    };
+    a == b || typed(a, b) || typed(b, a)
 }

@@ -10,13 +10,9 @@ use crate::fhir::primitives::PartialDate;
 use crate::limits::Limits;
 use crate::profile::ProfileChoice;
 
-/// The `ig` option where guides are not read (the npm package's default browser build).
-#[cfg(not(feature = "ig-json"))]
-pub(crate) const NO_IG: &str = "invalid options: ig: this build does not read Implementation Guides: the npm package's Node build and ehrlint/full do";
-
-/// The `ig` option: a list whose items are a package's path, .tgz or folder (not in Wasm), a list of
-/// resources, or one resource.
-#[cfg(feature = "ig-json")]
+/// The `ig` option: a list whose items are a package's path, .tgz or folder, or a compiled
+/// guide's (not in Wasm), a list of resources, or one resource. (JavaScript gives a compiled
+/// guide's bytes as a Uint8Array, which src/wasm.rs takes out before this reads the rest.)
 fn ig_sources(v: Value) -> Result<Vec<crate::ig::Source>, String> {
     let Value::Array(items) = v else {
         return Err(format!(
@@ -86,14 +82,16 @@ pub struct Options {
     /// a limit, the input is refused with an error naming it. The limits not given keep their
     /// defaults.
     pub limits: Option<Limits>,
-    /// Implementation Guides whose profiles records may claim in `meta.profile`: each a
-    /// package's path, .tgz or folder (command line and Rust only), its resources as a list, or
-    /// one resource. Their StructureDefinitions are compiled when the validator is built; one
-    /// that does not parse or compile is refused then. The npm package's default browser
-    /// build refuses the option: its Node build and `ehrlint/full` read guides.
+    /// Implementation Guides whose profiles records may claim in `meta.profile`, over the
+    /// built-in US Core 6.1.0: each a guide compiled by `ehrlint ig pack` (its file's bytes, a
+    /// Uint8Array, in JS; its path on the command line), a package's path, .tgz or folder
+    /// (command line and Rust only), its resources as a list, or one resource. Their
+    /// StructureDefinitions are compiled when the validator is built; one that does not parse
+    /// or compile is refused then. The npm package's default browser build reads compiled
+    /// guides only; its Node build and `ehrlint/full` also read a guide's JSON.
     #[cfg_attr(
         feature = "typescript",
-        ts(type = "Array<object | object[]>", optional)
+        ts(type = "Array<Uint8Array | ArrayBuffer | object | object[]>", optional)
     )]
     pub ig: Option<Vec<crate::ig::Source>>,
 }
@@ -165,10 +163,7 @@ impl Options {
                         Limits::from_json(&v).map_err(|e| format!("invalid options: limits: {e}"))?,
                     )
                 }
-                #[cfg(feature = "ig-json")]
                 "ig" => options.ig = Some(ig_sources(v)?),
-                #[cfg(not(feature = "ig-json"))]
-                "ig" => return Err(NO_IG.into()),
                 _ => return Err(format!(
                     "invalid options: unknown field `{key}`, expected one of `profile`, `require`, `rules`, `asOf`, `locale`, `limits`, `ig`"
                 )),

@@ -9,10 +9,13 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::json::{Map, Value};
 
-/// A profile, compiled.
-#[derive(Debug, Clone)]
+/// A profile, compiled. It serializes to the compiled form `ehrlint ig pack` writes
+/// (src/ig/pack.rs): value sets shared by several elements written once ([`shared_set`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Profile {
     /// Its canonical URL, without a version.
     pub url: String,
@@ -31,6 +34,7 @@ pub struct Profile {
     pub extension: Option<ExtensionUse>,
     /// Its own invariants (and those of the profiles it builds on), each as an expression on
     /// the resource.
+    #[serde(with = "shared_invariants")]
     pub invariants: Vec<Arc<ProfileInvariant>>,
 }
 
@@ -45,6 +49,8 @@ pub struct ProfileInvariant {
     /// Where an issue about it sits: the element's JSON Pointer below the resource
     /// (`/effective[x]`), or the resource's.
     pub pointer: String,
+    /// The expression as compiled (`effective.all(...)`): what a pack keeps of it.
+    pub expression: String,
     pub expr: crate::fhir::fhirpath::Expr,
 }
 
@@ -68,7 +74,7 @@ pub fn intern(key: &str) -> &'static str {
 }
 
 /// Where an extension's definition allows it, and how.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExtensionUse {
     /// The elements it may extend (`Patient`, `Observation.component`, `Element` for any).
     pub contexts: Vec<String>,
@@ -78,7 +84,7 @@ pub struct ExtensionUse {
 
 /// What a profile says of one element, and of the elements below it; or of one slice of an
 /// element (`slice_name`), whose occurrences are those that pass its `tests`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Constraint {
     /// The JSON name; a choice element's base name (`value` for `value[x]`).
     pub name: String,
@@ -111,29 +117,31 @@ pub struct Constraint {
     pub slice_name: Option<String>,
     /// What an occurrence of the element shows to be one of this slice: every test passes.
     pub tests: Vec<Test>,
+    #[serde(deserialize_with = "wire::nested")]
     pub children: Vec<Constraint>,
 }
 
 /// How an element's occurrences are told apart (its discriminators), and what each slice
 /// requires of those that are one of it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slicing {
     /// As the definition gives them: (`value`, `url`), (`pattern`, `$this`)...
     pub discriminators: Vec<(String, String)>,
     /// Closed: every occurrence is one of the slices.
     pub closed: bool,
+    #[serde(deserialize_with = "wire::nested")]
     pub slices: Vec<Constraint>,
 }
 
 /// One discriminator of a slicing, as a slice resolves it: what an occurrence holds at `path`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Test {
     pub path: Vec<Step>,
     pub expect: Expect,
 }
 
 /// A step of a discriminator's path.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Step {
     /// An element, by its JSON name (a choice by its base name).
     Member(String),
@@ -141,7 +149,7 @@ pub enum Step {
     Extension(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Expect {
     /// Some value at the path is this value (`value` discriminators on a fixed value) or has
     /// what this pattern gives (`pattern`).
@@ -151,17 +159,18 @@ pub enum Expect {
     /// A resource of this type is at the path.
     ResourceType(String),
     /// A code of this value set is at the path (a slice told apart by its required binding).
-    InSet(Arc<CodeSet>),
+    InSet(#[serde(with = "shared_set")] Arc<CodeSet>),
 }
 
 /// A binding the profile gives an element, with its value set expanded.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
     pub strength: Strength,
+    #[serde(with = "shared_set")]
     pub set: Arc<CodeSet>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Strength {
     /// The code is one of the value set's.
     Required,
@@ -173,11 +182,12 @@ pub enum Strength {
 }
 
 /// The codes of a value set, by code system.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CodeSet {
     pub url: String,
     /// What people call it: its title, else its name, else its url.
     pub name: String,
+    #[serde(with = "sorted_codes")]
     codes: HashMap<String, HashSet<String>>,
 }
 
@@ -237,6 +247,13 @@ impl CodeSet {
         }
     }
 
+    /// Whether any of its codes is one that `f` (system, code) picks.
+    pub fn any(&self, f: &dyn Fn(&str, &str) -> bool) -> bool {
+        self.codes
+            .iter()
+            .any(|(system, codes)| codes.iter().any(|c| f(system, c)))
+    }
+
     /// Whether it takes codes from `system`.
     pub fn has_system(&self, system: &str) -> bool {
         self.codes.contains_key(system)
@@ -244,12 +261,13 @@ impl CodeSet {
 }
 
 /// `fixed[x]` (the value exactly) or `pattern[x]` (at least what it gives).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Required {
     pub exact: bool,
     /// The JSON type suffix of the definition's key (`CodeableConcept` of
     /// `patternCodeableConcept`): for a choice, which of its forms the value takes.
     pub type_suffix: String,
+    #[serde(with = "json_text")]
     pub value: Value,
 }
 
@@ -336,17 +354,22 @@ pub fn check<'p>(profile: &'p Profile, resource: &Map) -> Vec<Breach<'p>> {
     let mut out = Vec::new();
     visit(&profile.elements, resource, &mut String::new(), &mut out);
     // A code judged against two bindings (a Quantity's, and its `code`'s) is reported once,
-    // where it is: at the most specific pointer.
-    let coded: Vec<String> = out
+    // where it is: at the most specific pointer. A code the profile fixes, and which is not
+    // the fixed one, is reported so, not again by a binding above it or at it.
+    let coded: Vec<(String, bool)> = out
         .iter()
-        .filter(|b| matches!(b.kind, BreachKind::Code { .. }))
-        .map(|b| b.pointer.clone())
+        .filter_map(|b| match b.kind {
+            BreachKind::Code { .. } => Some((b.pointer.clone(), false)),
+            BreachKind::Value => Some((b.pointer.clone(), true)),
+            _ => None,
+        })
         .collect();
     if coded.len() > 1 {
+        let under = |p: &str, q: &str| q.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'));
         let above = |p: &str| {
             coded
                 .iter()
-                .any(|q| q.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
+                .any(|(q, fixed)| under(p, q) || (*fixed && q == p))
         };
         out.retain(|b| !matches!(b.kind, BreachKind::Code { .. }) || !above(&b.pointer));
     }
@@ -542,6 +565,24 @@ fn codes(value: &Value) -> Vec<(Option<&str>, &str)> {
             None => coded(value).into_iter().collect(),
         },
         _ => Vec::new(),
+    }
+}
+
+/// Every coding (an object with `system` and `code`) in `value`, at any depth.
+pub fn each_coding(value: &Value, f: &mut dyn FnMut(&str, &str)) {
+    match value {
+        Value::Object(object) => {
+            let system = object.get("system").and_then(Value::as_str);
+            if let (Some(system), Some(code)) = (system, object.get("code").and_then(Value::as_str))
+            {
+                f(system, code);
+            }
+            for v in object.values() {
+                each_coding(v, f);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| each_coding(v, f)),
+        _ => {}
     }
 }
 
@@ -748,6 +789,258 @@ fn contains(value: &Value, pattern: &Value) -> bool {
             .iter()
             .all(|want| v.iter().any(|have| contains(have, want))),
         _ => value == pattern,
+    }
+}
+
+/// The compiled form's encoding of what serde does not write as is. Value sets and invariants
+/// that several elements or profiles share (a Quantity's UCUM set, the vital signs' `vs-*`)
+/// are written once per pack: the first time in full, then by number. A pack is written and
+/// read within [`shared`], which starts and ends the numbering.
+mod wire {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    /// Elements nest no deeper than this in a pack: a guide's go some ten levels down, and
+    /// reading one recurses.
+    const MAX_NESTING: usize = 64;
+
+    thread_local! {
+        static NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        /// The numbers given: value sets', and invariants', each counted apart.
+        static WRITTEN: RefCell<(HashMap<usize, u32>, HashMap<usize, u32>)> =
+            RefCell::new(Default::default());
+        static READ_SETS: RefCell<Vec<Arc<super::CodeSet>>> = const { RefCell::new(Vec::new()) };
+        static READ_INVARIANTS: RefCell<Vec<Option<Arc<super::ProfileInvariant>>>> =
+            const { RefCell::new(Vec::new()) };
+    }
+
+    fn reset() {
+        NESTING.with(|n| n.set(0));
+        WRITTEN.with(|w| {
+            let mut w = w.borrow_mut();
+            w.0.clear();
+            w.1.clear();
+        });
+        READ_SETS.with(|r| r.borrow_mut().clear());
+        READ_INVARIANTS.with(|r| r.borrow_mut().clear());
+    }
+
+    /// Runs `f` (one pack's writing or reading) with fresh numbering.
+    pub fn shared<R>(f: impl FnOnce() -> R) -> R {
+        reset();
+        let out = f();
+        reset();
+        out
+    }
+
+    /// An element's children, or a slicing's slices, read within [`MAX_NESTING`].
+    pub fn nested<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<super::Constraint>, D::Error> {
+        use serde::de::{Deserialize, Error};
+        let depth = NESTING.with(|n| n.get()) + 1;
+        if depth > MAX_NESTING {
+            return Err(D::Error::custom(format!(
+                "elements nested deeper than {MAX_NESTING} levels"
+            )));
+        }
+        NESTING.with(|n| n.set(depth));
+        let read = Vec::deserialize(d);
+        NESTING.with(|n| n.set(depth - 1));
+        read
+    }
+
+    /// The number of the value set (or, `invariant`, the invariant) at `address`, and
+    /// whether this is its first time.
+    pub fn number(invariant: bool, address: usize) -> (u32, bool) {
+        WRITTEN.with(|w| {
+            let mut all = w.borrow_mut();
+            let w = if invariant { &mut all.1 } else { &mut all.0 };
+            let next = w.len() as u32;
+            match w.get(&address) {
+                Some(n) => (*n, false),
+                None => {
+                    w.insert(address, next);
+                    (next, true)
+                }
+            }
+        })
+    }
+
+    pub fn read_set(n: u32, first: Option<super::CodeSet>) -> Result<Arc<super::CodeSet>, String> {
+        READ_SETS.with(|r| {
+            let mut r = r.borrow_mut();
+            match first {
+                Some(set) if n as usize == r.len() => {
+                    let set = Arc::new(set);
+                    r.push(set.clone());
+                    Ok(set)
+                }
+                None => r
+                    .get(n as usize)
+                    .cloned()
+                    .ok_or_else(|| format!("value set {n} not yet read")),
+                Some(_) => Err(format!("value set {n} out of order")),
+            }
+        })
+    }
+
+    /// As [`read_set`]; None for an invariant this build does not evaluate.
+    pub fn read_invariant(
+        n: u32,
+        first: Option<Option<super::ProfileInvariant>>,
+    ) -> Result<Option<Arc<super::ProfileInvariant>>, String> {
+        READ_INVARIANTS.with(|r| {
+            let mut r = r.borrow_mut();
+            match first {
+                Some(inv) if n as usize == r.len() => {
+                    let inv = inv.map(Arc::new);
+                    r.push(inv.clone());
+                    Ok(inv)
+                }
+                None => r
+                    .get(n as usize)
+                    .cloned()
+                    .ok_or_else(|| format!("invariant {n} not yet read")),
+                Some(_) => Err(format!("invariant {n} out of order")),
+            }
+        })
+    }
+}
+
+pub use wire::shared;
+
+/// An `Arc<CodeSet>`: its number, and the set itself the first time.
+mod shared_set {
+    use super::{wire, CodeSet};
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+    use std::sync::Arc;
+
+    pub fn serialize<S: Serializer>(set: &Arc<CodeSet>, s: S) -> Result<S::Ok, S::Error> {
+        let (n, first) = wire::number(false, Arc::as_ptr(set) as usize);
+        (n, first.then_some(&**set)).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<CodeSet>, D::Error> {
+        let (n, first) = <(u32, Option<CodeSet>)>::deserialize(d)?;
+        wire::read_set(n, first).map_err(D::Error::custom)
+    }
+}
+
+/// A profile's invariants, each written once as its key, severity, words, place and
+/// expression; compiled again when read, by a build that evaluates invariants (others drop
+/// them, as they do R4's).
+mod shared_invariants {
+    use super::{intern, wire, ProfileInvariant};
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+    use std::sync::Arc;
+
+    #[derive(Serialize, Deserialize)]
+    struct Written<'a> {
+        key: &'a str,
+        error: bool,
+        human: &'a str,
+        pointer: &'a str,
+        expression: &'a str,
+    }
+
+    pub fn serialize<S: Serializer>(
+        list: &[Arc<ProfileInvariant>],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let items: Vec<(u32, Option<Written<'_>>)> = list
+            .iter()
+            .map(|inv| {
+                let (n, first) = wire::number(true, Arc::as_ptr(inv) as usize);
+                let written = Written {
+                    key: inv.key,
+                    error: inv.error,
+                    human: &inv.human,
+                    pointer: &inv.pointer,
+                    expression: &inv.expression,
+                };
+                (n, first.then_some(written))
+            })
+            .collect();
+        items.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<Arc<ProfileInvariant>>, D::Error> {
+        let items = <Vec<(u32, Option<Written<'de>>)>>::deserialize(d)?;
+        let mut out = Vec::new();
+        for (n, written) in items {
+            let first = match written {
+                None => None,
+                Some(_) if !crate::fhir::invariants::EVALUATED => Some(None),
+                Some(w) => {
+                    let expr = crate::fhir::fhirpath::Expr::compile(w.expression)
+                        .map_err(|e| D::Error::custom(format!("invariant {}: {e}", w.key)))?;
+                    Some(Some(ProfileInvariant {
+                        key: intern(w.key),
+                        error: w.error,
+                        human: w.human.to_string(),
+                        pointer: w.pointer.to_string(),
+                        expression: w.expression.to_string(),
+                        expr,
+                    }))
+                }
+            };
+            if let Some(inv) = wire::read_invariant(n, first).map_err(D::Error::custom)? {
+                out.push(inv);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A value set's codes, by system, in order: a pack written twice is the same bytes.
+mod sorted_codes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::{HashMap, HashSet};
+
+    pub fn serialize<S: Serializer>(
+        codes: &HashMap<String, HashSet<String>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut systems: Vec<(&String, Vec<&String>)> = codes
+            .iter()
+            .map(|(system, codes)| {
+                let mut codes: Vec<&String> = codes.iter().collect();
+                codes.sort();
+                (system, codes)
+            })
+            .collect();
+        systems.sort();
+        systems.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<HashMap<String, HashSet<String>>, D::Error> {
+        let systems = <Vec<(String, Vec<String>)>>::deserialize(d)?;
+        Ok(systems
+            .into_iter()
+            .map(|(system, codes)| (system, codes.into_iter().collect()))
+            .collect())
+    }
+}
+
+/// A fixed or pattern value as its JSON text: the compiled form's encoding (postcard) cannot
+/// carry a value whose shape it does not know.
+mod json_text {
+    use crate::json::Value;
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Value, s: S) -> Result<S::Ok, S::Error> {
+        value.to_string().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        let text = <&'de str>::deserialize(d)?;
+        crate::parse(text).map_err(|e| D::Error::custom(format!("a fixed value: {e}")))
     }
 }
 

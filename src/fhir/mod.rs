@@ -3,8 +3,9 @@
 pub mod bundle;
 pub mod clock;
 pub mod coding;
-// Implementation Guide profiles, where guides are read (src/ig/).
-#[cfg(feature = "ig-json")]
+// Implementation Guide profiles as the validator checks them (src/ig/ loads them): the `ig`
+// feature.
+#[cfg(feature = "ig")]
 pub mod conformance;
 pub mod extension;
 pub mod facts;

@@ -1,7 +1,7 @@
 //! A guide's JSON read and its StructureDefinitions compiled into [`Profile`]s: each from its
 //! differential against its base, an R4 resource type or another profile loaded with it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::terminology::Terminology;
@@ -19,26 +19,43 @@ use crate::json::{Map, Value};
 struct Inputs<'a> {
     definitions: &'a HashMap<String, Map>,
     model: &'a Model,
-    /// The keys of R4's own invariants, which a differential may restate: the walk
-    /// evaluates those.
-    core_keys: &'a HashSet<&'static str>,
+    /// R4's own invariants, by key, which a differential may restate (the walk evaluates
+    /// those) or name in an element's `condition`.
+    core_invariants: &'a HashMap<&'static str, &'a str>,
+    /// Profiles loaded before, which a guide's may build on.
+    bases: &'a Registry,
 }
 
+/// One of R4's own vital signs profiles: where the profiles loaded before have it, they have
+/// them all (the built-in US Core does).
+const CORE_PROBE: &str = "http://hl7.org/fhir/StructureDefinition/vitalsigns";
+
 impl Registry {
-    /// Loads and compiles the profiles of `sources`. Err names the file or resource that is
-    /// not what a package holds.
-    pub fn load(sources: &[Source], model: &Model) -> Result<Registry, String> {
+    /// The profiles of `guides` compiled, with the value sets and code systems of
+    /// `terminology` (whose own profiles are not compiled), over `bases`: profiles loaded
+    /// before, which a guide's may build on. Err names the file or resource that is not what
+    /// a package holds.
+    pub(super) fn from_json(
+        guides: &[&Source],
+        terminology: &[&Source],
+        model: &Model,
+        bases: &Registry,
+    ) -> Result<Registry, String> {
         let mut definitions: HashMap<String, Map> = HashMap::new();
         let mut terms = Terminology::default();
-        // R4's own profiles first: a guide's definition of the same url replaces one.
+        // R4's own profiles first, where not loaded before (a guide's definition of the same
+        // url replaces one); their value sets always, for a guide that binds them again.
         let core = Source::Resources(core_profiles()?);
-        for source in std::iter::once(&core).chain(sources) {
+        let sources = std::iter::once((&core, bases.compiled(CORE_PROBE).is_none()))
+            .chain(guides.iter().map(|s| (*s, true)))
+            .chain(terminology.iter().map(|s| (*s, false)));
+        for (source, profiles) in sources {
             for (origin, value) in resources(source)? {
                 let Value::Object(resource) = value else {
                     return Err(format!("{origin}: not a resource (a JSON object)"));
                 };
                 match resource.get("resourceType").and_then(Value::as_str) {
-                    Some("StructureDefinition") => {}
+                    Some("StructureDefinition") if profiles => {}
                     Some("ValueSet" | "CodeSystem") => {
                         terms.add(resource);
                         continue;
@@ -63,11 +80,12 @@ impl Registry {
         }
         let mut registry = Registry::default();
         let urls: Vec<String> = definitions.keys().cloned().collect();
-        let core_keys = core_invariant_keys(model);
+        let core_invariants = core_invariants(model);
         let inputs = Inputs {
             definitions: &definitions,
             model,
-            core_keys: &core_keys,
+            core_invariants: &core_invariants,
+            bases,
         };
         for url in urls {
             registry.compile(&url, inputs, &mut terms, &mut Vec::new())?;
@@ -85,7 +103,10 @@ impl Registry {
         stack: &mut Vec<String>,
     ) -> Result<(), String> {
         let Inputs {
-            definitions, model, ..
+            definitions,
+            model,
+            bases,
+            ..
         } = inputs;
         if self.compiled(url).is_some() || self.not_compiled.contains_key(url) {
             return Ok(());
@@ -111,12 +132,13 @@ impl Registry {
         let core = format!("http://hl7.org/fhir/StructureDefinition/{resource_type}");
         let (inherited, inherited_invariants) = if base_url == core {
             (Vec::new(), Vec::new())
-        } else if definitions.contains_key(base_url) {
+        } else if definitions.contains_key(base_url) || bases.compiled(base_url).is_some() {
             stack.push(url.to_string());
             let compiled = self.compile(base_url, inputs, terms, stack);
             stack.pop();
             compiled?;
-            match (self.compiled(base_url), self.not_compiled.get(base_url)) {
+            let base = self.compiled(base_url).or_else(|| bases.compiled(base_url));
+            match (base, self.not_compiled.get(base_url)) {
                 (Some(base), _) if base.resource_type == resource_type => {
                     (base.elements.clone(), base.invariants.clone())
                 }
@@ -144,8 +166,28 @@ impl Registry {
             .map_or(&[][..], Vec::as_slice);
         let mut left_out = Vec::new();
         let mut invariants = inherited_invariants;
+        // What an element's `condition` names: the differential's own invariants, its bases'
+        // (and R4's, `inputs.core_invariants`).
+        let mut named: HashMap<String, String> = invariants
+            .iter()
+            .map(|i| (i.key.to_string(), i.expression.clone()))
+            .collect();
+        named.extend(
+            differential
+                .iter()
+                .filter_map(|e| e.get("constraint").and_then(Value::as_array))
+                .flatten()
+                .filter_map(|c| {
+                    Some((
+                        text(c.as_object()?, "key")?,
+                        text(c.as_object()?, "expression")?,
+                    ))
+                })
+                .map(|(k, e)| (k.to_string(), e.to_string())),
+        );
+        let named = (&named, inputs.core_invariants);
         for element in differential.iter().filter_map(Value::as_object) {
-            let applied = apply(&mut elements, element, &resource_type, model, terms)
+            let applied = apply(&mut elements, element, &resource_type, model, terms, named)
                 .map_err(|e| format!("{url}: {e}"))?;
             if !applied {
                 let id = text(element, "id").or_else(|| text(element, "path"));
@@ -215,7 +257,11 @@ impl Registry {
                 }
                 // An extension is checked against its definition wherever it is used (the
                 // engine's pass over a record's extensions), not again here.
-                let inlined = self.datatypes.get(&url).filter(|d| d.extension.is_none());
+                let inlined = self
+                    .datatypes
+                    .get(&url)
+                    .or_else(|| inputs.bases.datatypes.get(&url))
+                    .filter(|d| d.extension.is_none());
                 if let Some(definition) = inlined {
                     for e in &definition.elements {
                         let mut e = e.clone();
@@ -243,20 +289,31 @@ impl Registry {
     }
 }
 
-/// The keys of every invariant of R4's types and elements.
-fn core_invariant_keys(model: &Model) -> HashSet<&'static str> {
-    fn elements(list: &[crate::fhir::model::ElementDef], keys: &mut HashSet<&'static str>) {
+/// Whether a FHIRPath expression tests whether `name` is there (`name.exists()`,
+/// `name.exists(criteria)`, `name.empty()`, `name.count()`, `name.hasValue()`).
+fn tests_presence(expression: &str, name: &str) -> bool {
+    ["exists(", "empty()", "count()", "hasValue()"]
+        .iter()
+        .any(|f| expression.contains(&format!("{name}.{f}")))
+}
+
+/// Every invariant of R4's types and elements: its key, and its expression.
+fn core_invariants(model: &Model) -> HashMap<&'static str, &str> {
+    fn elements<'m>(
+        list: &'m [crate::fhir::model::ElementDef],
+        out: &mut HashMap<&'static str, &'m str>,
+    ) {
         for e in list {
-            keys.extend(e.invariants.iter().map(|i| i.key()));
-            elements(&e.children, keys);
+            out.extend(e.invariants.iter().map(|i| (i.key(), i.expression())));
+            elements(&e.children, out);
         }
     }
-    let mut keys = HashSet::new();
+    let mut out = HashMap::new();
     for t in model.types() {
-        keys.extend(t.invariants.iter().map(|i| i.key()));
-        elements(t.elements.as_slice(), &mut keys);
+        out.extend(t.invariants.iter().map(|i| (i.key(), i.expression())));
+        elements(t.elements.as_slice(), &mut out);
     }
-    keys
+    out
 }
 
 /// The invariants an element of a differential adds (its `constraint`s not R4's own), each
@@ -280,7 +337,7 @@ fn element_invariants(
         let (Some(key), Some(expression)) = (text(c, "key"), text(c, "expression")) else {
             continue;
         };
-        if inputs.core_keys.contains(key) {
+        if inputs.core_invariants.contains_key(key) {
             continue;
         }
         let mut leave = |why: &str| left_out.push(format!("{id} (invariant {key}: {why})"));
@@ -309,6 +366,7 @@ fn element_invariants(
             error: text(c, "severity") != Some("warning"),
             human: text(c, "human").unwrap_or(key).to_string(),
             pointer,
+            expression: whole,
             expr,
         });
     }
@@ -560,6 +618,8 @@ fn resources(source: &Source) -> Result<Vec<(String, Value)>, String> {
         Source::Path(path) if path.is_file() => read_package(path),
         #[cfg(not(target_arch = "wasm32"))]
         Source::Path(dir) => read_folder(dir),
+        // Read as they are ([`Source::compiled`]), never as JSON.
+        Source::Pack(_) => Ok(Vec::new()),
     }
 }
 
@@ -671,6 +731,7 @@ fn apply(
     resource_type: &str,
     model: &Model,
     terms: &mut Terminology,
+    named: (&HashMap<String, String>, &HashMap<&'static str, &str>),
 ) -> Result<bool, String> {
     let Some(path) = text(element, "path") else {
         return Err(format!("element {:?} has no path", text(element, "id")));
@@ -733,8 +794,25 @@ fn apply(
     if element.get("mustSupport").and_then(Value::as_bool) == Some(true) {
         target.must_support = true;
     }
+    // An invariant decides when the element is present where its `condition` names one that
+    // tests its presence (vs-2: `dataAbsentReason.exists() or value.exists()`), not one that
+    // only judges its content (us-core-1: a date to the day). One whose expression is not
+    // known here is taken to decide it: never a note the guide does not call for.
+    let name = path.rsplit('.').next().unwrap_or(path);
+    let name = name.strip_suffix("[x]").unwrap_or(name);
     let condition = element.get("condition").and_then(Value::as_array);
-    if condition.is_some_and(|c| !c.is_empty()) {
+    let expression = |key: &str| {
+        named
+            .0
+            .get(key)
+            .map(String::as_str)
+            .or_else(|| named.1.get(key).copied())
+    };
+    let decides = |key: &Value| {
+        key.as_str()
+            .is_some_and(|key| expression(key).is_none_or(|e| tests_presence(e, name)))
+    };
+    if condition.is_some_and(|c| c.iter().any(decides)) {
         target.conditional = true;
     }
     let types = element.get("type").and_then(Value::as_array);
@@ -910,13 +988,7 @@ mod tests {
     use super::*;
     use crate::ig::Claim;
 
-    /// US Core 6.1.0 as ../shared/ig holds it (differentials only).
-    fn us_core() -> Registry {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/ig/us-core-6.1.0");
-        let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
-        Registry::load(&[Source::Path(dir)], &model).unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::ig::testing::us_core;
 
     #[test]
     fn us_core_compiles_every_profile_whose_base_is_here() {
@@ -1036,10 +1108,12 @@ mod tests {
             .and_then(|gz| gz.finish())
             .unwrap_or_else(|e| panic!("{e}"));
         let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
-        let loaded = Registry::load(&[Source::Path(package.clone())], &model);
+        let loaded = Registry::default().load(&[Source::Path(package.clone())], &model);
         let broken = dir.join("broken.tgz");
         std::fs::write(&broken, b"not gzip").unwrap_or_else(|e| panic!("{e}"));
-        let refused = Registry::load(&[Source::Path(broken)], &model).err();
+        let refused = Registry::default()
+            .load(&[Source::Path(broken)], &model)
+            .err();
         std::fs::remove_dir_all(&dir).ok();
         let loaded = loaded.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
@@ -1059,14 +1133,18 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(dir.join("broken.json"), "{not json").unwrap_or_else(|e| panic!("{e}"));
         let model = Model::r4().unwrap_or_else(|e| panic!("{e}"));
-        let error = Registry::load(&[Source::Path(dir.clone())], &model).err();
+        let error = Registry::default()
+            .load(&[Source::Path(dir.clone())], &model)
+            .err();
         std::fs::remove_dir_all(&dir).ok();
         let error = error.unwrap_or_default();
         assert!(
             error.contains("broken.json") && error.contains("JSON"),
             "{error}"
         );
-        let empty = Registry::load(&[Source::Resources(vec![Value::from("x")])], &model).err();
+        let empty = Registry::default()
+            .load(&[Source::Resources(vec![Value::from("x")])], &model)
+            .err();
         assert_eq!(
             empty.as_deref(),
             Some("ig resource 0: not a resource (a JSON object)")

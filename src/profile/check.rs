@@ -21,7 +21,10 @@ pub(crate) struct Counts {
 }
 
 /// Counts FHIR's required elements of a resource (the structure layer reports them) and
-/// checks the profile's: required, must-support and conditional requirements. `out[first..]`
+/// checks the profile's: required, must-support and conditional requirements; only the
+/// conditional ones where `claimed` (the record claims a loaded profile of its type, which says
+/// what it requires and supports: the completeness profile, a stand-in for records that claim
+/// none, gives way to it). `out[first..]`
 /// are the resource's issues so far: nothing is reported at or below one of them but an
 /// invariant's (an
 /// `identifier` that is an object, not a list, is one defect, not also a missing value).
@@ -37,6 +40,7 @@ pub(crate) fn check_profile(
     out: &mut Vec<Issue>,
     first: usize,
     only_under: Option<&str>,
+    claimed: bool,
 ) {
     // A single field's check reports only at or below the field: the other missing elements
     // are still counted, but no message is made for them.
@@ -117,7 +121,8 @@ pub(crate) fn check_profile(
             }
         }
     };
-    for element in &spec.required {
+    let lists = if claimed { &[][..] } else { &spec.required[..] };
+    for element in lists {
         if element.single().is_some_and(|e| base_required.contains(&e)) {
             continue; // FHIR requires it too: counted above, reported by the structure layer
         }
@@ -153,7 +158,12 @@ pub(crate) fn check_profile(
             }
         });
     }
-    for element in &spec.must_support {
+    let lists = if claimed {
+        &[][..]
+    } else {
+        &spec.must_support[..]
+    };
+    for element in lists {
         each(element, &mut |pointer, suffix, present| {
             counts.must_support.count(present);
             if !present && missing(pointer.to_string(), counts, false) && wanted(pointer) {

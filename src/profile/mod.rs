@@ -393,6 +393,16 @@ impl Conditional {
     pub fn applies(&self, resource: &json::Value) -> bool {
         self.when.iter().all(|t| t.holds(resource))
     }
+
+    /// The elements whose absence it applies on (`value[x]` of "a value, or why it is
+    /// missing").
+    #[cfg(feature = "ig")]
+    pub fn absent(&self) -> impl Iterator<Item = &Element> {
+        self.when.iter().filter_map(|t| match t {
+            Test::Exists(element, false) => Some(element),
+            _ => None,
+        })
+    }
 }
 
 impl Profile {
@@ -412,9 +422,10 @@ impl Profile {
         match name {
             "none" => Ok(Profile::empty("none")),
             "default" => {
-                // Read through a JSON value as a vendor's profile is (one decoder in the
-                // download, not two), but without copying it.
-                let doc: Value = serde_json::from_str(DEFAULT_TEXT)
+                // Read through a JSON value as a vendor's profile is, by the record parser
+                // (`crate::parse`): the Wasm carries its JSON reader once.
+                let doc: Value = crate::parse(DEFAULT_TEXT)
+                    .map(|v| Value::from(&v))
                     .map_err(|e| format!("the default profile does not parse: {e}"))?;
                 let raw: RawProfile = serde_json::from_value(doc)
                     .map_err(|e| format!("the default profile does not parse: {e}"))?;

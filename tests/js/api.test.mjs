@@ -422,3 +422,29 @@ test('the ig option loads a guide given as its resources: a record claiming its 
   assert.throws(() => new Validator({ ig: ['/guides/us-core'] }), /ig\[0\]: a string is not a package: give its resources \(a package's path needs the command line\)/);
   assert.throws(() => new Validator({ ig: [['not a resource']] }), /invalid options: ig: ig resource 0: not a resource/);
 });
+
+test('US Core is built in, and a guide compiled by `ehrlint ig pack` loads as its bytes', async () => {
+  // The built-in US Core 6.1.0: a record claiming US Core Patient is checked against it.
+  const meta = { profile: ['http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient'] };
+  const patient = { resourceType: 'Patient', meta, name: [{ family: 'Chalmers' }], gender: 'male' };
+  const found = bare.validate(patient).issues.filter((i) => i.severity === 'error');
+  assert.deepEqual(pairs(found), [['profile-required', '/identifier']]);
+  assert.match(found[0].message, /^US Core Patient Profile needs at least one identifier \(Patient\.identifier, 1\.\.\*\)\.$/);
+  // A compiled guide, as a Uint8Array or an ArrayBuffer, beside a guide's own resources: the
+  // pack's profiles (here US Core's own, written by tools/gen-us-core-pack.sh) are checked.
+  const pack = new Uint8Array(readFileSync(new URL('../../data/us-core-6.1.0.pack', import.meta.url)));
+  for (const given of [pack, pack.buffer.slice(pack.byteOffset, pack.byteOffset + pack.byteLength)]) {
+    const options = { profile: 'none', ig: [given] };
+    const loaded = new Validator(options);
+    assert.deepEqual(pairs(loaded.validate(patient).issues.filter((i) => i.severity === 'error')), [['profile-required', '/identifier']]);
+    assert.equal(options.ig[0], given, "the caller's options are left as they are");
+  }
+  // Bytes that are not a compiled guide are refused when the validator is built.
+  assert.throws(() => new Validator({ ig: [new Uint8Array([1, 2, 3])] }), /invalid options: ig: ig\[0\]: not a compiled guide \(`ehrlint ig pack` writes them\)/);
+  const cut = pack.slice(0, pack.length >> 1);
+  assert.throws(() => new Validator({ ig: [cut] }), /invalid options: ig: ig\[0\]: a compiled guide that does not read/);
+  // The default browser build checks no guide: it says so.
+  const web = await import('ehrlint/web');
+  web.initSync({ module: readFileSync(new URL('../../target/npm/ehrlint/web/ehrlint_bg.wasm', import.meta.url)) });
+  assert.throws(() => new web.Validator({ ig: [pack] }), /this build does not check Implementation Guides: the npm package's Node build and ehrlint\/full do/);
+});

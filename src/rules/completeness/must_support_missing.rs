@@ -54,7 +54,7 @@ pub(crate) fn issue(
 /// there. Information, not a warning: a guide's must-support list says what a system must
 /// handle when the data exists (US Core marks a lab's value and its data-absent reason both),
 /// not what every record holds; the completeness score counts it. `suffix`: where it belongs.
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 pub(crate) fn ig_issue(
     location: &Location,
     messages: &Catalogue,

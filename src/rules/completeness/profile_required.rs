@@ -27,7 +27,7 @@
 //! makes these warnings, as a record that is valid FHIR must never get an error from a profile
 //! the user did not choose; a vendor's profile makes them errors unless it says otherwise.
 
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::fhir::conformance::{Constraint, Profile};
 use crate::fhir::path::Location;
 use crate::messages::{text, Catalogue};
@@ -61,7 +61,7 @@ pub(crate) fn issue(
 /// A required element that a profile the record claims (`meta.profile`, an Implementation
 /// Guide loaded with `--ig` or the `ig` option) finds missing, or too few of: an error, as the
 /// record says it meets the profile. `suffix`: where the element belongs.
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 pub(crate) fn ig_issue(
     location: &Location,
     messages: &Catalogue,

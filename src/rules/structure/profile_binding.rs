@@ -22,12 +22,12 @@
 //! (http://hl7.org/fhir/R4/terminologies.html#strength); the Implementation Guide that
 //! defines the profile.
 
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::fhir::{
     conformance::{Binding, Constraint, Profile, Strength},
     path::Location,
 };
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::messages::{text, Catalogue};
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -41,7 +41,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// `found`: the code named (`system|code`).
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 pub(crate) fn issue(
     location: &Location,
     messages: &Catalogue,

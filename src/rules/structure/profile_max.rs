@@ -16,12 +16,12 @@
 //! **Authority**: FHIR R4 profiling, cardinality (http://hl7.org/fhir/R4/profiling.html#cardinality);
 //! the Implementation Guide that defines the profile.
 
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::fhir::{
     conformance::{Constraint, Profile},
     path::Location,
 };
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::messages::{text, Catalogue};
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -35,7 +35,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// `suffix`: the element's pointer below the resource.
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 pub(crate) fn issue(
     location: &Location,
     messages: &Catalogue,

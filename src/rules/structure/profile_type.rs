@@ -17,12 +17,12 @@
 //! (http://hl7.org/fhir/R4/profiling.html#types); the Implementation Guide that defines the
 //! profile.
 
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::fhir::{
     conformance::{Constraint, Profile},
     path::Location,
 };
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::messages::{text, Catalogue};
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -36,7 +36,7 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// `suffix`: the element's pointer below the resource (`/deceasedDateTime`).
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 pub(crate) fn issue(
     location: &Location,
     messages: &Catalogue,

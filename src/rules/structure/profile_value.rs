@@ -16,14 +16,14 @@
 //! (http://hl7.org/fhir/R4/elementdefinition-definitions.html#ElementDefinition.pattern_x_);
 //! the Implementation Guide that defines the profile.
 
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::fhir::{
     conformance::{Constraint, Profile, Required},
     path::Location,
 };
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::json::Value;
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 use crate::messages::{text, Catalogue};
 use crate::report::{Category, Severity};
 use crate::rules::RuleMeta;
@@ -37,11 +37,11 @@ pub static RULE: RuleMeta = RuleMeta {
 };
 
 /// The longest expected value a message shows.
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 const SHOWN: usize = 200;
 
 /// `required`: the constraint's fixed or pattern value.
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 pub(crate) fn issue(
     location: &Location,
     messages: &Catalogue,
@@ -62,7 +62,7 @@ pub(crate) fn issue(
 
 /// A fixed or pattern value as a message shows it: codes as `system|code`, other values as
 /// JSON, cut at [`SHOWN`] characters.
-#[cfg(feature = "ig-json")]
+#[cfg(feature = "ig")]
 fn describe(value: &Value) -> String {
     let coding = |c: &Value| -> Option<String> {
         let code = c.get("code")?.as_str()?;
