@@ -35,7 +35,7 @@ echo "== generated files are up to date"
 node tools/gen-schemas.mjs --check
 node tools/gen-model.mjs --check
 node tools/gen-core-profiles.mjs --check
-bash tools/gen-us-core-pack.sh --check
+bash tools/gen-packs.sh --check
 node tools/gen-rules-doc.mjs --check
 node tools/gen-usps.mjs --check
 node tools/gen-ucum-print.mjs --check

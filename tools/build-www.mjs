@@ -2,7 +2,8 @@
 // the page and its worker bundled like any app that depends on ehrlint (www/node_modules/ehrlint
 // is a link to the built package, target/npm/ehrlint, so the page imports `ehrlint/worker`
 // exactly as an embedder does), the ICD-10-CM descriptions the worker loads after first paint,
-// and rules.html, the rules reference generated from the rules' doc comments.
+// the compiled IPS guide the page offers (guides/), and rules.html, the rules reference
+// generated from the rules' doc comments.
 // Usage: node tools/build-www.mjs   (after scripts/build.sh)
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,6 +40,9 @@ await build({
 });
 
 copyFileSync(join(pkg, 'data', 'icd10cm-descriptions.tsv'), join(out, 'icd10cm-descriptions.tsv'));
+// The guide the page offers beside the built-in US Core, compiled (data/README.md).
+mkdirSync(join(out, 'guides'), { recursive: true });
+copyFileSync(join(root, 'data', 'ips-2.0.0.pack'), join(out, 'guides', 'ips-2.0.0.pack'));
 const assets = readdirSync(join(out, 'assets'));
 const css = assets.find((f) => f.endsWith('.css'));
 const icon = assets.find((f) => f.startsWith('favicon') && f.endsWith('.svg'));

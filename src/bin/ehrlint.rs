@@ -127,7 +127,7 @@ mod cli {
             without_us_core: bool,
             /// Leave out every LOINC, SNOMED CT and CPT code but those of this file (one
             /// `system|code` a line): what needs another is not checked. How the built-in US
-            /// Core is written (tools/gen-us-core-pack.sh).
+            /// Core is written (tools/gen-packs.sh).
             #[arg(long, value_name = "FILE")]
             licensed_codes_kept: Option<String>,
         },

@@ -107,7 +107,7 @@ pub enum Claim<'r> {
 }
 
 /// US Core 6.1.0, compiled (with FHIR R4's vital signs profiles, on which its own build), by
-/// tools/gen-us-core-pack.sh: every build that checks profiles has it.
+/// tools/gen-packs.sh: every build that checks profiles has it.
 #[cfg(feature = "ig")]
 const US_CORE: &[u8] = include_bytes!("../../data/us-core-6.1.0.pack");
 

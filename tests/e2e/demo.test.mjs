@@ -360,6 +360,29 @@ test('keystroke-to-message latency over a scripted typing run, and the transferr
   await page.close();
 });
 
+test('the page offers US Core and IPS: the record claims the chosen guide\'s profiles and is checked against them', async () => {
+  const page = await open();
+  // US Core Patient requires an identifier; IPS's Patient a birth date.
+  const cases = [['us-core', '/entry/0/resource/identifier'], ['ips', '/entry/0/resource/birthDate']];
+  for (const [guide, path] of cases) {
+    await page.selectOption('#guide', guide);
+    await page.waitForSelector(`body[data-guide="${guide}"]`, { state: 'attached' });
+    await page.click('#check');
+    const item = page.locator(`#issues [data-code="profile-required"][data-path="${path}"]`);
+    await item.waitFor();
+    assert.match(await item.getAttribute('class'), /\berror\b/);
+    await page.screenshot({ path: join(out, `guide-${guide}.png`), fullPage: true });
+  }
+  // Back to no guide: no profile is claimed, and the completeness profile's requirements are
+  // warnings, never errors.
+  await page.selectOption('#guide', 'none');
+  await page.waitForSelector('body[data-guide="none"]', { state: 'attached' });
+  await page.click('#check');
+  await page.waitForSelector('body[data-state="idle"]', { state: 'attached' });
+  assert.equal(await page.locator('#issues .error[data-code="profile-required"]').count(), 0);
+  await page.close();
+});
+
 test('no console error, failed request or CSP violation on any page', async () => {
   // Reports are sent by the browser on its own: give them a moment to arrive.
   await new Promise((wake) => setTimeout(wake, 300));

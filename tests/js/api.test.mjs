@@ -431,7 +431,7 @@ test('US Core is built in, and a guide compiled by `ehrlint ig pack` loads as it
   assert.deepEqual(pairs(found), [['profile-required', '/identifier']]);
   assert.match(found[0].message, /^US Core Patient Profile needs at least one identifier \(Patient\.identifier, 1\.\.\*\)\.$/);
   // A compiled guide, as a Uint8Array or an ArrayBuffer, beside a guide's own resources: the
-  // pack's profiles (here US Core's own, written by tools/gen-us-core-pack.sh) are checked.
+  // pack's profiles (here US Core's own, written by tools/gen-packs.sh) are checked.
   const pack = new Uint8Array(readFileSync(new URL('../../data/us-core-6.1.0.pack', import.meta.url)));
   for (const given of [pack, pack.buffer.slice(pack.byteOffset, pack.byteOffset + pack.byteLength)]) {
     const options = { profile: 'none', ig: [given] };

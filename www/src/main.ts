@@ -5,8 +5,10 @@
 // the record, and is only counted meanwhile. The meter shows how much of what the record
 // expects is filled.
 import { createValidatorWorker } from 'ehrlint/worker';
+import { createValidatorWorker as createFullValidatorWorker } from 'ehrlint/full/worker';
 import type { Change, Issue, WorkerSession } from 'ehrlint/worker';
 import { E, ENTRY_NAMES, FIELDS, SAMPLE, SECTIONS, emptyBundle, issuePath, issuePaths, labels, writePaths } from './record';
+import type { Guide } from './record';
 import type { Field } from './record';
 import './style.css';
 
@@ -199,7 +201,10 @@ function combobox(f: Field, input: HTMLInputElement): HTMLElement {
 
 // ---- the validator and the edit queue ----------------------------------------------------
 
-const validator = createValidatorWorker();
+// The default browser build checks no Implementation Guide (its download budget): a guide chosen
+// on the page starts the full build (US Core built in; IPS given compiled).
+let validator = createValidatorWorker();
+let guide: Guide = 'none';
 let session: WorkerSession | undefined;
 let sessionReady: Promise<WorkerSession>;
 /** Edits not yet sent: write path -> value (undefined removes the element). */
@@ -222,7 +227,7 @@ function startSession() {
   const previous = session;
   session = undefined;
   // The form's words for its elements: messages about a missing element use them.
-  sessionReady = validator.session('Bundle', emptyBundle(), { labels: labels() }).then((s) => (session = s));
+  sessionReady = validator.session('Bundle', emptyBundle(guide), { labels: labels() }).then((s) => (session = s));
   previous?.free().catch(() => {});
   return sessionReady;
 }
@@ -639,6 +644,33 @@ function download(name: string, value: unknown) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Checks the record against `chosen`'s profiles from now on: a new validator, the form's values
+ * written again into a session on a record that claims them. */
+async function chooseGuide(chosen: Guide) {
+  const values: Record<string, string> = {};
+  for (const f of FIELDS) values[f.id] = valueOf(f.id);
+  const previous = validator;
+  statusLine.textContent = 'Starting the checker…';
+  if (chosen === 'none') {
+    validator = createValidatorWorker();
+  } else {
+    const ig = chosen === 'ips'
+      ? [new Uint8Array(await (await fetch(new URL('guides/ips-2.0.0.pack', location.href))).arrayBuffer())]
+      : [];
+    validator = createFullValidatorWorker({ ig });
+  }
+  guide = chosen;
+  previous.terminate();
+  void validator.loadDescriptions(new URL('icd10cm-descriptions.tsv', location.href)).catch(() => {});
+  await clearForm();
+  fill(values);
+  for (const f of FIELDS) if (values[f.id]) write(f);
+  waiting.push(performance.now());
+  await pump();
+  document.body.dataset.guide = chosen;
+}
+
+$('guide').addEventListener('change', (e) => void chooseGuide((e.target as HTMLSelectElement).value as Guide));
 $('load-sample').addEventListener('click', () => void loadSample());
 $('check').addEventListener('click', () => void checkRecord());
 $('clear').addEventListener('click', () => void clearForm());

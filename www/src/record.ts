@@ -33,8 +33,46 @@ export const E = {
   heartRate: 7, bloodPressure: 8, temperature: 9, height: 10, weight: 11, medication: 12, allergy: 13,
 } as const;
 
-/** The Bundle with nothing typed yet: what the form cannot leave out (ids, references, codes). */
-export function emptyBundle(): { resourceType: 'Bundle'; type: string; entry: { fullUrl: string; resource: Record<string, unknown> }[] } {
+/** The Implementation Guides the page offers: each resource of the record claims its guide's
+ * profile for it (by resource type, and a vital sign by its LOINC code), and is checked
+ * against it. US Core is built into ehrlint's full build; IPS is loaded compiled
+ * (guides/ips-2.0.0.pack, written by `ehrlint ig pack`). */
+export type Guide = 'none' | 'us-core' | 'ips';
+
+const US_CORE = 'http://hl7.org/fhir/us/core/StructureDefinition/';
+const IPS = 'http://hl7.org/fhir/uv/ips/StructureDefinition/';
+const R4 = 'http://hl7.org/fhir/StructureDefinition/';
+const PROFILES: Record<Exclude<Guide, 'none'>, Record<string, string>> = {
+  'us-core': {
+    Patient: `${US_CORE}us-core-patient`, Practitioner: `${US_CORE}us-core-practitioner`,
+    Encounter: `${US_CORE}us-core-encounter`, Condition: `${US_CORE}us-core-condition-encounter-diagnosis`,
+    Procedure: `${US_CORE}us-core-procedure`, MedicationRequest: `${US_CORE}us-core-medicationrequest`,
+    AllergyIntolerance: `${US_CORE}us-core-allergyintolerance`,
+    '8867-4': `${US_CORE}us-core-heart-rate`, '85354-9': `${US_CORE}us-core-blood-pressure`,
+    '8310-5': `${US_CORE}us-core-body-temperature`, '8302-2': `${US_CORE}us-core-body-height`,
+    '29463-7': `${US_CORE}us-core-body-weight`,
+  },
+  // IPS profiles these resources; its vital signs are FHIR R4's own profiles.
+  ips: {
+    Patient: `${IPS}Patient-uv-ips`, Practitioner: `${IPS}Practitioner-uv-ips`, Condition: `${IPS}Condition-uv-ips`,
+    Procedure: `${IPS}Procedure-uv-ips`, MedicationRequest: `${IPS}MedicationRequest-uv-ips`,
+    AllergyIntolerance: `${IPS}AllergyIntolerance-uv-ips`,
+    '8867-4': `${R4}heartrate`, '85354-9': `${R4}bp`, '8310-5': `${R4}bodytemp`, '8302-2': `${R4}bodyheight`,
+    '29463-7': `${R4}bodyweight`,
+  },
+};
+
+/** The profile `guide` gives `resource`, if any. */
+function profileOf(guide: Guide, resource: Record<string, unknown>): string | undefined {
+  if (guide === 'none') return undefined;
+  const code = (resource.code as { coding?: { code?: string }[] } | undefined)?.coding?.[0]?.code;
+  const byCode = resource.resourceType === 'Observation' && code ? PROFILES[guide][code] : undefined;
+  return byCode ?? PROFILES[guide][resource.resourceType as string];
+}
+
+/** The Bundle with nothing typed yet: what the form cannot leave out (ids, references, codes),
+ * each resource claiming the profile `guide` gives it. */
+export function emptyBundle(guide: Guide = 'none'): { resourceType: 'Bundle'; type: string; entry: { fullUrl: string; resource: Record<string, unknown> }[] } {
   const resources: Record<string, unknown>[] = [
     { resourceType: 'Patient', id: 'pat-1' },
     { resourceType: 'Practitioner', id: 'prac-1' },
@@ -63,6 +101,10 @@ export function emptyBundle(): { resourceType: 'Bundle'; type: string; entry: { 
       patient: ref('Patient/pat-1'),
     },
   ];
+  for (const resource of resources) {
+    const profile = profileOf(guide, resource);
+    if (profile) resource.meta = { profile: [profile] };
+  }
   return {
     resourceType: 'Bundle', type: 'collection',
     entry: resources.map((resource) => ({ fullUrl: `urn:ehrlint-demo:${resource.resourceType}/${resource.id}`, resource })),
