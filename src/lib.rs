@@ -52,6 +52,8 @@ pub use engine::input;
 pub use engine::operation_outcome_from_json;
 pub use engine::options::{LookupOptions, Options};
 pub use fhir::primitives::PartialDate;
+#[cfg(feature = "ig-json")]
+pub use ig::PackOptions;
 pub use ig::Source as IgSource;
 pub use limits::{Limit, LimitError, Limits};
 pub use messages::Locale;
@@ -300,33 +302,6 @@ impl Validator {
     /// The resource types this validator checks.
     pub fn supported_types(&self) -> Vec<&str> {
         self.engine.structure().supported_types().collect()
-    }
-}
-
-/// How [`pack_guides`] compiles.
-#[cfg(feature = "ig-json")]
-#[derive(Debug, Clone)]
-pub struct PackOptions {
-    /// Packages whose value sets and code systems expand the guides' bindings (HL7's
-    /// terminology package), their own profiles left out.
-    pub terminology: Vec<IgSource>,
-    /// Compile over the built-in US Core, on which a guide's profiles may build (true by
-    /// default; US Core's own pack is written without).
-    pub over_us_core: bool,
-    /// Leave out every LOINC, SNOMED CT and CPT code but these (`system|code`): a binding, fixed
-    /// value or slicing that needs another is then not checked, and listed as left out. How
-    /// the built-in US Core is written, as ehrlint ships none of their content.
-    pub licensed_codes_kept: Option<Vec<String>>,
-}
-
-#[cfg(feature = "ig-json")]
-impl Default for PackOptions {
-    fn default() -> Self {
-        PackOptions {
-            terminology: Vec::new(),
-            over_us_core: true,
-            licensed_codes_kept: None,
-        }
     }
 }
 

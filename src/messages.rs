@@ -107,15 +107,8 @@ impl Catalogue {
     /// The catalogues are part of the build and checked by the tests; an unreadable one
     /// leaves every message as its key rather than failing validation.
     fn parse(locale: Locale) -> Catalogue {
-        // Read by the record parser (`crate::parse`): the Wasm carries its JSON reader once, not
-        // once more for each type read from text.
-        let templates = match crate::parse(locale.source()) {
-            Ok(crate::json::Value::Object(map)) => map
-                .into_iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
-                .collect(),
-            _ => HashMap::new(),
-        };
+        let templates =
+            serde_json::from_str::<HashMap<String, String>>(locale.source()).unwrap_or_default();
         Catalogue { locale, templates }
     }
 

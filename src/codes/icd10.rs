@@ -41,15 +41,9 @@ pub struct Records(Arc<RecordsFile>);
 
 impl Records {
     pub fn load() -> Result<Self, String> {
-        // Read by the record parser (`crate::parse`), as the messages are: the Wasm carries its
-        // JSON reader once, not once more for each type read from text.
-        let text = include_str!("../../data/icd10-records.json");
-        let mut file: RecordsFile = crate::parse(text)
-            .map_err(|e| e.to_string())
-            .and_then(|v| {
-                serde_json::from_value(serde_json::Value::from(&v)).map_err(|e| e.to_string())
-            })
-            .map_err(|e| format!("the built-in ICD-10 records do not parse: {e}"))?;
+        let mut file: RecordsFile =
+            serde_json::from_str(include_str!("../../data/icd10-records.json"))
+                .map_err(|e| format!("the built-in ICD-10 records do not parse: {e}"))?;
         file.first_day = file
             .records
             .iter()

@@ -211,7 +211,7 @@ pub fn ndjson_lines(
 pub fn looks_like_ndjson(text: &str) -> bool {
     text.lines()
         .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| crate::parse(l).is_ok())
+        .is_some_and(|l| serde_json::from_str::<serde::de::IgnoredAny>(l).is_ok())
 }
 
 #[cfg(test)]

@@ -1040,7 +1040,8 @@ mod json_text {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
         let text = <&'de str>::deserialize(d)?;
-        crate::parse(text).map_err(|e| D::Error::custom(format!("a fixed value: {e}")))
+        // serde_json refuses nesting deeper than 128 levels: a pack's value cannot overflow.
+        serde_json::from_str(text).map_err(|e| D::Error::custom(format!("a fixed value: {e}")))
     }
 }
 

@@ -79,6 +79,33 @@ impl Source {
     }
 }
 
+/// How [`crate::pack_guides`] compiles.
+#[cfg(feature = "ig-json")]
+#[derive(Debug, Clone)]
+pub struct PackOptions {
+    /// Packages whose value sets and code systems expand the guides' bindings (HL7's
+    /// terminology package), their own profiles left out.
+    pub terminology: Vec<Source>,
+    /// Compile over the built-in US Core, on which a guide's profiles may build (true by
+    /// default; US Core's own pack is written without).
+    pub over_us_core: bool,
+    /// Leave out every LOINC, SNOMED CT and CPT code but these (`system|code`): a binding, fixed
+    /// value or slicing that needs another is then not checked, and listed as left out. How
+    /// the built-in US Core is written, as ehrlint ships none of their content.
+    pub licensed_codes_kept: Option<Vec<String>>,
+}
+
+#[cfg(feature = "ig-json")]
+impl Default for PackOptions {
+    fn default() -> Self {
+        PackOptions {
+            terminology: Vec::new(),
+            over_us_core: true,
+            licensed_codes_kept: None,
+        }
+    }
+}
+
 /// The profiles of every package loaded, by canonical URL.
 #[derive(Debug, Default)]
 pub struct Registry {
@@ -162,12 +189,12 @@ impl Registry {
         self.not_compiled.extend(other.not_compiled);
     }
 
-    /// The compiled form of `guides` (`ehrlint ig pack`, [`crate::PackOptions`]). Compiled
+    /// The compiled form of `guides` (`ehrlint ig pack`, [`PackOptions`]). Compiled
     /// guides among `guides` are written into it as they are.
     #[cfg(feature = "ig-json")]
     pub fn pack(
         guides: &[Source],
-        options: &crate::PackOptions,
+        options: &PackOptions,
         model: &crate::fhir::model::Model,
     ) -> Result<Vec<u8>, String> {
         let mut bases = match options.over_us_core {

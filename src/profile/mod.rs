@@ -422,10 +422,9 @@ impl Profile {
         match name {
             "none" => Ok(Profile::empty("none")),
             "default" => {
-                // Read through a JSON value as a vendor's profile is, by the record parser
-                // (`crate::parse`): the Wasm carries its JSON reader once.
-                let doc: Value = crate::parse(DEFAULT_TEXT)
-                    .map(|v| Value::from(&v))
+                // Read through a JSON value as a vendor's profile is (one decoder in the
+                // download, not two), but without copying it.
+                let doc: Value = serde_json::from_str(DEFAULT_TEXT)
                     .map_err(|e| format!("the default profile does not parse: {e}"))?;
                 let raw: RawProfile = serde_json::from_value(doc)
                     .map_err(|e| format!("the default profile does not parse: {e}"))?;
