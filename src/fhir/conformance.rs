@@ -868,22 +868,32 @@ mod wire {
         })
     }
 
-    pub fn read_set(n: u32, first: Option<super::CodeSet>) -> Result<Arc<super::CodeSet>, String> {
-        READ_SETS.with(|r| {
+    /// The value numbered `n` in `table`: `first` (the value written there in full) when it
+    /// is the next number, else the one read before. `what` names it in errors.
+    fn read<T: Clone + 'static>(
+        table: &'static std::thread::LocalKey<RefCell<Vec<T>>>,
+        what: &str,
+        n: u32,
+        first: Option<T>,
+    ) -> Result<T, String> {
+        table.with(|r| {
             let mut r = r.borrow_mut();
             match first {
-                Some(set) if n as usize == r.len() => {
-                    let set = Arc::new(set);
-                    r.push(set.clone());
-                    Ok(set)
+                Some(value) if n as usize == r.len() => {
+                    r.push(value.clone());
+                    Ok(value)
                 }
                 None => r
                     .get(n as usize)
                     .cloned()
-                    .ok_or_else(|| format!("value set {n} not yet read")),
-                Some(_) => Err(format!("value set {n} out of order")),
+                    .ok_or_else(|| format!("{what} {n} not yet read")),
+                Some(_) => Err(format!("{what} {n} out of order")),
             }
         })
+    }
+
+    pub fn read_set(n: u32, first: Option<super::CodeSet>) -> Result<Arc<super::CodeSet>, String> {
+        read(&READ_SETS, "value set", n, first.map(Arc::new))
     }
 
     /// As [`read_set`]; None for an invariant this build does not evaluate.
@@ -891,21 +901,12 @@ mod wire {
         n: u32,
         first: Option<Option<super::ProfileInvariant>>,
     ) -> Result<Option<Arc<super::ProfileInvariant>>, String> {
-        READ_INVARIANTS.with(|r| {
-            let mut r = r.borrow_mut();
-            match first {
-                Some(inv) if n as usize == r.len() => {
-                    let inv = inv.map(Arc::new);
-                    r.push(inv.clone());
-                    Ok(inv)
-                }
-                None => r
-                    .get(n as usize)
-                    .cloned()
-                    .ok_or_else(|| format!("invariant {n} not yet read")),
-                Some(_) => Err(format!("invariant {n} out of order")),
-            }
-        })
+        read(
+            &READ_INVARIANTS,
+            "invariant",
+            n,
+            first.map(|i| i.map(Arc::new)),
+        )
     }
 }
 
